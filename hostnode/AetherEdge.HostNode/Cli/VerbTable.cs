@@ -1,0 +1,10 @@
+namespace AetherEdge.HostNode.Cli
+{
+    /// <summary>Every verb of <c>aether</c>, in help order. Add a verb here and nowhere else.</summary>
+    public static class VerbTable
+    {
+        public static IReadOnlyList<IVerb> All { get; } = new IVerb[]
+        {
+        };
+    }
+}

@@ -1,0 +1,11 @@
+using AetherEdge.HostNode.Cli;
+
+namespace AetherEdge.HostNode
+{
+    /// <summary>Entry point of the <c>aether</c> executable.</summary>
+    public static class Program
+    {
+        /// <summary>Runs one verb; exit 0 on success, 2 on bad input, 1 on runtime failure.</summary>
+        public static int Main(string[] args) => CliHost.Run(args, Console.Out, Console.Error);
+    }
+}
