@@ -51,22 +51,21 @@ namespace AetherEdge.HostNode.DBus
             var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
             try
             {
-                using var cts = new CancellationTokenSource(limit);
-                await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cts.Token).ConfigureAwait(false);
-                socket.Blocking = true;
                 socket.ReceiveTimeout = (int)limit.TotalMilliseconds;
-                bool fds = await Task.Run(() => Authenticate(socket)).ConfigureAwait(false);
+                socket.SendTimeout = (int)limit.TotalMilliseconds;
+                bool fds = await Task.Run(() =>
+                {
+                    socket.Connect(new UnixDomainSocketEndPoint(path));
+                    UnixFdNative.MakeBlocking((int)socket.Handle);
+                    return Authenticate(socket);
+                }).WaitAsync(limit).ConfigureAwait(false);
                 socket.ReceiveTimeout = 0;
+                socket.SendTimeout = 0;
                 var connection = new DBusConnection(socket, fds) { CallTimeout = limit > DefaultCallTimeout ? limit : DefaultCallTimeout };
                 connection._reader.Start();
                 DBusMessage hello = await connection.CallAsync(BusName, BusPath, BusInterface, "Hello", timeout: limit).ConfigureAwait(false);
                 connection.UniqueName = (string)hello.Body[0];
                 return connection;
-            }
-            catch (OperationCanceledException)
-            {
-                socket.Dispose();
-                throw new TimeoutException("D-Bus connect to '" + address + "' timed out");
             }
             catch
             {

@@ -52,6 +52,22 @@ namespace AetherEdge.HostNode.DBus
         [DllImport("libc")]
         private static extern uint getuid();
 
+        [DllImport("libc", SetLastError = true)]
+        private static extern int fcntl(int fd, int cmd, int arg);
+
+        /// <summary>.NET may leave a socket non-blocking at the OS level; our reader thread needs blocking recvmsg.</summary>
+        public static void MakeBlocking(int fd)
+        {
+            const int getFlags = 3;
+            const int setFlags = 4;
+            const int nonBlock = 0x800;
+            int flags = fcntl(fd, getFlags, 0);
+            if (flags < 0 || fcntl(fd, setFlags, flags & ~nonBlock) < 0)
+            {
+                throw new SocketException(Marshal.GetLastPInvokeError());
+            }
+        }
+
         public static uint UserId => getuid();
 
         private static int HeaderSize => IntPtr.Size + 8; // cmsg_len (size_t) + level + type
