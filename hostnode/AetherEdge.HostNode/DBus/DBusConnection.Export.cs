@@ -44,9 +44,10 @@ namespace AetherEdge.HostNode.DBus
         private async Task HandleMethodCallAsync(DBusMessage call)
         {
             DBusMessage reply;
+            DBusReply? values = null;
             try
             {
-                DBusReply values = await InvokeAsync(call).ConfigureAwait(false);
+                values = await InvokeAsync(call).ConfigureAwait(false);
                 reply = new DBusMessage { Type = DBusMessageType.MethodReturn, Signature = values.Signature, Body = values.Values };
             }
             catch (DBusErrorException e)
@@ -62,16 +63,14 @@ namespace AetherEdge.HostNode.DBus
                 reply = ErrorMessage(DBusErrors.Failed, e.Message);
             }
 
-            if (call.NoReplyExpected || _closed)
-            {
-                return;
-            }
-
-            reply.ReplySerial = call.Serial;
-            reply.Destination = call.Sender;
             try
             {
-                Send(reply);
+                if (!call.NoReplyExpected && !_closed)
+                {
+                    reply.ReplySerial = call.Serial;
+                    reply.Destination = call.Sender;
+                    Send(reply);
+                }
             }
             catch (Exception e) when (e is DBusErrorException || e is ProtocolViolationException || e is ArgumentException || e is InvalidCastException)
             {
@@ -82,6 +81,19 @@ namespace AetherEdge.HostNode.DBus
                     error.ReplySerial = call.Serial;
                     error.Destination = call.Sender;
                     Send(error);
+                }
+            }
+            finally
+            {
+                if (values != null && values.TransferFds)
+                {
+                    foreach (object v in values.Values)
+                    {
+                        if (v is DBusUnixFd fd)
+                        {
+                            UnixFdNative.Close(fd.Fd);
+                        }
+                    }
                 }
             }
         }

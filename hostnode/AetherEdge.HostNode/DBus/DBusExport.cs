@@ -29,6 +29,9 @@ namespace AetherEdge.HostNode.DBus
         public string Signature { get; }
 
         public object[] Values { get; }
+
+        /// <summary>Close the top-level fd values once the reply is sent (ownership passes to the caller).</summary>
+        public bool TransferFds { get; init; }
     }
 
     /// <summary>Handles one exported method; throw <see cref="DBusErrorException"/> to reply with an error.</summary>
