@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using AetherEdge.HostNode.Bluetooth;
+using AetherEdge.HostNode.DBus;
+using Xunit;
+
+namespace AetherEdge.HostNode.Tests.Bluetooth
+{
+    public class BleCentralTests : IClassFixture<BluezBus>
+    {
+        private readonly BluezBus _fixture;
+
+        public BleCentralTests(BluezBus fixture)
+        {
+            _fixture = fixture;
+        }
+
+        [Fact]
+        public async Task Scan_ThenConnect_FindsOurPeerAndCarriesBytesBothWays()
+        {
+            using DBusConnection bus = await _fixture.Bus.ConnectAsync();
+            await using var central = new BleCentral(bus);
+            var updates = new BlockingCollection<BleDevice>();
+            central.DeviceUpdated += d => updates.Add(d);
+            await central.StartScanAsync();
+
+            var filter = _fixture.Bluez.DiscoveryFilter!;
+            Assert.Equal(DBusVariant.Of("le"), filter["Transport"]);
+            Assert.Equal(new object[] { BluezNames.ShardServiceUuid }, (List<object>)((DBusVariant)filter["UUIDs"]).Value);
+            Assert.True(_fixture.Bluez.Discovering);
+
+            BleDevice? device = null;
+            while (device?.Rssi != -55)
+            {
+                Assert.True(updates.TryTake(out device, TimeSpan.FromSeconds(5)), "no device update with the new RSSI");
+            }
+
+            Assert.Equal(SimulatedBluez.PeerPath, device.Path);
+            Assert.Equal("AA:BB:CC:DD:EE:01", device.Address);
+            Assert.Equal("aether-beacon", device.Name);
+            Assert.Equal(SimulatedBluez.PeerManufacturerData, device.ManufacturerData[0xFFFF]);
+            Assert.DoesNotContain(central.Devices, d => d.Path == SimulatedBluez.OtherPath);
+            await central.StopScanAsync();
+            Assert.False(_fixture.Bluez.Discovering);
+
+            var receiver = new CollectingReceiver();
+            await using IBleLink link = await central.ConnectAsync(device.Path, receiver, TimeSpan.FromSeconds(5));
+            Assert.Equal(SimulatedBluez.PeerMtu, link.Mtu);
+
+            await link.WriteAsync(new byte[] { 0xA1, 0xA2 });
+            await link.WriteAsync(new byte[] { 0xB1 }, withResponse: true);
+            Assert.True(_fixture.Bluez.PeerWrites.TryTake(out var first, TimeSpan.FromSeconds(5)));
+            Assert.Equal(new byte[] { 0xA1, 0xA2 }, first.Value);
+            Assert.Equal(DBusVariant.Of("command"), first.Options["type"]);
+            Assert.True(_fixture.Bluez.PeerWrites.TryTake(out var second, TimeSpan.FromSeconds(5)));
+            Assert.Equal(new byte[] { 0xB1 }, second.Value);
+            Assert.Equal(DBusVariant.Of("request"), second.Options["type"]);
+
+            await Assert.ThrowsAsync<ArgumentException>(() => link.WriteAsync(new byte[SimulatedBluez.PeerMtu - 2]));
+
+            _fixture.Bluez.NotifyFromPeer(new byte[] { 5, 6 });
+            (string peer, byte[] value, int mtu) = receiver.Next();
+            Assert.Equal(SimulatedBluez.PeerPath, peer);
+            Assert.Equal(new byte[] { 5, 6 }, value);
+            Assert.Equal(SimulatedBluez.PeerMtu, mtu);
+        }
+
+        [Fact]
+        public async Task Connect_DeviceWithoutOurCharacteristic_FailsWithDoesNotExist()
+        {
+            using DBusConnection bus = await _fixture.Bus.ConnectAsync();
+            await using var central = new BleCentral(bus);
+            await central.StartScanAsync();
+            // The unrelated device answers no Connect: the call fails with a D-Bus error, not a hang.
+            var ex = await Assert.ThrowsAsync<DBusErrorException>(() => central.ConnectAsync(SimulatedBluez.OtherPath, new CollectingReceiver(), TimeSpan.FromSeconds(2)));
+            Assert.Equal(DBusErrors.UnknownMethod, ex.ErrorName);
+        }
+    }
+}
