@@ -164,9 +164,10 @@ namespace AetherEdge.HostNode.Bluetooth
                     _receiver.OnReceived(peer, buffer.AsSpan(0, n).ToArray(), mtu);
                 }
             }
-            catch (Exception e) when (e is SocketException || e is ObjectDisposedException)
+            catch (Exception)
             {
-                // the central went away or we are shutting down
+                // The central went away, we are shutting down, or the receiver failed: this acquired link
+                // ends (BlueZ sees the socket close), the rest of the application keeps running.
             }
 
             lock (_acquired)

@@ -293,8 +293,9 @@ namespace AetherEdge.HostNode.DBus
                     filled += n;
                 }
             }
-            catch (Exception e) when (e is ProtocolViolationException || e is SocketException || e is ObjectDisposedException)
+            catch (Exception e)
             {
+                // Bad wire data or a dead socket: the stream cannot be resynchronised, so the connection ends.
                 failure = _closed ? null : e;
             }
 
