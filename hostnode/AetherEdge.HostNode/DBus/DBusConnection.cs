@@ -25,6 +25,7 @@ namespace AetherEdge.HostNode.DBus
         private readonly Thread _reader;
         private int _serial;
         private volatile bool _closed;
+        private volatile string _closeReason = "the connection is closed";
 
         private DBusConnection(Socket socket, bool unixFds)
         {
@@ -211,7 +212,7 @@ namespace AetherEdge.HostNode.DBus
         {
             if (_closed)
             {
-                throw new DBusErrorException(DBusErrors.Disconnected, "the connection is closed");
+                throw new DBusErrorException(DBusErrors.Disconnected, _closeReason);
             }
 
             if (assignSerial)
@@ -367,8 +368,13 @@ namespace AetherEdge.HostNode.DBus
                 failure = null;
             }
 
+            if (failure != null)
+            {
+                _closeReason = "connection lost: " + failure.Message;
+            }
+
             _closed = true;
-            var error = new DBusErrorException(DBusErrors.Disconnected, failure == null ? "connection closed" : "connection lost: " + failure.Message);
+            var error = new DBusErrorException(DBusErrors.Disconnected, _closeReason);
             foreach (KeyValuePair<uint, TaskCompletionSource<DBusMessage>> p in _pending)
             {
                 p.Value.TrySetException(error);
