@@ -37,7 +37,8 @@ public sealed class BatterySourceChain : IDisposable
 
     /// <summary>
     /// Builds the default order from <paramref name="options"/>: a MAX1704x on the configured bus, then sysfs.
-    /// Opening the bus is lazy on Linux, so a missing gauge shows up as a logged failed read, not here.
+    /// A bus that cannot be opened (no /dev/i2c-N: I2C not enabled) is logged and left out; a gauge that
+    /// does not answer on an open bus is logged at each failed read and the chain falls through to sysfs.
     /// </summary>
     public static BatterySourceChain Create(PowerOptions options, TextWriter? log = null)
     {
@@ -46,8 +47,15 @@ public sealed class BatterySourceChain : IDisposable
         var sources = new List<IBatterySource>();
         if (options.FuelGaugeI2cBus is int bus)
         {
-            Max1704x gauge = Max1704x.Create(bus, options.FuelGaugeVariant);
-            sources.Add(new FuelGaugeBatterySource(gauge, () => MainsOnline(sysfs), log));
+            try
+            {
+                Max1704x gauge = Max1704x.Create(bus, options.FuelGaugeVariant);
+                sources.Add(new FuelGaugeBatterySource(gauge, () => MainsOnline(sysfs), log));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
+            {
+                (log ?? TextWriter.Null).WriteLine("power: fuel gauge on I2C bus " + bus + " unavailable (" + ex.Message + "); using " + options.SysfsRoot);
+            }
         }
 
         sources.Add(sysfs);

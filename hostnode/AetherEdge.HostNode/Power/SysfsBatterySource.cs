@@ -226,16 +226,15 @@ public sealed class SysfsBatterySource : IBatterySource
         string path = Path.Combine(dir, attribute);
         try
         {
-            if (!File.Exists(path))
-            {
-                return null;
-            }
-
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.None);
             using var reader = new StreamReader(stream);
             char[] buffer = new char[MaxAttributeLength];
             int length = reader.ReadBlock(buffer, 0, buffer.Length);
             return new string(buffer, 0, length).Trim();
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
