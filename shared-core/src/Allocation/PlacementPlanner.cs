@@ -145,74 +145,86 @@ namespace AetherEdge.Core.Allocation
             int d = devices.Length;
             int[] holders = new int[shardCount];
             int[] held = new int[d];
+            System.Collections.Hashtable indexById = new System.Collections.Hashtable();
+            for (int i = 0; i < d; i++)
+            {
+                indexById[devices[i].Id] = i;
+            }
+
             for (int s = 0; s < shardCount; s++)
             {
                 holders[s] = PlacementPlan.Unplaced;
                 string? id = current == null ? null : current[s];
-                if (id == null)
+                object? index = id == null ? null : indexById[id];
+                if (index != null)
                 {
-                    continue;
+                    holders[s] = (int)index;
+                    held[holders[s]]++;
                 }
+            }
 
-                for (int i = 0; i < d; i++)
+            Shed(devices, counts, held, holders);
+            Fill(counts, held, holders);
+            return holders;
+        }
+
+        /// <summary>Devices holding more than their new count give up the shards they draw lowest.</summary>
+        private static void Shed(DeviceProfile[] devices, int[] counts, int[] held, int[] holders)
+        {
+            int d = devices.Length;
+            int[] start = new int[d + 1];
+            int over = 0;
+            for (int i = 0; i < d; i++)
+            {
+                int size = held[i] > counts[i] ? held[i] : 0;
+                start[i + 1] = start[i] + size;
+                over += size;
+            }
+
+            if (over == 0)
+            {
+                return;
+            }
+
+            // Bucket the shards of over-full devices in one pass, then rank each bucket by draw.
+            int[] shards = new int[over];
+            int[] fill = new int[d];
+            for (int s = 0; s < holders.Length; s++)
+            {
+                int h = holders[s];
+                if (h != PlacementPlan.Unplaced && held[h] > counts[h])
                 {
-                    if (devices[i].Id == id)
-                    {
-                        holders[s] = i;
-                        held[i]++;
-                        break;
-                    }
+                    shards[start[h] + fill[h]] = s;
+                    fill[h]++;
                 }
             }
 
             for (int i = 0; i < d; i++)
             {
-                if (held[i] > counts[i])
+                int size = start[i + 1] - start[i];
+                if (size == 0)
                 {
-                    Shed(devices[i], i, held[i] - counts[i], holders);
-                    held[i] = counts[i];
+                    continue;
                 }
-            }
 
-            Fill(counts, held, holders);
-            return holders;
-        }
-
-        private static void Shed(DeviceProfile device, int index, int excess, int[] holders)
-        {
-            double weight = NodeScorer.Score(device).Total;
-            if (weight <= 0)
-            {
-                weight = 1;
-            }
-
-            ulong deviceHash = StableHash.Of(device.Id);
-            int mine = 0;
-            for (int s = 0; s < holders.Length; s++)
-            {
-                if (holders[s] == index)
+                double weight = NodeScorer.Score(devices[i]).Total;
+                ulong deviceHash = StableHash.Of(devices[i].Id);
+                double[] bucketKeys = new double[size];
+                int[] bucket = new int[size];
+                for (int j = 0; j < size; j++)
                 {
-                    mine++;
+                    bucket[j] = shards[start[i] + j];
+                    bucketKeys[j] = Draw(deviceHash, bucket[j], weight > 0 ? weight : 1);
                 }
-            }
 
-            double[] keys = new double[mine];
-            int[] shards = new int[mine];
-            int k = 0;
-            for (int s = 0; s < holders.Length; s++)
-            {
-                if (holders[s] == index)
+                IndexSort.Ascending(bucketKeys, bucket, size);
+                int excess = held[i] - counts[i];
+                for (int j = 0; j < excess; j++)
                 {
-                    keys[k] = Draw(deviceHash, s, weight);
-                    shards[k] = s;
-                    k++;
+                    holders[bucket[j]] = PlacementPlan.Unplaced;
                 }
-            }
 
-            IndexSort.Ascending(keys, shards, mine);
-            for (int j = 0; j < excess; j++)
-            {
-                holders[shards[j]] = PlacementPlan.Unplaced;
+                held[i] = counts[i];
             }
         }
 
