@@ -1,3 +1,5 @@
+using AetherEdge.HostNode.Verbs;
+
 namespace AetherEdge.HostNode.Cli
 {
     /// <summary>Every verb of <c>aether</c>, in help order. Add a verb here and nowhere else.</summary>
@@ -5,6 +7,7 @@ namespace AetherEdge.HostNode.Cli
     {
         public static IReadOnlyList<IVerb> All { get; } = new IVerb[]
         {
+            new PlanVerb(),
         };
     }
 }
