@@ -68,7 +68,7 @@ run() {
 }
 
 need_value() {
-  if [ $# -lt 2 ] || [ -z "$2" ]; then
+  if [ $# -lt 2 ] || [ -z "$2" ] || [[ "$2" == -* ]]; then
     die "$EXIT_USAGE" "$1 needs a value (see --help)"
   fi
 }
