@@ -8,6 +8,7 @@ namespace AetherEdge.HostNode.Cli
         public static IReadOnlyList<IVerb> All { get; } = new IVerb[]
         {
             new PlanVerb(),
+            new PowerVerb(),
         };
     }
 }
