@@ -8,6 +8,8 @@ namespace AetherEdge.HostNode.Cli
         public static IReadOnlyList<IVerb> All { get; } = new IVerb[]
         {
             new PlanVerb(),
+            new IdVerb(),
+            new TrustVerb(),
             new PowerVerb(),
         };
     }
