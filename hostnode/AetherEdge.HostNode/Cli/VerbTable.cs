@@ -10,6 +10,7 @@ namespace AetherEdge.HostNode.Cli
             new PlanVerb(),
             new IdVerb(),
             new TrustVerb(),
+            new PairVerb(),
         };
     }
 }

@@ -153,6 +153,16 @@ namespace AetherEdge.HostNode.Sync
                     }
                 }
             }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or System.Security.Authentication.AuthenticationException)
+            {
+                lock (gate)
+                {
+                    if (session.State != SyncSessionState.Complete && session.State != SyncSessionState.Failed)
+                    {
+                        session.Fail(SyncErrorCode.Internal, "connection lost: " + e.Message);
+                    }
+                }
+            }
             finally
             {
                 wake.Release();
