@@ -11,6 +11,7 @@ namespace AetherEdge.HostNode.Cli
             new IdVerb(),
             new TrustVerb(),
             new PairVerb(),
+            new HubVerb(),
         };
     }
 }

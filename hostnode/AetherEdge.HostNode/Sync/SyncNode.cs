@@ -147,9 +147,19 @@ namespace AetherEdge.HostNode.Sync
             try
             {
                 var window = _windows.GetOrAdd(peer, _ => new ReplayWindow());
-                var host = new MeteredHost(_hosts.Create(peer), Metrics);
+                var inner = _hosts.Create(peer);
+                var host = new MeteredHost(inner, Metrics);
                 var session = new SyncSession(_store, host, CryptoRandom.Instance, window, _hello(), ChunkBytes);
-                SyncSessionState state = await SyncConnection.RunAsync(ssl, session, cancellation).ConfigureAwait(false);
+                SyncSessionState state;
+                try
+                {
+                    state = await SyncConnection.RunAsync(ssl, session, cancellation).ConfigureAwait(false);
+                }
+                finally
+                {
+                    (inner as IDisposable)?.Dispose();
+                }
+
                 if (state == SyncSessionState.Complete)
                 {
                     Metrics.Success(watch.ElapsedMilliseconds);
