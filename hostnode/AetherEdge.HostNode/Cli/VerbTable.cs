@@ -11,6 +11,8 @@ namespace AetherEdge.HostNode.Cli
             new IdVerb(),
             new TrustVerb(),
             new PowerVerb(),
+            new PairVerb(),
+            new HubVerb(),
         };
     }
 }
