@@ -5,6 +5,8 @@ namespace AetherEdge.HostNode.Cli
     {
         public static IReadOnlyList<IVerb> All { get; } = new IVerb[]
         {
+            new AetherEdge.HostNode.Verbs.PeersVerb(),
+            new AetherEdge.HostNode.Verbs.AdvertiseVerb(),
         };
     }
 }
