@@ -13,6 +13,8 @@ namespace AetherEdge.HostNode.Cli
             new PowerVerb(),
             new PairVerb(),
             new HubVerb(),
+            new AetherEdge.HostNode.Verbs.PeersVerb(),
+            new AetherEdge.HostNode.Verbs.AdvertiseVerb(),
         };
     }
 }
