@@ -10,6 +10,10 @@ namespace AetherEdge.HostNode.Cli
             new PlanVerb(),
             new IdVerb(),
             new TrustVerb(),
+            new InitVerb(),
+            new PutVerb(),
+            new GetVerb(),
+            new StatusVerb(),
         };
     }
 }
