@@ -15,6 +15,10 @@ namespace AetherEdge.HostNode.Cli
             new HubVerb(),
             new AetherEdge.HostNode.Verbs.PeersVerb(),
             new AetherEdge.HostNode.Verbs.AdvertiseVerb(),
+            new InitVerb(),
+            new PutVerb(),
+            new GetVerb(),
+            new StatusVerb(),
         };
     }
 }
