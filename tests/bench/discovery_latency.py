@@ -6,7 +6,8 @@ Run through discovery-latency.sh (root). Two cases, each measured ROUNDS times p
                (aether: service start inside `aether advertise`, also reported from process launch;
                 zeroconf: register_service() call; avahi: service file + SIGHUP)
   running node responder already announced in B; a browser process starts in A; latency = browser's own
-               "started" timestamp -> resolved (in-process), and process launch -> resolved (incl. runtime start-up)
+               "started" stamp (sockets open, browsing begun: after Zeroconf()+ServiceBrowser() / MdnsService.Start())
+               -> resolved, and process launch -> resolved (incl. runtime start-up)
 Prints p50/p95/max per cell in milliseconds.
 """
 import json

@@ -78,16 +78,18 @@ namespace AetherEdge.HostNode.Verbs
                 context.Error.Flush();
             };
 
+            long startedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             try
             {
-                context.Error.WriteLine($"aether advertise: probing '{name}' (unixMs {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()})");
-                context.Error.Flush();
                 service.Start();
             }
             catch (ArgumentException e)
             {
                 throw new UsageException(e.Message);
             }
+
+            context.Error.WriteLine($"aether advertise: probing '{name}' (unixMs {startedMs})");
+            context.Error.Flush();
 
             stop.Token.WaitHandle.WaitOne();
             service.DisposeAsync().AsTask().GetAwaiter().GetResult();

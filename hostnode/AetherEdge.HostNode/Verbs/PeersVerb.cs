@@ -64,15 +64,6 @@ namespace AetherEdge.HostNode.Verbs
                 }
             };
 
-            if (watch)
-            {
-                lock (gate)
-                {
-                    context.Out.WriteLine("{\"event\":\"started\",\"unixMs\":" + DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + "}");
-                    context.Out.Flush();
-                }
-            }
-
             try
             {
                 service.Start();
@@ -80,6 +71,16 @@ namespace AetherEdge.HostNode.Verbs
             catch (ArgumentException e)
             {
                 throw new UsageException(e.Message);
+            }
+
+            if (watch)
+            {
+                // Sockets are open and browsing has begun (events may already have been printed).
+                lock (gate)
+                {
+                    context.Out.WriteLine("{\"event\":\"started\",\"unixMs\":" + DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + "}");
+                    context.Out.Flush();
+                }
             }
 
             done.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(timeout));

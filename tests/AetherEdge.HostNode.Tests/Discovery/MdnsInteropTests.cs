@@ -26,6 +26,16 @@ namespace AetherEdge.HostNode.Tests.Discovery
             Assert.Contains("port=43216", added);
             Assert.Contains(NetnsLab.AddrA, added);
             Assert.Contains("device_type=hub;fp=f00d;node_id=abc123;storage_bytes=2000000000;version=", added);
+
+            // A legacy one-shot query from an ephemeral port gets a unicast reply: ID and question echoed,
+            // no cache-flush bit, TTL at most 10 s (RFC 6762 §6.7).
+            var legacy = lab.StartPython(NetnsLab.B, "legacy_query.py", NetnsLab.AddrB, "cs node._aetherlight._tcp.local", "33");
+            Assert.True(legacy.WaitForExit(TimeSpan.FromSeconds(5)), legacy.Output);
+            string? reply = legacy.WaitForLine(l => l.StartsWith("Reply ", StringComparison.Ordinal), TimeSpan.Zero);
+            Assert.True(reply != null, legacy.Output);
+            Assert.Contains("id=23130 from=" + NetnsLab.AddrA + ":5353 qd=1 an=1 flush=0", reply);
+            Assert.Matches("maxttl=(10|[0-9]) ", reply);
+            Assert.StartsWith("33,", reply.Split("types=")[1]);
         }
 
         [NetnsFact]
