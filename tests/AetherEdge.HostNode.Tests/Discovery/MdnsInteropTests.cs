@@ -106,6 +106,39 @@ namespace AetherEdge.HostNode.Tests.Discovery
             Assert.False(us.HasExited, us.Output);
         }
 
+        [NetnsFact]
+        public void AetherHub_AdvertisesWithDeviceIdFingerprint_AndFindsPeers()
+        {
+            using var lab = new NetnsLab();
+            string home = Path.Combine(Path.GetTempPath(), "aemd-hub-" + Guid.NewGuid().ToString("N"));
+            try
+            {
+                var hub = lab.StartAether(NetnsLab.A, "hub", "--home", home, "--name", "Test Hub", "--interface", NetnsLab.AddrA, "--http-port", "0");
+                string? device = hub.WaitForLine(l => l.StartsWith("aether hub: device ", StringComparison.Ordinal), TimeSpan.FromSeconds(15));
+                Assert.True(device != null, hub.Output);
+                string id = device.Split(' ')[3];
+                Assert.True(hub.WaitForLine(l => l.Contains("mDNS: advertising 'Test Hub'"), s_claim) != null, hub.Output);
+
+                var zc = lab.StartPython(NetnsLab.B, "zc_browse.py", NetnsLab.AddrB, "8", "Test Hub");
+                Assert.True(zc.WaitForExit(TimeSpan.FromSeconds(12)), zc.Output);
+                Assert.Contains("fp=" + id + ";node_id=" + id, zc.Output);
+
+                var other = lab.StartAether(NetnsLab.B, "advertise", "--name", "other", "--interface", NetnsLab.AddrB);
+                Assert.True(hub.WaitForLine(l => l.Contains("mDNS: found other at " + NetnsLab.AddrB), s_claim) != null, hub.Output);
+                other.Terminate();
+                Assert.True(hub.WaitForLine(l => l.Contains("mDNS: other left"), TimeSpan.FromSeconds(5)) != null, hub.Output);
+                hub.Terminate();
+                Assert.True(hub.WaitForExit(TimeSpan.FromSeconds(10)), hub.Output);
+            }
+            finally
+            {
+                if (Directory.Exists(home))
+                {
+                    Directory.Delete(home, recursive: true);
+                }
+            }
+        }
+
         private static JsonElement FindPeer(string output, string instance)
         {
             int start = output.IndexOf('[');
