@@ -115,6 +115,10 @@ namespace AetherEdge.HostNode.Discovery
             }
 
             _loops.Add(Task.Run(() => TimerLoop(_stop.Token)));
+            if (_options.Browse)
+            {
+                _ = Task.Run(() => MdnsWarmUp.Run(DnsName.Parse(_options.ServiceType)));
+            }
         }
 
         private static Socket OpenV4(IReadOnlyList<MdnsNetworkInterface> links)

@@ -83,6 +83,13 @@ namespace AetherEdge.HostNode.Verbs
                 }
             }
 
+            if (json || watch)
+            {
+                // Compile the JSON writer while the first query is still waiting (§5.2 delay).
+                using var warm = new Utf8JsonWriter(Stream.Null);
+                WritePeer(warm, new PeerInfo("-", "-", Array.Empty<string>(), 0, new Dictionary<string, string?>(), null, null, "-"));
+            }
+
             done.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(timeout));
             service.DisposeAsync().AsTask().GetAwaiter().GetResult();
             List<PeerInfo> peers;
