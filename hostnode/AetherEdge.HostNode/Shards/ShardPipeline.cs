@@ -63,6 +63,11 @@ namespace AetherEdge.HostNode.Shards
             byte[] fileId = RandomNumberGenerator.GetBytes(ShardLimits.FileIdBytes);
             byte[] fileKey = RandomNumberGenerator.GetBytes(ShardLimits.KeyBytes);
             byte[] wrapped = SegmentCrypto.WrapKey(_keys.KeyWrapKey, fileId, fileKey);
+            for (int i = 0; i < n; i++)
+            {
+                set.Write(i, ShardHeader.Create(fileId, i, dataShards, n), 0, ShardHeader.Bytes);
+            }
+
             byte[] stripe = new byte[n * layout.MaxPieceBytes];
             long done = 0;
             using (var aes = new AesGcm(fileKey, ShardLimits.TagBytes))
@@ -150,6 +155,19 @@ namespace AetherEdge.HostNode.Shards
                 if (count < k)
                 {
                     throw new InsufficientShardsException(fileId, count, n, k);
+                }
+
+                byte[] header = new byte[ShardHeader.Bytes];
+                for (int i = 0; i < n; i++)
+                {
+                    if (shards[i] != null)
+                    {
+                        shards[i]!.ReadExactly(header);
+                        if (!ShardHeader.Matches(header, manifest.FileId, i, k, n))
+                        {
+                            throw new ShardException("shard " + i + " of file " + fileId + " has a header for another file or index");
+                        }
+                    }
                 }
 
                 byte[] fileKey = SegmentCrypto.UnwrapKey(_keys.KeyWrapKey, manifest.FileId, manifest.WrappedKey);
