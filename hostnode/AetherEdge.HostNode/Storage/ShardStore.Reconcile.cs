@@ -54,6 +54,7 @@ namespace AetherEdge.HostNode.Storage
                 {
                     Quarantine(file, name, problem);
                     RemoveRow(name);
+                    rows.Remove(name);
                     report.CorruptFilesQuarantined++;
                     continue;
                 }
