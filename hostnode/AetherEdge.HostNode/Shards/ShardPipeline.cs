@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using AetherEdge.Core.Erasure;
+using AetherEdge.HostNode.Erasure;
 using AetherEdge.HostNode.Storage;
 
 namespace AetherEdge.HostNode.Shards
@@ -54,7 +55,7 @@ namespace AetherEdge.HostNode.Shards
                 throw new ArgumentOutOfRangeException(nameof(segmentBytes));
             }
 
-            var rs = new ReedSolomon(dataShards, parityShards);
+            var rs = new ReedSolomon(dataShards, parityShards, VectorGaloisKernel.Instance);
             int n = rs.TotalShards;
             using var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan);
             var layout = new ShardLayout(input.Length, segmentBytes, dataShards, n);
@@ -171,7 +172,7 @@ namespace AetherEdge.HostNode.Shards
                 }
 
                 byte[] fileKey = SegmentCrypto.UnwrapKey(_keys.KeyWrapKey, manifest.FileId, manifest.WrappedKey);
-                var rs = new ReedSolomon(k, n - k);
+                var rs = new ReedSolomon(k, n - k, VectorGaloisKernel.Instance);
                 bool needsDecode = false;
                 for (int i = 0; i < k; i++)
                 {

@@ -1,4 +1,5 @@
 using AetherEdge.Core.Erasure;
+using AetherEdge.HostNode.Erasure;
 using BenchmarkDotNet.Attributes;
 
 namespace AetherEdge.Benchmarks.Shards
@@ -14,14 +15,19 @@ namespace AetherEdge.Benchmarks.Shards
         private const int K = 10;
         private const int M = 5;
         private const int DataBytes = 4 << 20;
-        private readonly ReedSolomon _rs = new(K, M);
+        private ReedSolomon _rs = new(K, M);
         private readonly bool[] _present = { false, true, false, true, false, true, false, true, false, true, true, true, true, true, true };
         private byte[] _stripe = Array.Empty<byte>();
         private int _piece;
 
+        /// <summary>"table": portable shared-core kernel (what the ESP32 runs); "vector": the hub's SIMD kernel.</summary>
+        [Params("table", "vector")]
+        public string Kernel { get; set; } = "table";
+
         [GlobalSetup]
         public void Setup()
         {
+            _rs = Kernel == "vector" ? new ReedSolomon(K, M, VectorGaloisKernel.Instance) : new ReedSolomon(K, M);
             _piece = DataBytes / K + 1;
             _stripe = new byte[(K + M) * _piece];
             new Random(1).NextBytes(_stripe);
