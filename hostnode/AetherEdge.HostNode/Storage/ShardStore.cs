@@ -95,6 +95,9 @@ namespace AetherEdge.HostNode.Storage
 
         public int ManifestCount => (int)Scalar("SELECT COUNT(*) FROM manifests;");
 
+        /// <summary>Files set aside in HOME/quarantine (kept for inspection, not counted as used).</summary>
+        public int QuarantinedCount => Directory.Exists(QuarantinePath) ? Directory.GetFiles(QuarantinePath).Length : 0;
+
         /// <summary>Where the shard with this id lives (whether or not it exists).</summary>
         public string PathOf(string id) => Path.Combine(ShardsPath, id.Substring(0, 2), id.Substring(2, 2), id);
 

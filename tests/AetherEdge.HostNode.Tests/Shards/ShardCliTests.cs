@@ -180,12 +180,15 @@ namespace AetherEdge.HostNode.Tests.Shards
             string fileId = output.Split(' ')[0];
             var shardFiles = Directory.GetFiles(Path.Combine(_home, "shards"), "*", SearchOption.AllDirectories);
             File.Delete(shardFiles[0]);
-            File.Delete(shardFiles[1]);
+            TempStore.FlipByte(shardFiles[1], 30);
             string outPath = Path.Combine(_dir, "d.out");
             var r = CliRunner.Run("get", fileId, "--home", _home, "-o", outPath);
             Assert.Equal(1, r.Code);
             Assert.Contains("only 1 of 3 shards present and intact; 2 needed", r.Err);
             Assert.False(File.Exists(outPath));
+            var s = Status();
+            Assert.Equal(1, s.GetProperty("quarantined").GetInt32());
+            Assert.Equal(1, s.GetProperty("shards").GetInt32());
         }
 
         [Fact]
