@@ -127,6 +127,26 @@ namespace AetherEdge.HostNode.Tests.Storage
         }
 
         [Fact]
+        public void Open_WhileAnotherWriterIsMidPut_LeavesItsTempFilesAndRefusesASecondWriter()
+        {
+            using (var writer = _t.Store.BeginShardSet(2, 10))
+            {
+                writer.Write(0, new byte[5], 0, 5);
+                using var other = ShardStore.Open(_t.Home, _t.AllocationBytes);
+                Assert.True(other.OpenReport.SkippedBusy);
+                Assert.Equal(2, Directory.GetFiles(_t.Store.TempPath).Length);
+                var e = Assert.Throws<IOException>(() => other.BeginShardSet(1, 1));
+                Assert.Contains("another aether process is writing", e.Message);
+                Assert.Throws<IOException>(() => other.Reconcile(false));
+                byte[] data = { 1, 2, 3 };
+                Assert.Throws<IOException>(() => other.PutShard(ShardId.Of(data), new MemoryStream(data)));
+            }
+
+            Assert.Empty(Directory.GetFiles(_t.Store.TempPath));
+            Assert.True(_t.Store.Reconcile(false).Clean);
+        }
+
+        [Fact]
         public void Manifests_PutGetListReplace_PersistAcrossReopen()
         {
             _t.Store.PutManifest("aa", new byte[] { 1, 2 });
