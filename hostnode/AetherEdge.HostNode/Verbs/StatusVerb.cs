@@ -1,6 +1,7 @@
 using System.Globalization;
 using AetherEdge.Core.Allocation;
 using AetherEdge.HostNode.Cli;
+using AetherEdge.HostNode.Storage;
 
 namespace AetherEdge.HostNode.Verbs
 {
@@ -45,6 +46,7 @@ namespace AetherEdge.HostNode.Verbs
                     utilizationPercent = utilization,
                     shards,
                     files,
+                    quarantined = store.QuarantinedCount,
                     reconcile = new
                     {
                         tempFilesDeleted = r.TempFilesDeleted,
@@ -63,6 +65,11 @@ namespace AetherEdge.HostNode.Verbs
                 o.WriteLine("  used        " + SizeText.Format(used) + " (" + utilization.ToString("0.##", CultureInfo.InvariantCulture) + " %)");
                 o.WriteLine("  available   " + SizeText.Format(available));
                 o.WriteLine("  shards      " + shards + " (" + files + " files)");
+                if (store.QuarantinedCount > 0)
+                {
+                    o.WriteLine("  quarantine  " + store.QuarantinedCount + " files in " + store.QuarantinePath + " (see " + ShardStore.LogFileName + ")");
+                }
+
                 if (!r.Clean || verify)
                 {
                     o.WriteLine("  reconcile   " + r);
