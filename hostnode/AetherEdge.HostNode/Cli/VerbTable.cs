@@ -11,6 +11,14 @@ namespace AetherEdge.HostNode.Cli
             new IdVerb(),
             new TrustVerb(),
             new PowerVerb(),
+            new PairVerb(),
+            new HubVerb(),
+            new PeersVerb(),
+            new AdvertiseVerb(),
+            new InitVerb(),
+            new PutVerb(),
+            new GetVerb(),
+            new StatusVerb(),
         };
     }
 }

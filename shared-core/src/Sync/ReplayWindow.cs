@@ -45,6 +45,15 @@ namespace AetherEdge.Core.Sync
         /// <summary>Accepts the frame or throws <see cref="ProtocolViolationException"/> naming why not.</summary>
         public void Check(long timestampMilliseconds, ulong nonce, long nowMilliseconds)
         {
+            // One window may serve concurrent sessions with the same peer.
+            lock (_seen)
+            {
+                CheckLocked(timestampMilliseconds, nonce, nowMilliseconds);
+            }
+        }
+
+        private void CheckLocked(long timestampMilliseconds, ulong nonce, long nowMilliseconds)
+        {
             if (timestampMilliseconds < nowMilliseconds - MaxSkewMilliseconds)
             {
                 Reject("stale frame: timestamp " + (nowMilliseconds - timestampMilliseconds) + " ms old, over the " + MaxSkewMilliseconds + " ms limit");

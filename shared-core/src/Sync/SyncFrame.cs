@@ -26,10 +26,16 @@ namespace AetherEdge.Core.Sync
         /// <summary>Writes the payload at <paramref name="offset"/>; the caller checked the space.</summary>
         internal abstract void WritePayload(byte[] buffer, int offset);
 
-        /// <summary>Checks an item id: 1..MaxItemIdLength characters of A-Z a-z 0-9 . _ - :</summary>
+        /// <summary>Checks an item id: 1..MaxItemIdLength characters of A-Z a-z 0-9 . _ - :, starting with a letter or digit (safe as a file name).</summary>
         public static bool IsValidItemId(string id)
         {
             if (id == null || id.Length == 0 || id.Length > SyncLimits.MaxItemIdLength)
+            {
+                return false;
+            }
+
+            char first = id[0];
+            if (!((first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z') || (first >= '0' && first <= '9')))
             {
                 return false;
             }
