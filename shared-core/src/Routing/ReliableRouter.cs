@@ -84,7 +84,7 @@ namespace AetherEdge.Core.Routing
                 _retry.PacketId = TakePacketId();
                 _retry.NextHop = RoutingLimits.NoNode;
                 _retry.PayloadLength = p.Length;
-                if (Enqueue(_retry, p.Payload, 0, nowMs, false))
+                if (Enqueue(_retry, p.Payload, 0, nowMs, RoutingLimits.NoNode, false))
                 {
                     p.Ids[p.Attempts] = _retry.PacketId;
                     p.Attempts++;
@@ -213,7 +213,7 @@ namespace AetherEdge.Core.Routing
             _ack.PacketId = TakePacketId();
             _ack.NextHop = NextHopFor(received.Source, nowMs);
             _ack.PayloadLength = RoutingLimits.AckPayloadBytes;
-            if (Enqueue(_ack, _ackPayload, 0, nowMs, false))
+            if (Enqueue(_ack, _ackPayload, 0, nowMs, RoutingLimits.NoNode, false))
             {
                 AcksSent++;
             }

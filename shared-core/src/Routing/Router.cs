@@ -98,7 +98,7 @@ namespace AetherEdge.Core.Routing
                 return false;
             }
 
-            if (!Enqueue(_tx, payload, offset, nowMs, false))
+            if (!Enqueue(_tx, payload, offset, nowMs, RoutingLimits.NoNode, false))
             {
                 return false;
             }
@@ -155,11 +155,14 @@ namespace AetherEdge.Core.Routing
             return Queue.NextDue();
         }
 
-        /// <summary>Queues a packet (header + payload) for the radio.</summary>
-        protected bool Enqueue(PacketHeader header, byte[] payload, int payloadOffset, long dueMs, bool cancellable)
+        /// <summary>
+        /// Queues a packet (header + payload) for its next hop, or for every neighbour but
+        /// <paramref name="exceptNeighbour"/> when it floods.
+        /// </summary>
+        protected bool Enqueue(PacketHeader header, byte[] payload, int payloadOffset, long dueMs, uint exceptNeighbour, bool cancellable)
         {
             uint neighbour = header.NextHop == RoutingLimits.NoNode ? RoutingLimits.Broadcast : header.NextHop;
-            if (Queue.TryEnqueue(header, payload, payloadOffset, dueMs, neighbour, cancellable))
+            if (Queue.TryEnqueue(header, payload, payloadOffset, dueMs, neighbour, exceptNeighbour, cancellable))
             {
                 return true;
             }
