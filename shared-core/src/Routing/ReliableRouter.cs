@@ -24,7 +24,8 @@ namespace AetherEdge.Core.Routing
         public ReliableRouter(RouterConfig config, IMeshRadio radio, IRoutingListener listener, IRandomSource random)
             : base(config, radio, listener, random)
         {
-            _pending = new Pending[RoutingLimits.MaxPendingReliable];
+            int slots = config.PendingSlots < 1 ? 1 : (config.PendingSlots > RoutingLimits.MaxPendingReliable ? RoutingLimits.MaxPendingReliable : config.PendingSlots);
+            _pending = new Pending[slots];
             for (int i = 0; i < _pending.Length; i++)
             {
                 _pending[i] = new Pending(config.MaxPacketBytes);
