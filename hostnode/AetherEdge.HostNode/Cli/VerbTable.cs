@@ -8,6 +8,17 @@ namespace AetherEdge.HostNode.Cli
         public static IReadOnlyList<IVerb> All { get; } = new IVerb[]
         {
             new PlanVerb(),
+            new IdVerb(),
+            new TrustVerb(),
+            new PowerVerb(),
+            new PairVerb(),
+            new HubVerb(),
+            new PeersVerb(),
+            new AdvertiseVerb(),
+            new InitVerb(),
+            new PutVerb(),
+            new GetVerb(),
+            new StatusVerb(),
         };
     }
 }

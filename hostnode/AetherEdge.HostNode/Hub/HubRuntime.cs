@@ -1,0 +1,78 @@
+using AetherEdge.Core.Devices;
+using AetherEdge.Core.Scheduling;
+using AetherEdge.Core.Sync;
+using AetherEdge.HostNode.Identity;
+using AetherEdge.HostNode.Sync;
+using AetherEdge.HostNode.Trust;
+
+namespace AetherEdge.HostNode.Hub
+{
+    /// <summary>Everything one running hub owns: identity, trust circle, store, sync endpoint, peers, scheduler.</summary>
+    public sealed class HubRuntime : IDisposable
+    {
+        public const string StoreFolder = "sync-store";
+
+        public HubRuntime(HubSettings settings)
+        {
+            Settings = settings;
+            Identity = NodeIdentity.LoadOrCreate(settings.Home);
+            Circle = new TrustCircle(settings.Home);
+            Store = new FileSyncStore(Path.Combine(settings.Home, StoreFolder));
+            Hosts = new HubSyncHosts(Store, new FillAllocationOracle(() => Math.Max(0, settings.AllocationBytes - Store.UsedBytes)));
+            Node = new SyncNode(Identity, TlsPeerPolicy.ForCircle(Identity, Circle), Store, Hosts, LocalHello);
+        }
+
+        public HubSettings Settings { get; }
+
+        public NodeIdentity Identity { get; }
+
+        public TrustCircle Circle { get; }
+
+        public FileSyncStore Store { get; }
+
+        public HubSyncHosts Hosts { get; }
+
+        public SyncNode Node { get; }
+
+        public PeerDirectory Peers { get; } = new();
+
+        public SyncScheduler Scheduler { get; } = new();
+
+        public object SchedulerGate { get; } = new();
+
+        /// <summary>Peers seen by discovery (mesh_peers_discovered).</summary>
+        public long PeersDiscovered => Interlocked.Read(ref _peersDiscovered);
+
+        private long _peersDiscovered;
+
+        public void CountDiscovered() => Interlocked.Increment(ref _peersDiscovered);
+
+        /// <summary>Power and link state; mains and wired until a power source reports otherwise.</summary>
+        public BatteryStatus Battery { get; set; } = BatteryStatus.Mains;
+
+        public bool WifiConnected { get; set; } = true;
+
+        public DeviceProfile LocalProfile() => new(
+            Identity.DeviceId.Text,
+            Settings.Kind,
+            Settings.AllocationBytes,
+            Store.UsedBytes,
+            Settings.Kind is DeviceKind.Hub or DeviceKind.Desktop,
+            Battery,
+            Settings.Kind == DeviceKind.Mobile,
+            WifiConnected);
+
+        public HelloFrame LocalHello()
+        {
+            var p = LocalProfile();
+            int flags = (p.Battery.PluggedIn ? HelloFrame.FlagPluggedIn : 0)
+                | (p.WifiConnected ? HelloFrame.FlagWifiConnected : 0)
+                | (p.AlwaysOn ? HelloFrame.FlagAlwaysOn : 0)
+                | (p.WifiOnly ? HelloFrame.FlagWifiOnly : 0);
+            string name = Settings.Name.Length > 32 ? Settings.Name.Substring(0, 32) : Settings.Name;
+            return new HelloFrame(SyncLimits.Version, (int)p.Kind, p.AllocationBytes, p.UsedBytes, p.Battery.Percent, flags, name);
+        }
+
+        public void Dispose() => Identity.Dispose();
+    }
+}
