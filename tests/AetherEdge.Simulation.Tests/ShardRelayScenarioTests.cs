@@ -122,3 +122,34 @@ namespace AetherEdge.Simulation.Tests
         }
     }
 }
+
+namespace AetherEdge.Simulation.Tests
+{
+    public class GattMeshLinksTests
+    {
+        [Fact]
+        public void UnidentifiedCentral_Hello_RekeysConnectionToNodeId()
+        {
+            var clock = new EventScheduler();
+            var phone = new GattRouterNode(77, 2048, 1);
+            var beacon = new GattRouterNode(5, 2048, 2);
+            var toBeacon = new SimGattLink(clock, 1, 185, 0, 7500, 1_000_000);
+            var toPhone = new SimGattLink(clock, 2, 185, 0, 7500, 1_000_000);
+            toBeacon.Deliver = (b, now) => beacon.Links.OnValue(0x80000001, b, 0, b.Length, now);
+            toPhone.Deliver = (b, now) => phone.Links.OnValue(5, b, 0, b.Length, now);
+            phone.Links.AddNeighbour(5, toBeacon, 100);
+            beacon.Links.AddUnidentifiedNeighbour(0x80000001, toPhone, 100);
+            Assert.True(phone.Router.TrySendHello(0));
+            clock.RunUntil(2_000_000, now => { phone.Step(now); beacon.Step(now); });
+            Assert.Equal(77u, beacon.Links.IdentityOf(0x80000001));
+            Assert.NotNull(beacon.Links.EndpointOf(77));
+            Assert.Equal(77u, beacon.Router.RouteTo(77, clock.MonotonicMilliseconds));
+            Assert.Equal(0, beacon.Router.RelaysQueued);
+            // later values on the connection still arrive under its temporary id
+            phone.Router.TrySend(5, new byte[] { 4, 2 }, 0, 2, wantAck: true, bulk: false, clock.MonotonicMilliseconds, out _);
+            clock.RunUntil(clock.NowMicroseconds + 2_000_000, now => { phone.Step(now); beacon.Step(now); });
+            Assert.Equal(new byte[] { 4, 2 }, beacon.Delivered[^1]);
+            Assert.Single(phone.Confirmed);
+        }
+    }
+}

@@ -1,6 +1,7 @@
 namespace AetherEdge.Core.Routing
 {
     using AetherEdge.Core.Gatt;
+    using AetherEdge.Core.Protocol;
 
     /// <summary>
     /// Adapter between the router and BLE connections: one <see cref="GattEndpoint"/> per connected
@@ -44,12 +45,44 @@ namespace AetherEdge.Core.Routing
         /// </summary>
         public bool AddNeighbour(uint neighbour, IGattLink link, int linkQuality)
         {
+            return Add(neighbour, link, linkQuality, false);
+        }
+
+        /// <summary>
+        /// Registers a connection whose peer's node id is not known yet (a central that connected to us):
+        /// <paramref name="temporaryId"/> stands in until the first packet the peer originated itself
+        /// (hop limit = hop start, e.g. its hello) names it.
+        /// </summary>
+        public bool AddUnidentifiedNeighbour(uint temporaryId, IGattLink link, int linkQuality)
+        {
+            return Add(temporaryId, link, linkQuality, true);
+        }
+
+        /// <summary>The node id now used for a connection registered under <paramref name="temporaryId"/>, or NoNode.</summary>
+        public uint IdentityOf(uint temporaryId)
+        {
+            for (int i = 0; i < _ports.Length; i++)
+            {
+                Port? p = _ports[i];
+                if (p != null && p.TemporaryId == temporaryId)
+                {
+                    return p.Neighbour;
+                }
+            }
+
+            return RoutingLimits.NoNode;
+        }
+
+        private bool Add(uint neighbour, IGattLink link, int linkQuality, bool provisional)
+        {
             RemoveNeighbour(neighbour);
             for (int i = 0; i < _ports.Length; i++)
             {
                 if (_ports[i] == null)
                 {
-                    _ports[i] = new Port(this, neighbour, link, linkQuality);
+                    Port port = new Port(this, neighbour, link, linkQuality);
+                    port.Provisional = provisional;
+                    _ports[i] = port;
                     return true;
                 }
             }
@@ -57,13 +90,13 @@ namespace AetherEdge.Core.Routing
             return false;
         }
 
-        /// <summary>Forgets a connection (disconnect); its transfers are dropped.</summary>
+        /// <summary>Forgets a connection (disconnect) by node id or temporary id; its transfers are dropped.</summary>
         public void RemoveNeighbour(uint neighbour)
         {
             for (int i = 0; i < _ports.Length; i++)
             {
                 Port? p = _ports[i];
-                if (p != null && p.Neighbour == neighbour)
+                if (p != null && (p.Neighbour == neighbour || (p.Provisional && p.TemporaryId == neighbour)))
                 {
                     _ports[i] = null;
                 }
@@ -77,10 +110,18 @@ namespace AetherEdge.Core.Routing
             return p == null ? null : p.Endpoint;
         }
 
-        /// <summary>A value arrived from <paramref name="neighbour"/> (GATT write or notification).</summary>
+        /// <summary>
+        /// A value arrived from <paramref name="neighbour"/> (GATT write or notification); a connection
+        /// registered unidentified keeps answering to its temporary id too.
+        /// </summary>
         public void OnValue(uint neighbour, byte[] buffer, int offset, int length, long nowMs)
         {
             Port? p = Find(neighbour);
+            if (p == null)
+            {
+                p = FindTemporary(neighbour);
+            }
+
             if (p != null)
             {
                 p.Now = nowMs;
@@ -152,8 +193,34 @@ namespace AetherEdge.Core.Routing
             return null;
         }
 
+        private Port? FindTemporary(uint temporaryId)
+        {
+            for (int i = 0; i < _ports.Length; i++)
+            {
+                Port? p = _ports[i];
+                if (p != null && p.TemporaryId == temporaryId)
+                {
+                    return p;
+                }
+            }
+
+            return null;
+        }
+
         private void Received(Port port, byte[] buffer, int offset, int length)
         {
+            if (port.Provisional && length >= RoutingLimits.HeaderBytes)
+            {
+                int hops = buffer[offset + 1];
+                uint source = NetworkOrder.ReadUInt32(buffer, offset + 2);
+                if ((hops & 0x07) == ((hops >> 3) & 0x07) && source != RoutingLimits.NoNode && source != RoutingLimits.Broadcast)
+                {
+                    RemoveNeighbour(source); // a stale connection of the same peer
+                    port.Neighbour = source;
+                    port.Provisional = false;
+                }
+            }
+
             if (Observer != null)
             {
                 Observer.OnPacket(port.Neighbour, buffer, offset, length, port.Now);
@@ -173,11 +240,16 @@ namespace AetherEdge.Core.Routing
             {
                 _owner = owner;
                 Neighbour = neighbour;
+                TemporaryId = neighbour;
                 Quality = quality;
                 Endpoint = new GattEndpoint(link, this, this, owner._slotsPerLink, owner._maxTransferBytes);
             }
 
-            public uint Neighbour { get; }
+            public uint Neighbour { get; set; }
+
+            public uint TemporaryId { get; }
+
+            public bool Provisional { get; set; }
 
             public int Quality { get; }
 
