@@ -12,6 +12,7 @@ namespace AetherEdge.HostNode.Cli
             new TrustVerb(),
             new PairVerb(),
             new HubVerb(),
+            new PowerVerb(),
         };
     }
 }
