@@ -73,6 +73,19 @@ namespace AetherEdge.HostNode.Hub
             return new HelloFrame(SyncLimits.Version, (int)p.Kind, p.AllocationBytes, p.UsedBytes, p.Battery.Percent, flags, name);
         }
 
-        public void Dispose() => Identity.Dispose();
+        /// <summary>Reads the battery through the power chain (fuel gauge, sysfs, else mains).</summary>
+        public void RefreshPower()
+        {
+            _power ??= AetherEdge.HostNode.Power.BatterySourceChain.Create(new AetherEdge.HostNode.Power.PowerOptions());
+            Battery = _power.Read().Status;
+        }
+
+        private AetherEdge.HostNode.Power.BatterySourceChain? _power;
+
+        public void Dispose()
+        {
+            _power?.Dispose();
+            Identity.Dispose();
+        }
     }
 }

@@ -79,6 +79,7 @@ namespace AetherEdge.HostNode.Hub
 
         private async Task RoundAsync(CancellationToken ct)
         {
+            _hub.RefreshPower();
             var peers = _hub.Peers.Snapshot();
             if (peers.Count == 0)
             {
