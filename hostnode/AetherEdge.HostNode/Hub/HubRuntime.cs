@@ -85,6 +85,7 @@ namespace AetherEdge.HostNode.Hub
         public void Dispose()
         {
             _power?.Dispose();
+            Store.ClosePartials();
             Identity.Dispose();
         }
     }

@@ -12,6 +12,7 @@ namespace AetherEdge.HostNode.Sync
     {
         private readonly object _gate = new();
         private readonly Dictionary<string, (long Length, DateTime Stamp, byte[] Hash)> _hashes = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, PartialWriter> _open = new(StringComparer.Ordinal);
 
         public FileSyncStore(string root)
         {
@@ -108,45 +109,44 @@ namespace AetherEdge.HostNode.Sync
 
         public long PartialLength(string id)
         {
+            lock (_gate)
+            {
+                if (_open.TryGetValue(id, out var w))
+                {
+                    return w.Stream.Length;
+                }
+            }
+
             var f = new FileInfo(Path.Combine(PartialDir, Safe(id)));
             return f.Exists ? f.Length : 0;
         }
 
-        public void DiscardPartial(string id) => File.Delete(Path.Combine(PartialDir, Safe(id)));
+        public void DiscardPartial(string id)
+        {
+            Close(id)?.Dispose();
+            File.Delete(Path.Combine(PartialDir, Safe(id)));
+        }
 
         public void AppendPartial(string id, long position, byte[] data, int offset, int count)
         {
-            using var fs = new FileStream(Path.Combine(PartialDir, Safe(id)), FileMode.OpenOrCreate, FileAccess.Write, FileShare.None);
-            if (fs.Length != position)
+            var w = Writer(id);
+            if (w.Stream.Length != position)
             {
-                throw new IOException("partial " + id + " has " + fs.Length + " bytes, chunk starts at " + position);
+                throw new IOException("partial " + id + " has " + w.Stream.Length + " bytes, chunk starts at " + position);
             }
 
-            fs.Seek(position, SeekOrigin.Begin);
-            fs.Write(data, offset, count);
+            w.Stream.Write(data, offset, count);
+            w.Hash.AppendData(data, offset, count);
         }
 
         public AckStatus CompletePartial(string id, long totalLength, byte[] hash)
         {
             string partial = Path.Combine(PartialDir, Safe(id));
-            if (!File.Exists(partial))
-            {
-                if (totalLength != 0)
-                {
-                    return AckStatus.BadHash;
-                }
-
-                File.WriteAllBytes(partial, Array.Empty<byte>());
-            }
-
-            byte[] actual;
-            long length;
-            using (var s = File.OpenRead(partial))
-            {
-                length = s.Length;
-                actual = SHA256.HashData(s);
-            }
-
+            var w = Writer(id);
+            long length = w.Stream.Length;
+            byte[] actual = w.Hash.GetHashAndReset();
+            Close(id);
+            w.Dispose();
             if (length != totalLength || !CryptographicOperations.FixedTimeEquals(actual, hash))
             {
                 File.Delete(partial);
@@ -155,6 +155,87 @@ namespace AetherEdge.HostNode.Sync
 
             File.Move(partial, ShardPath(id), true);
             return AckStatus.Ok;
+        }
+
+        /// <summary>
+        /// The open partial of <paramref name="id"/>: appends are hashed as they arrive, so completion
+        /// needs no second read; a partial left by an earlier run is hashed once when reopened.
+        /// </summary>
+        private PartialWriter Writer(string id)
+        {
+            lock (_gate)
+            {
+                if (_open.TryGetValue(id, out var existing))
+                {
+                    return existing;
+                }
+            }
+
+            var stream = new FileStream(Path.Combine(PartialDir, Safe(id)), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
+            var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var buffer = new byte[1 << 16];
+            int n;
+            while ((n = stream.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                hash.AppendData(buffer, 0, n);
+            }
+
+            var w = new PartialWriter(stream, hash);
+            lock (_gate)
+            {
+                _open[id] = w;
+            }
+
+            return w;
+        }
+
+        private PartialWriter? Close(string id)
+        {
+            lock (_gate)
+            {
+                if (_open.Remove(id, out var w))
+                {
+                    w.Stream.Flush();
+                    return w;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>Flushes and closes every open partial (they stay on disk for resuming).</summary>
+        public void ClosePartials()
+        {
+            List<PartialWriter> all;
+            lock (_gate)
+            {
+                all = _open.Values.ToList();
+                _open.Clear();
+            }
+
+            foreach (var w in all)
+            {
+                w.Dispose();
+            }
+        }
+
+        private sealed class PartialWriter : IDisposable
+        {
+            public PartialWriter(FileStream stream, IncrementalHash hash)
+            {
+                Stream = stream;
+                Hash = hash;
+            }
+
+            public FileStream Stream { get; }
+
+            public IncrementalHash Hash { get; }
+
+            public void Dispose()
+            {
+                Stream.Dispose();
+                Hash.Dispose();
+            }
         }
 
         public AckStatus StoreManifest(string id, byte[] data)
