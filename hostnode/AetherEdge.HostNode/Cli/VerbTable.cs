@@ -10,9 +10,15 @@ namespace AetherEdge.HostNode.Cli
             new PlanVerb(),
             new IdVerb(),
             new TrustVerb(),
+            new PowerVerb(),
             new PairVerb(),
             new HubVerb(),
-            new PowerVerb(),
+            new PeersVerb(),
+            new AdvertiseVerb(),
+            new InitVerb(),
+            new PutVerb(),
+            new GetVerb(),
+            new StatusVerb(),
         };
     }
 }

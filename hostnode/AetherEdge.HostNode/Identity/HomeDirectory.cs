@@ -1,12 +1,15 @@
 namespace AetherEdge.HostNode.Identity
 {
     /// <summary>
-    /// Where a node keeps its state: <c>--home DIR</c>, else <c>$AETHER_HOME</c>, else
-    /// <c>~/.aether</c>. Created on first use with owner-only permissions.
+    /// Where a node keeps its state: <c>--home DIR</c>, else <c>$AETHER_HOME</c>, else the XDG data
+    /// dir (<c>$XDG_DATA_HOME/aether</c>, else <c>~/.local/share/aether</c>). Created on first use with
+    /// owner-only permissions.
     /// </summary>
     public static class HomeDirectory
     {
         public const string EnvironmentVariable = "AETHER_HOME";
+        public const string XdgDataHomeVariable = "XDG_DATA_HOME";
+        public const string FolderName = "aether";
 
         public static string Resolve(string? option)
         {
@@ -18,7 +21,10 @@ namespace AetherEdge.HostNode.Identity
 
             if (string.IsNullOrEmpty(dir))
             {
-                dir = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".aether");
+                string? xdg = Environment.GetEnvironmentVariable(XdgDataHomeVariable);
+                dir = !string.IsNullOrEmpty(xdg) && Path.IsPathRooted(xdg)
+                    ? Path.Combine(xdg, FolderName)
+                    : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share", FolderName);
             }
 
             return Path.GetFullPath(dir);
