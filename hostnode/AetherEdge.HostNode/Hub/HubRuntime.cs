@@ -1,7 +1,9 @@
 using AetherEdge.Core.Devices;
 using AetherEdge.Core.Scheduling;
 using AetherEdge.Core.Sync;
+using AetherEdge.HostNode.Home;
 using AetherEdge.HostNode.Identity;
+using AetherEdge.HostNode.Storage;
 using AetherEdge.HostNode.Sync;
 using AetherEdge.HostNode.Trust;
 
@@ -10,15 +12,21 @@ namespace AetherEdge.HostNode.Hub
     /// <summary>Everything one running hub owns: identity, trust circle, store, sync endpoint, peers, scheduler.</summary>
     public sealed class HubRuntime : IDisposable
     {
-        public const string StoreFolder = "sync-store";
-
-        public HubRuntime(HubSettings settings)
+        public HubRuntime(HubSettings settings, TextWriter? log = null)
         {
             Settings = settings;
+            if (!NodeHome.IsInitialized(settings.Home))
+            {
+                NodeHome.Init(settings.Home, settings.Kind, settings.AllocationBytes, settings.Name, DateTimeOffset.UtcNow);
+            }
+
             Identity = NodeIdentity.LoadOrCreate(settings.Home);
             Circle = new TrustCircle(settings.Home);
-            Store = new FileSyncStore(Path.Combine(settings.Home, StoreFolder));
-            Hosts = new HubSyncHosts(Store, new FillAllocationOracle(() => Math.Max(0, settings.AllocationBytes - Store.UsedBytes)));
+            Shards = ShardStore.Open(settings.Home, settings.AllocationBytes, false, log);
+            Store = new ShardStoreSyncStore(Shards, settings.Home);
+            Hosts = new HubSyncHosts(Store);
+            Placement = new PlacementOracle(Store, LocalProfile, Hosts.Profiles);
+            Hosts.Oracle = Placement;
             Node = new SyncNode(Identity, TlsPeerPolicy.ForCircle(Identity, Circle), Store, Hosts, LocalHello);
         }
 
@@ -28,7 +36,11 @@ namespace AetherEdge.HostNode.Hub
 
         public TrustCircle Circle { get; }
 
-        public FileSyncStore Store { get; }
+        public ShardStore Shards { get; }
+
+        public ShardStoreSyncStore Store { get; }
+
+        public PlacementOracle Placement { get; }
 
         public HubSyncHosts Hosts { get; }
 
@@ -86,6 +98,7 @@ namespace AetherEdge.HostNode.Hub
         {
             _power?.Dispose();
             Store.ClosePartials();
+            Shards.Dispose();
             Identity.Dispose();
         }
     }

@@ -8,11 +8,11 @@ namespace AetherEdge.HostNode.Sync
     /// <c>ROOT/partial/ID</c> (kept across restarts so transfers resume). A verified partial is
     /// moved into place atomically. SHA-256 of complete shards is cached by length and mtime.
     /// </summary>
-    public sealed class FileSyncStore : ISyncStore
+    public sealed class FileSyncStore : AetherEdge.HostNode.Hub.IHubStore
     {
         private readonly object _gate = new();
         private readonly Dictionary<string, (long Length, DateTime Stamp, byte[] Hash)> _hashes = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, PartialWriter> _open = new(StringComparer.Ordinal);
+        private readonly PartialFiles _partials;
 
         public FileSyncStore(string root)
         {
@@ -20,6 +20,7 @@ namespace AetherEdge.HostNode.Sync
             ShardDir = Directory.CreateDirectory(Path.Combine(root, "shards")).FullName;
             ManifestDir = Directory.CreateDirectory(Path.Combine(root, "manifests")).FullName;
             PartialDir = Directory.CreateDirectory(Path.Combine(root, "partial")).FullName;
+            _partials = new PartialFiles(PartialDir);
         }
 
         public string Root { get; }
@@ -54,6 +55,9 @@ namespace AetherEdge.HostNode.Sync
 
             return list.ToArray();
         }
+
+        public IReadOnlyList<string> ManifestIds() =>
+            new DirectoryInfo(ManifestDir).EnumerateFiles().Select(f => f.Name).Where(SyncFrame.IsValidItemId).ToList();
 
         public bool HasShard(string id) => SyncFrame.IsValidItemId(id) && File.Exists(Path.Combine(ShardDir, id));
 
@@ -107,136 +111,18 @@ namespace AetherEdge.HostNode.Sync
             return File.Exists(p) ? File.ReadAllBytes(p) : null;
         }
 
-        public long PartialLength(string id)
-        {
-            lock (_gate)
-            {
-                if (_open.TryGetValue(id, out var w))
-                {
-                    return w.Stream.Length;
-                }
-            }
+        public long PartialLength(string id) => _partials.Length(Safe(id));
 
-            var f = new FileInfo(Path.Combine(PartialDir, Safe(id)));
-            return f.Exists ? f.Length : 0;
-        }
+        public void DiscardPartial(string id) => _partials.Discard(Safe(id));
 
-        public void DiscardPartial(string id)
-        {
-            Close(id)?.Dispose();
-            File.Delete(Path.Combine(PartialDir, Safe(id)));
-        }
+        public void AppendPartial(string id, long position, byte[] data, int offset, int count) =>
+            _partials.Append(Safe(id), position, data, offset, count);
 
-        public void AppendPartial(string id, long position, byte[] data, int offset, int count)
-        {
-            var w = Writer(id);
-            if (w.Stream.Length != position)
-            {
-                throw new IOException("partial " + id + " has " + w.Stream.Length + " bytes, chunk starts at " + position);
-            }
-
-            w.Stream.Write(data, offset, count);
-            w.Hash.AppendData(data, offset, count);
-        }
-
-        public AckStatus CompletePartial(string id, long totalLength, byte[] hash)
-        {
-            string partial = Path.Combine(PartialDir, Safe(id));
-            var w = Writer(id);
-            long length = w.Stream.Length;
-            byte[] actual = w.Hash.GetHashAndReset();
-            Close(id);
-            w.Dispose();
-            if (length != totalLength || !CryptographicOperations.FixedTimeEquals(actual, hash))
-            {
-                File.Delete(partial);
-                return AckStatus.BadHash;
-            }
-
-            File.Move(partial, ShardPath(id), true);
-            return AckStatus.Ok;
-        }
-
-        /// <summary>
-        /// The open partial of <paramref name="id"/>: appends are hashed as they arrive, so completion
-        /// needs no second read; a partial left by an earlier run is hashed once when reopened.
-        /// </summary>
-        private PartialWriter Writer(string id)
-        {
-            lock (_gate)
-            {
-                if (_open.TryGetValue(id, out var existing))
-                {
-                    return existing;
-                }
-            }
-
-            var stream = new FileStream(Path.Combine(PartialDir, Safe(id)), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
-            var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var buffer = new byte[1 << 16];
-            int n;
-            while ((n = stream.Read(buffer, 0, buffer.Length)) > 0)
-            {
-                hash.AppendData(buffer, 0, n);
-            }
-
-            var w = new PartialWriter(stream, hash);
-            lock (_gate)
-            {
-                _open[id] = w;
-            }
-
-            return w;
-        }
-
-        private PartialWriter? Close(string id)
-        {
-            lock (_gate)
-            {
-                if (_open.Remove(id, out var w))
-                {
-                    w.Stream.Flush();
-                    return w;
-                }
-            }
-
-            return null;
-        }
+        public AckStatus CompletePartial(string id, long totalLength, byte[] hash) =>
+            _partials.Complete(Safe(id), totalLength, hash, path => File.Move(path, ShardPath(id), true));
 
         /// <summary>Flushes and closes every open partial (they stay on disk for resuming).</summary>
-        public void ClosePartials()
-        {
-            List<PartialWriter> all;
-            lock (_gate)
-            {
-                all = _open.Values.ToList();
-                _open.Clear();
-            }
-
-            foreach (var w in all)
-            {
-                w.Dispose();
-            }
-        }
-
-        private sealed class PartialWriter : IDisposable
-        {
-            public PartialWriter(FileStream stream, IncrementalHash hash)
-            {
-                Stream = stream;
-                Hash = hash;
-            }
-
-            public FileStream Stream { get; }
-
-            public IncrementalHash Hash { get; }
-
-            public void Dispose()
-            {
-                Stream.Dispose();
-                Hash.Dispose();
-            }
-        }
+        public void ClosePartials() => _partials.CloseAll();
 
         public AckStatus StoreManifest(string id, byte[] data)
         {
