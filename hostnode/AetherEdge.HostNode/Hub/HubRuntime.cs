@@ -25,7 +25,7 @@ namespace AetherEdge.HostNode.Hub
             Shards = ShardStore.Open(settings.Home, settings.AllocationBytes, false, log);
             Store = new ShardStoreSyncStore(Shards, settings.Home);
             Hosts = new HubSyncHosts(Store);
-            Placement = new PlacementOracle(Store, LocalProfile, Hosts.Profiles);
+            Placement = new PlacementOracle(Store, LocalProfile, Hosts.Profiles, Circle.Contains);
             Hosts.Oracle = Placement;
             Node = new SyncNode(Identity, TlsPeerPolicy.ForCircle(Identity, Circle), Store, Hosts, LocalHello);
         }
@@ -64,15 +64,19 @@ namespace AetherEdge.HostNode.Hub
 
         public bool WifiConnected { get; set; } = true;
 
-        public DeviceProfile LocalProfile() => new(
-            Identity.DeviceId.Text,
-            Settings.Kind,
-            Settings.AllocationBytes,
-            Store.UsedBytes,
-            Settings.Kind is DeviceKind.Hub or DeviceKind.Desktop,
-            Battery,
-            Settings.Kind == DeviceKind.Mobile,
-            WifiConnected);
+        public DeviceProfile LocalProfile() =>
+            ProfileFor(Identity.DeviceId.Text, Settings.Kind, Settings.AllocationBytes, Store.UsedBytes, Battery, WifiConnected);
+
+        /// <summary>How a hub describes itself: hubs and desktops are always on; phones sync on Wi-Fi only.</summary>
+        public static DeviceProfile ProfileFor(string id, DeviceKind kind, long allocationBytes, long usedBytes, BatteryStatus battery, bool wifiConnected) => new(
+            id,
+            kind,
+            allocationBytes,
+            usedBytes,
+            kind is DeviceKind.Hub or DeviceKind.Desktop,
+            battery,
+            kind == DeviceKind.Mobile,
+            wifiConnected);
 
         public HelloFrame LocalHello()
         {

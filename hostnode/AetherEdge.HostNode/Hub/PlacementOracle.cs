@@ -9,7 +9,7 @@ namespace AetherEdge.HostNode.Hub
     /// <summary>
     /// Placement drives the sync: for the file a shard belongs to (found through the manifests this
     /// node holds), plan the file's N shards over the online devices — this node plus every trusted
-    /// peer whose Hello arrived within <see cref="OnlineWindow"/> — and pull the shard only if the
+    /// (still in the circle) peer whose Hello arrived within <see cref="OnlineWindow"/> — and pull the shard only if the
     /// plan assigns it here. Devices are sorted by ID and planned by allocation (used bytes set to
     /// 0), so every node computes the same plan from the same Hellos. Shards of files whose manifest
     /// is not here yet are not pulled (the manifest comes first, then the next round pulls).
@@ -19,13 +19,15 @@ namespace AetherEdge.HostNode.Hub
         public static readonly TimeSpan OnlineWindow = TimeSpan.FromMinutes(3);
 
         private readonly IHubStore _store;
+        private readonly Func<DeviceId, bool> _trusted;
         private readonly Func<DeviceProfile> _local;
         private readonly ConcurrentDictionary<DeviceId, (DeviceProfile Profile, long SeenMs)> _peers;
         private readonly ConcurrentDictionary<string, ManifestLayout?> _layouts = new(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<string, (string Manifest, int Index)> _fileOf = new(StringComparer.Ordinal);
 
-        public PlacementOracle(IHubStore store, Func<DeviceProfile> local, ConcurrentDictionary<DeviceId, (DeviceProfile Profile, long SeenMs)> peers)
+        public PlacementOracle(IHubStore store, Func<DeviceProfile> local, ConcurrentDictionary<DeviceId, (DeviceProfile Profile, long SeenMs)> peers, Func<DeviceId, bool> trusted)
         {
+            _trusted = trusted;
             _store = store;
             _local = local;
             _peers = peers;
@@ -38,7 +40,8 @@ namespace AetherEdge.HostNode.Hub
             var list = new List<DeviceProfile> { ForPlanning(_local()) };
             foreach (var kv in _peers)
             {
-                if (now - kv.Value.SeenMs <= OnlineWindow.TotalMilliseconds)
+                // A device removed from the circle drops out of every plan at once.
+                if (now - kv.Value.SeenMs <= OnlineWindow.TotalMilliseconds && _trusted(kv.Key))
                 {
                     list.Add(ForPlanning(kv.Value.Profile));
                 }
@@ -86,7 +89,8 @@ namespace AetherEdge.HostNode.Hub
         private ManifestLayout? Layout(string manifestId) =>
             _layouts.GetOrAdd(manifestId, id => _store.ReadManifest(id) is { } body ? ManifestLayout.TryRead(body) : null);
 
-        private static DeviceProfile ForPlanning(DeviceProfile p) =>
+        /// <summary>A profile as plans see it: allocation counts, current usage does not (keeps plans equal on every node).</summary>
+        public static DeviceProfile ForPlanning(DeviceProfile p) =>
             new(p.Id, p.Kind, p.AllocationBytes, 0, p.AlwaysOn, p.Battery, p.WifiOnly, p.WifiConnected);
     }
 }
