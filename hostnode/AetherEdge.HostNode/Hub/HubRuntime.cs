@@ -1,7 +1,9 @@
 using AetherEdge.Core.Devices;
 using AetherEdge.Core.Scheduling;
 using AetherEdge.Core.Sync;
+using AetherEdge.HostNode.Home;
 using AetherEdge.HostNode.Identity;
+using AetherEdge.HostNode.Storage;
 using AetherEdge.HostNode.Sync;
 using AetherEdge.HostNode.Trust;
 
@@ -10,15 +12,21 @@ namespace AetherEdge.HostNode.Hub
     /// <summary>Everything one running hub owns: identity, trust circle, store, sync endpoint, peers, scheduler.</summary>
     public sealed class HubRuntime : IDisposable
     {
-        public const string StoreFolder = "sync-store";
-
-        public HubRuntime(HubSettings settings)
+        public HubRuntime(HubSettings settings, TextWriter? log = null)
         {
             Settings = settings;
+            if (!NodeHome.IsInitialized(settings.Home))
+            {
+                NodeHome.Init(settings.Home, settings.Kind, settings.AllocationBytes, settings.Name, DateTimeOffset.UtcNow);
+            }
+
             Identity = NodeIdentity.LoadOrCreate(settings.Home);
             Circle = new TrustCircle(settings.Home);
-            Store = new FileSyncStore(Path.Combine(settings.Home, StoreFolder));
-            Hosts = new HubSyncHosts(Store, new FillAllocationOracle(() => Math.Max(0, settings.AllocationBytes - Store.UsedBytes)));
+            Shards = ShardStore.Open(settings.Home, settings.AllocationBytes, false, log);
+            Store = new ShardStoreSyncStore(Shards, settings.Home);
+            Hosts = new HubSyncHosts(Store);
+            Placement = new PlacementOracle(Store, LocalProfile, Hosts.Profiles, Circle.Contains);
+            Hosts.Oracle = Placement;
             Node = new SyncNode(Identity, TlsPeerPolicy.ForCircle(Identity, Circle), Store, Hosts, LocalHello);
         }
 
@@ -28,7 +36,11 @@ namespace AetherEdge.HostNode.Hub
 
         public TrustCircle Circle { get; }
 
-        public FileSyncStore Store { get; }
+        public ShardStore Shards { get; }
+
+        public ShardStoreSyncStore Store { get; }
+
+        public PlacementOracle Placement { get; }
 
         public HubSyncHosts Hosts { get; }
 
@@ -52,15 +64,19 @@ namespace AetherEdge.HostNode.Hub
 
         public bool WifiConnected { get; set; } = true;
 
-        public DeviceProfile LocalProfile() => new(
-            Identity.DeviceId.Text,
-            Settings.Kind,
-            Settings.AllocationBytes,
-            Store.UsedBytes,
-            Settings.Kind is DeviceKind.Hub or DeviceKind.Desktop,
-            Battery,
-            Settings.Kind == DeviceKind.Mobile,
-            WifiConnected);
+        public DeviceProfile LocalProfile() =>
+            ProfileFor(Identity.DeviceId.Text, Settings.Kind, Settings.AllocationBytes, Store.UsedBytes, Battery, WifiConnected);
+
+        /// <summary>How a hub describes itself: hubs and desktops are always on; phones sync on Wi-Fi only.</summary>
+        public static DeviceProfile ProfileFor(string id, DeviceKind kind, long allocationBytes, long usedBytes, BatteryStatus battery, bool wifiConnected) => new(
+            id,
+            kind,
+            allocationBytes,
+            usedBytes,
+            kind is DeviceKind.Hub or DeviceKind.Desktop,
+            battery,
+            kind == DeviceKind.Mobile,
+            wifiConnected);
 
         public HelloFrame LocalHello()
         {
@@ -73,6 +89,21 @@ namespace AetherEdge.HostNode.Hub
             return new HelloFrame(SyncLimits.Version, (int)p.Kind, p.AllocationBytes, p.UsedBytes, p.Battery.Percent, flags, name);
         }
 
-        public void Dispose() => Identity.Dispose();
+        /// <summary>Reads the battery through the power chain (fuel gauge, sysfs, else mains).</summary>
+        public void RefreshPower()
+        {
+            _power ??= AetherEdge.HostNode.Power.BatterySourceChain.Create(new AetherEdge.HostNode.Power.PowerOptions());
+            Battery = _power.Read().Status;
+        }
+
+        private AetherEdge.HostNode.Power.BatterySourceChain? _power;
+
+        public void Dispose()
+        {
+            _power?.Dispose();
+            Store.ClosePartials();
+            Shards.Dispose();
+            Identity.Dispose();
+        }
     }
 }

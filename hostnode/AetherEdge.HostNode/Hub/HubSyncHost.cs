@@ -32,18 +32,25 @@ namespace AetherEdge.HostNode.Hub
     /// <summary>The hub's session policy: record peers' profiles, pull missing manifests and the shards the oracle assigns here.</summary>
     public sealed class HubSyncHosts : ISyncHostFactory
     {
-        private readonly FileSyncStore _store;
-        private readonly IPlacementOracle _oracle;
+        private readonly IHubStore _store;
+        private IPlacementOracle _oracle;
         private readonly ConcurrentDictionary<string, DeviceId> _claims = new(StringComparer.Ordinal);
 
-        public HubSyncHosts(FileSyncStore store, IPlacementOracle oracle)
+        public HubSyncHosts(IHubStore store, IPlacementOracle? oracle = null)
         {
             _store = store;
-            _oracle = oracle;
+            _oracle = oracle ?? new FillAllocationOracle(() => long.MaxValue);
         }
 
-        /// <summary>Last Hello of each peer, as a DeviceProfile for the planner.</summary>
-        public ConcurrentDictionary<DeviceId, DeviceProfile> Profiles { get; } = new();
+        /// <summary>Last Hello of each peer (as a DeviceProfile for the planner) and when it arrived (Environment.TickCount64).</summary>
+        public ConcurrentDictionary<DeviceId, (DeviceProfile Profile, long SeenMs)> Profiles { get; } = new();
+
+        /// <summary>Which shards to pull (set once the runtime has built its planner).</summary>
+        public IPlacementOracle Oracle
+        {
+            get => _oracle;
+            set => _oracle = value;
+        }
 
         public ISyncSessionHost Create(DeviceId peer) => new Host(this, peer);
 
@@ -69,7 +76,7 @@ namespace AetherEdge.HostNode.Hub
                 _peer = peer;
             }
 
-            public void OnPeerHello(HelloFrame hello) => _owner.Profiles[_peer] = ToProfile(_peer, hello);
+            public void OnPeerHello(HelloFrame hello) => _owner.Profiles[_peer] = (ToProfile(_peer, hello), Environment.TickCount64);
 
             public string[] ChooseWants(InventoryEntry[] peerInventory)
             {

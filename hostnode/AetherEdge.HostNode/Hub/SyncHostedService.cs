@@ -63,7 +63,9 @@ namespace AetherEdge.HostNode.Hub
                 {
                     await RoundAsync(stoppingToken);
                     using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                    await Task.WhenAny(_trigger.WaitAsync(stoppingToken), Task.Delay(TimeSpan.FromSeconds(_hub.Settings.SyncIntervalSeconds), stoppingToken));
+                    // ±25 % jitter keeps two nodes from dialling each other in lockstep.
+                    double seconds = _hub.Settings.SyncIntervalSeconds * (0.75 + (Random.Shared.NextDouble() / 2));
+                    await Task.WhenAny(_trigger.WaitAsync(stoppingToken), Task.Delay(TimeSpan.FromSeconds(seconds), stoppingToken));
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -79,6 +81,7 @@ namespace AetherEdge.HostNode.Hub
 
         private async Task RoundAsync(CancellationToken ct)
         {
+            _hub.RefreshPower();
             var peers = _hub.Peers.Snapshot();
             if (peers.Count == 0)
             {
@@ -100,8 +103,9 @@ namespace AetherEdge.HostNode.Hub
 
             foreach (var peer in peers)
             {
-                if (peer.Id is { } id && !_hub.Circle.Contains(id))
+                if (peer.Id is { } id && (!_hub.Circle.Contains(id) || _hub.Node.SinceLastSync(id) < _hub.Settings.SyncIntervalSeconds * 1000L * 9 / 10))
                 {
+                    // Untrusted, or it synced with us (both ways) moments ago.
                     continue;
                 }
 

@@ -8,10 +8,11 @@ namespace AetherEdge.HostNode.Sync
     /// <c>ROOT/partial/ID</c> (kept across restarts so transfers resume). A verified partial is
     /// moved into place atomically. SHA-256 of complete shards is cached by length and mtime.
     /// </summary>
-    public sealed class FileSyncStore : ISyncStore
+    public sealed class FileSyncStore : AetherEdge.HostNode.Hub.IHubStore
     {
         private readonly object _gate = new();
         private readonly Dictionary<string, (long Length, DateTime Stamp, byte[] Hash)> _hashes = new(StringComparer.Ordinal);
+        private readonly PartialFiles _partials;
 
         public FileSyncStore(string root)
         {
@@ -19,6 +20,7 @@ namespace AetherEdge.HostNode.Sync
             ShardDir = Directory.CreateDirectory(Path.Combine(root, "shards")).FullName;
             ManifestDir = Directory.CreateDirectory(Path.Combine(root, "manifests")).FullName;
             PartialDir = Directory.CreateDirectory(Path.Combine(root, "partial")).FullName;
+            _partials = new PartialFiles(PartialDir);
         }
 
         public string Root { get; }
@@ -53,6 +55,9 @@ namespace AetherEdge.HostNode.Sync
 
             return list.ToArray();
         }
+
+        public IReadOnlyList<string> ManifestIds() =>
+            new DirectoryInfo(ManifestDir).EnumerateFiles().Select(f => f.Name).Where(SyncFrame.IsValidItemId).ToList();
 
         public bool HasShard(string id) => SyncFrame.IsValidItemId(id) && File.Exists(Path.Combine(ShardDir, id));
 
@@ -106,56 +111,18 @@ namespace AetherEdge.HostNode.Sync
             return File.Exists(p) ? File.ReadAllBytes(p) : null;
         }
 
-        public long PartialLength(string id)
-        {
-            var f = new FileInfo(Path.Combine(PartialDir, Safe(id)));
-            return f.Exists ? f.Length : 0;
-        }
+        public long PartialLength(string id) => _partials.Length(Safe(id));
 
-        public void DiscardPartial(string id) => File.Delete(Path.Combine(PartialDir, Safe(id)));
+        public void DiscardPartial(string id) => _partials.Discard(Safe(id));
 
-        public void AppendPartial(string id, long position, byte[] data, int offset, int count)
-        {
-            using var fs = new FileStream(Path.Combine(PartialDir, Safe(id)), FileMode.OpenOrCreate, FileAccess.Write, FileShare.None);
-            if (fs.Length != position)
-            {
-                throw new IOException("partial " + id + " has " + fs.Length + " bytes, chunk starts at " + position);
-            }
+        public void AppendPartial(string id, long position, byte[] data, int offset, int count) =>
+            _partials.Append(Safe(id), position, data, offset, count);
 
-            fs.Seek(position, SeekOrigin.Begin);
-            fs.Write(data, offset, count);
-        }
+        public AckStatus CompletePartial(string id, long totalLength, byte[] hash) =>
+            _partials.Complete(Safe(id), totalLength, hash, path => File.Move(path, ShardPath(id), true));
 
-        public AckStatus CompletePartial(string id, long totalLength, byte[] hash)
-        {
-            string partial = Path.Combine(PartialDir, Safe(id));
-            if (!File.Exists(partial))
-            {
-                if (totalLength != 0)
-                {
-                    return AckStatus.BadHash;
-                }
-
-                File.WriteAllBytes(partial, Array.Empty<byte>());
-            }
-
-            byte[] actual;
-            long length;
-            using (var s = File.OpenRead(partial))
-            {
-                length = s.Length;
-                actual = SHA256.HashData(s);
-            }
-
-            if (length != totalLength || !CryptographicOperations.FixedTimeEquals(actual, hash))
-            {
-                File.Delete(partial);
-                return AckStatus.BadHash;
-            }
-
-            File.Move(partial, ShardPath(id), true);
-            return AckStatus.Ok;
-        }
+        /// <summary>Flushes and closes every open partial (they stay on disk for resuming).</summary>
+        public void ClosePartials() => _partials.CloseAll();
 
         public AckStatus StoreManifest(string id, byte[] data)
         {

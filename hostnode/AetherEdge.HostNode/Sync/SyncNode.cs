@@ -12,6 +12,15 @@ namespace AetherEdge.HostNode.Sync
     /// <summary>The result of one sync session with one peer.</summary>
     public sealed record SyncOutcome(DeviceId Peer, SyncSessionState State, string? Failure, long BytesReceived, long BytesSent, int ItemsReceived);
 
+    /// <summary>A session with that peer is already running (the new connection is closed unused).</summary>
+    public sealed class SessionBusyException : IOException
+    {
+        public SessionBusyException(DeviceId peer)
+            : base("a session with " + peer + " is already running")
+        {
+        }
+    }
+
     /// <summary>Makes the session host for one authenticated peer.</summary>
     public interface ISyncHostFactory
     {
@@ -33,6 +42,7 @@ namespace AetherEdge.HostNode.Sync
         private readonly Func<HelloFrame> _hello;
         private readonly ConcurrentDictionary<DeviceId, ReplayWindow> _windows = new();
         private readonly ConcurrentDictionary<DeviceId, SemaphoreSlim> _peerLocks = new();
+        private readonly ConcurrentDictionary<DeviceId, long> _lastComplete = new();
 
         public SyncNode(NodeIdentity identity, TlsPeerPolicy policy, ISyncStore store, ISyncHostFactory hosts, Func<HelloFrame> hello, int chunkBytes = SyncLimits.DefaultChunkBytes)
         {
@@ -60,6 +70,10 @@ namespace AetherEdge.HostNode.Sync
 
         /// <summary>Called when a handshake is refused.</summary>
         public event Action<EndPoint?, string>? HandshakeRefused;
+
+        /// <summary>Milliseconds since the last completed session with <paramref name="peer"/> (either direction), or null.</summary>
+        public long? SinceLastSync(DeviceId peer) =>
+            _lastComplete.TryGetValue(peer, out long t) ? Environment.TickCount64 - t : null;
 
         /// <summary>Accepts connections until cancelled; each is served concurrently.</summary>
         public async Task ServeAsync(TcpListener listener, CancellationToken cancellation)
@@ -121,7 +135,7 @@ namespace AetherEdge.HostNode.Sync
 
                 await RunAsync(ssl, cancellation).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException or SocketException)
+            catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException or SocketException or SessionBusyException)
             {
                 if (e is AuthenticationException)
                 {
@@ -139,7 +153,14 @@ namespace AetherEdge.HostNode.Sync
         {
             DeviceId peer = TlsPeerPolicy.PeerOf(ssl);
             var gate = _peerLocks.GetOrAdd(peer, _ => new SemaphoreSlim(1, 1));
-            await gate.WaitAsync(cancellation).ConfigureAwait(false);
+
+            // Never wait here: two nodes dialling each other at once would each hold their lock
+            // while waiting for the other's. One session per pair is enough (it syncs both ways).
+            if (!gate.Wait(0))
+            {
+                throw new SessionBusyException(peer);
+            }
+
             Metrics.ConnectionOpened();
             Metrics.Attempt();
             Interlocked.Increment(ref _sessionsStarted);
@@ -163,6 +184,11 @@ namespace AetherEdge.HostNode.Sync
                 if (state == SyncSessionState.Complete)
                 {
                     Metrics.Success(watch.ElapsedMilliseconds);
+                }
+
+                if (state == SyncSessionState.Complete)
+                {
+                    _lastComplete[peer] = Environment.TickCount64;
                 }
 
                 var outcome = new SyncOutcome(peer, state, session.FailureReason, session.BytesReceived, session.BytesSent, session.ItemsReceived);

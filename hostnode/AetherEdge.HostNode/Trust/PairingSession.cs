@@ -20,11 +20,14 @@ namespace AetherEdge.HostNode.Trust
         public static readonly TimeSpan DefaultLifetime = TimeSpan.FromMinutes(5);
         public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(20);
 
+        /// <summary>What the last pairing in this process did with the user key (when a home was given).</summary>
+        public static UserKeyHandover.Result? KeyResult { get; private set; }
+
         /// <summary>Outcome of the showing side.</summary>
         public sealed record ShowResult(PairedPeer? Peer, int FailedAttempts, bool Expired);
 
         /// <summary>Listens with <paramref name="code"/> until success, expiry or too many wrong tries.</summary>
-        public static async Task<ShowResult> ShowAsync(TcpListener listener, NodeIdentity self, string selfName, TrustCircle circle, int code, TimeSpan lifetime, CancellationToken ct)
+        public static async Task<ShowResult> ShowAsync(TcpListener listener, NodeIdentity self, string selfName, TrustCircle circle, int code, TimeSpan lifetime, CancellationToken ct, string? home = null)
         {
             using var expiry = CancellationTokenSource.CreateLinkedTokenSource(ct);
             expiry.CancelAfter(lifetime);
@@ -42,6 +45,10 @@ namespace AetherEdge.HostNode.Trust
                         await using var ssl = new SslStream(new NetworkStream(socket, false), false);
                         await ssl.AuthenticateAsServerAsync(ServerOptions(self), attempt.Token);
                         peer = await PairingExchange.RunServerAsync(ssl, self, selfName, code, attempt.Token);
+                        if (peer != null && home != null)
+                        {
+                            KeyResult = await UserKeyHandover.RunAsync(ssl, home, true, attempt.Token);
+                        }
                     }
                     catch (Exception e) when (e is IOException or AuthenticationException or OperationCanceledException && !expiry.IsCancellationRequested)
                     {
@@ -66,7 +73,7 @@ namespace AetherEdge.HostNode.Trust
         }
 
         /// <summary>Connects to the showing device and proves the typed code; null when it did not match.</summary>
-        public static async Task<PairedPeer?> JoinAsync(IPEndPoint endpoint, NodeIdentity self, string selfName, TrustCircle circle, int code, CancellationToken ct)
+        public static async Task<PairedPeer?> JoinAsync(IPEndPoint endpoint, NodeIdentity self, string selfName, TrustCircle circle, int code, CancellationToken ct, string? home = null)
         {
             using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
             attempt.CancelAfter(AttemptTimeout);
@@ -78,6 +85,10 @@ namespace AetherEdge.HostNode.Trust
             try
             {
                 peer = await PairingExchange.RunClientAsync(ssl, self, selfName, code, attempt.Token);
+                if (peer != null && home != null)
+                {
+                    KeyResult = await UserKeyHandover.RunAsync(ssl, home, false, attempt.Token);
+                }
             }
             catch (EndOfStreamException)
             {

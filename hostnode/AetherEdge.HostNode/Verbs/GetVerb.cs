@@ -11,11 +11,35 @@ namespace AetherEdge.HostNode.Verbs
         public string Summary => "rebuild a stored file from its shards";
 
         public string Usage =>
-            "usage: aether get FILE_ID -o OUT [--home DIR] [--json]\n" +
+            "usage: aether get FILE_ID -o OUT [--home DIR] [--peers IP:PORT,...] [--json]\n" +
+            "  Missing manifest or shards are first fetched from trusted peers (--peers, else hub.json's peers).\n" +
             "  Verifies the manifest and every shard it reads (SHA-256), rebuilds from any K intact shards,\n" +
             "  decrypts and writes OUT through a temp file renamed at the end (never a partial OUT).";
 
         public ICollection<string> Flags => new[] { "json" };
+
+        private static List<System.Net.IPEndPoint> FetchPeers(string? text, string home)
+        {
+            if (text == null)
+            {
+                try
+                {
+                    return AetherEdge.HostNode.Hub.HubSettings.Load(home).StaticPeers.ToList();
+                }
+                catch (IOException)
+                {
+                    return new List<System.Net.IPEndPoint>();
+                }
+            }
+
+            var list = new List<System.Net.IPEndPoint>();
+            foreach (string p in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                list.Add(System.Net.IPEndPoint.TryParse(p, out var ep) && ep.Port != 0 ? ep : throw new UsageException("--peers takes IP:PORT entries separated by commas, got '" + p + "'"));
+            }
+
+            return list;
+        }
 
         public int Run(CommandLine args, CliContext context)
         {
@@ -23,6 +47,7 @@ namespace AetherEdge.HostNode.Verbs
             string output = args.String("output") ?? throw new UsageException("missing -o OUT (where to write the file)");
             bool json = args.Flag("json");
             var home = StoreVerbSupport.OpenHome(args);
+            var peers = FetchPeers(args.String("peers"), home.Path);
             args.EnsureAllUsed(1);
             if (!ShardManifest.IsFileId(fileId))
             {
@@ -42,6 +67,13 @@ namespace AetherEdge.HostNode.Verbs
 
             var keys = StoreVerbSupport.Keys(home);
             using var store = StoreVerbSupport.OpenStore(home, context);
+            var (held, needed) = AetherEdge.HostNode.Sync.PeerFetch.Coverage(store, fileId);
+            if ((needed < 0 || held < needed) && peers.Count > 0)
+            {
+                // Missing here: pull the manifest and enough shards from trusted peers first.
+                AetherEdge.HostNode.Sync.PeerFetch.FetchAsync(home.Path, store, fileId, peers, context.Error, context.Cancellation).GetAwaiter().GetResult();
+            }
+
             var pipeline = new ShardPipeline(store, keys);
             long size;
             try

@@ -83,7 +83,17 @@ namespace AetherEdge.HostNode.Verbs
             }
 
             args.EnsureAllUsed(0);
-            using var runtime = new HubRuntime(settings);
+            HubRuntime runtime;
+            try
+            {
+                runtime = new HubRuntime(settings, context.Error);
+            }
+            catch (AetherEdge.HostNode.Home.HomeException e)
+            {
+                throw new UsageException(e.Message);
+            }
+
+            using var owned = runtime;
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = home });
             builder.Logging.AddSimpleConsole(o =>
             {

@@ -83,10 +83,11 @@ namespace AetherEdge.HostNode.Verbs
                 context.Out.WriteLine("listening on port " + port + " for " + (int)lifetime.TotalSeconds + " s; on the other device run:");
                 context.Out.WriteLine("  aether pair --code " + code.ToString("000000") + " --peer <this-address>:" + port);
                 context.Out.Flush();
-                var result = PairingSession.ShowAsync(listener, identity, name, circle, code, lifetime, context.Cancellation).GetAwaiter().GetResult();
+                var result = PairingSession.ShowAsync(listener, identity, name, circle, code, lifetime, context.Cancellation, home).GetAwaiter().GetResult();
                 if (result.Peer != null)
                 {
                     context.Out.WriteLine("paired with " + result.Peer.Id + " (" + result.Peer.Name + "); both devices now trust each other");
+                    ReportKey(context);
                     return CliHost.ExitOk;
                 }
 
@@ -108,7 +109,7 @@ namespace AetherEdge.HostNode.Verbs
             PairedPeer? peer;
             try
             {
-                peer = PairingSession.JoinAsync(endpoint, identity, name, circle, code, context.Cancellation).GetAwaiter().GetResult();
+                peer = PairingSession.JoinAsync(endpoint, identity, name, circle, code, context.Cancellation, home).GetAwaiter().GetResult();
             }
             catch (SocketException e)
             {
@@ -126,7 +127,24 @@ namespace AetherEdge.HostNode.Verbs
             }
 
             context.Out.WriteLine("paired with " + peer.Id + " (" + peer.Name + "); both devices now trust each other");
+            ReportKey(context);
             return CliHost.ExitOk;
+        }
+
+        private static void ReportKey(CliContext context)
+        {
+            switch (PairingSession.KeyResult)
+            {
+                case UserKeyHandover.Result.Adopted:
+                    context.Out.WriteLine("user key: adopted the other device's, so files put on either can be read on both");
+                    break;
+                case UserKeyHandover.Result.Gave:
+                    context.Out.WriteLine("user key: the other device adopted this one's");
+                    break;
+                case UserKeyHandover.Result.KeptBothHaveData:
+                    context.Out.WriteLine("user key: both devices already store files under different keys; each keeps its own (files are not readable across)");
+                    break;
+            }
         }
 
         internal static IPEndPoint ParseEndpoint(string text)

@@ -92,7 +92,8 @@ namespace AetherEdge.Core.Sync
 
         /// <summary>
         /// Decodes one frame. Returns bytes consumed, or 0 when the frame is not complete yet
-        /// (<paramref name="frame"/> is then null).
+        /// (<paramref name="frame"/> is then null). A ShardChunk's Data is the input buffer itself:
+        /// consume or copy it before reusing <paramref name="buffer"/>.
         /// </summary>
         public static int TryRead(byte[] buffer, int offset, int count, out SyncFrame? frame)
         {
@@ -256,8 +257,10 @@ namespace AetherEdge.Core.Sync
                 throw new ProtocolViolationException("ShardChunk [" + offset + ", +" + n + ") lies outside the item of " + total + " bytes");
             }
 
-            byte[] data = r.Bytes((int)n, "data");
-            return new ShardChunkFrame(id, offset, total, data, 0, data.Length);
+            // The chunk refers to the input buffer (no copy of up to 512 KiB per frame); it is valid
+            // until the caller reuses that buffer.
+            int at = r.Skip((int)n, "data");
+            return new ShardChunkFrame(id, offset, total, r.Buffer, at, (int)n);
         }
     }
 }

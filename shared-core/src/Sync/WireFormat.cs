@@ -239,6 +239,19 @@ namespace AetherEdge.Core.Sync
             return copy;
         }
 
+        public byte[] Buffer
+        {
+            get { return _b; }
+        }
+
+        public int Skip(int n, string what)
+        {
+            Need(n, what);
+            int at = _pos;
+            _pos += n;
+            return at;
+        }
+
         public void End()
         {
             if (_pos != _end)
