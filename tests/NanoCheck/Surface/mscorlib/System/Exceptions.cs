@@ -109,7 +109,7 @@ namespace System
         public FormatException(string message, Exception innerException) { }
     }
 
-    public class ObjectDisposedException : InvalidOperationException
+    public class ObjectDisposedException : SystemException
     {
         public ObjectDisposedException() { }
         public ObjectDisposedException(string message) { }
