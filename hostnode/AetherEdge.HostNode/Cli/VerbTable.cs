@@ -1,3 +1,5 @@
+using AetherEdge.HostNode.Verbs;
+
 namespace AetherEdge.HostNode.Cli
 {
     /// <summary>Every verb of <c>aether</c>, in help order. Add a verb here and nowhere else.</summary>
@@ -5,6 +7,19 @@ namespace AetherEdge.HostNode.Cli
     {
         public static IReadOnlyList<IVerb> All { get; } = new IVerb[]
         {
+            new PlanVerb(),
+            new IdVerb(),
+            new TrustVerb(),
+            new PowerVerb(),
+            new PairVerb(),
+            new HubVerb(),
+            new PeersVerb(),
+            new AdvertiseVerb(),
+            new InitVerb(),
+            new PutVerb(),
+            new GetVerb(),
+            new StatusVerb(),
+            new LinkBenchVerb(),
         };
     }
 }

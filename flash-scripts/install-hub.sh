@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# Install the AetherEdge hub on Raspberry Pi OS (Debian bookworm/trixie, arm64):
+#   apt prerequisites, the published `aether` binary under /opt/aether, a system user `aether`
+#   with home /var/lib/aether, and the aether-hub systemd unit (Type=notify).
+# Every step goes through run(); --dry-run prints the plan without changing the system.
+set -euo pipefail
+
+readonly EXIT_USAGE=2
+readonly EXIT_NOT_ROOT=3
+readonly EXIT_MISSING=4
+
+script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo_root="$(cd "$script_dir/.." && pwd)"
+project="$repo_root/hostnode/AetherEdge.HostNode/AetherEdge.HostNode.csproj"
+unit_source="$script_dir/aether-hub.service"
+
+rid="linux-arm64"
+self_contained=1
+publish_dir=""
+prefix="/opt/aether"
+home="/var/lib/aether"
+user="aether"
+unit_path="/etc/systemd/system/aether-hub.service"
+do_apt=1
+do_start=1
+dry_run=0
+readonly apt_packages=(wpasupplicant bluez avahi-daemon i2c-tools)
+
+usage() {
+  cat <<'USAGE'
+Usage: install-hub.sh [options]
+
+Installs the AetherEdge hub on Raspberry Pi OS: apt prerequisites (wpasupplicant, bluez,
+avahi-daemon, i2c-tools), `aether` published for linux-arm64 into /opt/aether, system user
+`aether` with home /var/lib/aether, and the systemd unit aether-hub.service running
+`aether hub --home /var/lib/aether`.
+
+  --publish-dir DIR       install an already published build from DIR (e.g. published on a PC
+                          with: dotnet publish hostnode/AetherEdge.HostNode -c Release -r linux-arm64)
+                          instead of running dotnet publish here (needs the .NET SDK)
+  --rid RID               runtime identifier for dotnet publish: linux-arm64 (default), linux-arm, linux-x64
+  --framework-dependent   publish without the runtime (needs the .NET 10 runtime on the Pi)
+  --self-contained        publish with the runtime (default)
+  --prefix DIR            install directory (default /opt/aether)
+  --no-apt                skip apt-get (packages already present)
+  --no-start              install and enable the unit but do not start it now
+  --dry-run               print what would be done, change nothing
+  -h, --help              this help
+
+Exit codes: 2 bad arguments, 3 not root, 4 something needed is missing (dotnet, publish dir).
+USAGE
+}
+
+die() {
+  local code="$1"
+  shift
+  echo "install-hub: error: $*" >&2
+  exit "$code"
+}
+
+run() {
+  if [ "$dry_run" -eq 1 ]; then
+    echo "would run: $*"
+  else
+    echo "+ $*"
+    "$@"
+  fi
+}
+
+need_value() {
+  if [ $# -lt 2 ] || [ -z "$2" ] || [[ "$2" == -* ]]; then
+    die "$EXIT_USAGE" "$1 needs a value (see --help)"
+  fi
+}
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --publish-dir) need_value "$@"; publish_dir="$2"; shift 2 ;;
+    --rid) need_value "$@"; rid="$2"; shift 2 ;;
+    --prefix) need_value "$@"; prefix="$2"; shift 2 ;;
+    --framework-dependent) self_contained=0; shift ;;
+    --self-contained) self_contained=1; shift ;;
+    --no-apt) do_apt=0; shift ;;
+    --no-start) do_start=0; shift ;;
+    --dry-run) dry_run=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) die "$EXIT_USAGE" "unknown argument '$1' (see --help)" ;;
+  esac
+done
+
+case "$rid" in
+  linux-arm64|linux-arm|linux-x64) ;;
+  *) die "$EXIT_USAGE" "--rid must be linux-arm64, linux-arm or linux-x64, got '$rid'" ;;
+esac
+
+case "$prefix" in
+  /*) ;;
+  *) die "$EXIT_USAGE" "--prefix must be an absolute path, got '$prefix'" ;;
+esac
+
+if [ "$dry_run" -eq 0 ] && [ "$(id -u)" -ne 0 ]; then
+  die "$EXIT_NOT_ROOT" "run as root (sudo $0 ...) or use --dry-run to see the plan"
+fi
+
+[ -f "$unit_source" ] || die "$EXIT_MISSING" "unit file $unit_source is missing (run from a checkout of the repository)"
+
+if [ -n "$publish_dir" ]; then
+  [ -f "$publish_dir/aether" ] || die "$EXIT_MISSING" "--publish-dir '$publish_dir' has no 'aether' executable"
+elif ! command -v dotnet >/dev/null 2>&1; then
+  if [ "$dry_run" -eq 1 ]; then
+    echo "note: dotnet SDK not found; a real run needs it, or --publish-dir with a build made elsewhere"
+  else
+    die "$EXIT_MISSING" "dotnet SDK not found: install .NET 10 SDK, or publish on another machine and pass --publish-dir DIR"
+  fi
+fi
+
+echo "step 1: prerequisites"
+if [ "$do_apt" -eq 1 ]; then
+  run apt-get update
+  run apt-get install -y --no-install-recommends "${apt_packages[@]}"
+else
+  echo "skipped (--no-apt): needs ${apt_packages[*]}"
+fi
+
+echo "step 2: publish aether for $rid"
+staging="$publish_dir"
+if [ -z "$staging" ]; then
+  staging="$repo_root/artifacts/publish/$rid"
+  if [ "$self_contained" -eq 1 ]; then
+    sc_args=(--self-contained true)
+  else
+    sc_args=(--self-contained false)
+  fi
+  run dotnet publish "$project" -c Release -r "$rid" "${sc_args[@]}" -o "$staging"
+fi
+
+echo "step 3: install into $prefix"
+run install -d -m 0755 "$prefix"
+run cp -a "$staging/." "$prefix/"
+run ln -sfn "$prefix/aether" /usr/local/bin/aether
+
+echo "step 4: system user $user with home $home"
+if id -u "$user" >/dev/null 2>&1; then
+  echo "user $user exists"
+else
+  run useradd --system --home-dir "$home" --create-home --shell /usr/sbin/nologin --user-group "$user"
+fi
+run install -d -m 0750 -o "$user" -g "$user" "$home"
+for group in i2c bluetooth netdev; do
+  if getent group "$group" >/dev/null 2>&1; then
+    run usermod -a -G "$group" "$user"
+  else
+    echo "group $group not present; skipped"
+  fi
+done
+
+echo "step 5: systemd unit $unit_path"
+if [ "$prefix" = "/opt/aether" ]; then
+  run install -m 0644 "$unit_source" "$unit_path"
+elif [ "$dry_run" -eq 1 ]; then
+  echo "would write: $unit_path from $unit_source with /opt/aether replaced by $prefix"
+else
+  sed "s|/opt/aether|$prefix|g" "$unit_source" > "$unit_path"
+  chmod 0644 "$unit_path"
+fi
+run systemctl daemon-reload
+if [ "$do_start" -eq 1 ]; then
+  run systemctl enable --now aether-hub.service
+else
+  run systemctl enable aether-hub.service
+fi
+
+echo "step 6: checks"
+if [ -e /dev/i2c-1 ]; then
+  echo "I2C bus 1 present (fuel gauge on pins 3/5: i2cdetect -y 1 should show 36)"
+else
+  echo "hint: I2C is off; for a UPS HAT / MAX17048 gauge run: sudo raspi-config nonint do_i2c 0 (then reboot)"
+fi
+echo "logs: journalctl -u aether-hub -f    status: aether status"
+if [ "$dry_run" -eq 1 ]; then
+  echo "done (dry run: nothing was changed)"
+else
+  echo "done"
+fi

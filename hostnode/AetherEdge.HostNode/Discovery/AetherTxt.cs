@@ -1,0 +1,42 @@
+using System.Reflection;
+using AetherEdge.Core.Dns;
+
+namespace AetherEdge.HostNode.Discovery
+{
+    /// <summary>The DNS-SD service type and TXT keys AetherEdge nodes advertise.</summary>
+    public static class AetherTxt
+    {
+        public const string ServiceType = "_aetherlight._tcp.local";
+        public const int DefaultSyncPort = 43216;
+        public const string NodeId = "node_id";
+        public const string DeviceType = "device_type";
+        public const string StorageBytes = "storage_bytes";
+        public const string Version = "version";
+
+        /// <summary>Device-ID fingerprint (reserved for the sync issue; added through <c>extra</c>).</summary>
+        public const string Fingerprint = "fp";
+
+        public static string SoftwareVersion =>
+            typeof(AetherTxt).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+            ?? "0.0.0";
+
+        /// <summary>Builds the TXT set; <paramref name="extra"/> keys come after the standard ones (first wins).</summary>
+        public static TxtProperties Build(string nodeId, string deviceType, long storageBytes, IEnumerable<KeyValuePair<string, string?>>? extra = null)
+        {
+            var txt = new TxtProperties();
+            txt.Add(NodeId, nodeId);
+            txt.Add(DeviceType, deviceType);
+            txt.Add(StorageBytes, storageBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            txt.Add(Version, SoftwareVersion);
+            if (extra != null)
+            {
+                foreach (var kv in extra)
+                {
+                    txt.Add(kv.Key, kv.Value);
+                }
+            }
+
+            return txt;
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+
+namespace AetherEdge.HostNode.Discovery
+{
+    /// <summary>One network interface mDNS runs on: its index, IPv4 address and IPv6 addresses.</summary>
+    public sealed class MdnsNetworkInterface
+    {
+        private MdnsNetworkInterface(string name, int index, IPAddress? ipv4, IReadOnlyList<IPAddress> ipv6)
+        {
+            Name = name;
+            Index = index;
+            Ipv4 = ipv4;
+            Ipv6 = ipv6;
+        }
+
+        public string Name { get; }
+
+        public int Index { get; }
+
+        public IPAddress? Ipv4 { get; }
+
+        public IReadOnlyList<IPAddress> Ipv6 { get; }
+
+        /// <summary>All addresses to advertise on this link (§6.2: this interface's only).</summary>
+        public IEnumerable<IPAddress> Addresses => Ipv4 == null ? Ipv6 : Ipv6.Prepend(Ipv4);
+
+        /// <summary>
+        /// The interface holding <paramref name="wanted"/>, or every up, multicast-capable, non-loopback
+        /// interface with an IPv4 address. Throws <see cref="ArgumentException"/> when none qualifies.
+        /// </summary>
+        public static IReadOnlyList<MdnsNetworkInterface> Select(IPAddress? wanted)
+        {
+            var result = new List<MdnsNetworkInterface>();
+            foreach (var ni in NetworkInterface.GetAllNetworkInterfaces())
+            {
+                var props = ni.GetIPProperties();
+                IPAddress? v4 = null;
+                var v6 = new List<IPAddress>();
+                bool holdsWanted = false;
+                foreach (var u in props.UnicastAddresses)
+                {
+                    if (u.Address.AddressFamily == AddressFamily.InterNetwork && v4 == null)
+                    {
+                        v4 = u.Address;
+                    }
+                    else if (u.Address.AddressFamily == AddressFamily.InterNetworkV6)
+                    {
+                        v6.Add(u.Address);
+                    }
+
+                    holdsWanted |= wanted != null && u.Address.Equals(wanted);
+                }
+
+                if (wanted != null)
+                {
+                    if (!holdsWanted)
+                    {
+                        continue;
+                    }
+
+                    if (wanted.AddressFamily == AddressFamily.InterNetwork)
+                    {
+                        v4 = wanted;
+                    }
+                }
+                else if (ni.NetworkInterfaceType == NetworkInterfaceType.Loopback
+                    || ni.OperationalStatus == OperationalStatus.Down
+                    || !ni.SupportsMulticast
+                    || v4 == null)
+                {
+                    continue;
+                }
+
+                int index = IndexOf(ni);
+                if (index > 0)
+                {
+                    result.Add(new MdnsNetworkInterface(ni.Name, index, v4, v6));
+                }
+            }
+
+            if (result.Count == 0)
+            {
+                throw new ArgumentException(wanted == null
+                    ? "no up, multicast-capable interface with an IPv4 address"
+                    : $"no interface has address {wanted}");
+            }
+
+            return result;
+        }
+
+        private static int IndexOf(NetworkInterface ni)
+        {
+            var props = ni.GetIPProperties();
+            try
+            {
+                return props.GetIPv4Properties().Index;
+            }
+            catch (NetworkInformationException)
+            {
+                return props.GetIPv6Properties().Index;
+            }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+using System.Net;
+using System.Text.Json;
+using AetherEdge.Core.Allocation;
+using AetherEdge.Core.Devices;
+
+namespace AetherEdge.HostNode.Hub
+{
+    /// <summary>
+    /// Hub settings: embedded defaults, then <c>HOME/config.json</c> (nodeName, kind,
+    /// allocationBytes, port) and <c>HOME/hub.json</c> (httpPort, interface, peers,
+    /// syncIntervalSeconds), then command-line overrides. Unknown keys are ignored.
+    /// </summary>
+    public sealed class HubSettings
+    {
+        public const int DefaultPort = 43216;
+        public const int DefaultHttpPort = 43217;
+        public const int DefaultSyncIntervalSeconds = 30;
+        public const string ConfigFileName = "config.json";
+        public const string HubFileName = "hub.json";
+
+        public string Home { get; set; } = string.Empty;
+
+        public string Name { get; set; } = Environment.MachineName;
+
+        public DeviceKind Kind { get; set; } = DeviceKind.Hub;
+
+        public long AllocationBytes { get; set; } = StorageAllocation.DefaultAllocationBytes(DeviceKind.Hub);
+
+        public bool AllocationSet { get; set; }
+
+        public int Port { get; set; } = DefaultPort;
+
+        public int HttpPort { get; set; } = DefaultHttpPort;
+
+        public IPAddress? Interface { get; set; }
+
+        public List<IPEndPoint> StaticPeers { get; } = new();
+
+        public int SyncIntervalSeconds { get; set; } = DefaultSyncIntervalSeconds;
+
+        /// <summary>Tests: bind the metrics endpoint to an ephemeral port when HttpPort is 0.</summary>
+        public bool MetricsOnEphemeralPort { get; set; }
+
+        /// <summary>False disables mDNS advertising/browsing (static peers only).</summary>
+        public bool Mdns { get; set; } = true;
+
+        /// <summary>Reads the home's files over the defaults. Throws IOException naming a bad file.</summary>
+        public static HubSettings Load(string home)
+        {
+            var s = new HubSettings { Home = home };
+            string config = Path.Combine(home, ConfigFileName);
+            if (File.Exists(config))
+            {
+                using var doc = Parse(config);
+                var root = doc.RootElement;
+                if (root.TryGetProperty("nodeName", out var name) && name.ValueKind == JsonValueKind.String && name.GetString()!.Length > 0)
+                {
+                    s.Name = name.GetString()!;
+                }
+
+                if (root.TryGetProperty("kind", out var kind) && kind.ValueKind == JsonValueKind.String)
+                {
+                    if (!StorageAllocation.TryParseKind(kind.GetString()!, out var k))
+                    {
+                        throw new IOException(config + ": unknown kind '" + kind.GetString() + "'");
+                    }
+
+                    s.Kind = k;
+                    s.AllocationBytes = StorageAllocation.DefaultAllocationBytes(k);
+                }
+
+                if (root.TryGetProperty("allocationBytes", out var alloc) && alloc.TryGetInt64(out long a) && a > 0)
+                {
+                    s.AllocationBytes = a;
+                    s.AllocationSet = true;
+                }
+
+                if (root.TryGetProperty("port", out var port) && port.TryGetInt32(out int p) && p is > 0 and <= 65535)
+                {
+                    s.Port = p;
+                }
+            }
+
+            string hub = Path.Combine(home, HubFileName);
+            if (File.Exists(hub))
+            {
+                using var doc = Parse(hub);
+                var root = doc.RootElement;
+                if (root.TryGetProperty("httpPort", out var hp) && hp.TryGetInt32(out int h) && h is >= 0 and <= 65535)
+                {
+                    s.HttpPort = h;
+                }
+
+                if (root.TryGetProperty("interface", out var itf) && itf.ValueKind == JsonValueKind.String)
+                {
+                    s.Interface = IPAddress.TryParse(itf.GetString(), out var ip) ? ip : throw new IOException(hub + ": interface is not an IP address");
+                }
+
+                if (root.TryGetProperty("syncIntervalSeconds", out var si) && si.TryGetInt32(out int sec) && sec > 0)
+                {
+                    s.SyncIntervalSeconds = sec;
+                }
+
+                if (root.TryGetProperty("mdns", out var md) && (md.ValueKind == JsonValueKind.False || md.ValueKind == JsonValueKind.True))
+                {
+                    s.Mdns = md.GetBoolean();
+                }
+
+                if (root.TryGetProperty("peers", out var peers) && peers.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (var p in peers.EnumerateArray())
+                    {
+                        if (p.ValueKind != JsonValueKind.String || !IPEndPoint.TryParse(p.GetString()!, out var ep) || ep.Port == 0)
+                        {
+                            throw new IOException(hub + ": peers must be \"IP:PORT\" strings");
+                        }
+
+                        s.StaticPeers.Add(ep);
+                    }
+                }
+            }
+
+            return s;
+        }
+
+        private static JsonDocument Parse(string path)
+        {
+            try
+            {
+                return JsonDocument.Parse(File.ReadAllText(path));
+            }
+            catch (JsonException e)
+            {
+                throw new IOException(path + " is not valid JSON (" + e.Message + ")");
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AetherEdge.HostNode.Hub
+{
+    /// <summary>
+    /// Prometheus text exposition at <c>http://127.0.0.1:HTTP-PORT/metrics</c> with the seed's metric
+    /// names. A minimal HTTP/1.0 responder on loopback: GET /metrics → 200, anything else → 404.
+    /// </summary>
+    public sealed class MetricsEndpoint : BackgroundService
+    {
+        public const int MaxRequestBytes = 8192;
+
+        private readonly HubRuntime _hub;
+        private readonly ILogger<MetricsEndpoint> _log;
+
+        public MetricsEndpoint(HubRuntime hub, ILogger<MetricsEndpoint> log)
+        {
+            _hub = hub;
+            _log = log;
+        }
+
+        /// <summary>The bound port (useful when configured as 0).</summary>
+        public int BoundPort { get; private set; }
+
+        public static string Render(HubRuntime hub)
+        {
+            var sb = new StringBuilder();
+            var m = hub.Node.Metrics;
+            var p = hub.LocalProfile();
+            void Metric(string name, string type, string help, double value, string? labels = null)
+            {
+                sb.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
+                sb.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
+                sb.Append(name).Append(labels ?? string.Empty).Append(' ').Append(value.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+            }
+
+            Metric("mesh_peers_discovered", "gauge", "Peers known (static config and discovery).", hub.Peers.Count, "{protocol=\"tcp\"}");
+            Metric("mesh_peers_connected", "gauge", "Active authenticated sync connections.", m.Connected);
+            Metric("mesh_sync_attempts", "counter", "Sync sessions started (success + failure).", m.Attempts);
+            Metric("mesh_sync_success_rate", "gauge", "Fraction of sync sessions that completed.", m.SuccessRate);
+            Metric("mesh_sync_latency_ms", "gauge", "Duration of the last completed sync session in milliseconds.", m.LastLatencyMilliseconds, "{protocol=\"tls\"}");
+            Metric("mesh_bytes_transferred", "counter", "Shard and manifest bytes received from peers.", m.BytesTransferred);
+            Metric("mesh_handshakes_refused", "counter", "TLS handshakes refused (peer not in the trust circle).", m.Rejected);
+            Metric("device_battery_percent", "gauge", "Battery state of charge.", p.Battery.Percent);
+            Metric("device_battery_plugged_in", "gauge", "1 when on external power.", p.Battery.PluggedIn ? 1 : 0);
+            Metric("device_wifi_connected", "gauge", "1 when a Wi-Fi or LAN link is up.", p.WifiConnected ? 1 : 0);
+            Metric("device_storage_allocated_bytes", "gauge", "Allocation set for shards.", p.AllocationBytes);
+            Metric("device_storage_used_bytes", "gauge", "Bytes of shards held.", p.UsedBytes);
+            Metric("device_storage_available_bytes", "gauge", "Allocation left.", p.AvailableBytes);
+            lock (hub.SchedulerGate)
+            {
+                Metric("sync_scheduled_count", "counter", "Sync rounds scheduled.", hub.Scheduler.ScheduledCount);
+                Metric("sync_skipped_battery", "counter", "Sync rounds skipped for low battery.", hub.Scheduler.SkippedBatteryCount);
+                Metric("sync_skipped_network", "counter", "Sync rounds skipped for network (cellular only).", hub.Scheduler.SkippedNetworkCount);
+                Metric("sync_skipped_frequency", "counter", "Sync rounds skipped for rate limiting.", hub.Scheduler.SkippedFrequencyCount);
+            }
+
+            return sb.ToString();
+        }
+
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            if (_hub.Settings.HttpPort == 0 && !_hub.Settings.MetricsOnEphemeralPort)
+            {
+                return;
+            }
+
+            var listener = new TcpListener(IPAddress.Loopback, _hub.Settings.HttpPort);
+            try
+            {
+                listener.Start();
+            }
+            catch (SocketException e)
+            {
+                _log.LogError("metrics endpoint disabled: cannot listen on 127.0.0.1:{Port}: {Error}", _hub.Settings.HttpPort, e.Message);
+                return;
+            }
+
+            BoundPort = ((IPEndPoint)listener.LocalEndpoint).Port;
+            _log.LogInformation("metrics at http://127.0.0.1:{Port}/metrics", BoundPort);
+            try
+            {
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    var client = await listener.AcceptTcpClientAsync(stoppingToken);
+                    _ = Task.Run(() => ServeAsync(client, stoppingToken), CancellationToken.None);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+            }
+            finally
+            {
+                listener.Stop();
+            }
+        }
+
+        private async Task ServeAsync(TcpClient client, CancellationToken ct)
+        {
+            using (client)
+            {
+                try
+                {
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    timeout.CancelAfter(TimeSpan.FromSeconds(5));
+                    var stream = client.GetStream();
+                    var buffer = new byte[MaxRequestBytes];
+                    int used = 0;
+                    while (used < buffer.Length)
+                    {
+                        int n = await stream.ReadAsync(buffer.AsMemory(used), timeout.Token);
+                        if (n == 0)
+                        {
+                            break;
+                        }
+
+                        used += n;
+                        if (Encoding.ASCII.GetString(buffer, 0, used).Contains("\r\n\r\n", StringComparison.Ordinal))
+                        {
+                            break;
+                        }
+                    }
+
+                    string request = Encoding.ASCII.GetString(buffer, 0, used);
+                    string firstLine = request.Split("\r\n")[0];
+                    string[] parts = firstLine.Split(' ');
+                    bool ok = parts.Length >= 2 && parts[0] == "GET" && (parts[1] == "/metrics" || parts[1].StartsWith("/metrics?", StringComparison.Ordinal));
+                    string body = ok ? Render(_hub) : "not found; try /metrics\n";
+                    string head = (ok ? "HTTP/1.0 200 OK" : "HTTP/1.0 404 Not Found") + "\r\n" +
+                        (ok ? "Content-Type: text/plain; version=0.0.4; charset=utf-8" : "Content-Type: text/plain; charset=utf-8") + "\r\n" +
+                        "Content-Length: " + Encoding.UTF8.GetByteCount(body) + "\r\nConnection: close\r\n\r\n";
+                    await stream.WriteAsync(Encoding.UTF8.GetBytes(head + body), timeout.Token);
+                }
+                catch (Exception e) when (e is IOException or OperationCanceledException or SocketException)
+                {
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+using System.Net;
+using System.Net.Sockets;
+using AetherEdge.Core.Scheduling;
+using AetherEdge.Core.Sync;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AetherEdge.HostNode.Hub
+{
+    /// <summary>
+    /// Listens for trusted peers on the sync port and, every interval the scheduler allows, dials
+    /// every known peer once. Stops gracefully: the listener closes, running sessions are cancelled.
+    /// </summary>
+    public sealed class SyncHostedService : BackgroundService
+    {
+        public static readonly TimeSpan SessionTimeout = TimeSpan.FromMinutes(30);
+
+        private readonly HubRuntime _hub;
+        private readonly ILogger<SyncHostedService> _log;
+        private readonly IHostApplicationLifetime _lifetime;
+        private readonly SemaphoreSlim _trigger = new(0);
+
+        public SyncHostedService(HubRuntime hub, ILogger<SyncHostedService> log, IHostApplicationLifetime lifetime)
+        {
+            _hub = hub;
+            _log = log;
+            _lifetime = lifetime;
+            _hub.Node.SessionEnded += o => _log.LogInformation(
+                "sync with {Peer}: {State}{Failure}, received {Received} B ({Items} items), sent {Sent} B",
+                o.Peer, o.State, o.Failure == null ? string.Empty : " (" + o.Failure + ")", o.BytesReceived, o.ItemsReceived, o.BytesSent);
+            _hub.Node.HandshakeRefused += (ep, why) => _log.LogWarning("refused connection from {Remote}: {Reason}", ep, why);
+        }
+
+        /// <summary>Asks for a sync round now (a peer appeared).</summary>
+        public void Trigger() => _trigger.Release();
+
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            var bind = new IPEndPoint(_hub.Settings.Interface ?? IPAddress.Any, _hub.Settings.Port);
+            var listener = new TcpListener(bind);
+            try
+            {
+                listener.Start();
+            }
+            catch (SocketException e)
+            {
+                _log.LogCritical("cannot listen on {Bind}: {Error}", bind, e.Message);
+                Environment.ExitCode = 1;
+                _lifetime.StopApplication();
+                return;
+            }
+
+            _log.LogInformation("hub {Id} ({Name}, {Kind}) listening for sync on {Bind}", _hub.Identity.DeviceId, _hub.Settings.Name, _hub.Settings.Kind, listener.LocalEndpoint);
+            foreach (var p in _hub.Settings.StaticPeers)
+            {
+                _hub.Peers.Upsert(p, null, "static");
+            }
+
+            Task serving = _hub.Node.ServeAsync(listener, stoppingToken);
+            try
+            {
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    await RoundAsync(stoppingToken);
+                    using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                    // ±25 % jitter keeps two nodes from dialling each other in lockstep.
+                    double seconds = _hub.Settings.SyncIntervalSeconds * (0.75 + (Random.Shared.NextDouble() / 2));
+                    await Task.WhenAny(_trigger.WaitAsync(stoppingToken), Task.Delay(TimeSpan.FromSeconds(seconds), stoppingToken));
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+            }
+            finally
+            {
+                listener.Stop();
+                await serving;
+                _log.LogInformation("sync service stopped");
+            }
+        }
+
+        private async Task RoundAsync(CancellationToken ct)
+        {
+            _hub.RefreshPower();
+            var peers = _hub.Peers.Snapshot();
+            if (peers.Count == 0)
+            {
+                return;
+            }
+
+            SyncDecision decision;
+            long now = Environment.TickCount64;
+            lock (_hub.SchedulerGate)
+            {
+                decision = _hub.Scheduler.Request(now, _hub.LocalProfile());
+            }
+
+            if (decision != SyncDecision.Allowed)
+            {
+                _log.LogInformation("sync round skipped: {Decision}", decision);
+                return;
+            }
+
+            foreach (var peer in peers)
+            {
+                if (peer.Id is { } id && (!_hub.Circle.Contains(id) || _hub.Node.SinceLastSync(id) < _hub.Settings.SyncIntervalSeconds * 1000L * 9 / 10))
+                {
+                    // Untrusted, or it synced with us (both ways) moments ago.
+                    continue;
+                }
+
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                timeout.CancelAfter(SessionTimeout);
+                try
+                {
+                    var outcome = await _hub.Node.SyncWithAsync(peer.EndPoint, peer.Id, timeout.Token);
+                    peer.Id ??= outcome.Peer;
+                }
+                catch (Exception e) when (e is IOException or SocketException or System.Security.Authentication.AuthenticationException or OperationCanceledException && !ct.IsCancellationRequested)
+                {
+                    _log.LogDebug("sync with {Peer} failed: {Error}", peer.EndPoint, e.Message);
+                }
+            }
+
+            lock (_hub.SchedulerGate)
+            {
+                _hub.Scheduler.Completed(Environment.TickCount64, _hub.LocalProfile());
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace AetherEdge.HostNode.Shards
+{
+    /// <summary>
+    /// AES-256-GCM for file keys and segments. Segment nonces are the segment index (the key is
+    /// random per file, so a nonce never repeats under one key); the AAD binds file id, index and
+    /// whether it is the last segment, so segments cannot be swapped, moved between files or dropped
+    /// from the end.
+    /// </summary>
+    public static class SegmentCrypto
+    {
+        private static readonly byte[] s_segmentLabel = Encoding.ASCII.GetBytes("AESG");
+        private static readonly byte[] s_wrapLabel = Encoding.ASCII.GetBytes("AEKW");
+
+        public static byte[] WrapKey(byte[] keyWrapKey, byte[] fileId, byte[] fileKey)
+        {
+            byte[] wrapped = new byte[ShardLimits.WrappedKeyBytes];
+            RandomNumberGenerator.Fill(wrapped.AsSpan(0, ShardLimits.NonceBytes));
+            using var aes = new AesGcm(keyWrapKey, ShardLimits.TagBytes);
+            aes.Encrypt(
+                wrapped.AsSpan(0, ShardLimits.NonceBytes),
+                fileKey,
+                wrapped.AsSpan(ShardLimits.NonceBytes, ShardLimits.KeyBytes),
+                wrapped.AsSpan(ShardLimits.NonceBytes + ShardLimits.KeyBytes, ShardLimits.TagBytes),
+                WrapAad(fileId));
+            return wrapped;
+        }
+
+        public static byte[] UnwrapKey(byte[] keyWrapKey, byte[] fileId, byte[] wrapped)
+        {
+            byte[] key = new byte[ShardLimits.KeyBytes];
+            using var aes = new AesGcm(keyWrapKey, ShardLimits.TagBytes);
+            try
+            {
+                aes.Decrypt(
+                    wrapped.AsSpan(0, ShardLimits.NonceBytes),
+                    wrapped.AsSpan(ShardLimits.NonceBytes, ShardLimits.KeyBytes),
+                    wrapped.AsSpan(ShardLimits.NonceBytes + ShardLimits.KeyBytes, ShardLimits.TagBytes),
+                    key,
+                    WrapAad(fileId));
+            }
+            catch (AuthenticationTagMismatchException)
+            {
+                throw new ShardException("file key cannot be unwrapped: this home's user key did not wrap it");
+            }
+
+            return key;
+        }
+
+        /// <summary>Encrypts buffer[0, length) in place and writes the tag at buffer[length, length + 16).</summary>
+        public static void EncryptSegment(AesGcm aes, byte[] fileId, long index, bool final, byte[] buffer, int length)
+        {
+            Span<byte> nonce = stackalloc byte[ShardLimits.NonceBytes];
+            Span<byte> aad = stackalloc byte[AadBytes];
+            Nonce(index, nonce);
+            Aad(fileId, index, final, aad);
+            aes.Encrypt(nonce, buffer.AsSpan(0, length), buffer.AsSpan(0, length), buffer.AsSpan(length, ShardLimits.TagBytes), aad);
+        }
+
+        /// <summary>Decrypts buffer[0, length) in place against the tag after it; false when it fails authentication.</summary>
+        public static bool TryDecryptSegment(AesGcm aes, byte[] fileId, long index, bool final, byte[] buffer, int length)
+        {
+            Span<byte> nonce = stackalloc byte[ShardLimits.NonceBytes];
+            Span<byte> aad = stackalloc byte[AadBytes];
+            Nonce(index, nonce);
+            Aad(fileId, index, final, aad);
+            try
+            {
+                aes.Decrypt(nonce, buffer.AsSpan(0, length), buffer.AsSpan(length, ShardLimits.TagBytes), buffer.AsSpan(0, length), aad);
+                return true;
+            }
+            catch (AuthenticationTagMismatchException)
+            {
+                return false;
+            }
+        }
+
+        private const int AadBytes = 4 + ShardLimits.FileIdBytes + 8 + 1;
+
+        private static void Nonce(long index, Span<byte> nonce)
+        {
+            nonce.Clear();
+            BinaryPrimitives.WriteInt64BigEndian(nonce.Slice(4), index);
+        }
+
+        private static void Aad(byte[] fileId, long index, bool final, Span<byte> aad)
+        {
+            s_segmentLabel.CopyTo(aad);
+            fileId.CopyTo(aad.Slice(4));
+            BinaryPrimitives.WriteInt64BigEndian(aad.Slice(4 + ShardLimits.FileIdBytes), index);
+            aad[AadBytes - 1] = final ? (byte)1 : (byte)0;
+        }
+
+        private static byte[] WrapAad(byte[] fileId)
+        {
+            byte[] aad = new byte[s_wrapLabel.Length + fileId.Length];
+            s_wrapLabel.CopyTo(aad, 0);
+            fileId.CopyTo(aad, s_wrapLabel.Length);
+            return aad;
+        }
+    }
+}

@@ -1,0 +1,144 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using AetherEdge.Core.Erasure;
+using AetherEdge.HostNode.Storage;
+
+namespace AetherEdge.HostNode.Shards
+{
+    /// <summary>
+    /// What a reader needs to rebuild a file: ids and sizes, the code (k, n), the shard ids in order
+    /// and the file key wrapped by the user's key-wrap key. Serialised in a fixed binary layout
+    /// (Shards/README.md) followed by HMAC-SHA256 under the user's manifest key.
+    /// </summary>
+    public sealed class ShardManifest
+    {
+        public const int FormatVersion = 1;
+        public static readonly byte[] Magic = Encoding.ASCII.GetBytes("AEMF");
+        public const int HeaderBytes = 4 + 1 + ShardLimits.FileIdBytes + 8 + 4 + 1 + 1 + 8 + ShardLimits.WrappedKeyBytes;
+
+        public ShardManifest(
+            byte[] fileId, long originalBytes, int segmentBytes, int dataShards, int totalShards,
+            DateTimeOffset createdUtc, byte[] wrappedKey, string[] shardIds)
+        {
+            FileId = fileId;
+            OriginalBytes = originalBytes;
+            SegmentBytes = segmentBytes;
+            DataShards = dataShards;
+            TotalShards = totalShards;
+            CreatedUtc = createdUtc;
+            WrappedKey = wrappedKey;
+            ShardIds = shardIds;
+        }
+
+        public byte[] FileId { get; }
+
+        public string FileIdText => Convert.ToHexStringLower(FileId);
+
+        public long OriginalBytes { get; }
+
+        public int SegmentBytes { get; }
+
+        public int DataShards { get; }
+
+        public int TotalShards { get; }
+
+        public DateTimeOffset CreatedUtc { get; }
+
+        public byte[] WrappedKey { get; }
+
+        public string[] ShardIds { get; }
+
+        public ShardLayout Layout => new(OriginalBytes, SegmentBytes, DataShards, TotalShards);
+
+        public static bool IsFileId(string text) =>
+            text.Length == ShardLimits.FileIdBytes * 2 && text.All(c => (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+
+        public byte[] Serialize(byte[] manifestKey)
+        {
+            int bodyLength = HeaderBytes + TotalShards * ShardLimits.HashBytes;
+            byte[] b = new byte[bodyLength + ShardLimits.HashBytes];
+            int p = 0;
+            Magic.CopyTo(b, p);
+            p += Magic.Length;
+            b[p++] = FormatVersion;
+            FileId.CopyTo(b, p);
+            p += ShardLimits.FileIdBytes;
+            BinaryPrimitives.WriteInt64BigEndian(b.AsSpan(p), OriginalBytes);
+            p += 8;
+            BinaryPrimitives.WriteInt32BigEndian(b.AsSpan(p), SegmentBytes);
+            p += 4;
+            b[p++] = (byte)DataShards;
+            b[p++] = (byte)TotalShards;
+            BinaryPrimitives.WriteInt64BigEndian(b.AsSpan(p), CreatedUtc.ToUnixTimeMilliseconds());
+            p += 8;
+            WrappedKey.CopyTo(b, p);
+            p += ShardLimits.WrappedKeyBytes;
+            foreach (string id in ShardIds)
+            {
+                Convert.FromHexString(id).CopyTo(b, p);
+                p += ShardLimits.HashBytes;
+            }
+
+            HMACSHA256.HashData(manifestKey, b.AsSpan(0, bodyLength), b.AsSpan(bodyLength));
+            return b;
+        }
+
+        /// <summary>
+        /// Checks the HMAC first, then the fields. Any failure throws <see cref="ShardException"/> naming it;
+        /// a manifest that fails is never used.
+        /// </summary>
+        public static ShardManifest Parse(byte[] b, byte[] manifestKey)
+        {
+            if (b.Length < HeaderBytes + ShardLimits.HashBytes)
+            {
+                throw new ShardException("manifest is truncated (" + b.Length + " bytes)");
+            }
+
+            int bodyLength = b.Length - ShardLimits.HashBytes;
+            byte[] mac = HMACSHA256.HashData(manifestKey, b.AsSpan(0, bodyLength));
+            if (!CryptographicOperations.FixedTimeEquals(mac, b.AsSpan(bodyLength)))
+            {
+                throw new ShardException("manifest failed authentication (tampered, or made with another user key)");
+            }
+
+            if (!b.AsSpan(0, Magic.Length).SequenceEqual(Magic) || b[4] != FormatVersion)
+            {
+                throw new ShardException("manifest has an unknown magic or format version " + b[4]);
+            }
+
+            int p = 5;
+            byte[] fileId = b.AsSpan(p, ShardLimits.FileIdBytes).ToArray();
+            p += ShardLimits.FileIdBytes;
+            long size = BinaryPrimitives.ReadInt64BigEndian(b.AsSpan(p));
+            p += 8;
+            int segment = BinaryPrimitives.ReadInt32BigEndian(b.AsSpan(p));
+            p += 4;
+            int k = b[p++];
+            int n = b[p++];
+            long created = BinaryPrimitives.ReadInt64BigEndian(b.AsSpan(p));
+            p += 8;
+            byte[] wrapped = b.AsSpan(p, ShardLimits.WrappedKeyBytes).ToArray();
+            p += ShardLimits.WrappedKeyBytes;
+            string? codeError = ErasureLimits.ValidationError(k, n - k);
+            if (size < 0 || segment < ShardLimits.MinSegmentBytes || segment > ShardLimits.MaxSegmentBytes || codeError != null)
+            {
+                throw new ShardException("manifest fields out of range (size " + size + ", segment " + segment + ", k " + k + ", n " + n + ")");
+            }
+
+            if (bodyLength != HeaderBytes + n * ShardLimits.HashBytes)
+            {
+                throw new ShardException("manifest length does not match its " + n + " shards");
+            }
+
+            var ids = new string[n];
+            for (int i = 0; i < n; i++)
+            {
+                ids[i] = ShardId.FromHash(b.AsSpan(p, ShardLimits.HashBytes));
+                p += ShardLimits.HashBytes;
+            }
+
+            return new ShardManifest(fileId, size, segment, k, n, DateTimeOffset.FromUnixTimeMilliseconds(created), wrapped, ids);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+namespace AetherEdge.HostNode.Storage
+{
+    /// <summary>A write would exceed the device allocation; nothing was written.</summary>
+    public sealed class QuotaExceededException : IOException
+    {
+        public QuotaExceededException(long needBytes, long availableBytes, long allocationBytes)
+            : base("quota exceeded: need " + needBytes + " bytes, available " + availableBytes + " of " + allocationBytes + " bytes allocation")
+        {
+            NeedBytes = needBytes;
+            AvailableBytes = availableBytes;
+            AllocationBytes = allocationBytes;
+        }
+
+        public long NeedBytes { get; }
+
+        public long AvailableBytes { get; }
+
+        public long AllocationBytes { get; }
+    }
+
+    /// <summary>Offered shard bytes do not hash to the id they were offered under; nothing was stored.</summary>
+    public sealed class ShardHashMismatchException : IOException
+    {
+        public ShardHashMismatchException(string id, string actual)
+            : base("shard " + id + " rejected: its bytes hash to " + actual)
+        {
+        }
+    }
+}

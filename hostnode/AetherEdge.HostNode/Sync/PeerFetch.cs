@@ -1,0 +1,133 @@
+using System.Net;
+using AetherEdge.Core.Sync;
+using AetherEdge.HostNode.Hub;
+using AetherEdge.HostNode.Identity;
+using AetherEdge.HostNode.Storage;
+using AetherEdge.HostNode.Trust;
+
+namespace AetherEdge.HostNode.Sync
+{
+    /// <summary>
+    /// For <c>aether get</c> on a node that lacks a file's manifest or enough shards: dials trusted
+    /// peers and pulls the manifest and the missing shards of that one file (resumable, verified),
+    /// stopping once K shards are present.
+    /// </summary>
+    public static class PeerFetch
+    {
+        public const int AttemptsPerPeer = 3;
+        public static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(500);
+
+        /// <summary>Shards of the file held locally and the number needed (K); (0, -1) without a manifest.</summary>
+        public static (int Held, int Needed) Coverage(ShardStore store, string fileId)
+        {
+            byte[]? body = store.TryGetManifest(fileId);
+            var layout = body == null ? null : ManifestLayout.TryRead(body);
+            return layout == null ? (0, -1) : (layout.ShardIds.Count(store.HasShard), layout.DataShards);
+        }
+
+        public static async Task<(int Held, int Needed)> FetchAsync(string home, ShardStore store, string fileId, IReadOnlyList<IPEndPoint> peers, TextWriter log, CancellationToken ct)
+        {
+            using var identity = NodeIdentity.LoadOrCreate(home);
+            var circle = new TrustCircle(home);
+            var syncStore = new ShardStoreSyncStore(store, home);
+            var node = new SyncNode(identity, TlsPeerPolicy.ForCircle(identity, circle), syncStore, new FileHosts(syncStore, fileId), Hello);
+            try
+            {
+                foreach (var peer in peers)
+                {
+                    for (int attempt = 1; attempt <= AttemptsPerPeer; attempt++)
+                    {
+                        var (held, needed) = Coverage(store, fileId);
+                        if (needed > 0 && held >= needed)
+                        {
+                            return (held, needed);
+                        }
+
+                        try
+                        {
+                            var outcome = await node.SyncWithAsync(peer, null, ct);
+                            log.WriteLine("fetched " + outcome.ItemsReceived + " items (" + outcome.BytesReceived + " B) from " + peer);
+                            if (outcome.State == SyncSessionState.Complete)
+                            {
+                                break;
+                            }
+                        }
+                        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException or OperationCanceledException && !ct.IsCancellationRequested)
+                        {
+                            log.WriteLine("peer " + peer + ": " + e.Message);
+                        }
+
+                        await Task.Delay(RetryDelay, ct);
+                    }
+                }
+
+                return Coverage(store, fileId);
+            }
+            finally
+            {
+                syncStore.ClosePartials();
+            }
+        }
+
+        private static HelloFrame Hello() => new(SyncLimits.Version, (int)Core.Devices.DeviceKind.Desktop, 0, 0, 100, HelloFrame.FlagPluggedIn | HelloFrame.FlagWifiConnected, "aether-get");
+
+        /// <summary>Pulls only the named file: its manifest, then its missing shards.</summary>
+        private sealed class FileHosts : ISyncHostFactory
+        {
+            private readonly ShardStoreSyncStore _store;
+            private readonly string _fileId;
+
+            public FileHosts(ShardStoreSyncStore store, string fileId)
+            {
+                _store = store;
+                _fileId = fileId;
+            }
+
+            public ISyncSessionHost Create(DeviceId peer) => new Host(this);
+
+            private sealed class Host : ISyncSessionHost
+            {
+                private readonly FileHosts _owner;
+
+                public Host(FileHosts owner)
+                {
+                    _owner = owner;
+                }
+
+                public void OnPeerHello(HelloFrame hello)
+                {
+                }
+
+                public string[] ChooseWants(InventoryEntry[] peerInventory)
+                {
+                    var store = _owner._store;
+                    if (!store.HasManifest(_owner._fileId))
+                    {
+                        return peerInventory.Any(e => e.Kind == SyncItemKind.Manifest && e.Id == _owner._fileId) ? new[] { _owner._fileId } : Array.Empty<string>();
+                    }
+
+                    var layout = ManifestLayout.TryRead(store.ReadManifest(_owner._fileId)!);
+                    if (layout == null)
+                    {
+                        return Array.Empty<string>();
+                    }
+
+                    var offered = new HashSet<string>(peerInventory.Where(e => e.Kind == SyncItemKind.Shard).Select(e => e.Id), StringComparer.Ordinal);
+                    return layout.ShardIds.Where(id => offered.Contains(id) && !store.HasShard(id)).Distinct().ToArray();
+                }
+
+                public void OnItemReceived(string id, SyncItemKind kind, AckStatus status, long bytes)
+                {
+                }
+
+                public void OnItemServed(string id, AckStatus status)
+                {
+                }
+
+                public void OnBytesReceived(long bytes)
+                {
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,195 @@
+using AetherEdge.Core.Sync;
+using AetherEdge.HostNode.Shards;
+using AetherEdge.HostNode.Storage;
+
+namespace AetherEdge.HostNode.Sync
+{
+    /// <summary>
+    /// The sync protocol's view of a home's content-addressed <see cref="ShardStore"/>: shard ids are
+    /// SHA-256 hex of the content (so Have needs no hashing), manifests are keyed by file id.
+    /// Incoming shards collect in <c>HOME/sync-partial/</c> and enter the store, which re-checks
+    /// the hash and the allocation, when complete. Calls into the store are serialised.
+    /// </summary>
+    public sealed class ShardStoreSyncStore : AetherEdge.HostNode.Hub.IHubStore
+    {
+        public const string PartialFolder = "sync-partial";
+
+        private readonly ShardStore _store;
+        private readonly PartialFiles _partials;
+        private readonly object _gate = new();
+
+        public ShardStoreSyncStore(ShardStore store, string home)
+        {
+            _store = store;
+            _partials = new PartialFiles(Path.Combine(home, PartialFolder));
+        }
+
+        public ShardStore Store => _store;
+
+        public string PartialDir => _partials.Directory;
+
+        public long UsedBytes
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _store.UsedBytes;
+                }
+            }
+        }
+
+        public bool HasShard(string id)
+        {
+            lock (_gate)
+            {
+                return _store.HasShard(id);
+            }
+        }
+
+        public bool HasManifest(string id)
+        {
+            lock (_gate)
+            {
+                return ShardManifest.IsFileId(id) && _store.TryGetManifest(id) != null;
+            }
+        }
+
+        public IReadOnlyList<string> ManifestIds()
+        {
+            lock (_gate)
+            {
+                return _store.ListManifests().ToList();
+            }
+        }
+
+        public InventoryEntry[] ListItems()
+        {
+            lock (_gate)
+            {
+                var list = new List<InventoryEntry>();
+                foreach (string m in _store.ListManifests())
+                {
+                    byte[]? body = _store.TryGetManifest(m);
+                    if (body != null && SyncFrame.IsValidItemId(m))
+                    {
+                        list.Add(new InventoryEntry(SyncItemKind.Manifest, m, body.Length));
+                    }
+                }
+
+                foreach (var s in _store.ListShards())
+                {
+                    list.Add(new InventoryEntry(SyncItemKind.Shard, s.Id, s.Size));
+                }
+
+                return list.ToArray();
+            }
+        }
+
+        public long LengthOf(string id)
+        {
+            lock (_gate)
+            {
+                return _store.LengthOf(id);
+            }
+        }
+
+        public byte[]? HashOf(string id) => ShardId.IsValid(id) && LengthOf(id) >= 0 ? Convert.FromHexString(id) : null;
+
+        public int Read(string id, long position, byte[] buffer, int offset, int count)
+        {
+            Stream? s;
+            lock (_gate)
+            {
+                s = _store.TryOpenShard(id);
+            }
+
+            using (s)
+            {
+                if (s == null)
+                {
+                    return 0;
+                }
+
+                s.Seek(position, SeekOrigin.Begin);
+                int got = 0;
+                int n;
+                while (got < count && (n = s.Read(buffer, offset + got, count - got)) > 0)
+                {
+                    got += n;
+                }
+
+                return got;
+            }
+        }
+
+        public byte[]? ReadManifest(string id)
+        {
+            if (!ShardManifest.IsFileId(id))
+            {
+                return null;
+            }
+
+            lock (_gate)
+            {
+                return _store.TryGetManifest(id);
+            }
+        }
+
+        public long PartialLength(string id) => ShardId.IsValid(id) ? _partials.Length(id) : 0;
+
+        public void DiscardPartial(string id) => _partials.Discard(Valid(id));
+
+        public void AppendPartial(string id, long position, byte[] data, int offset, int count) =>
+            _partials.Append(Valid(id), position, data, offset, count);
+
+        public AckStatus CompletePartial(string id, long totalLength, byte[] hash)
+        {
+            AckStatus status = AckStatus.Ok;
+            var result = _partials.Complete(Valid(id), totalLength, hash, path =>
+            {
+                try
+                {
+                    using (var fs = File.OpenRead(path))
+                    {
+                        lock (_gate)
+                        {
+                            _store.PutShard(id, fs);
+                        }
+                    }
+                }
+                catch (QuotaExceededException)
+                {
+                    status = AckStatus.NoSpace;
+                }
+                catch (IOException)
+                {
+                    status = AckStatus.StoreError;
+                }
+
+                File.Delete(path);
+            });
+            return result == AckStatus.Ok ? status : result;
+        }
+
+        public AckStatus StoreManifest(string id, byte[] data)
+        {
+            if (!ShardManifest.IsFileId(id))
+            {
+                return AckStatus.StoreError;
+            }
+
+            lock (_gate)
+            {
+                _store.PutManifest(id, data);
+            }
+
+            return AckStatus.Ok;
+        }
+
+        public void ClosePartials() => _partials.CloseAll();
+
+        private static string Valid(string id) =>
+            ShardId.IsValid(id) ? id : throw new Core.Protocol.ProtocolViolationException("'" + id + "' is not a shard id (64 lower-case hex characters)");
+    }
+}

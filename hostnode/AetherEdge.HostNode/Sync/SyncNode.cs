@@ -1,0 +1,232 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using AetherEdge.Core.Sync;
+using AetherEdge.HostNode.Identity;
+
+namespace AetherEdge.HostNode.Sync
+{
+    /// <summary>The result of one sync session with one peer.</summary>
+    public sealed record SyncOutcome(DeviceId Peer, SyncSessionState State, string? Failure, long BytesReceived, long BytesSent, int ItemsReceived);
+
+    /// <summary>A session with that peer is already running (the new connection is closed unused).</summary>
+    public sealed class SessionBusyException : IOException
+    {
+        public SessionBusyException(DeviceId peer)
+            : base("a session with " + peer + " is already running")
+        {
+        }
+    }
+
+    /// <summary>Makes the session host for one authenticated peer.</summary>
+    public interface ISyncHostFactory
+    {
+        ISyncSessionHost Create(DeviceId peer);
+    }
+
+    /// <summary>
+    /// A node's sync endpoint: accepts and dials mutually authenticated TLS connections (only
+    /// trust-circle members get past the handshake) and runs one SyncSession per connection.
+    /// At most one session per peer at a time; replay windows persist per peer.
+    /// </summary>
+    public sealed class SyncNode
+    {
+        public static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
+
+        private readonly TlsPeerPolicy _policy;
+        private readonly ISyncStore _store;
+        private readonly ISyncHostFactory _hosts;
+        private readonly Func<HelloFrame> _hello;
+        private readonly ConcurrentDictionary<DeviceId, ReplayWindow> _windows = new();
+        private readonly ConcurrentDictionary<DeviceId, SemaphoreSlim> _peerLocks = new();
+        private readonly ConcurrentDictionary<DeviceId, long> _lastComplete = new();
+
+        public SyncNode(NodeIdentity identity, TlsPeerPolicy policy, ISyncStore store, ISyncHostFactory hosts, Func<HelloFrame> hello, int chunkBytes = SyncLimits.DefaultChunkBytes)
+        {
+            Identity = identity;
+            _policy = policy;
+            _store = store;
+            _hosts = hosts;
+            _hello = hello;
+            ChunkBytes = chunkBytes;
+        }
+
+        public NodeIdentity Identity { get; }
+
+        public int ChunkBytes { get; }
+
+        public SyncMetrics Metrics { get; } = new();
+
+        /// <summary>Sessions that got past the TLS handshake (untrusted peers never count here).</summary>
+        public long SessionsStarted => Interlocked.Read(ref _sessionsStarted);
+
+        private long _sessionsStarted;
+
+        /// <summary>Called after every session (for logs and the planner).</summary>
+        public event Action<SyncOutcome>? SessionEnded;
+
+        /// <summary>Called when a handshake is refused.</summary>
+        public event Action<EndPoint?, string>? HandshakeRefused;
+
+        /// <summary>Milliseconds since the last completed session with <paramref name="peer"/> (either direction), or null.</summary>
+        public long? SinceLastSync(DeviceId peer) =>
+            _lastComplete.TryGetValue(peer, out long t) ? Environment.TickCount64 - t : null;
+
+        /// <summary>Accepts connections until cancelled; each is served concurrently.</summary>
+        public async Task ServeAsync(TcpListener listener, CancellationToken cancellation)
+        {
+            var running = new List<Task>();
+            try
+            {
+                while (!cancellation.IsCancellationRequested)
+                {
+                    Socket socket = await listener.AcceptSocketAsync(cancellation).ConfigureAwait(false);
+                    running.RemoveAll(t => t.IsCompleted);
+                    running.Add(Task.Run(() => HandleIncomingAsync(socket, cancellation), CancellationToken.None));
+                }
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+            }
+
+            await Task.WhenAll(running).ConfigureAwait(false);
+        }
+
+        /// <summary>Dials a peer and runs one session. Throws AuthenticationException when the peer is refused or refuses us.</summary>
+        public async Task<SyncOutcome> SyncWithAsync(IPEndPoint endpoint, DeviceId? expected, CancellationToken cancellation, Func<Stream, Stream>? wrapTransport = null)
+        {
+            var client = new TcpClient(endpoint.AddressFamily) { NoDelay = true };
+            try
+            {
+                using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+                connectTimeout.CancelAfter(HandshakeTimeout);
+                await client.ConnectAsync(endpoint, connectTimeout.Token).ConfigureAwait(false);
+                Stream transport = client.GetStream();
+                if (wrapTransport != null)
+                {
+                    transport = wrapTransport(transport);
+                }
+
+                await using var ssl = new SslStream(transport, false);
+                await ssl.AuthenticateAsClientAsync(_policy.ClientOptions(expected), connectTimeout.Token).ConfigureAwait(false);
+                return await RunAsync(ssl, cancellation).ConfigureAwait(false);
+            }
+            finally
+            {
+                client.Dispose();
+            }
+        }
+
+        private async Task HandleIncomingAsync(Socket socket, CancellationToken cancellation)
+        {
+            EndPoint? remote = socket.RemoteEndPoint;
+            try
+            {
+                socket.NoDelay = true;
+                await using var ssl = new SslStream(new NetworkStream(socket, true), false);
+                using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
+                {
+                    timeout.CancelAfter(HandshakeTimeout);
+                    await ssl.AuthenticateAsServerAsync(_policy.ServerOptions(), timeout.Token).ConfigureAwait(false);
+                }
+
+                await RunAsync(ssl, cancellation).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException or SocketException or SessionBusyException)
+            {
+                if (e is AuthenticationException)
+                {
+                    Metrics.Reject();
+                    HandshakeRefused?.Invoke(remote, e.Message);
+                }
+            }
+            finally
+            {
+                socket.Dispose();
+            }
+        }
+
+        private async Task<SyncOutcome> RunAsync(SslStream ssl, CancellationToken cancellation)
+        {
+            DeviceId peer = TlsPeerPolicy.PeerOf(ssl);
+            var gate = _peerLocks.GetOrAdd(peer, _ => new SemaphoreSlim(1, 1));
+
+            // Never wait here: two nodes dialling each other at once would each hold their lock
+            // while waiting for the other's. One session per pair is enough (it syncs both ways).
+            if (!gate.Wait(0))
+            {
+                throw new SessionBusyException(peer);
+            }
+
+            Metrics.ConnectionOpened();
+            Metrics.Attempt();
+            Interlocked.Increment(ref _sessionsStarted);
+            var watch = Stopwatch.StartNew();
+            try
+            {
+                var window = _windows.GetOrAdd(peer, _ => new ReplayWindow());
+                var inner = _hosts.Create(peer);
+                var host = new MeteredHost(inner, Metrics);
+                var session = new SyncSession(_store, host, CryptoRandom.Instance, window, _hello(), ChunkBytes);
+                SyncSessionState state;
+                try
+                {
+                    state = await SyncConnection.RunAsync(ssl, session, cancellation).ConfigureAwait(false);
+                }
+                finally
+                {
+                    (inner as IDisposable)?.Dispose();
+                }
+
+                if (state == SyncSessionState.Complete)
+                {
+                    Metrics.Success(watch.ElapsedMilliseconds);
+                }
+
+                if (state == SyncSessionState.Complete)
+                {
+                    _lastComplete[peer] = Environment.TickCount64;
+                }
+
+                var outcome = new SyncOutcome(peer, state, session.FailureReason, session.BytesReceived, session.BytesSent, session.ItemsReceived);
+                SessionEnded?.Invoke(outcome);
+                return outcome;
+            }
+            finally
+            {
+                Metrics.ConnectionClosed();
+                gate.Release();
+            }
+        }
+
+        /// <summary>Counts received bytes for metrics, forwards everything else.</summary>
+        private sealed class MeteredHost : ISyncSessionHost
+        {
+            private readonly ISyncSessionHost _inner;
+            private readonly SyncMetrics _metrics;
+
+            public MeteredHost(ISyncSessionHost inner, SyncMetrics metrics)
+            {
+                _inner = inner;
+                _metrics = metrics;
+            }
+
+            public void OnPeerHello(HelloFrame hello) => _inner.OnPeerHello(hello);
+
+            public string[] ChooseWants(InventoryEntry[] peerInventory) => _inner.ChooseWants(peerInventory);
+
+            public void OnItemReceived(string id, SyncItemKind kind, AckStatus status, long bytes) => _inner.OnItemReceived(id, kind, status, bytes);
+
+            public void OnItemServed(string id, AckStatus status) => _inner.OnItemServed(id, status);
+
+            public void OnBytesReceived(long bytes)
+            {
+                _metrics.Bytes(bytes);
+                _inner.OnBytesReceived(bytes);
+            }
+        }
+    }
+}

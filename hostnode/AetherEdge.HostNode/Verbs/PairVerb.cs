@@ -1,0 +1,177 @@
+using System.Net;
+using System.Net.Sockets;
+using AetherEdge.HostNode.Cli;
+using AetherEdge.HostNode.Identity;
+using AetherEdge.HostNode.Trust;
+
+namespace AetherEdge.HostNode.Verbs
+{
+    /// <summary>
+    /// <c>aether pair</c>: on one device shows a one-time 6-digit code and waits; on the other,
+    /// <c>--code</c> joins it. Both end up in each other's trust circle, or neither.
+    /// </summary>
+    public sealed class PairVerb : IVerb
+    {
+        public string Name => "pair";
+
+        public string Summary => "add a nearby device to the trust circle with a one-time code";
+
+        public string Usage =>
+            "usage: aether pair [--home DIR] [--name N] [--port 43218] [--interface IP] [--timeout 300]\n" +
+            "       aether pair --code 123456 --peer HOST:PORT [--home DIR] [--name N]\n" +
+            "  Without --code: prints a 6-digit code and waits (until paired, the timeout in seconds,\n" +
+            "  or 3 wrong codes). With --code: connects to the waiting device and proves the code.\n" +
+            "  The code is checked bit by bit with commitments inside mutually authenticated TLS 1.3,\n" +
+            "  so a device in the middle cannot learn it offline. Both sides then trust each other.";
+
+        public int Run(CommandLine args, CliContext context)
+        {
+            string home = HomeDirectory.Resolve(args.String("home"));
+            string name = args.String("name") ?? Environment.MachineName;
+            string? codeText = args.String("code");
+            if (codeText != null)
+            {
+                string peerText = args.RequiredString("peer");
+                args.EnsureAllUsed(0);
+                if (!PairingExchange.TryParseCode(codeText, out int code))
+                {
+                    throw new UsageException("--code must be the 6 digits shown on the other device, got '" + codeText + "'");
+                }
+
+                var endpoint = ParseEndpoint(peerText);
+                return Join(home, name, endpoint, code, context);
+            }
+
+            int port = args.Int("port", PairingSession.DefaultPort, 0, 65535);
+            int timeout = args.Int("timeout", (int)PairingSession.DefaultLifetime.TotalSeconds, 1, 3600);
+            string? bind = args.String("interface");
+            if (args.Has("peer"))
+            {
+                throw new UsageException("--peer needs --code (the code shown on that device)");
+            }
+
+            args.EnsureAllUsed(0);
+            IPAddress address = IPAddress.Any;
+            if (bind != null && !IPAddress.TryParse(bind, out address!))
+            {
+                throw new UsageException("--interface must be an IP address, got '" + bind + "'");
+            }
+
+            return Show(home, name, new IPEndPoint(address, port), TimeSpan.FromSeconds(timeout), context);
+        }
+
+        private static int Show(string home, string name, IPEndPoint bind, TimeSpan lifetime, CliContext context)
+        {
+            using var identity = NodeIdentity.LoadOrCreate(home);
+            var circle = new TrustCircle(home);
+            var listener = new TcpListener(bind);
+            try
+            {
+                listener.Start();
+            }
+            catch (SocketException e)
+            {
+                throw new IOException("cannot listen on " + bind + ": " + e.Message);
+            }
+
+            try
+            {
+                int code = PairingExchange.NewCode();
+                int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+                context.Out.WriteLine("pairing code: " + PairingExchange.FormatCode(code));
+                context.Out.WriteLine("this device:  " + identity.DeviceId + " (" + name + ")");
+                context.Out.WriteLine("listening on port " + port + " for " + (int)lifetime.TotalSeconds + " s; on the other device run:");
+                context.Out.WriteLine("  aether pair --code " + code.ToString("000000") + " --peer <this-address>:" + port);
+                context.Out.Flush();
+                var result = PairingSession.ShowAsync(listener, identity, name, circle, code, lifetime, context.Cancellation, home).GetAwaiter().GetResult();
+                if (result.Peer != null)
+                {
+                    context.Out.WriteLine("paired with " + result.Peer.Id + " (" + result.Peer.Name + "); both devices now trust each other");
+                    ReportKey(context);
+                    return CliHost.ExitOk;
+                }
+
+                context.Error.WriteLine("aether pair: " + (result.Expired
+                    ? "code expired after " + (int)lifetime.TotalSeconds + " s without a match"
+                    : "code disabled after " + result.FailedAttempts + " wrong attempts") + "; nothing was trusted");
+                return CliHost.ExitFailure;
+            }
+            finally
+            {
+                listener.Stop();
+            }
+        }
+
+        private static int Join(string home, string name, IPEndPoint endpoint, int code, CliContext context)
+        {
+            using var identity = NodeIdentity.LoadOrCreate(home);
+            var circle = new TrustCircle(home);
+            PairedPeer? peer;
+            try
+            {
+                peer = PairingSession.JoinAsync(endpoint, identity, name, circle, code, context.Cancellation, home).GetAwaiter().GetResult();
+            }
+            catch (SocketException e)
+            {
+                throw new IOException("cannot reach " + endpoint + ": " + e.Message);
+            }
+            catch (System.Security.Authentication.AuthenticationException e)
+            {
+                throw new IOException("TLS with " + endpoint + " failed: " + e.Message);
+            }
+
+            if (peer == null)
+            {
+                context.Error.WriteLine("aether pair: the code did not match (or it expired); nothing was trusted");
+                return CliHost.ExitFailure;
+            }
+
+            context.Out.WriteLine("paired with " + peer.Id + " (" + peer.Name + "); both devices now trust each other");
+            ReportKey(context);
+            return CliHost.ExitOk;
+        }
+
+        private static void ReportKey(CliContext context)
+        {
+            switch (PairingSession.KeyResult)
+            {
+                case UserKeyHandover.Result.Adopted:
+                    context.Out.WriteLine("user key: adopted the other device's, so files put on either can be read on both");
+                    break;
+                case UserKeyHandover.Result.Gave:
+                    context.Out.WriteLine("user key: the other device adopted this one's");
+                    break;
+                case UserKeyHandover.Result.KeptBothHaveData:
+                    context.Out.WriteLine("user key: both devices already store files under different keys; each keeps its own (files are not readable across)");
+                    break;
+            }
+        }
+
+        internal static IPEndPoint ParseEndpoint(string text)
+        {
+            if (IPEndPoint.TryParse(text, out var ep) && ep.Port != 0)
+            {
+                return ep;
+            }
+
+            int colon = text.LastIndexOf(':');
+            if (colon > 0 && int.TryParse(text.AsSpan(colon + 1), out int port) && port is > 0 and <= 65535)
+            {
+                try
+                {
+                    var addresses = Dns.GetHostAddresses(text.Substring(0, colon));
+                    var v4 = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.FirstOrDefault();
+                    if (v4 != null)
+                    {
+                        return new IPEndPoint(v4, port);
+                    }
+                }
+                catch (SocketException)
+                {
+                }
+            }
+
+            throw new UsageException("--peer must be HOST:PORT (e.g. 192.168.1.20:43218), got '" + text + "'");
+        }
+    }
+}

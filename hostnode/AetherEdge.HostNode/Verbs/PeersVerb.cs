@@ -1,0 +1,236 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using AetherEdge.HostNode.Cli;
+using AetherEdge.HostNode.Discovery;
+
+namespace AetherEdge.HostNode.Verbs
+{
+    /// <summary><c>aether peers</c>: browse the LAN for AetherEdge nodes over mDNS/DNS-SD.</summary>
+    public sealed class PeersVerb : IVerb, IHasFlags
+    {
+        public string Name => "peers";
+
+        public string Summary => "list AetherEdge nodes on the local network (mDNS/DNS-SD)";
+
+        public string Usage =>
+            "usage: aether peers [--timeout 5] [--interface IP] [--json] [--wait-for INSTANCE] [--watch]\n" +
+            "  --timeout S         seconds to browse (default 5)\n" +
+            "  --interface IP      browse only on the interface holding this address\n" +
+            "  --json              print a JSON array instead of a table\n" +
+            "  --wait-for NAME     stop as soon as instance NAME is resolved (exit 1 if it never is)\n" +
+            "  --watch             print one JSON line per event (started, then added/updated/removed) as it happens";
+
+        public ICollection<string> Flags { get; } = new[] { "json", "watch" };
+
+        public int Run(CommandLine args, CliContext context)
+        {
+            double timeout = args.Double("timeout", 5, 0.1, 86400);
+            var iface = ParseAddress(args.String("interface"), "interface");
+            bool json = args.Flag("json");
+            bool watch = args.Flag("watch");
+            string? waitFor = args.String("wait-for");
+            args.EnsureAllUsed(0);
+
+            var found = new Dictionary<string, PeerInfo>(StringComparer.OrdinalIgnoreCase);
+            using var done = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation);
+            var gate = new object();
+            var service = new MdnsService(new MdnsServiceOptions { InterfaceAddress = iface, Browse = true });
+            service.PeerResolved += (peer, isNew) =>
+            {
+                lock (gate)
+                {
+                    found[peer.Instance + "@" + peer.Interface] = peer;
+                    if (watch)
+                    {
+                        WriteEvent(context.Out, isNew ? "added" : "updated", peer);
+                    }
+
+                    if (waitFor != null && string.Equals(peer.Instance, waitFor, StringComparison.OrdinalIgnoreCase))
+                    {
+                        done.Cancel();
+                    }
+                }
+            };
+            service.PeerLost += peer =>
+            {
+                lock (gate)
+                {
+                    found.Remove(peer.Instance + "@" + peer.Interface);
+                    if (watch)
+                    {
+                        WriteEvent(context.Out, "removed", peer);
+                    }
+                }
+            };
+
+            try
+            {
+                service.Start();
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException(e.Message);
+            }
+
+            if (watch)
+            {
+                // Sockets are open and browsing has begun (events may already have been printed).
+                lock (gate)
+                {
+                    context.Out.WriteLine("{\"event\":\"started\",\"unixMs\":" + DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + "}");
+                    context.Out.Flush();
+                }
+            }
+
+            if (json || watch)
+            {
+                // Compile the JSON writer while the first query is still waiting (§5.2 delay).
+                using var warm = new Utf8JsonWriter(Stream.Null);
+                WritePeer(warm, new PeerInfo("-", "-", Array.Empty<string>(), 0, new Dictionary<string, string?>(), null, null, "-"));
+            }
+
+            done.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(timeout));
+            service.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            List<PeerInfo> peers;
+            lock (gate)
+            {
+                peers = found.Values.OrderBy(p => p.Instance, StringComparer.Ordinal).ThenBy(p => p.Interface, StringComparer.Ordinal).ToList();
+            }
+
+            if (!watch)
+            {
+                if (json)
+                {
+                    WriteJson(context.Out, peers);
+                }
+                else
+                {
+                    WriteTable(context.Out, peers);
+                }
+            }
+
+            if (waitFor != null && !peers.Any(p => string.Equals(p.Instance, waitFor, StringComparison.OrdinalIgnoreCase)))
+            {
+                context.Error.WriteLine($"aether peers: '{waitFor}' was not found within {timeout.ToString(CultureInfo.InvariantCulture)} s");
+                return CliHost.ExitFailure;
+            }
+
+            return CliHost.ExitOk;
+        }
+
+        internal static IPAddress? ParseAddress(string? text, string option)
+        {
+            if (text == null)
+            {
+                return null;
+            }
+
+            if (!IPAddress.TryParse(text, out var ip))
+            {
+                throw new UsageException($"option --{option} must be an IP address, got '{text}'");
+            }
+
+            return ip;
+        }
+
+        internal static void WritePeer(Utf8JsonWriter w, PeerInfo p)
+        {
+            w.WriteStartObject();
+            w.WriteString("instance", p.Instance);
+            w.WriteString("host", p.Host);
+            w.WriteStartArray("addresses");
+            foreach (var a in p.Addresses)
+            {
+                w.WriteStringValue(a);
+            }
+
+            w.WriteEndArray();
+            w.WriteNumber("port", p.Port);
+            w.WriteStartObject("txt");
+            foreach (var kv in p.Txt)
+            {
+                if (kv.Value == null)
+                {
+                    w.WriteNull(kv.Key);
+                }
+                else
+                {
+                    w.WriteString(kv.Key, kv.Value);
+                }
+            }
+
+            w.WriteEndObject();
+            if (p.DeviceKind == null)
+            {
+                w.WriteNull("deviceKind");
+            }
+            else
+            {
+                w.WriteString("deviceKind", p.DeviceKind);
+            }
+
+            if (p.StorageBytes is long s)
+            {
+                w.WriteNumber("storageBytes", s);
+            }
+            else
+            {
+                w.WriteNull("storageBytes");
+            }
+
+            w.WriteString("interface", p.Interface);
+            w.WriteEndObject();
+        }
+
+        private static void WriteJson(TextWriter output, IReadOnlyList<PeerInfo> peers)
+        {
+            using var stream = new MemoryStream();
+            using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+            {
+                w.WriteStartArray();
+                foreach (var p in peers)
+                {
+                    WritePeer(w, p);
+                }
+
+                w.WriteEndArray();
+            }
+
+            output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+        }
+
+        private static void WriteEvent(TextWriter output, string kind, PeerInfo peer)
+        {
+            using var stream = new MemoryStream();
+            using (var w = new Utf8JsonWriter(stream))
+            {
+                w.WriteStartObject();
+                w.WriteString("event", kind);
+                w.WriteNumber("unixMs", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                w.WritePropertyName("peer");
+                WritePeer(w, peer);
+                w.WriteEndObject();
+            }
+
+            output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+            output.Flush();
+        }
+
+        private static void WriteTable(TextWriter output, IReadOnlyList<PeerInfo> peers)
+        {
+            if (peers.Count == 0)
+            {
+                output.WriteLine("no peers found");
+                return;
+            }
+
+            output.WriteLine($"{"INSTANCE",-28} {"HOST",-26} {"PORT",5} {"KIND",-8} {"STORAGE",9}  ADDRESSES");
+            foreach (var p in peers)
+            {
+                string storage = p.StorageBytes is long s ? SizeText.Format(s) : "-";
+                output.WriteLine($"{p.Instance,-28} {p.Host,-26} {p.Port,5} {p.DeviceKind ?? "-",-8} {storage,9}  {string.Join(", ", p.Addresses)}");
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+namespace AetherEdge.Core.Mdns
+{
+    /// <summary>Where the state machines hand packets for sending (the hub owns the sockets).</summary>
+    public interface IMdnsSink
+    {
+        /// <summary>
+        /// Sends <paramref name="length"/> bytes of <paramref name="buffer"/>; the buffer is reused after
+        /// the call returns. <paramref name="unicastDestination"/> is null for the multicast group, otherwise
+        /// the <see cref="MdnsSource.Token"/> of the packet being answered.
+        /// </summary>
+        void Send(byte[] buffer, int length, object? unicastDestination);
+    }
+
+    /// <summary>Where a received packet came from, as far as the state machines need to know.</summary>
+    public sealed class MdnsSource
+    {
+        /// <summary>Describes a packet's origin.</summary>
+        public MdnsSource(object? token, int port, bool unicastDestination)
+        {
+            Token = token;
+            Port = port;
+            UnicastDestination = unicastDestination;
+        }
+
+        /// <summary>Opaque sender address, passed back to <see cref="IMdnsSink.Send"/> for unicast replies.</summary>
+        public object? Token { get; }
+
+        /// <summary>Source UDP port; anything but 5353 is a legacy querier (§6.7).</summary>
+        public int Port { get; }
+
+        /// <summary>True when the packet was addressed to us by unicast, not to the group.</summary>
+        public bool UnicastDestination { get; }
+
+        /// <summary>True when the source port is not 5353.</summary>
+        public bool IsLegacy
+        {
+            get { return Port != MdnsLimits.Port; }
+        }
+    }
+}

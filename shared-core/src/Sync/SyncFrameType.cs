@@ -1,0 +1,33 @@
+namespace AetherEdge.Core.Sync
+{
+    /// <summary>Frame type byte.</summary>
+    public enum SyncFrameType
+    {
+        /// <summary>Protocol version and device profile; first frame each way.</summary>
+        Hello = 1,
+
+        /// <summary>Items the sender holds (chunked; the last frame has the Final flag).</summary>
+        Inventory = 2,
+
+        /// <summary>Items the sender asks for, each with the offset to resume from.</summary>
+        Want = 3,
+
+        /// <summary>Answer to a Want: held or not, total length and SHA-256.</summary>
+        Have = 4,
+
+        /// <summary>A block of an item's bytes.</summary>
+        ShardChunk = 5,
+
+        /// <summary>Receiver's verdict on a completed item.</summary>
+        Ack = 6,
+
+        /// <summary>A whole manifest.</summary>
+        Manifest = 7,
+
+        /// <summary>The sender is giving up the session, with a reason.</summary>
+        Error = 8,
+
+        /// <summary>The sender wants nothing more.</summary>
+        Done = 9,
+    }
+}

@@ -1,0 +1,60 @@
+namespace AetherEdge.Core.Sync
+{
+    /// <summary>Every bound of the sync protocol, in one place (wire format: README.md).</summary>
+    public static class SyncLimits
+    {
+        /// <summary>First byte of every frame.</summary>
+        public const byte Magic = 0xAE;
+
+        /// <summary>Wire format version carried in every frame header.</summary>
+        public const byte Version = 1;
+
+        /// <summary>Bytes of the fixed frame header (magic, version, type, flags, length, timestamp, nonce).</summary>
+        public const int HeaderBytes = 24;
+
+        /// <summary>Largest frame, header included.</summary>
+        public const int MaxFrameBytes = 1024 * 1024;
+
+        /// <summary>Largest payload.</summary>
+        public const int MaxPayloadBytes = MaxFrameBytes - HeaderBytes;
+
+        /// <summary>Largest data block in one ShardChunk frame.</summary>
+        public const int MaxChunkBytes = 512 * 1024;
+
+        /// <summary>Chunk size the hub sends by default (several TLS records, few frames).</summary>
+        public const int DefaultChunkBytes = 256 * 1024;
+
+        /// <summary>Largest manifest carried in one Manifest frame.</summary>
+        public const int MaxManifestBytes = 512 * 1024;
+
+        /// <summary>Inventory entries per Inventory frame; larger sets span several frames.</summary>
+        public const int MaxInventoryEntriesPerFrame = 1024;
+
+        /// <summary>Inventory entries per session (all frames together).</summary>
+        public const int MaxInventoryEntries = 1 << 20;
+
+        /// <summary>Entries per Want frame.</summary>
+        public const int MaxWantEntriesPerFrame = 256;
+
+        /// <summary>Items requested and not yet finished at any moment.</summary>
+        public const int MaxWantsInFlight = 64;
+
+        /// <summary>Longest item (shard/manifest) id, ASCII.</summary>
+        public const int MaxItemIdLength = 128;
+
+        /// <summary>Longest device name in Hello, UTF-8 bytes.</summary>
+        public const int MaxNameBytes = 64;
+
+        /// <summary>Longest Error message, UTF-8 bytes.</summary>
+        public const int MaxErrorMessageBytes = 200;
+
+        /// <summary>Bytes of an item hash (SHA-256).</summary>
+        public const int HashBytes = 32;
+
+        /// <summary>Frames whose timestamp differs from local time by more than this are rejected as stale/future.</summary>
+        public const long MaxClockSkewMilliseconds = 120 * 1000L;
+
+        /// <summary>Nonces remembered per peer by default (hub); the firmware may pass less.</summary>
+        public const int DefaultReplayCapacity = 1 << 16;
+    }
+}

@@ -1,0 +1,544 @@
+using System;
+using System.Collections;
+using AetherEdge.Core.Abstractions;
+using AetherEdge.Core.Protocol;
+
+namespace AetherEdge.Core.Sync
+{
+    /// <summary>
+    /// One sync conversation with one peer, as a synchronous state machine: the owner feeds
+    /// received frames to <see cref="Receive"/> and drains <see cref="TryWriteNext"/> into the link.
+    /// Both sides send Hello and their inventory, pull what <see cref="ISyncSessionHost.ChooseWants"/>
+    /// names (resuming from partial copies), serve what the peer wants, and finish when both sent Done.
+    /// Not thread-safe; the hub serialises calls.
+    /// </summary>
+    public sealed class SyncSession
+    {
+        private static readonly byte[] s_zeroHash = new byte[SyncLimits.HashBytes];
+
+        private readonly ISyncStore _store;
+        private readonly ISyncSessionHost _host;
+        private readonly IRandomSource _random;
+        private readonly ReplayWindow _replay;
+        private readonly HelloFrame _hello;
+        private readonly byte[] _chunk;
+        private readonly byte[] _nonce = new byte[8];
+        private readonly ArrayList _control = new ArrayList();
+        private readonly ArrayList _serve = new ArrayList();
+        private readonly ArrayList _pendingWants = new ArrayList();
+        private readonly Hashtable _incoming = new Hashtable();
+        private readonly Hashtable _attempted = new Hashtable();
+        private readonly Hashtable _peerItems = new Hashtable();
+        private readonly ArrayList _peerInventory = new ArrayList();
+        private bool _peerInventoryComplete;
+        private bool _sentDone;
+        private bool _receivedDone;
+
+        /// <summary>Creates a session; <paramref name="replay"/> is the peer's window (kept across sessions).</summary>
+        public SyncSession(ISyncStore store, ISyncSessionHost host, IRandomSource random, ReplayWindow replay, HelloFrame localHello, int chunkBytes)
+        {
+            if (chunkBytes < 1 || chunkBytes > SyncLimits.MaxChunkBytes)
+            {
+                throw new ArgumentOutOfRangeException("chunkBytes");
+            }
+
+            _store = store;
+            _host = host;
+            _random = random;
+            _replay = replay;
+            _hello = localHello;
+            _chunk = new byte[chunkBytes];
+        }
+
+        /// <summary>Current state.</summary>
+        public SyncSessionState State { get; private set; }
+
+        /// <summary>The peer's Hello once received.</summary>
+        public HelloFrame? PeerHello { get; private set; }
+
+        /// <summary>Why the session failed (local violation or the peer's Error), else null.</summary>
+        public string? FailureReason { get; private set; }
+
+        /// <summary>Payload bytes of chunks and manifests sent.</summary>
+        public long BytesSent { get; private set; }
+
+        /// <summary>Payload bytes of chunks and manifests received.</summary>
+        public long BytesReceived { get; private set; }
+
+        /// <summary>Items pulled and verified.</summary>
+        public int ItemsReceived { get; private set; }
+
+        /// <summary>True when there is something to write.</summary>
+        public bool HasOutput
+        {
+            get
+            {
+                PlanWants();
+                return _control.Count > 0 || _serve.Count > 0;
+            }
+        }
+
+        /// <summary>Queues Hello and the local inventory.</summary>
+        public void Start()
+        {
+            if (State != SyncSessionState.Idle)
+            {
+                throw new InvalidOperationException("session already started");
+            }
+
+            _control.Add(_hello);
+            InventoryEntry[] items = _store.ListItems();
+            int i = 0;
+            do
+            {
+                int n = items.Length - i;
+                if (n > SyncLimits.MaxInventoryEntriesPerFrame)
+                {
+                    n = SyncLimits.MaxInventoryEntriesPerFrame;
+                }
+
+                var part = new InventoryEntry[n];
+                Array.Copy(items, i, part, 0, n);
+                i += n;
+                _control.Add(new InventoryFrame(part, i >= items.Length));
+            }
+            while (i < items.Length);
+            State = SyncSessionState.AwaitingHello;
+        }
+
+        /// <summary>
+        /// Encodes the next frame into <paramref name="buffer"/> (at least MaxFrameBytes from
+        /// <paramref name="offset"/>). Returns false when nothing is pending.
+        /// </summary>
+        public bool TryWriteNext(byte[] buffer, int offset, int count, long nowMilliseconds, out int written)
+        {
+            written = 0;
+            if (count < SyncLimits.MaxFrameBytes)
+            {
+                throw new ArgumentException("buffer must hold " + SyncLimits.MaxFrameBytes + " bytes");
+            }
+
+            if (State == SyncSessionState.Idle || State == SyncSessionState.Complete)
+            {
+                return false;
+            }
+
+            PlanWants();
+            SyncFrame? frame = null;
+            if (_control.Count > 0)
+            {
+                frame = (SyncFrame)_control[0]!;
+                _control.RemoveAt(0);
+            }
+            else if (_serve.Count > 0 && State != SyncSessionState.Failed)
+            {
+                frame = NextChunk();
+            }
+
+            if (frame == null)
+            {
+                return false;
+            }
+
+            frame.TimestampMilliseconds = nowMilliseconds;
+            _random.NextBytes(_nonce);
+            ulong nonce = 0;
+            for (int i = 0; i < 8; i++)
+            {
+                nonce = (nonce << 8) | _nonce[i];
+            }
+
+            frame.Nonce = nonce;
+            SyncFrameCodec.TryWrite(frame, buffer, offset, count, out written);
+            if (frame.Type == SyncFrameType.Done)
+            {
+                _sentDone = true;
+            }
+
+            CheckComplete();
+            return true;
+        }
+
+        /// <summary>
+        /// Handles one received frame. Throws <see cref="ProtocolViolationException"/> for replays,
+        /// stale frames and frames out of order; the session is then Failed with an Error frame queued.
+        /// </summary>
+        public void Receive(SyncFrame frame, long nowMilliseconds)
+        {
+            try
+            {
+                if (State == SyncSessionState.Idle || State == SyncSessionState.Complete || State == SyncSessionState.Failed)
+                {
+                    throw new ProtocolViolationException(frame.Type + " frame after the session ended");
+                }
+
+                _replay.Check(frame.TimestampMilliseconds, frame.Nonce, nowMilliseconds);
+                if (State == SyncSessionState.AwaitingHello && frame.Type != SyncFrameType.Hello && frame.Type != SyncFrameType.Error)
+                {
+                    throw new ProtocolViolationException(frame.Type + " frame before Hello");
+                }
+
+                Dispatch(frame);
+                CheckComplete();
+            }
+            catch (ProtocolViolationException e)
+            {
+                Fail(SyncErrorCode.ProtocolViolation, e.Message);
+                throw;
+            }
+        }
+
+        /// <summary>Ends the session locally, queueing an Error frame for the peer.</summary>
+        public void Fail(SyncErrorCode code, string reason)
+        {
+            if (State == SyncSessionState.Failed)
+            {
+                return;
+            }
+
+            FailureReason = reason;
+            State = SyncSessionState.Failed;
+            _control.Clear();
+            _serve.Clear();
+            _control.Add(new ErrorFrame(code, reason));
+        }
+
+        private void Dispatch(SyncFrame frame)
+        {
+            switch (frame.Type)
+            {
+                case SyncFrameType.Hello:
+                    OnHello((HelloFrame)frame);
+                    break;
+                case SyncFrameType.Inventory:
+                    OnInventory((InventoryFrame)frame);
+                    break;
+                case SyncFrameType.Want:
+                    OnWant((WantFrame)frame);
+                    break;
+                case SyncFrameType.Have:
+                    OnHave((HaveFrame)frame);
+                    break;
+                case SyncFrameType.ShardChunk:
+                    OnChunk((ShardChunkFrame)frame);
+                    break;
+                case SyncFrameType.Ack:
+                    var ack = (AckFrame)frame;
+                    _host.OnItemServed(ack.Id, ack.Status);
+                    break;
+                case SyncFrameType.Manifest:
+                    OnManifest((ManifestFrame)frame);
+                    break;
+                case SyncFrameType.Error:
+                    var error = (ErrorFrame)frame;
+                    FailureReason = "peer error " + (int)error.Code + ": " + error.Message;
+                    State = SyncSessionState.Failed;
+                    _control.Clear();
+                    _serve.Clear();
+                    break;
+                default:
+                    if (_receivedDone)
+                    {
+                        throw new ProtocolViolationException("second Done frame");
+                    }
+
+                    _receivedDone = true;
+                    break;
+            }
+        }
+
+        private void OnHello(HelloFrame hello)
+        {
+            if (PeerHello != null)
+            {
+                throw new ProtocolViolationException("second Hello frame");
+            }
+
+            if (hello.ProtocolVersion < SyncLimits.Version)
+            {
+                throw new ProtocolViolationException("peer speaks protocol " + hello.ProtocolVersion + ", need " + SyncLimits.Version);
+            }
+
+            PeerHello = hello;
+            State = SyncSessionState.Syncing;
+            _host.OnPeerHello(hello);
+        }
+
+        private void OnInventory(InventoryFrame inventory)
+        {
+            if (_peerInventoryComplete)
+            {
+                throw new ProtocolViolationException("Inventory frame after the final one");
+            }
+
+            if (_peerInventory.Count + inventory.Entries.Length > SyncLimits.MaxInventoryEntries)
+            {
+                throw new ProtocolViolationException("inventory over " + SyncLimits.MaxInventoryEntries + " entries");
+            }
+
+            for (int i = 0; i < inventory.Entries.Length; i++)
+            {
+                _peerInventory.Add(inventory.Entries[i]);
+                _peerItems[inventory.Entries[i].Id] = inventory.Entries[i];
+            }
+
+            _peerInventoryComplete = inventory.Final;
+        }
+
+        private void OnWant(WantFrame want)
+        {
+            if (_receivedDone)
+            {
+                throw new ProtocolViolationException("Want frame after Done");
+            }
+
+            for (int i = 0; i < want.Entries.Length; i++)
+            {
+                string id = want.Entries[i].Id;
+                byte[]? manifest = _store.ReadManifest(id);
+                if (manifest != null)
+                {
+                    _control.Add(new ManifestFrame(id, manifest));
+                    BytesSent += manifest.Length;
+                    continue;
+                }
+
+                long length = _store.LengthOf(id);
+                byte[]? hash = length < 0 ? null : _store.HashOf(id);
+                if (length < 0 || hash == null)
+                {
+                    _control.Add(new HaveFrame(id, false, 0, s_zeroHash));
+                    continue;
+                }
+
+                long from = want.Entries[i].Offset > length ? 0 : want.Entries[i].Offset;
+                _control.Add(new HaveFrame(id, true, length, hash));
+                _serve.Add(new ServeJob(id, from, length));
+            }
+        }
+
+        private void OnHave(HaveFrame have)
+        {
+            var item = (Incoming?)_incoming[have.Id];
+            if (item == null || item.Total >= 0)
+            {
+                throw new ProtocolViolationException("Have frame for '" + have.Id + "', which is not awaited");
+            }
+
+            if (!have.Held)
+            {
+                _incoming.Remove(have.Id);
+                _host.OnItemReceived(have.Id, item.Kind, AckStatus.NotHeld, 0);
+                return;
+            }
+
+            item.Total = have.TotalLength;
+            item.Hash = have.Hash;
+        }
+
+        private void OnChunk(ShardChunkFrame chunk)
+        {
+            var item = (Incoming?)_incoming[chunk.Id];
+            if (item == null || item.Total < 0 || item.Kind != SyncItemKind.Shard)
+            {
+                throw new ProtocolViolationException("ShardChunk for '" + chunk.Id + "', which is not awaited");
+            }
+
+            if (chunk.TotalLength != item.Total)
+            {
+                throw new ProtocolViolationException("ShardChunk total " + chunk.TotalLength + " differs from Have's " + item.Total);
+            }
+
+            long have = _store.PartialLength(chunk.Id);
+            if (chunk.Offset == 0 && have > 0)
+            {
+                _store.DiscardPartial(chunk.Id);
+                have = 0;
+            }
+
+            if (chunk.Offset != have)
+            {
+                throw new ProtocolViolationException("ShardChunk at offset " + chunk.Offset + " but " + have + " bytes are held");
+            }
+
+            if (chunk.DataLength > 0)
+            {
+                _store.AppendPartial(chunk.Id, chunk.Offset, chunk.Data, chunk.DataOffset, chunk.DataLength);
+            }
+
+            BytesReceived += chunk.DataLength;
+            _host.OnBytesReceived(chunk.DataLength);
+            if (!chunk.IsLast)
+            {
+                return;
+            }
+
+            AckStatus status = _store.CompletePartial(chunk.Id, item.Total, item.Hash!);
+            _incoming.Remove(chunk.Id);
+            _control.Add(new AckFrame(chunk.Id, status));
+            if (status == AckStatus.Ok)
+            {
+                ItemsReceived++;
+            }
+
+            _host.OnItemReceived(chunk.Id, SyncItemKind.Shard, status, item.Total);
+        }
+
+        private void OnManifest(ManifestFrame manifest)
+        {
+            var item = (Incoming?)_incoming[manifest.Id];
+            if (item == null || item.Kind != SyncItemKind.Manifest)
+            {
+                throw new ProtocolViolationException("Manifest '" + manifest.Id + "', which is not awaited");
+            }
+
+            _incoming.Remove(manifest.Id);
+            AckStatus status = _store.StoreManifest(manifest.Id, manifest.Data);
+            BytesReceived += manifest.Data.Length;
+            _host.OnBytesReceived(manifest.Data.Length);
+            if (status == AckStatus.Ok)
+            {
+                ItemsReceived++;
+            }
+
+            _host.OnItemReceived(manifest.Id, SyncItemKind.Manifest, status, manifest.Data.Length);
+        }
+
+        private void PlanWants()
+        {
+            if (State != SyncSessionState.Syncing || !_peerInventoryComplete || _sentDone)
+            {
+                return;
+            }
+
+            if (_pendingWants.Count == 0 && _incoming.Count == 0)
+            {
+                string[] ids = _host.ChooseWants(ToArray(_peerInventory));
+                for (int i = 0; i < ids.Length; i++)
+                {
+                    if (SyncFrame.IsValidItemId(ids[i]) && !_attempted.Contains(ids[i]))
+                    {
+                        _attempted[ids[i]] = true;
+                        _pendingWants.Add(ids[i]);
+                    }
+                }
+
+                if (_pendingWants.Count == 0)
+                {
+                    _control.Add(new DoneFrame());
+                    _sentDone = true;
+                    return;
+                }
+            }
+
+            int room = SyncLimits.MaxWantsInFlight - _incoming.Count;
+            if (room <= 0 || _pendingWants.Count == 0)
+            {
+                return;
+            }
+
+            int n = _pendingWants.Count < room ? _pendingWants.Count : room;
+            if (n > SyncLimits.MaxWantEntriesPerFrame)
+            {
+                n = SyncLimits.MaxWantEntriesPerFrame;
+            }
+
+            var entries = new WantEntry[n];
+            for (int i = 0; i < n; i++)
+            {
+                string id = (string)_pendingWants[i]!;
+                var known = (InventoryEntry?)_peerItems[id];
+                var kind = known == null ? SyncItemKind.Shard : known.Kind;
+                long from = kind == SyncItemKind.Shard ? _store.PartialLength(id) : 0;
+                entries[i] = new WantEntry(id, from);
+                _incoming[id] = new Incoming(kind);
+            }
+
+            // nanoFramework's ArrayList has no RemoveRange; n is bounded by MaxWantEntriesPerFrame.
+            for (int i = n - 1; i >= 0; i--)
+            {
+                _pendingWants.RemoveAt(i);
+            }
+
+            _control.Add(new WantFrame(entries));
+        }
+
+        private ShardChunkFrame NextChunk()
+        {
+            var job = (ServeJob)_serve[0]!;
+            long left = job.Total - job.Position;
+            int n = left < _chunk.Length ? (int)left : _chunk.Length;
+            int got = 0;
+            while (got < n)
+            {
+                int r = _store.Read(job.Id, job.Position + got, _chunk, got, n - got);
+                if (r <= 0)
+                {
+                    throw new InvalidOperationException("store returned " + got + " of " + n + " bytes of '" + job.Id + "'");
+                }
+
+                got += r;
+            }
+
+            var frame = new ShardChunkFrame(job.Id, job.Position, job.Total, _chunk, 0, n);
+            job.Position += n;
+            BytesSent += n;
+            if (job.Position >= job.Total)
+            {
+                _serve.RemoveAt(0);
+            }
+
+            return frame;
+        }
+
+        private void CheckComplete()
+        {
+            if (State == SyncSessionState.Syncing && _sentDone && _receivedDone && _control.Count == 0 && _serve.Count == 0 && _incoming.Count == 0)
+            {
+                State = SyncSessionState.Complete;
+            }
+        }
+
+        private static InventoryEntry[] ToArray(ArrayList list)
+        {
+            var a = new InventoryEntry[list.Count];
+            for (int i = 0; i < a.Length; i++)
+            {
+                a[i] = (InventoryEntry)list[i]!;
+            }
+
+            return a;
+        }
+
+        private sealed class ServeJob
+        {
+            public ServeJob(string id, long position, long total)
+            {
+                Id = id;
+                Position = position;
+                Total = total;
+            }
+
+            public string Id { get; }
+
+            public long Position { get; set; }
+
+            public long Total { get; }
+        }
+
+        private sealed class Incoming
+        {
+            public Incoming(SyncItemKind kind)
+            {
+                Kind = kind;
+                Total = -1;
+            }
+
+            public SyncItemKind Kind { get; }
+
+            public long Total { get; set; }
+
+            public byte[]? Hash { get; set; }
+        }
+    }
+}
