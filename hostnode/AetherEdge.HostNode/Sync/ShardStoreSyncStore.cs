@@ -86,6 +86,23 @@ namespace AetherEdge.HostNode.Sync
             }
         }
 
+        /// <summary>Shards that arrived by sync (put records the file; sync does not).</summary>
+        public IReadOnlyList<StoredShard> SyncedShards()
+        {
+            lock (_gate)
+            {
+                return _store.ListShards().Where(s => s.FileId == null).ToList();
+            }
+        }
+
+        public bool DeleteShard(string id)
+        {
+            lock (_gate)
+            {
+                return _store.DeleteShard(id);
+            }
+        }
+
         public long LengthOf(string id)
         {
             lock (_gate)
