@@ -83,6 +83,21 @@ namespace AetherEdge.HostNode.Hub
         private async Task RoundAsync(CancellationToken ct)
         {
             _hub.RefreshPower();
+
+            // Local housekeeping runs every round, even when the policy skips syncing (phones).
+            try
+            {
+                var dropped = _hub.PruneMisplaced();
+                if (dropped.Count > 0)
+                {
+                    _log.LogInformation("dropped {Count} shards now held by their assigned devices", dropped.Count);
+                }
+            }
+            catch (Exception e) when (e is IOException or System.Data.Common.DbException)
+            {
+                _log.LogWarning("pruning failed: {Error}", e.Message);
+            }
+
             var peers = _hub.Peers.Snapshot();
             if (peers.Count == 0)
             {
@@ -127,19 +142,6 @@ namespace AetherEdge.HostNode.Hub
             lock (_hub.SchedulerGate)
             {
                 _hub.Scheduler.Completed(Environment.TickCount64, _hub.LocalProfile());
-            }
-
-            try
-            {
-                var dropped = _hub.PruneMisplaced();
-                if (dropped.Count > 0)
-                {
-                    _log.LogInformation("dropped {Count} shards now held by their assigned devices", dropped.Count);
-                }
-            }
-            catch (Exception e) when (e is IOException or System.Data.Common.DbException)
-            {
-                _log.LogWarning("pruning failed: {Error}", e.Message);
             }
         }
     }

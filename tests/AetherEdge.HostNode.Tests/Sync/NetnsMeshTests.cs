@@ -12,8 +12,9 @@ using Xunit;
 namespace AetherEdge.HostNode.Tests.Sync
 {
     /// <summary>
-    /// Real processes in network namespaces: three hubs pair over the LAN with one-time codes, sync
-    /// shards over TLS, a killed transfer resumes after restart, and a fourth, unpaired node gets nothing.
+    /// Real processes in network namespaces: three hubs pair over the LAN with one-time codes, find
+    /// each other by mDNS, place a put file's shards per plan, serve a get on another node, resume a
+    /// transfer killed midway, re-place a removed node's shards, and refuse an unpaired fourth node.
     /// </summary>
     public sealed class NetnsMeshTests : IDisposable
     {
@@ -73,7 +74,8 @@ namespace AetherEdge.HostNode.Tests.Sync
 
         private Process StartHub(NetnsLab lab, int i, string log, params int[] peers)
         {
-            var args = new List<string> { "hub", "--home", Home(i), "--interface", lab.Address(i), "--sync-interval", "1", "--no-mdns" };
+            // Without peers the hub finds the others by mDNS on the namespace LAN.
+            var args = new List<string> { "hub", "--home", Home(i), "--interface", lab.Address(i), "--sync-interval", "1" };
             if (peers.Length > 0)
             {
                 args.Add("--peers");
@@ -168,28 +170,41 @@ namespace AetherEdge.HostNode.Tests.Sync
             var plan3 = Plan(new[] { 0, 1, 2 }, shardIds, shardBytes, k);
             Assert.NotEmpty(plan3[1]);
             StartHub(lab, 0, Log("hub0"));
-            var hub1 = StartHub(lab, 1, Log("hub1"), 0);
+            var hub1 = StartHub(lab, 1, Log("hub1"));
 
             // Kill node 1 mid-transfer, restart it: it resumes from the partial copy.
             string partialDir = Path.Combine(Home(1), "sync-partial");
             Assert.True(WaitFor(() => Directory.Exists(partialDir) && Directory.EnumerateFiles(partialDir).Any(f => new FileInfo(f).Length > 1_000_000), StepTimeout, 2), "transfer never started: " + Read(Log("hub1")));
             lab.Kill(hub1);
-            long partial = Directory.EnumerateFiles(partialDir).Sum(f => new FileInfo(f).Length);
-            long heldBefore = Held(1).Count * shardBytes;
-            Assert.True(heldBefore < plan3[1].Count * shardBytes, "node 1 finished before the kill; cannot test resume");
-            StartHub(lab, 1, Log("hub1-restart"), 0, 2);
-            StartHub(lab, 2, Log("hub2"), 0, 1);
+            var cut = Directory.EnumerateFiles(partialDir).Select(f => new FileInfo(f)).OrderByDescending(f => f.Length).First();
+            string resumedId = cut.Name;
+            long partial = cut.Length;
+            Assert.False(Held(1).Contains(resumedId), "the interrupted shard is already complete; cannot test resume");
+            int heldAtKill = Held(1).Count;
+            var planTwo = Plan(new[] { 0, 1 }, shardIds, shardBytes, k);
+
+            // Restart before node 2 exists, so the interrupted shard is still node 1's to pull.
+            StartHub(lab, 1, Log("hub1-restart"));
+            MatchCollection sessions = Regex.Matches(string.Empty, "x");
+            Assert.True(
+                WaitFor(
+                    () => Held(1).IsSupersetOf(planTwo[1]) &&
+                        (sessions = Regex.Matches(Read(Log("hub1-restart")), @"received (\d+) B \((\d+) items\)")).Sum(x => long.Parse(x.Groups[2].Value)) >= planTwo[1].Count - heldAtKill,
+                    StepTimeout),
+                "no resume: " + Read(Log("hub1-restart")));
+
+            // Resumed, not restarted: the items pulled after the restart cost `partial` bytes less than whole shards.
+            long receivedAfter = sessions.Sum(x => long.Parse(x.Groups[1].Value));
+            long itemsAfter = sessions.Sum(x => long.Parse(x.Groups[2].Value));
+            Assert.InRange(receivedAfter, 1, (itemsAfter * shardBytes) - partial + 100_000);
+
+            StartHub(lab, 2, Log("hub2"));
 
             // Placement per plan: nodes 1 and 2 hold exactly their assigned shards; node 0 (origin) keeps all.
             Assert.True(
                 WaitFor(() => Held(1).SetEquals(plan3[1]) && Held(2).SetEquals(plan3[2]), StepTimeout),
                 "not placed per plan: node1 " + Held(1).Count + "/" + plan3[1].Count + " node2 " + Held(2).Count + "/" + plan3[2].Count + "\n" + Read(Log("hub1-restart")) + Read(Log("hub2")));
             Assert.Superset(plan3[0], Held(0));
-            // Resumed, not restarted: the items pulled after the restart cost `partial` bytes less than whole shards.
-            var sessions = Regex.Matches(Read(Log("hub1-restart")), @"received (\d+) B \((\d+) items\)");
-            long receivedAfter = sessions.Sum(x => long.Parse(x.Groups[1].Value));
-            long itemsAfter = sessions.Sum(x => long.Parse(x.Groups[2].Value));
-            Assert.InRange(receivedAfter, 1, (itemsAfter * shardBytes) - partial + 100_000);
 
             // Get on node 2 fetches what it lacks from peers over the LAN and returns the same bytes.
             string output = Path.Combine(_root, "out.bin");
@@ -202,7 +217,10 @@ namespace AetherEdge.HostNode.Tests.Sync
             }
 
             // A stranger that knows every address but is in nobody's circle gets nothing.
-            StartHub(lab, 3, Log("hub3"), 0, 1, 2);
+            // Configured with every address and no mDNS: a well-behaved hub would not even dial devices
+            // it does not trust, this one insists.
+            lab.StartAether(3, Log("hub3"), "hub", "--home", Home(3), "--interface", lab.Address(3), "--sync-interval", "1", "--no-mdns",
+                "--peers", string.Join(',', new[] { 0, 1, 2 }.Select(p => lab.Address(p) + ":43216")));
             Assert.True(WaitFor(() => Regex.Matches(Read(Log("hub0")), "refused connection").Count >= 2, StepTimeout), "no refusal logged: " + Read(Log("hub0")));
             Assert.Empty(Held(3));
             string partial3 = Path.Combine(Home(3), "sync-partial");
@@ -211,6 +229,7 @@ namespace AetherEdge.HostNode.Tests.Sync
                 "import urllib.request;print(urllib.request.urlopen('http://127.0.0.1:43217/metrics').read().decode())");
             Assert.True(code == 0, metrics);
             Assert.Matches(@"mesh_handshakes_refused [1-9]", metrics);
+            Assert.Matches(@"mesh_peers_discovered\{protocol=""mdns""\} [2-9]", metrics);
 
             // Removing node 2 from the circle re-places its shards onto the remaining nodes.
             string id2 = IdOf(2);
