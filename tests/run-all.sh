@@ -30,6 +30,18 @@ for trx in "$results"/*.trx; do
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${n:-0}))
 done
 
+if [ "$failed" -gt 0 ] && command -v python3 >/dev/null; then
+  echo "== failed tests"
+  python3 - "$results" <<'PY'
+import glob, html, re, sys
+for path in glob.glob(sys.argv[1] + "/*.trx"):
+    text = open(path, encoding="utf-8-sig").read()
+    for m in re.finditer(r'<UnitTestResult [^>]*testName="([^"]+)"[^>]*outcome="Failed".*?<Message>(.*?)</Message>', text, re.S):
+        print("FAILED " + m.group(1))
+        print("  " + html.unescape(m.group(2))[:2000].replace("\n", "\n  "))
+PY
+fi
+
 if [ "$passed" -eq 0 ] && [ "$status" -eq 0 ]; then
   echo "no test ran" >&2
   status=1

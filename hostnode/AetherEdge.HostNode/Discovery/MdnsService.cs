@@ -47,7 +47,8 @@ namespace AetherEdge.HostNode.Discovery
         private Socket? _v6;
         private bool _disposed;
 
-        private MdnsService(MdnsServiceOptions options)
+        /// <summary>Creates the service; attach event handlers, then call <see cref="Start()"/>.</summary>
+        public MdnsService(MdnsServiceOptions options)
         {
             _options = options;
         }
@@ -64,21 +65,26 @@ namespace AetherEdge.HostNode.Discovery
 
         public IReadOnlyList<MdnsNetworkInterface> Interfaces => _byIndex.Values.Select(n => n.Link).ToList();
 
-        /// <summary>Opens sockets and starts probing/browsing. Throws <see cref="ArgumentException"/> for a bad interface.</summary>
+        /// <summary>Creates and starts a service (handlers attached later may miss early events).</summary>
         public static MdnsService Start(MdnsServiceOptions options)
         {
             var service = new MdnsService(options);
+            service.Start();
+            return service;
+        }
+
+        /// <summary>Opens sockets and starts probing/browsing. Throws <see cref="ArgumentException"/> for a bad interface.</summary>
+        public void Start()
+        {
             try
             {
-                service.Open();
+                Open();
             }
             catch
             {
-                service.CloseSockets();
+                CloseSockets();
                 throw;
             }
-
-            return service;
         }
 
         private void Open()
@@ -109,6 +115,10 @@ namespace AetherEdge.HostNode.Discovery
             }
 
             _loops.Add(Task.Run(() => TimerLoop(_stop.Token)));
+            if (_options.Browse)
+            {
+                _ = Task.Run(() => MdnsWarmUp.Run(DnsName.Parse(_options.ServiceType)));
+            }
         }
 
         private static Socket OpenV4(IReadOnlyList<MdnsNetworkInterface> links)

@@ -3,7 +3,8 @@ namespace AetherEdge.HostNode.Shards
     /// <summary>
     /// Where bytes go: the file is cut into segments; each encrypted segment (plaintext + 16-byte tag)
     /// is one stripe, split into k zero-padded pieces of ceil(len / k) bytes plus m parity pieces.
-    /// Shard i is piece i of every stripe, in stripe order, so every shard of a file has the same length.
+    /// Shard i is a <see cref="ShardHeader"/> followed by piece i of every stripe, in stripe order, so
+    /// every shard of a file has the same length.
     /// </summary>
     public sealed class ShardLayout
     {
@@ -22,7 +23,7 @@ namespace AetherEdge.HostNode.Shards
             // An empty file still has one (empty) segment, so its tag proves it is empty.
             SegmentCount = fileBytes == 0 ? 1 : (fileBytes + segmentBytes - 1) / segmentBytes;
             long last = SegmentCount - 1;
-            ShardBytes = last * PieceBytes(0) + PieceBytes(last);
+            ShardBytes = ShardHeader.Bytes + last * PieceBytes(0) + PieceBytes(last);
         }
 
         public long FileBytes { get; }
@@ -35,7 +36,7 @@ namespace AetherEdge.HostNode.Shards
 
         public long SegmentCount { get; }
 
-        /// <summary>Bytes of each shard.</summary>
+        /// <summary>Bytes of each shard, header included.</summary>
         public long ShardBytes { get; }
 
         /// <summary>Bytes of all n shards together.</summary>

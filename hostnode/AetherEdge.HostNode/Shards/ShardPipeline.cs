@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using AetherEdge.Core.Erasure;
+using AetherEdge.HostNode.Erasure;
 using AetherEdge.HostNode.Storage;
 
 namespace AetherEdge.HostNode.Shards
@@ -54,7 +55,7 @@ namespace AetherEdge.HostNode.Shards
                 throw new ArgumentOutOfRangeException(nameof(segmentBytes));
             }
 
-            var rs = new ReedSolomon(dataShards, parityShards);
+            var rs = new ReedSolomon(dataShards, parityShards, VectorGaloisKernel.Instance);
             int n = rs.TotalShards;
             using var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan);
             var layout = new ShardLayout(input.Length, segmentBytes, dataShards, n);
@@ -63,6 +64,11 @@ namespace AetherEdge.HostNode.Shards
             byte[] fileId = RandomNumberGenerator.GetBytes(ShardLimits.FileIdBytes);
             byte[] fileKey = RandomNumberGenerator.GetBytes(ShardLimits.KeyBytes);
             byte[] wrapped = SegmentCrypto.WrapKey(_keys.KeyWrapKey, fileId, fileKey);
+            for (int i = 0; i < n; i++)
+            {
+                set.Write(i, ShardHeader.Create(fileId, i, dataShards, n), 0, ShardHeader.Bytes);
+            }
+
             byte[] stripe = new byte[n * layout.MaxPieceBytes];
             long done = 0;
             using (var aes = new AesGcm(fileKey, ShardLimits.TagBytes))
@@ -152,8 +158,21 @@ namespace AetherEdge.HostNode.Shards
                     throw new InsufficientShardsException(fileId, count, n, k);
                 }
 
+                byte[] header = new byte[ShardHeader.Bytes];
+                for (int i = 0; i < n; i++)
+                {
+                    if (shards[i] != null)
+                    {
+                        shards[i]!.ReadExactly(header);
+                        if (!ShardHeader.Matches(header, manifest.FileId, i, k, n))
+                        {
+                            throw new ShardException("shard " + i + " of file " + fileId + " has a header for another file or index");
+                        }
+                    }
+                }
+
                 byte[] fileKey = SegmentCrypto.UnwrapKey(_keys.KeyWrapKey, manifest.FileId, manifest.WrappedKey);
-                var rs = new ReedSolomon(k, n - k);
+                var rs = new ReedSolomon(k, n - k, VectorGaloisKernel.Instance);
                 bool needsDecode = false;
                 for (int i = 0; i < k; i++)
                 {

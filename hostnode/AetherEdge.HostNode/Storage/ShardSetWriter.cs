@@ -15,11 +15,13 @@ namespace AetherEdge.HostNode.Storage
         private readonly IncrementalHash[] _hashes;
         private readonly long[] _written;
         private readonly long _expected;
+        private readonly IDisposable _writeLock;
         private bool _done;
 
-        internal ShardSetWriter(ShardStore store, string[] temps, long bytesPerShard)
+        internal ShardSetWriter(ShardStore store, string[] temps, long bytesPerShard, IDisposable writeLock)
         {
             _store = store;
+            _writeLock = writeLock;
             _temps = temps;
             _expected = bytesPerShard;
             _files = new FileStream[temps.Length];
@@ -90,6 +92,8 @@ namespace AetherEdge.HostNode.Storage
                     File.Delete(_temps[i]);
                 }
             }
+
+            _writeLock.Dispose();
         }
     }
 }

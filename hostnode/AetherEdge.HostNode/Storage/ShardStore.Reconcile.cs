@@ -6,11 +6,18 @@ namespace AetherEdge.HostNode.Storage
         /// Makes files and index agree: leftover temp files are deleted; index rows whose file is gone
         /// are removed; files without a row, with the wrong size or (when <paramref name="verifyHashes"/>)
         /// the wrong SHA-256 are moved to <c>HOME/quarantine/</c> and logged to <c>HOME/store.log</c>.
+        /// Takes the writers' lock; throws <see cref="IOException"/> when another process is writing.
         /// </summary>
         public ReconcileReport Reconcile(bool verifyHashes)
         {
+            using var writeLock = LockWriters();
+            return ReconcileLocked(verifyHashes);
+        }
+
+        private ReconcileReport ReconcileLocked(bool verifyHashes)
+        {
             var report = new ReconcileReport();
-            foreach (string temp in Directory.EnumerateFiles(TempPath))
+            foreach (string temp in Directory.EnumerateFiles(TempPath, "*" + TempSuffix))
             {
                 File.Delete(temp);
                 report.TempFilesDeleted++;
@@ -54,6 +61,7 @@ namespace AetherEdge.HostNode.Storage
                 {
                     Quarantine(file, name, problem);
                     RemoveRow(name);
+                    rows.Remove(name);
                     report.CorruptFilesQuarantined++;
                     continue;
                 }

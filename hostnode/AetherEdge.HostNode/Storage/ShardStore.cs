@@ -17,6 +17,7 @@ namespace AetherEdge.HostNode.Storage
         public const string IndexFileName = "index.db";
         public const string LogFileName = "store.log";
         public const string TempSuffix = ".part";
+        public const string WriteLockFileName = "store.lock";
         public const int CopyBufferBytes = 1 << 20;
 
         private readonly SqliteConnection _db;
@@ -70,7 +71,11 @@ namespace AetherEdge.HostNode.Storage
                     "CREATE INDEX IF NOT EXISTS shards_file ON shards(file_id);" +
                     "CREATE TABLE IF NOT EXISTS manifests (" +
                     " file_id TEXT PRIMARY KEY, body BLOB NOT NULL, stored_ms INTEGER NOT NULL);");
-                store.OpenReport = store.Reconcile(verifyHashes);
+                using (var writeLock = store.TryLockWriters())
+                {
+                    store.OpenReport = writeLock != null ? store.ReconcileLocked(verifyHashes) : new ReconcileReport { SkippedBusy = true };
+                }
+
                 return store;
             }
             catch (SqliteException e)
@@ -94,6 +99,9 @@ namespace AetherEdge.HostNode.Storage
         public int ShardCount => (int)Scalar("SELECT COUNT(*) FROM shards;");
 
         public int ManifestCount => (int)Scalar("SELECT COUNT(*) FROM manifests;");
+
+        /// <summary>Files set aside in HOME/quarantine (kept for inspection, not counted as used).</summary>
+        public int QuarantinedCount => Directory.Exists(QuarantinePath) ? Directory.GetFiles(QuarantinePath).Length : 0;
 
         /// <summary>Where the shard with this id lives (whether or not it exists).</summary>
         public string PathOf(string id) => Path.Combine(ShardsPath, id.Substring(0, 2), id.Substring(2, 2), id);
@@ -235,6 +243,7 @@ namespace AetherEdge.HostNode.Storage
                 return existing;
             }
 
+            using var writeLock = LockWriters();
             long available = AvailableBytes;
             if (content.CanSeek && content.Length - content.Position > available)
             {
@@ -294,20 +303,49 @@ namespace AetherEdge.HostNode.Storage
         /// </summary>
         public ShardSetWriter BeginShardSet(int count, long bytesPerShard)
         {
-            long need = count * bytesPerShard;
-            long available = AvailableBytes;
-            if (need > available)
+            var writeLock = LockWriters();
+            try
             {
-                throw new QuotaExceededException(need, available, AllocationBytes);
-            }
+                long need = count * bytesPerShard;
+                long available = AvailableBytes;
+                if (need > available)
+                {
+                    throw new QuotaExceededException(need, available, AllocationBytes);
+                }
 
-            var temps = new string[count];
-            for (int i = 0; i < count; i++)
+                var temps = new string[count];
+                for (int i = 0; i < count; i++)
+                {
+                    temps[i] = NewTempPath();
+                }
+
+                return new ShardSetWriter(this, temps, bytesPerShard, writeLock);
+            }
+            catch
             {
-                temps[i] = NewTempPath();
+                writeLock.Dispose();
+                throw;
             }
+        }
 
-            return new ShardSetWriter(this, temps, bytesPerShard);
+        /// <summary>
+        /// One writer per home at a time (across processes): quota checks and reconciliation are only
+        /// sound when nobody else is between "temp written" and "row committed". The OS drops the lock
+        /// when its holder dies, so a killed put never blocks the store.
+        /// </summary>
+        private FileStream LockWriters() =>
+            TryLockWriters() ?? throw new IOException("another aether process is writing to " + Home + "; try again when it has finished");
+
+        private FileStream? TryLockWriters()
+        {
+            try
+            {
+                return new FileStream(Path.Combine(Home, WriteLockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException)
+            {
+                return null;
+            }
         }
 
         /// <summary>Stores (or replaces) the manifest of a file.</summary>

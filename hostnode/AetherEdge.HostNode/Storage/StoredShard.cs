@@ -41,11 +41,14 @@ namespace AetherEdge.HostNode.Storage
 
         public int ShardsVerified { get; internal set; }
 
+        /// <summary>True when another process was writing, so nothing was reconciled this time.</summary>
+        public bool SkippedBusy { get; internal set; }
+
         public bool Clean => TempFilesDeleted + RowsWithoutFilesRemoved + OrphanFilesQuarantined + CorruptFilesQuarantined == 0;
 
         public override string ToString() =>
             "temp files deleted " + TempFilesDeleted + ", rows without files removed " + RowsWithoutFilesRemoved +
             ", orphan files quarantined " + OrphanFilesQuarantined + ", corrupt files quarantined " + CorruptFilesQuarantined +
-            ", shards hash-verified " + ShardsVerified;
+            ", shards hash-verified " + ShardsVerified + (SkippedBusy ? " (skipped: another process is writing)" : string.Empty);
     }
 }

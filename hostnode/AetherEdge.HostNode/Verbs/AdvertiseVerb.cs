@@ -61,16 +61,7 @@ namespace AetherEdge.HostNode.Verbs
                 stop.Cancel();
             });
 
-            MdnsService service;
-            try
-            {
-                service = MdnsService.Start(new MdnsServiceOptions { InterfaceAddress = iface, Advertise = ad });
-            }
-            catch (ArgumentException e)
-            {
-                throw new UsageException(e.Message);
-            }
-
+            var service = new MdnsService(new MdnsServiceOptions { InterfaceAddress = iface, Advertise = ad });
             string? lastPrinted = null;
             service.NameClaimed += (instance, link) =>
             {
@@ -86,6 +77,19 @@ namespace AetherEdge.HostNode.Verbs
                 context.Error.WriteLine($"aether advertise: name conflict: '{old}' is taken, trying '{renamed}'");
                 context.Error.Flush();
             };
+
+            long startedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            try
+            {
+                service.Start();
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException(e.Message);
+            }
+
+            context.Error.WriteLine($"aether advertise: probing '{name}' (unixMs {startedMs})");
+            context.Error.Flush();
 
             stop.Token.WaitHandle.WaitOne();
             service.DisposeAsync().AsTask().GetAwaiter().GetResult();

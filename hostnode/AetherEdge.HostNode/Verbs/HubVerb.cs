@@ -107,7 +107,11 @@ namespace AetherEdge.HostNode.Verbs
             builder.Services.AddSingleton<SyncHostedService>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<SyncHostedService>());
             builder.Services.AddHostedService<MetricsEndpoint>();
-            builder.Services.AddHostedService<DiscoveryHostedService>();
+            if (settings.Mdns)
+            {
+                builder.Services.AddHostedService<AetherEdge.HostNode.Discovery.HubDiscoveryService>();
+            }
+
             using var host = builder.Build();
             context.Out.WriteLine("aether hub: device " + runtime.Identity.DeviceId + " (" + settings.Name + "), home " + home);
             context.Out.Flush();

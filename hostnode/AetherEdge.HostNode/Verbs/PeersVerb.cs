@@ -19,7 +19,7 @@ namespace AetherEdge.HostNode.Verbs
             "  --interface IP      browse only on the interface holding this address\n" +
             "  --json              print a JSON array instead of a table\n" +
             "  --wait-for NAME     stop as soon as instance NAME is resolved (exit 1 if it never is)\n" +
-            "  --watch             print one JSON line per change (added/updated/removed) as it happens";
+            "  --watch             print one JSON line per event (started, then added/updated/removed) as it happens";
 
         public ICollection<string> Flags { get; } = new[] { "json", "watch" };
 
@@ -35,16 +35,7 @@ namespace AetherEdge.HostNode.Verbs
             var found = new Dictionary<string, PeerInfo>(StringComparer.OrdinalIgnoreCase);
             using var done = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation);
             var gate = new object();
-            MdnsService service;
-            try
-            {
-                service = MdnsService.Start(new MdnsServiceOptions { InterfaceAddress = iface, Browse = true });
-            }
-            catch (ArgumentException e)
-            {
-                throw new UsageException(e.Message);
-            }
-
+            var service = new MdnsService(new MdnsServiceOptions { InterfaceAddress = iface, Browse = true });
             service.PeerResolved += (peer, isNew) =>
             {
                 lock (gate)
@@ -72,6 +63,32 @@ namespace AetherEdge.HostNode.Verbs
                     }
                 }
             };
+
+            try
+            {
+                service.Start();
+            }
+            catch (ArgumentException e)
+            {
+                throw new UsageException(e.Message);
+            }
+
+            if (watch)
+            {
+                // Sockets are open and browsing has begun (events may already have been printed).
+                lock (gate)
+                {
+                    context.Out.WriteLine("{\"event\":\"started\",\"unixMs\":" + DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + "}");
+                    context.Out.Flush();
+                }
+            }
+
+            if (json || watch)
+            {
+                // Compile the JSON writer while the first query is still waiting (§5.2 delay).
+                using var warm = new Utf8JsonWriter(Stream.Null);
+                WritePeer(warm, new PeerInfo("-", "-", Array.Empty<string>(), 0, new Dictionary<string, string?>(), null, null, "-"));
+            }
 
             done.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(timeout));
             service.DisposeAsync().AsTask().GetAwaiter().GetResult();

@@ -1,6 +1,8 @@
 using System.Globalization;
 using AetherEdge.Core.Allocation;
 using AetherEdge.HostNode.Cli;
+using AetherEdge.HostNode.Power;
+using AetherEdge.HostNode.Storage;
 
 namespace AetherEdge.HostNode.Verbs
 {
@@ -12,9 +14,10 @@ namespace AetherEdge.HostNode.Verbs
         public string Summary => "show allocation, used and available space, shard and file counts";
 
         public string Usage =>
-            "usage: aether status [--home DIR] [--json] [--verify]\n" +
+            "usage: aether status [--home DIR] [--json] [--verify] [--sysfs-root DIR]\n" +
             "  Reconciles the store first (temp files deleted, orphan or damaged shard files quarantined).\n" +
-            "  --verify re-hashes every shard (reads the whole store).";
+            "  --verify re-hashes every shard (reads the whole store).\n" +
+            "  Battery and power source come from /sys/class/power_supply (--sysfs-root to point elsewhere).";
 
         public ICollection<string> Flags => new[] { "json", "verify" };
 
@@ -22,6 +25,7 @@ namespace AetherEdge.HostNode.Verbs
         {
             bool json = args.Flag("json");
             bool verify = args.Flag("verify");
+            string sysfsRoot = args.String("sysfs-root") ?? SysfsBatterySource.DefaultRoot;
             var home = StoreVerbSupport.OpenHome(args);
             args.EnsureAllUsed(0);
             using var store = StoreVerbSupport.OpenStore(home, context, verify);
@@ -32,6 +36,12 @@ namespace AetherEdge.HostNode.Verbs
             int shards = store.ShardCount;
             int files = store.ManifestCount;
             var r = store.OpenReport;
+            BatteryReading power;
+            using (var chain = BatterySourceChain.Create(new PowerOptions { SysfsRoot = sysfsRoot }, context.Error))
+            {
+                power = chain.Read();
+            }
+
             if (json)
             {
                 context.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
@@ -45,6 +55,10 @@ namespace AetherEdge.HostNode.Verbs
                     utilizationPercent = utilization,
                     shards,
                     files,
+                    quarantined = store.QuarantinedCount,
+                    batteryPercent = power.Status.Percent,
+                    pluggedIn = power.Status.PluggedIn,
+                    powerSource = power.Source,
                     reconcile = new
                     {
                         tempFilesDeleted = r.TempFilesDeleted,
@@ -63,6 +77,12 @@ namespace AetherEdge.HostNode.Verbs
                 o.WriteLine("  used        " + SizeText.Format(used) + " (" + utilization.ToString("0.##", CultureInfo.InvariantCulture) + " %)");
                 o.WriteLine("  available   " + SizeText.Format(available));
                 o.WriteLine("  shards      " + shards + " (" + files + " files)");
+                o.WriteLine("  battery     " + power.Status.Percent + " %" + (power.Status.PluggedIn ? ", plugged in" : ", on battery") + " (" + power.Source + ")");
+                if (store.QuarantinedCount > 0)
+                {
+                    o.WriteLine("  quarantine  " + store.QuarantinedCount + " files in " + store.QuarantinePath + " (see " + ShardStore.LogFileName + ")");
+                }
+
                 if (!r.Clean || verify)
                 {
                     o.WriteLine("  reconcile   " + r);

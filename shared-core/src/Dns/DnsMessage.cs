@@ -208,7 +208,19 @@ namespace AetherEdge.Core.Dns
                     break;
                 case DnsType.Nsec:
                     rec.Target = r.ReadName(what + " NSEC next name");
-                    rec.NsecTypes = ReadNsecBitmap(r, dataEnd, what);
+                    int bitmapStart = r.Position;
+                    try
+                    {
+                        rec.NsecTypes = ReadNsecBitmap(r, dataEnd, what);
+                    }
+                    catch (ProtocolViolationException)
+                    {
+                        // python-zeroconf 0.47 writes the window and length as 16-bit fields; keep such a
+                        // bitmap opaque instead of dropping the whole packet with its good records.
+                        r.Position = bitmapStart;
+                        rec.RawData = r.ReadBytes(dataEnd - bitmapStart, what + " NSEC bitmap");
+                    }
+
                     break;
                 default:
                     rec.RawData = r.ReadBytes(rdLength, what);

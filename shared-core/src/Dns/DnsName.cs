@@ -137,6 +137,11 @@ namespace AetherEdge.Core.Dns
             StringBuilder sb = new StringBuilder();
             for (int i = 0; i < _labels.Length; i++)
             {
+                if (i > 0)
+                {
+                    sb.Append('.');
+                }
+
                 string l = _labels[i];
                 for (int j = 0; j < l.Length; j++)
                 {
@@ -147,11 +152,9 @@ namespace AetherEdge.Core.Dns
 
                     sb.Append(l[j]);
                 }
-
-                sb.Append('.');
             }
 
-            return sb.Length == 0 ? "." : sb.ToString(0, sb.Length - 1);
+            return _labels.Length == 0 ? "." : sb.ToString();
         }
 
         /// <summary>ASCII case-insensitive label comparison.</summary>

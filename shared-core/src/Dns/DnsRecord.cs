@@ -55,7 +55,7 @@ namespace AetherEdge.Core.Dns
         /// <summary>NSEC: the types present, ascending.</summary>
         public int[]? NsecTypes { get; set; }
 
-        /// <summary>Rdata of a type this codec does not interpret.</summary>
+        /// <summary>Rdata of a type this codec does not interpret; for NSEC, a bitmap that did not parse.</summary>
         public byte[]? RawData { get; set; }
 
         /// <summary>An A or AAAA record (chosen by address length).</summary>

@@ -148,7 +148,15 @@ namespace AetherEdge.Core.Dns
                     break;
                 case DnsType.Nsec:
                     WriteName(Required(r.Target), false);
-                    WriteNsecBitmap(r.NsecTypes ?? new int[0]);
+                    if (r.NsecTypes == null && r.RawData != null)
+                    {
+                        WriteBytes(r.RawData);
+                    }
+                    else
+                    {
+                        WriteNsecBitmap(r.NsecTypes ?? new int[0]);
+                    }
+
                     break;
                 default:
                     WriteBytes(r.RawData ?? new byte[0]);

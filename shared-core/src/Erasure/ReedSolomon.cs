@@ -19,12 +19,19 @@ namespace AetherEdge.Core.Erasure
         private readonly int _k;
         private readonly int _m;
         private readonly byte[] _parity;
+        private readonly IGaloisKernel _kernel;
         private bool[]? _cachedPresent;
         private byte[]? _cachedInverse;
         private int[]? _cachedRows;
 
         /// <summary>Creates a code with k data and m parity shards (see <see cref="ErasureLimits"/>).</summary>
         public ReedSolomon(int dataShards, int parityShards)
+            : this(dataShards, parityShards, TableGaloisKernel.Instance)
+        {
+        }
+
+        /// <summary>Creates a code that runs its inner loop on <paramref name="kernel"/>.</summary>
+        public ReedSolomon(int dataShards, int parityShards, IGaloisKernel kernel)
         {
             string? error = ErasureLimits.ValidationError(dataShards, parityShards);
             if (error != null)
@@ -34,6 +41,7 @@ namespace AetherEdge.Core.Erasure
 
             _k = dataShards;
             _m = parityShards;
+            _kernel = kernel;
             _parity = new byte[_m * _k];
             for (int i = 0; i < _m; i++)
             {
@@ -248,61 +256,17 @@ namespace AetherEdge.Core.Erasure
         /// </summary>
         private void MultiplyPieces(byte[] coefficients, int[] inputs, int[] outputs, byte[] stripe, int offset, int pieceLength)
         {
-            byte[] mul = GaloisField.MultiplicationTable;
             for (int start = 0; start < pieceLength; start += BlockBytes)
             {
                 int len = pieceLength - start < BlockBytes ? pieceLength - start : BlockBytes;
                 for (int o = 0; o < outputs.Length; o++)
                 {
                     int outStart = offset + outputs[o] * pieceLength + start;
-                    int outEnd = outStart + len;
                     for (int t = 0; t < inputs.Length; t++)
                     {
-                        int c = coefficients[o * inputs.Length + t];
                         int src = offset + inputs[t] * pieceLength + start;
-                        if (t == 0)
-                        {
-                            SetProduct(mul, c, stripe, src, outStart, outEnd);
-                        }
-                        else if (c == 1)
-                        {
-                            for (int x = outStart; x < outEnd; x++, src++)
-                            {
-                                stripe[x] ^= stripe[src];
-                            }
-                        }
-                        else if (c != 0)
-                        {
-                            int row = c << 8;
-                            for (int x = outStart; x < outEnd; x++, src++)
-                            {
-                                stripe[x] ^= mul[row | stripe[src]];
-                            }
-                        }
+                        _kernel.MultiplyAdd(coefficients[o * inputs.Length + t], stripe, src, stripe, outStart, len, t != 0);
                     }
-                }
-            }
-        }
-
-        private static void SetProduct(byte[] mul, int c, byte[] stripe, int src, int outStart, int outEnd)
-        {
-            if (c == 0)
-            {
-                for (int x = outStart; x < outEnd; x++)
-                {
-                    stripe[x] = 0;
-                }
-            }
-            else if (c == 1)
-            {
-                Array.Copy(stripe, src, stripe, outStart, outEnd - outStart);
-            }
-            else
-            {
-                int row = c << 8;
-                for (int x = outStart; x < outEnd; x++, src++)
-                {
-                    stripe[x] = mul[row | stripe[src]];
                 }
             }
         }

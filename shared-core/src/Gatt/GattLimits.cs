@@ -57,6 +57,12 @@ namespace AetherEdge.Core.Gatt
         /// <summary>Sender waits this long for an ack before repeating the ack-requesting fragment.</summary>
         public const long AckTimeoutMilliseconds = 300;
 
+        /// <summary>
+        /// A receiver with no free slot answers NoFreeSlot; the sender restarts the transfer after this
+        /// many milliseconds times the attempt number, at most <see cref="MaxRetriesPerFragment"/> times.
+        /// </summary>
+        public const long BusyBackoffMilliseconds = 100;
+
         /// <summary>A receiver drops a transfer that made no progress for this long.</summary>
         public const long ReceiverIdleTimeoutMilliseconds = 10000;
 

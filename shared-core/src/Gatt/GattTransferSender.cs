@@ -111,6 +111,14 @@ namespace AetherEdge.Core.Gatt
             slot.ChunkSize = maxWrite - GattLimits.DataHeaderBytes;
             slot.FirstLength = GattReassembly.FirstPayloadLength(length, slot.ChunkSize);
             slot.FragmentCount = GattReassembly.FragmentCount(length, slot.ChunkSize);
+            slot.BusyRetries = 0;
+            Restart(slot, nowMs);
+            slot.Active = true;
+            return slot.TransferId;
+        }
+
+        private static void Restart(SendSlot slot, long notBeforeMs)
+        {
             Array.Clear(slot.State, 0, slot.FragmentCount);
             Array.Clear(slot.Retries, 0, slot.FragmentCount);
             slot.AckedCount = 0;
@@ -118,9 +126,8 @@ namespace AetherEdge.Core.Gatt
             slot.SinceAckRequest = 0;
             slot.AwaitingAck = false;
             slot.AckRequestSequence = 0;
-            slot.Deadline = nowMs;
-            slot.Active = true;
-            return slot.TransferId;
+            slot.Deadline = notBeforeMs;
+            slot.NotBefore = notBeforeMs;
         }
 
         /// <summary>Abandons a transfer and tells the receiver.</summary>
@@ -139,7 +146,7 @@ namespace AetherEdge.Core.Gatt
             for (int i = 0; i < _slots.Length; i++)
             {
                 SendSlot slot = _slots[i];
-                if (!slot.Active)
+                if (!slot.Active || nowMs < slot.NotBefore)
                 {
                     continue;
                 }
@@ -179,6 +186,14 @@ namespace AetherEdge.Core.Gatt
 
             if (frame.Type == GattFrameType.Fail)
             {
+                if (frame.Reason == GattFailReason.NoFreeSlot && slot.BusyRetries < GattLimits.MaxRetriesPerFragment)
+                {
+                    // The receiver is busy with other transfers: start over later instead of failing.
+                    slot.BusyRetries++;
+                    Restart(slot, nowMs + (GattLimits.BusyBackoffMilliseconds * slot.BusyRetries));
+                    return;
+                }
+
                 Fail(slot, frame.Reason, false);
                 return;
             }
@@ -428,7 +443,9 @@ namespace AetherEdge.Core.Gatt
             public int Cursor;
             public int SinceAckRequest;
             public int AckRequestSequence;
+            public int BusyRetries;
             public long Deadline;
+            public long NotBefore;
 
             public SendSlot(int maxTransferBytes, int fragments)
             {

@@ -121,7 +121,8 @@ namespace AetherEdge.Core.Mdns
         {
             get
             {
-                long t = _cache.NextEventMs;
+                // Refresh points matter only while someone is interested (§5.2); expiry always does.
+                long t = _cache.NextEventMs(_interested);
                 if (_interested)
                 {
                     if (_nextQueryMs < t)

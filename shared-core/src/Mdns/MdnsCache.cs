@@ -130,28 +130,25 @@ namespace AetherEdge.Core.Mdns
             return found;
         }
 
-        /// <summary>Earliest expiry or refresh time; long.MaxValue when empty.</summary>
-        public long NextEventMs
+        /// <summary>Earliest expiry or (when <paramref name="withRefresh"/>) refresh time; long.MaxValue when empty.</summary>
+        public long NextEventMs(bool withRefresh)
         {
-            get
+            long t = long.MaxValue;
+            for (int i = 0; i < _entries.Count; i++)
             {
-                long t = long.MaxValue;
-                for (int i = 0; i < _entries.Count; i++)
+                MdnsCacheEntry e = (MdnsCacheEntry)_entries[i]!;
+                if (e.ExpiresMs < t)
                 {
-                    MdnsCacheEntry e = (MdnsCacheEntry)_entries[i]!;
-                    if (e.ExpiresMs < t)
-                    {
-                        t = e.ExpiresMs;
-                    }
-
-                    if (e.NextRefreshMs < t)
-                    {
-                        t = e.NextRefreshMs;
-                    }
+                    t = e.ExpiresMs;
                 }
 
-                return t;
+                if (withRefresh && e.NextRefreshMs < t)
+                {
+                    t = e.NextRefreshMs;
+                }
             }
+
+            return t;
         }
 
         /// <summary>Moves an entry to its next refresh point (or none after 95 %).</summary>

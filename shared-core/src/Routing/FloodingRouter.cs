@@ -58,7 +58,7 @@ namespace AetherEdge.Core.Routing
             _relay.NextHop = RelayNextHop(header, fromNeighbour, nowMs);
             bool flood = _relay.NextHop == RoutingLimits.NoNode;
             long due = flood ? nowMs + RebroadcastDelay(linkQuality) : nowMs;
-            if (Enqueue(_relay, buffer, payloadOffset, due, flood))
+            if (Enqueue(_relay, buffer, payloadOffset, due, fromNeighbour, flood))
             {
                 RelaysQueued++;
             }

@@ -8,8 +8,10 @@ namespace AetherEdge.Core.Routing
     {
         /// <summary>
         /// Queues one packet for <paramref name="neighbour"/> or, with <see cref="RoutingLimits.Broadcast"/>,
-        /// for every neighbour. Copies the bytes before returning; false when the radio is busy (retried later).
+        /// for every neighbour except <paramref name="exceptNeighbour"/> (the one a relayed flood came from;
+        /// <see cref="RoutingLimits.NoNode"/> for none). A shared medium ignores the exception: everyone in
+        /// range hears it anyway. Copies the bytes before returning; false when the radio is busy (retried later).
         /// </summary>
-        bool TrySend(uint neighbour, byte[] buffer, int offset, int length);
+        bool TrySend(uint neighbour, uint exceptNeighbour, byte[] buffer, int offset, int length);
     }
 }

@@ -24,7 +24,8 @@ namespace AetherEdge.Core.Routing
         public ReliableRouter(RouterConfig config, IMeshRadio radio, IRoutingListener listener, IRandomSource random)
             : base(config, radio, listener, random)
         {
-            _pending = new Pending[RoutingLimits.MaxPendingReliable];
+            int slots = config.PendingSlots < 1 ? 1 : (config.PendingSlots > RoutingLimits.MaxPendingReliable ? RoutingLimits.MaxPendingReliable : config.PendingSlots);
+            _pending = new Pending[slots];
             for (int i = 0; i < _pending.Length; i++)
             {
                 _pending[i] = new Pending(config.MaxPacketBytes);
@@ -84,7 +85,7 @@ namespace AetherEdge.Core.Routing
                 _retry.PacketId = TakePacketId();
                 _retry.NextHop = RoutingLimits.NoNode;
                 _retry.PayloadLength = p.Length;
-                if (Enqueue(_retry, p.Payload, 0, nowMs, false))
+                if (Enqueue(_retry, p.Payload, 0, nowMs, RoutingLimits.NoNode, false))
                 {
                     p.Ids[p.Attempts] = _retry.PacketId;
                     p.Attempts++;
@@ -213,7 +214,7 @@ namespace AetherEdge.Core.Routing
             _ack.PacketId = TakePacketId();
             _ack.NextHop = NextHopFor(received.Source, nowMs);
             _ack.PayloadLength = RoutingLimits.AckPayloadBytes;
-            if (Enqueue(_ack, _ackPayload, 0, nowMs, false))
+            if (Enqueue(_ack, _ackPayload, 0, nowMs, RoutingLimits.NoNode, false))
             {
                 AcksSent++;
             }

@@ -13,6 +13,7 @@ namespace AetherEdge.Core.Routing
     /// </summary>
     public class Router
     {
+        private static readonly byte[] s_empty = new byte[0];
         private readonly PacketHeader _rx = new PacketHeader();
         private readonly PacketHeader _tx = new PacketHeader();
         private uint _nextPacketId;
@@ -98,7 +99,7 @@ namespace AetherEdge.Core.Routing
                 return false;
             }
 
-            if (!Enqueue(_tx, payload, offset, nowMs, false))
+            if (!Enqueue(_tx, payload, offset, nowMs, RoutingLimits.NoNode, false))
             {
                 return false;
             }
@@ -106,6 +107,31 @@ namespace AetherEdge.Core.Routing
             packetId = _nextPacketId;
             _nextPacketId++;
             OnOriginated(_tx, nowMs);
+            return true;
+        }
+
+        /// <summary>
+        /// Sends an empty broadcast with hop limit 0 (nobody relays it) so a new neighbour learns this
+        /// node's id and a route to it. Firmware sends one on every new connection.
+        /// </summary>
+        public bool TrySendHello(long nowMs)
+        {
+            _tx.WantAck = false;
+            _tx.IsAck = false;
+            _tx.Bulk = false;
+            _tx.HopLimit = 0;
+            _tx.HopStart = 0;
+            _tx.Source = NodeId;
+            _tx.Destination = RoutingLimits.Broadcast;
+            _tx.PacketId = _nextPacketId;
+            _tx.NextHop = RoutingLimits.NoNode;
+            _tx.PayloadLength = 0;
+            if (!Enqueue(_tx, s_empty, 0, nowMs, RoutingLimits.NoNode, false))
+            {
+                return false;
+            }
+
+            _nextPacketId++;
             return true;
         }
 
@@ -155,11 +181,14 @@ namespace AetherEdge.Core.Routing
             return Queue.NextDue();
         }
 
-        /// <summary>Queues a packet (header + payload) for the radio.</summary>
-        protected bool Enqueue(PacketHeader header, byte[] payload, int payloadOffset, long dueMs, bool cancellable)
+        /// <summary>
+        /// Queues a packet (header + payload) for its next hop, or for every neighbour but
+        /// <paramref name="exceptNeighbour"/> when it floods.
+        /// </summary>
+        protected bool Enqueue(PacketHeader header, byte[] payload, int payloadOffset, long dueMs, uint exceptNeighbour, bool cancellable)
         {
             uint neighbour = header.NextHop == RoutingLimits.NoNode ? RoutingLimits.Broadcast : header.NextHop;
-            if (Queue.TryEnqueue(header, payload, payloadOffset, dueMs, neighbour, cancellable))
+            if (Queue.TryEnqueue(header, payload, payloadOffset, dueMs, neighbour, exceptNeighbour, cancellable))
             {
                 return true;
             }

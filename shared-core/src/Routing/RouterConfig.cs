@@ -39,6 +39,9 @@ namespace AetherEdge.Core.Routing
         /// </summary>
         public bool OverhearsNeighbours = true;
 
+        /// <summary>Reliable sends outstanding at once (each keeps a copy of <see cref="MaxPacketBytes"/>).</summary>
+        public int PendingSlots = RoutingLimits.MaxPendingReliable;
+
         /// <summary>Copies heard (the first included) that cancel a waiting flood rebroadcast.</summary>
         public int SuppressionThreshold = RoutingLimits.DefaultSuppressionThreshold;
 

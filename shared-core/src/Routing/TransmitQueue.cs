@@ -13,6 +13,7 @@ namespace AetherEdge.Core.Routing
         private readonly long[] _due;
         private readonly long[] _order;
         private readonly uint[] _neighbours;
+        private readonly uint[] _except;
         private readonly uint[] _sources;
         private readonly uint[] _ids;
         private readonly bool[] _cancellable;
@@ -38,6 +39,7 @@ namespace AetherEdge.Core.Routing
             _due = new long[slots];
             _order = new long[slots];
             _neighbours = new uint[slots];
+            _except = new uint[slots];
             _sources = new uint[slots];
             _ids = new uint[slots];
             _cancellable = new bool[slots];
@@ -68,7 +70,7 @@ namespace AetherEdge.Core.Routing
         }
 
         /// <summary>Encodes <paramref name="header"/> plus payload into a free slot; false when full or too big.</summary>
-        public bool TryEnqueue(PacketHeader header, byte[] payload, int payloadOffset, long dueMs, uint neighbour, bool cancellable)
+        public bool TryEnqueue(PacketHeader header, byte[] payload, int payloadOffset, long dueMs, uint neighbour, uint exceptNeighbour, bool cancellable)
         {
             if (RoutingLimits.HeaderBytes + header.PayloadLength > MaxPacketBytes)
             {
@@ -89,6 +91,7 @@ namespace AetherEdge.Core.Routing
                 _due[i] = dueMs;
                 _order[i] = _nextOrder++;
                 _neighbours[i] = neighbour;
+                _except[i] = exceptNeighbour;
                 _sources[i] = header.Source;
                 _ids[i] = header.PacketId;
                 _cancellable[i] = cancellable;
@@ -140,7 +143,7 @@ namespace AetherEdge.Core.Routing
                     }
                 }
 
-                if (best < 0 || !radio.TrySend(_neighbours[best], _buffers[best], 0, _lengths[best]))
+                if (best < 0 || !radio.TrySend(_neighbours[best], _except[best], _buffers[best], 0, _lengths[best]))
                 {
                     return sent;
                 }

@@ -454,7 +454,12 @@ namespace AetherEdge.Core.Sync
                 _incoming[id] = new Incoming(kind);
             }
 
-            _pendingWants.RemoveRange(0, n);
+            // nanoFramework's ArrayList has no RemoveRange; n is bounded by MaxWantEntriesPerFrame.
+            for (int i = n - 1; i >= 0; i--)
+            {
+                _pendingWants.RemoveAt(i);
+            }
+
             _control.Add(new WantFrame(entries));
         }
 

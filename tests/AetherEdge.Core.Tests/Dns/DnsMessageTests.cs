@@ -316,6 +316,26 @@ namespace AetherEdge.Core.Tests.Dns
         }
 
         [Fact]
+        public void Parse_ZeroconfStyleNsecWith16BitWindowFields_KeptOpaqueAndPacketAccepted()
+        {
+            // Bytes python-zeroconf 0.47.3 sent on the wire: NSEC for zc-zc-dbg.local with AAAA, window and
+            // length written as u16, followed by an A record that must still be read.
+            var bytes = new List<byte> { 0, 0, 0x84, 0, 0, 0, 0, 2, 0, 0, 0, 0 };
+            bytes.AddRange(new byte[] { 1, (byte)'h', 5, (byte)'l', (byte)'o', (byte)'c', (byte)'a', (byte)'l', 0 });
+            bytes.AddRange(new byte[] { 0, 47, 0x80, 1, 0, 0, 0x11, 0x94, 0, 10, 0xC0, 12, 0, 0, 0, 4, 0, 0, 0, 8 });
+            bytes.AddRange(new byte[] { 0xC0, 12, 0, 1, 0x80, 1, 0, 0, 0, 120, 0, 4, 10, 77, 0, 2 });
+            var m = DnsMessage.Parse(bytes.ToArray(), 0, bytes.Count);
+            var nsec = (DnsRecord)m.Answers[0]!;
+            Assert.Null(nsec.NsecTypes);
+            Assert.Equal(new byte[] { 0, 0, 0, 4, 0, 0, 0, 8 }, nsec.RawData);
+            Assert.Equal(new byte[] { 10, 77, 0, 2 }, ((DnsRecord)m.Answers[1]!).Address);
+            var again = Write(m);
+            var back = (DnsRecord)DnsMessage.Parse(again, 0, again.Length).Answers[0]!;
+            Assert.Equal(nsec.RawData, back.RawData);
+            Assert.True(nsec.SameRecord(back));
+        }
+
+        [Fact]
         public void UnknownType_KeptAsRawRdata()
         {
             var m = new DnsMessage();

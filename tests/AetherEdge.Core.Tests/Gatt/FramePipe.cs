@@ -61,6 +61,23 @@ namespace AetherEdge.Core.Tests.Gatt
             return true;
         }
 
+        /// <summary>Delivers every queued frame to a node's links as coming from <paramref name="from"/>.</summary>
+        public int DeliverTo(AetherEdge.Core.Routing.GattMeshLinks target, uint from, long nowMs)
+        {
+            int n = 0;
+            while (_count > 0)
+            {
+                byte[] frame = _ring[_head];
+                int length = _lengths[_head];
+                _head = (_head + 1) % _ring.Length;
+                _count--;
+                target.OnValue(from, frame, 0, length, nowMs);
+                n++;
+            }
+
+            return n;
+        }
+
         /// <summary>Delivers every queued frame to <paramref name="target"/>.</summary>
         public int DeliverTo(GattEndpoint target, long nowMs)
         {

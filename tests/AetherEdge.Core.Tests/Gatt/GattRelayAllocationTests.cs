@@ -115,3 +115,96 @@ namespace AetherEdge.Core.Tests.Gatt
         }
     }
 }
+
+namespace AetherEdge.Core.Tests.Gatt
+{
+    using AetherEdge.Core.Routing;
+    using AetherEdge.Core.Tests.Routing;
+
+    /// <summary>
+    /// The whole relay path of a beacon: GATT reassembly → router (parse, dedup, next hop, queue) →
+    /// GATT send, plus the end-to-end acks coming back. After warm-up: no managed allocation.
+    /// </summary>
+    public class RoutedRelayAllocationTests
+    {
+        private sealed class Counter : IRoutingListener
+        {
+            public int Delivered;
+            public int Confirmed;
+            public int Failed;
+
+            public void OnDelivered(PacketHeader header, byte[] buffer, int payloadOffset, int payloadLength) => Delivered++;
+
+            public void OnDeliveryConfirmed(uint packetId) => Confirmed++;
+
+            public void OnDeliveryFailed(uint packetId) => Failed++;
+        }
+
+        [Fact]
+        public void RouterRelay_TenThousandFragments_AllocatesNothing()
+        {
+            const int Mtu = 247;
+            const int PacketBytes = 2400;
+            var ab = new FramePipe(Mtu, 128);
+            var ba = new FramePipe(Mtu, 128);
+            var bc = new FramePipe(Mtu, 128);
+            var cb = new FramePipe(Mtu, 128);
+            var links = new GattMeshLinks[3];
+            var routers = new ReliableRouter[3];
+            var counters = new Counter[3];
+            for (int i = 0; i < 3; i++)
+            {
+                links[i] = new GattMeshLinks(2, 2, PacketBytes);
+                counters[i] = new Counter();
+                var config = new RouterConfig((uint)(i + 1)) { MaxPacketBytes = PacketBytes, OverhearsNeighbours = false, QueueSlots = 4 };
+                routers[i] = new ReliableRouter(config, links[i], counters[i], new SeededRandom(i));
+                links[i].Attach(routers[i]);
+            }
+
+            links[0].AddNeighbour(2, ab, 100);
+            links[1].AddNeighbour(1, ba, 100);
+            links[1].AddNeighbour(3, bc, 100);
+            links[2].AddNeighbour(2, cb, 100);
+            var payload = new byte[PacketBytes - RoutingLimits.HeaderBytes];
+            long now = 0;
+
+            void Pump(int packets)
+            {
+                int sent = 0;
+                int target = counters[0].Confirmed + packets;
+                while (counters[0].Confirmed < target && now < 10_000_000)
+                {
+                    if (sent < packets && routers[0].PendingCount == 0
+                        && routers[0].TrySend(3, payload, 0, payload.Length, true, true, now, out _))
+                    {
+                        sent++;
+                    }
+
+                    for (int i = 0; i < 3; i++)
+                    {
+                        links[i].Step(now);
+                        routers[i].Step(now);
+                    }
+
+                    ab.DeliverTo(links[1], 1, now);
+                    ba.DeliverTo(links[0], 2, now);
+                    bc.DeliverTo(links[2], 2, now);
+                    cb.DeliverTo(links[1], 3, now);
+                    now += 5;
+                }
+            }
+
+            Pump(3); // warm-up: routes learned, JIT done
+            long fragmentsBefore = links[1].EndpointOf(3)!.Sender.FragmentsSent;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Pump(1000);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            long relayed = links[1].EndpointOf(3)!.Sender.FragmentsSent - fragmentsBefore;
+
+            Assert.True(relayed >= 10000, "relayed " + relayed + " fragments");
+            Assert.Equal(1003, counters[2].Delivered);
+            Assert.Equal(0, counters[0].Failed);
+            Assert.Equal(0, allocated);
+        }
+    }
+}

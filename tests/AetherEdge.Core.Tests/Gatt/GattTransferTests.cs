@@ -84,15 +84,34 @@ namespace AetherEdge.Core.Tests.Gatt
         }
 
         [Fact]
-        public void Transfer_MoreThanReceiverSlots_SecondFailsNoFreeSlot()
+        public void Transfer_MoreThanReceiverSlots_SecondBacksOffThenCompletes()
         {
             var pair = new LinkedPair(247, senderSlots: 2, receiverSlots: 1);
             byte[] data = Data(5000, 2);
             pair.A.Sender.TryStart(data, 0, data.Length, 0);
             pair.A.Sender.TryStart(data, 0, data.Length, 0);
             pair.Run();
-            Assert.Equal(new[] { GattFailReason.NoFreeSlot }, pair.ListenerA.SendFailures);
-            Assert.Single(pair.ListenerB.Received);
+            Assert.Empty(pair.ListenerA.SendFailures);
+            Assert.Equal(2, pair.ListenerB.Received.Count);
+        }
+
+        [Fact]
+        public void Transfer_ReceiverStaysBusy_FailsNoFreeSlotAfterRetries()
+        {
+            var pair = new LinkedPair(247, senderSlots: 2, receiverSlots: 1);
+            byte[] data = Data(5000, 2);
+            pair.A.Sender.TryStart(data, 0, data.Length, 0);
+            pair.A.Sender.TryStart(data, 0, data.Length, 0);
+            pair.AtoB.Mutate = (i, frame, length) =>
+            {
+                // Transfer 0's later fragments arrive garbled: it stalls, holding the receiver's only slot.
+                if (frame[1] == 0 && (frame[0] & 0x07) == 0)
+                {
+                    frame[0] = 0x03;
+                }
+            };
+            pair.Run(5000);
+            Assert.Contains(GattFailReason.NoFreeSlot, pair.ListenerA.SendFailures);
         }
 
         [Fact]

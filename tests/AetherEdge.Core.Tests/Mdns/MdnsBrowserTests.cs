@@ -171,6 +171,7 @@ namespace AetherEdge.Core.Tests.Mdns
             link.Inject(peer, FullResponse(ptrTtl: 100, srvTtl: 100));
             b.Core.Browser.Stop();
             int before = Queries(link, b).Count;
+            Assert.True(b.Core.NextWakeMs >= link.NowMs + 99_000, "only the expiry is scheduled, not the 80 % refresh");
             link.RunFor(120_000);
             Assert.Equal(before, Queries(link, b).Count);
             Assert.Single(b.Lost);

@@ -219,14 +219,14 @@ namespace AetherEdge.Core.Tests.Routing
 
         private sealed class NullRadio : IMeshRadio
         {
-            public bool TrySend(uint neighbour, byte[] buffer, int offset, int length) => true;
+            public bool TrySend(uint neighbour, uint exceptNeighbour, byte[] buffer, int offset, int length) => true;
         }
 
         private sealed class CapturingRadio : IMeshRadio
         {
             public readonly List<byte[]> Frames = new();
 
-            public bool TrySend(uint neighbour, byte[] buffer, int offset, int length)
+            public bool TrySend(uint neighbour, uint exceptNeighbour, byte[] buffer, int offset, int length)
             {
                 Frames.Add(buffer.AsSpan(offset, length).ToArray());
                 return true;

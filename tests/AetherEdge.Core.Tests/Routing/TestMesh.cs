@@ -35,7 +35,7 @@ namespace AetherEdge.Core.Tests.Routing
     internal sealed class TestMesh
     {
         private readonly Dictionary<uint, List<(uint Peer, int Quality)>> _links = new();
-        private List<(uint From, uint To, byte[] Frame)> _inFlight = new();
+        private List<(uint From, uint To, uint Except, byte[] Frame)> _inFlight = new();
 
         public Dictionary<uint, ReliableRouter> Nodes { get; } = new();
 
@@ -92,11 +92,11 @@ namespace AetherEdge.Core.Tests.Routing
 
                 var frames = _inFlight;
                 _inFlight = new();
-                foreach (var (from, to, frame) in frames)
+                foreach (var (from, to, except, frame) in frames)
                 {
                     foreach (var (peer, quality) in _links[from])
                     {
-                        if (PointToPoint && to != RoutingLimits.Broadcast && to != peer)
+                        if (PointToPoint && ((to != RoutingLimits.Broadcast && to != peer) || (to == RoutingLimits.Broadcast && peer == except)))
                         {
                             continue;
                         }
@@ -125,10 +125,10 @@ namespace AetherEdge.Core.Tests.Routing
                 _id = id;
             }
 
-            public bool TrySend(uint neighbour, byte[] buffer, int offset, int length)
+            public bool TrySend(uint neighbour, uint exceptNeighbour, byte[] buffer, int offset, int length)
             {
                 _mesh.Transmissions++;
-                _mesh._inFlight.Add((_id, neighbour, buffer.AsSpan(offset, length).ToArray()));
+                _mesh._inFlight.Add((_id, neighbour, exceptNeighbour, buffer.AsSpan(offset, length).ToArray()));
                 return true;
             }
         }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using AetherEdge.HostNode.Power;
+using CsCheck;
 using Xunit;
 
 namespace AetherEdge.HostNode.Tests.Power;
@@ -191,5 +193,37 @@ public class SysfsBatterySourceTests
         source.TryRead(out _);
         source.TryRead(out _);
         Assert.Single(log.ToString().Split("\n", StringSplitOptions.RemoveEmptyEntries), l => l.Contains("is not a number"));
+    }
+}
+
+public class SysfsBatterySourceFuzzTests
+{
+    private static readonly string[] s_types = { "Battery", "UPS", "Mains", "USB", "USB_C", "Wireless", "Toaster", "", "battery" };
+    private static readonly string[] s_statuses = { "Charging", "Discharging", "Full", "Not charging", "Unknown", "", "charging" };
+
+    [Fact]
+    public void TryRead_ArbitraryAttributeContents_NeverThrowsAndStaysInRange()
+    {
+        var gen = Gen.Select(
+            Gen.OneOfConst(s_types),
+            Gen.OneOf(Gen.Int[-1000, 1000].Select(i => i.ToString(CultureInfo.InvariantCulture)), Gen.String),
+            Gen.OneOfConst(s_statuses),
+            Gen.OneOf(Gen.Int[-3, 3].Select(i => i.ToString(CultureInfo.InvariantCulture)), Gen.String));
+        using var tree = new FakeSysfsTree();
+        int round = 0;
+        gen.Sample((type, capacity, status, online) =>
+        {
+            string name = "PS" + round++;
+            tree.Supply(name, ("type", type), ("capacity", capacity), ("status", status), ("online", online));
+            var log = new StringWriter();
+            bool ok = new SysfsBatterySource(tree.Root, log).TryRead(out BatteryReading reading);
+            if (ok)
+            {
+                Assert.InRange(reading.Status.Percent, 0, 100);
+                Assert.False(string.IsNullOrWhiteSpace(reading.Source));
+            }
+
+            Directory.Delete(Path.Combine(tree.Root, name), recursive: true);
+        }, iter: 200);
     }
 }

@@ -2,7 +2,8 @@
 """Browse _aetherlight._tcp with python-zeroconf on one interface; print one line per event.
 
 usage: zc_browse.py INTERFACE_IP SECONDS [EXPECT_INSTANCE]
-Lines: "Added <instance> port=<p> addrs=<a,b> txt=<k=v;...>", "Removed <instance>", "Updated ...".
+Lines: "Started t=<unix time>", then "Added <instance> port=<p> addrs=<a,b> txt=<k=v;...> t=<unix time>",
+"Removed <instance> t=...", "Updated ...".
 With EXPECT_INSTANCE, exits 0 as soon as that instance is added (1 on timeout).
 """
 import sys
@@ -37,6 +38,7 @@ def main():
             found.append(instance)
 
     ServiceBrowser(zc, TYPE, handlers=[on_change])
+    print("Started t=%.3f" % time.time(), flush=True)
     deadline = time.monotonic() + seconds
     try:
         while time.monotonic() < deadline:

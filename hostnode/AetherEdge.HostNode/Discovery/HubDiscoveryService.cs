@@ -1,0 +1,123 @@
+using System.Net;
+using System.Net.Sockets;
+using AetherEdge.HostNode.Hub;
+using AetherEdge.HostNode.Identity;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AetherEdge.HostNode.Discovery
+{
+    /// <summary>
+    /// mDNS for <c>aether hub</c>: advertises <c>NAME._aetherlight._tcp.local</c> on the sync port with TXT
+    /// node_id/device_type/storage_bytes/version and <c>fp</c> (the device ID), browses for other nodes and
+    /// feeds them to the hub's peer directory (source "mdns"). Goodbyes are sent on shutdown.
+    /// </summary>
+    public sealed class HubDiscoveryService : BackgroundService
+    {
+        private readonly HubRuntime _hub;
+        private readonly SyncHostedService _sync;
+        private readonly ILogger<HubDiscoveryService> _log;
+
+        public HubDiscoveryService(HubRuntime hub, SyncHostedService sync, ILogger<HubDiscoveryService> log)
+        {
+            _hub = hub;
+            _sync = sync;
+            _log = log;
+        }
+
+        /// <summary>The advertisement for this hub (instance name clipped to one 63-byte label).</summary>
+        public static MdnsAdvertisement Advertisement(HubSettings settings, DeviceId id)
+        {
+            string name = settings.Name;
+            while (System.Text.Encoding.UTF8.GetByteCount(name) > 63)
+            {
+                name = name.Substring(0, name.Length - 1);
+            }
+
+            string compact = id.Text.Replace("-", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
+            string host = "aether-" + compact.Substring(0, Math.Min(8, compact.Length));
+            var txt = AetherTxt.Build(id.Text, settings.Kind.ToString().ToLowerInvariant(), settings.AllocationBytes,
+                new[] { new KeyValuePair<string, string?>(AetherTxt.Fingerprint, id.Text) });
+            return new MdnsAdvertisement(name, host, settings.Port, txt);
+        }
+
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            var own = _hub.Identity.DeviceId;
+            var service = new MdnsService(new MdnsServiceOptions
+            {
+                InterfaceAddress = _hub.Settings.Interface,
+                Advertise = Advertisement(_hub.Settings, own),
+                Browse = true,
+            });
+            service.NameClaimed += (name, link) => _log.LogInformation("mDNS: advertising '{Name}' on {Link}", name, link);
+            service.NameConflict += (old, renamed) => _log.LogWarning("mDNS: name '{Old}' is taken on the network, renamed to '{New}'", old, renamed);
+            service.PeerResolved += (peer, isNew) => OnPeer(peer, own);
+            service.PeerLost += peer =>
+            {
+                _log.LogInformation("mDNS: {Instance} left (goodbye or expired)", peer.Instance);
+                foreach (var ep in Endpoints(peer))
+                {
+                    _hub.Peers.Remove(ep);
+                }
+            };
+            try
+            {
+                service.Start();
+            }
+            catch (Exception e) when (e is ArgumentException or SocketException)
+            {
+                _log.LogError("mDNS disabled: {Reason}", e.Message);
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(Timeout.Infinite, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Shutdown: fall through to the goodbyes.
+            }
+            finally
+            {
+                await service.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        private void OnPeer(PeerInfo peer, DeviceId own)
+        {
+            peer.Txt.TryGetValue(AetherTxt.Fingerprint, out string? fp);
+            DeviceId? id = DeviceId.TryParse(fp, out var parsed, out _) ? parsed : null;
+            if (id == own)
+            {
+                return;
+            }
+
+            bool added = false;
+            foreach (var ep in Endpoints(peer))
+            {
+                added = true;
+                _hub.Peers.Upsert(ep, id, "mdns");
+            }
+
+            if (added)
+            {
+                _hub.CountDiscovered();
+                _log.LogInformation("mDNS: found {Instance} at {Addresses} port {Port}", peer.Instance, string.Join(", ", peer.Addresses), peer.Port);
+                _sync.Trigger();
+            }
+        }
+
+        private static IEnumerable<IPEndPoint> Endpoints(PeerInfo peer)
+        {
+            foreach (var a in peer.Addresses)
+            {
+                if (IPAddress.TryParse(a, out var ip) && ip.AddressFamily == AddressFamily.InterNetwork)
+                {
+                    yield return new IPEndPoint(ip, peer.Port);
+                }
+            }
+        }
+    }
+}
