@@ -89,6 +89,32 @@ namespace AetherEdge.HostNode.Hub
             return new HelloFrame(SyncLimits.Version, (int)p.Kind, p.AllocationBytes, p.UsedBytes, p.Battery.Percent, flags, name);
         }
 
+        /// <summary>
+        /// Minimal movement's other half: drops shards that arrived by sync (not ones put here) when
+        /// the plan assigns them to another trusted device that is known to hold them. Returns the
+        /// ids dropped. Shards of files without a manifest here are never touched.
+        /// </summary>
+        public IReadOnlyList<string> PruneMisplaced()
+        {
+            var dropped = new List<string>();
+            string self = Identity.DeviceId.Text;
+            foreach (var shard in Store.SyncedShards())
+            {
+                string? holder = Placement.AssignedHolder(shard.Id, shard.Size);
+                if (holder == null || holder == self || !DeviceId.TryParse(holder, out var holderId, out _))
+                {
+                    continue;
+                }
+
+                if (Circle.Contains(holderId) && Hosts.PeerShards.TryGetValue(holderId, out var theirs) && theirs.ContainsKey(shard.Id) && Store.DeleteShard(shard.Id))
+                {
+                    dropped.Add(shard.Id);
+                }
+            }
+
+            return dropped;
+        }
+
         /// <summary>Reads the battery through the power chain (fuel gauge, sysfs, else mains).</summary>
         public void RefreshPower()
         {

@@ -45,6 +45,9 @@ namespace AetherEdge.HostNode.Hub
         /// <summary>Last Hello of each peer (as a DeviceProfile for the planner) and when it arrived (Environment.TickCount64).</summary>
         public ConcurrentDictionary<DeviceId, (DeviceProfile Profile, long SeenMs)> Profiles { get; } = new();
 
+        /// <summary>Shards each peer was last seen to hold (its inventory, plus items it acknowledged).</summary>
+        public ConcurrentDictionary<DeviceId, ConcurrentDictionary<string, bool>> PeerShards { get; } = new();
+
         /// <summary>Which shards to pull (set once the runtime has built its planner).</summary>
         public IPlacementOracle Oracle
         {
@@ -80,6 +83,16 @@ namespace AetherEdge.HostNode.Hub
 
             public string[] ChooseWants(InventoryEntry[] peerInventory)
             {
+                var seen = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+                foreach (var e in peerInventory)
+                {
+                    if (e.Kind == SyncItemKind.Shard)
+                    {
+                        seen[e.Id] = true;
+                    }
+                }
+
+                _owner.PeerShards[_peer] = seen;
                 var wants = new List<string>();
                 foreach (var e in peerInventory)
                 {
@@ -104,6 +117,10 @@ namespace AetherEdge.HostNode.Hub
 
             public void OnItemServed(string id, AckStatus status)
             {
+                if (status == AckStatus.Ok)
+                {
+                    _owner.PeerShards.GetOrAdd(_peer, _ => new ConcurrentDictionary<string, bool>(StringComparer.Ordinal))[id] = true;
+                }
             }
 
             public void OnBytesReceived(long bytes)

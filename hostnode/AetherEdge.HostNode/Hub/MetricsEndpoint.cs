@@ -39,7 +39,9 @@ namespace AetherEdge.HostNode.Hub
                 sb.Append(name).Append(labels ?? string.Empty).Append(' ').Append(value.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
             }
 
-            Metric("mesh_peers_discovered", "gauge", "Peers known (static config and discovery).", hub.Peers.Count, "{protocol=\"tcp\"}");
+            sb.Append("# HELP mesh_peers_discovered Peers found, by protocol (static = configured).\n# TYPE mesh_peers_discovered counter\n");
+            sb.Append("mesh_peers_discovered{protocol=\"mdns\"} ").Append(hub.PeersDiscovered.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            sb.Append("mesh_peers_discovered{protocol=\"static\"} ").Append(hub.Settings.StaticPeers.Count.ToString(CultureInfo.InvariantCulture)).Append('\n');
             Metric("mesh_peers_connected", "gauge", "Active authenticated sync connections.", m.Connected);
             Metric("mesh_sync_attempts", "counter", "Sync sessions started (success + failure).", m.Attempts);
             Metric("mesh_sync_success_rate", "gauge", "Fraction of sync sessions that completed.", m.SuccessRate);

@@ -63,8 +63,12 @@ namespace AetherEdge.HostNode.Hub
             return plan.HolderIds();
         }
 
-        public bool ShouldPull(InventoryEntry shard, DeviceId peer)
+        public bool ShouldPull(InventoryEntry shard, DeviceId peer) => AssignedHolder(shard.Id, shard.Length) == _local().Id;
+
+        /// <summary>The device ID the current plan assigns <paramref name="shardId"/> to; null when unknown or unplaced.</summary>
+        public string? AssignedHolder(string shardId, long shardBytes)
         {
+            var shard = new { Id = shardId, Length = shardBytes };
             if (!_fileOf.TryGetValue(shard.Id, out var found))
             {
                 foreach (string m in _store.ManifestIds())
@@ -78,12 +82,12 @@ namespace AetherEdge.HostNode.Hub
 
                 if (!_fileOf.TryGetValue(shard.Id, out found))
                 {
-                    return false;
+                    return null;
                 }
             }
 
             var holders = Assignment(found.Manifest, shard.Length);
-            return holders != null && holders[found.Index] == _local().Id;
+            return holders?[found.Index];
         }
 
         private ManifestLayout? Layout(string manifestId) =>

@@ -29,6 +29,7 @@ namespace AetherEdge.HostNode.Hub
                 "sync with {Peer}: {State}{Failure}, received {Received} B ({Items} items), sent {Sent} B",
                 o.Peer, o.State, o.Failure == null ? string.Empty : " (" + o.Failure + ")", o.BytesReceived, o.ItemsReceived, o.BytesSent);
             _hub.Node.HandshakeRefused += (ep, why) => _log.LogWarning("refused connection from {Remote}: {Reason}", ep, why);
+            _hub.Node.ConnectionFailed += (ep, why) => _log.LogInformation("connection from {Remote} ended: {Reason}", ep, why);
         }
 
         /// <summary>Asks for a sync round now (a peer appeared).</summary>
@@ -82,6 +83,21 @@ namespace AetherEdge.HostNode.Hub
         private async Task RoundAsync(CancellationToken ct)
         {
             _hub.RefreshPower();
+
+            // Local housekeeping runs every round, even when the policy skips syncing (phones).
+            try
+            {
+                var dropped = _hub.PruneMisplaced();
+                if (dropped.Count > 0)
+                {
+                    _log.LogInformation("dropped {Count} shards now held by their assigned devices", dropped.Count);
+                }
+            }
+            catch (Exception e) when (e is IOException or System.Data.Common.DbException)
+            {
+                _log.LogWarning("pruning failed: {Error}", e.Message);
+            }
+
             var peers = _hub.Peers.Snapshot();
             if (peers.Count == 0)
             {
@@ -116,9 +132,10 @@ namespace AetherEdge.HostNode.Hub
                     var outcome = await _hub.Node.SyncWithAsync(peer.EndPoint, peer.Id, timeout.Token);
                     peer.Id ??= outcome.Peer;
                 }
-                catch (Exception e) when (e is IOException or SocketException or System.Security.Authentication.AuthenticationException or OperationCanceledException && !ct.IsCancellationRequested)
+                catch (Exception e) when (!ct.IsCancellationRequested)
                 {
-                    _log.LogDebug("sync with {Peer} failed: {Error}", peer.EndPoint, e.Message);
+                    // Unreachable, refusing, busy or broken: try again next round; the daemon keeps running.
+                    _log.LogInformation("sync with {Peer} failed: {Error}", peer.EndPoint, e.Message);
                 }
             }
 

@@ -136,6 +136,26 @@ namespace AetherEdge.HostNode.Storage
             return r.Read() ? ReadShard(r) : null;
         }
 
+        /// <summary>
+        /// Removes a shard (row, then file). Used by the hub to drop a copy the placement assigns to
+        /// another device once that device holds it. False when not held.
+        /// </summary>
+        public bool DeleteShard(string id)
+        {
+            if (Find(id) == null)
+            {
+                return false;
+            }
+
+            using (var cmd = Command("DELETE FROM shards WHERE id = $i;", ("$i", id)))
+            {
+                cmd.ExecuteNonQuery();
+            }
+
+            File.Delete(PathOf(id));
+            return true;
+        }
+
         public IReadOnlyList<StoredShard> ListShards()
         {
             var list = new List<StoredShard>();

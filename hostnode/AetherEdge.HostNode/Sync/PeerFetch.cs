@@ -30,6 +30,12 @@ namespace AetherEdge.HostNode.Sync
             using var identity = NodeIdentity.LoadOrCreate(home);
             var circle = new TrustCircle(home);
             var syncStore = new ShardStoreSyncStore(store, home);
+            syncStore.KeepAs = id =>
+            {
+                var layout = store.TryGetManifest(fileId) is { } body ? ManifestLayout.TryRead(body) : null;
+                int index = layout == null ? -1 : Array.IndexOf(layout.ShardIds, id);
+                return index < 0 ? null : (fileId, index);
+            };
             var node = new SyncNode(identity, TlsPeerPolicy.ForCircle(identity, circle), syncStore, new FileHosts(syncStore, fileId), Hello);
             try
             {

@@ -26,6 +26,12 @@ namespace AetherEdge.HostNode.Sync
 
         public ShardStore Store => _store;
 
+        /// <summary>
+        /// When set, completed shards it names are recorded as belonging to a file (as put does), which
+        /// keeps them out of placement pruning: <c>aether get</c> keeps what it fetched.
+        /// </summary>
+        public Func<string, (string FileId, int Index)?>? KeepAs { get; set; }
+
         public string PartialDir => _partials.Directory;
 
         public long UsedBytes
@@ -83,6 +89,23 @@ namespace AetherEdge.HostNode.Sync
                 }
 
                 return list.ToArray();
+            }
+        }
+
+        /// <summary>Shards that arrived by sync (put records the file; sync does not).</summary>
+        public IReadOnlyList<StoredShard> SyncedShards()
+        {
+            lock (_gate)
+            {
+                return _store.ListShards().Where(s => s.FileId == null).ToList();
+            }
+        }
+
+        public bool DeleteShard(string id)
+        {
+            lock (_gate)
+            {
+                return _store.DeleteShard(id);
             }
         }
 
@@ -154,7 +177,8 @@ namespace AetherEdge.HostNode.Sync
                     {
                         lock (_gate)
                         {
-                            _store.PutShard(id, fs);
+                            var tag = KeepAs?.Invoke(id);
+                            _store.PutShard(id, fs, tag?.FileId, tag?.Index);
                         }
                     }
                 }

@@ -47,8 +47,9 @@ namespace AetherEdge.HostNode.Sync
             {
                 await Task.WhenAll(writer, reader).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+            catch (Exception e) when (!cancellation.IsCancellationRequested || e is not OperationCanceledException)
             {
+                // Any failure (link, store, database) ends this session only, never the daemon.
                 lock (gate)
                 {
                     if (session.State != SyncSessionState.Complete && session.State != SyncSessionState.Failed)

@@ -68,6 +68,9 @@ namespace AetherEdge.HostNode.Sync
         /// <summary>Called after every session (for logs and the planner).</summary>
         public event Action<SyncOutcome>? SessionEnded;
 
+        /// <summary>Called when an incoming connection fails after the handshake (or before it, not for trust reasons).</summary>
+        public event Action<EndPoint?, string>? ConnectionFailed;
+
         /// <summary>Called when a handshake is refused.</summary>
         public event Action<EndPoint?, string>? HandshakeRefused;
 
@@ -135,13 +138,15 @@ namespace AetherEdge.HostNode.Sync
 
                 await RunAsync(ssl, cancellation).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException or SocketException or SessionBusyException)
+            catch (Exception e) when (e is AuthenticationException)
             {
-                if (e is AuthenticationException)
-                {
-                    Metrics.Reject();
-                    HandshakeRefused?.Invoke(remote, e.Message);
-                }
+                Metrics.Reject();
+                HandshakeRefused?.Invoke(remote, e.Message);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
+            {
+                // A broken connection or store error ends this connection only.
+                ConnectionFailed?.Invoke(remote, e.Message);
             }
             finally
             {

@@ -1,4 +1,10 @@
 using System.Diagnostics;
+using AetherEdge.Core.Allocation;
+using AetherEdge.Core.Devices;
+using AetherEdge.HostNode.Home;
+using AetherEdge.HostNode.Hub;
+using AetherEdge.HostNode.Power;
+using AetherEdge.HostNode.Storage;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Xunit;
@@ -6,8 +12,9 @@ using Xunit;
 namespace AetherEdge.HostNode.Tests.Sync
 {
     /// <summary>
-    /// Real processes in network namespaces: three hubs pair over the LAN with one-time codes, sync
-    /// shards over TLS, a killed transfer resumes after restart, and a fourth, unpaired node gets nothing.
+    /// Real processes in network namespaces: three hubs pair over the LAN with one-time codes, find
+    /// each other by mDNS, place a put file's shards per plan, serve a get on another node, resume a
+    /// transfer killed midway, re-place a removed node's shards, and refuse an unpaired fourth node.
     /// </summary>
     public sealed class NetnsMeshTests : IDisposable
     {
@@ -65,13 +72,10 @@ namespace AetherEdge.HostNode.Tests.Sync
             Assert.Equal(0, shower.ExitCode);
         }
 
-        private Process StartHub(NetnsLab lab, int i, string kind, string log, params int[] peers)
+        private Process StartHub(NetnsLab lab, int i, string log, params int[] peers)
         {
-            var args = new List<string>
-            {
-                "hub", "--home", Home(i), "--name", "node" + i, "--kind", kind, "--interface", lab.Address(i),
-                "--sync-interval", "1", "--no-mdns", "--allocation", "2GB",
-            };
+            // Without peers the hub finds the others by mDNS on the namespace LAN.
+            var args = new List<string> { "hub", "--home", Home(i), "--interface", lab.Address(i), "--sync-interval", "1" };
             if (peers.Length > 0)
             {
                 args.Add("--peers");
@@ -81,65 +85,159 @@ namespace AetherEdge.HostNode.Tests.Sync
             return lab.StartAether(i, log, args.ToArray());
         }
 
-        private string Shard(int i, string id) => Path.Combine(Home(i), "sync-store", "shards", id);
+        private static readonly (DeviceKind Kind, string Allocation)[] s_nodes =
+        {
+            (DeviceKind.Hub, "4GB"), (DeviceKind.Laptop, "2GB"), (DeviceKind.Mobile, "1GB"), (DeviceKind.Hub, "4GB"),
+        };
 
-        private string Partial(int i, string id) => Path.Combine(Home(i), "sync-store", "partial", id);
+        private long Allocation(int i) => NodeHome.Open(Home(i)).AllocationBytes;
+
+        // Reads the shard files, not the store: opening a ShardStore reconciles (and would delete a
+        // running hub's temp files).
+        private HashSet<string> Held(int i)
+        {
+            string dir = Path.Combine(Home(i), ShardStore.ShardsFolder);
+            return Directory.Exists(dir)
+                ? Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Select(Path.GetFileName).Where(ShardId.IsValid).Select(n => n!).ToHashSet()
+                : new HashSet<string>();
+        }
+
+        private string IdOf(int i) => CliRunner.Run("id", "--home", Home(i)).Out.Trim();
+
+        /// <summary>What the hubs must converge to, computed here with the same planner and profile rules.</summary>
+        private Dictionary<int, HashSet<string>> Plan(int[] nodes, string[] shardIds, long shardBytes, int k)
+        {
+            var battery = BatterySourceChain.Create(new PowerOptions()).Read().Status;
+            var byId = nodes.ToDictionary(IdOf, i => i);
+            var devices = nodes.Select(i => PlacementOracle.ForPlanning(HubRuntime.ProfileFor(IdOf(i), s_nodes[i].Kind, Allocation(i), 0, battery, true)))
+                .OrderBy(d => d.Id, StringComparer.Ordinal).ToArray();
+            var holders = PlacementPlanner.Plan(devices, shardIds.Length, shardBytes, k).HolderIds();
+            var result = nodes.ToDictionary(i => i, _ => new HashSet<string>());
+            for (int s = 0; s < holders.Length; s++)
+            {
+                if (holders[s] != null)
+                {
+                    result[byId[holders[s]!]].Add(shardIds[s]);
+                }
+            }
+
+            return result;
+        }
 
         [SkippableFact]
-        public void Mesh_ThreeHubsPairSyncResumeAndStrangerGetsNothing()
+        public void Mesh_ThreeHubsPairPlaceGetResumeRemoveAndStrangerGetsNothing()
         {
             Skip.IfNot(NetnsLab.IsRoot, "needs root for network namespaces (CI runs as root)");
+            for (int i = 0; i < 4; i++)
+            {
+                var init = CliRunner.Run("init", "--home", Home(i), "--name", "node" + i, "--kind", s_nodes[i].Kind.ToString().ToLowerInvariant(), "--allocation", s_nodes[i].Allocation);
+                Assert.True(init.Code == 0, init.Err);
+            }
+
             using var lab = new NetnsLab(4);
             Pair(lab, 0, 1);
             Pair(lab, 0, 2);
             Pair(lab, 1, 2);
-            Assert.Equal(2, lab.RunAether(0, StepTimeout, "trust", "list", "--json", "--home", Home(0)).Output.Split("\"id\"").Length - 1);
+            Assert.Equal(File.ReadAllBytes(Path.Combine(Home(0), "user.key")), File.ReadAllBytes(Path.Combine(Home(2), "user.key")));
 
-            // A big shard to interrupt, and small ones.
-            Directory.CreateDirectory(Path.GetDirectoryName(Shard(0, "big0"))!);
-            var big = new byte[300 * 1024 * 1024];
-            new Random(5).NextBytes(big);
-            File.WriteAllBytes(Shard(0, "big0"), big);
-            byte[] bigHash = SHA256.HashData(big);
-            big = Array.Empty<byte>();
-            for (int s = 0; s < 5; s++)
+            // 150 MB in 10+5 shards of 15 MB: big enough to interrupt.
+            string file = Path.Combine(_root, "file.bin");
+            using (var fs = File.Create(file))
             {
-                File.WriteAllBytes(Shard(0, "small" + s), RandomNumberGenerator.GetBytes(10_000 + s));
+                var block = new byte[1 << 20];
+                var rng = new Random(7);
+                for (int b = 0; b < 150; b++)
+                {
+                    rng.NextBytes(block);
+                    fs.Write(block);
+                }
             }
 
-            StartHub(lab, 0, "hub", Log("hub0"));
-            var hub1 = StartHub(lab, 1, "laptop", Log("hub1"), 0);
+            var put = CliRunner.Run("put", file, "--home", Home(0), "--json");
+            Assert.True(put.Code == 0, put.Err);
+            string fileId = Regex.Match(put.Out, "\"fileId\":\"([0-9a-f]+)\"").Groups[1].Value;
+            string[] shardIds;
+            long shardBytes;
+            int k;
+            using (var store = ShardStore.Open(Home(0), Allocation(0)))
+            {
+                var layout = ManifestLayout.TryRead(store.TryGetManifest(fileId)!)!;
+                shardIds = layout.ShardIds;
+                k = layout.DataShards;
+                shardBytes = store.LengthOf(shardIds[0]);
+            }
 
-            // Kill node 1 mid-transfer, then restart it: it must resume from its partial copy.
-            Assert.True(WaitFor(() => File.Exists(Partial(1, "big0")) && new FileInfo(Partial(1, "big0")).Length > 20_000_000, StepTimeout, 5), "transfer never started: " + Read(Log("hub1")));
+            var plan3 = Plan(new[] { 0, 1, 2 }, shardIds, shardBytes, k);
+            Assert.NotEmpty(plan3[1]);
+            StartHub(lab, 0, Log("hub0"));
+            var hub1 = StartHub(lab, 1, Log("hub1"));
+
+            // Kill node 1 mid-transfer, restart it: it resumes from the partial copy.
+            string partialDir = Path.Combine(Home(1), "sync-partial");
+            Assert.True(WaitFor(() => Directory.Exists(partialDir) && Directory.EnumerateFiles(partialDir).Any(f => new FileInfo(f).Length > 1_000_000), StepTimeout, 2), "transfer never started: " + Read(Log("hub1")));
             lab.Kill(hub1);
-            long partial = new FileInfo(Partial(1, "big0")).Length;
-            Assert.False(File.Exists(Shard(1, "big0")), "transfer finished before the kill; cannot test resume");
-            StartHub(lab, 1, "laptop", Log("hub1-restart"), 0, 2);
-            Assert.True(WaitFor(() => File.Exists(Shard(1, "big0")), StepTimeout), "no resume: " + Read(Log("hub1-restart")));
-            using (var f = File.OpenRead(Shard(1, "big0")))
+            var cut = Directory.EnumerateFiles(partialDir).Select(f => new FileInfo(f)).OrderByDescending(f => f.Length).First();
+            string resumedId = cut.Name;
+            long partial = cut.Length;
+            Assert.False(Held(1).Contains(resumedId), "the interrupted shard is already complete; cannot test resume");
+            int heldAtKill = Held(1).Count;
+            var planTwo = Plan(new[] { 0, 1 }, shardIds, shardBytes, k);
+
+            // Restart before node 2 exists, so the interrupted shard is still node 1's to pull.
+            StartHub(lab, 1, Log("hub1-restart"));
+            MatchCollection sessions = Regex.Matches(string.Empty, "x");
+            Assert.True(
+                WaitFor(
+                    () => Held(1).IsSupersetOf(planTwo[1]) &&
+                        (sessions = Regex.Matches(Read(Log("hub1-restart")), @"received (\d+) B \((\d+) items\)")).Sum(x => long.Parse(x.Groups[2].Value)) >= planTwo[1].Count - heldAtKill,
+                    StepTimeout),
+                "no resume: " + Read(Log("hub1-restart")));
+
+            // Resumed, not restarted: the items pulled after the restart cost `partial` bytes less than whole shards.
+            long receivedAfter = sessions.Sum(x => long.Parse(x.Groups[1].Value));
+            long itemsAfter = sessions.Sum(x => long.Parse(x.Groups[2].Value));
+            Assert.InRange(receivedAfter, 1, (itemsAfter * shardBytes) - partial + 100_000);
+
+            StartHub(lab, 2, Log("hub2"));
+
+            // Placement per plan: nodes 1 and 2 hold exactly their assigned shards; node 0 (origin) keeps all.
+            Assert.True(
+                WaitFor(() => Held(1).SetEquals(plan3[1]) && Held(2).SetEquals(plan3[2]), StepTimeout),
+                "not placed per plan: node1 " + Held(1).Count + "/" + plan3[1].Count + " node2 " + Held(2).Count + "/" + plan3[2].Count + "\n" + Read(Log("hub1-restart")) + Read(Log("hub2")));
+            Assert.Superset(plan3[0], Held(0));
+
+            // Get on node 2 fetches what it lacks from peers over the LAN and returns the same bytes.
+            string output = Path.Combine(_root, "out.bin");
+            var get = lab.RunAether(2, StepTimeout, "get", fileId, "-o", output, "--home", Home(2), "--peers", lab.Address(0) + ":43216," + lab.Address(1) + ":43216");
+            Assert.True(get.Code == 0, get.Output);
+            using (var a = File.OpenRead(file))
+            using (var b = File.OpenRead(output))
             {
-                Assert.Equal(bigHash, SHA256.HashData(f));
+                Assert.Equal(SHA256.HashData(a), SHA256.HashData(b));
             }
 
-            long received = Regex.Matches(Read(Log("hub1-restart")), @"received (\d+) B").Sum(x => long.Parse(x.Groups[1].Value));
-            Assert.InRange(received, 300L * 1024 * 1024 - partial, (300L * 1024 * 1024) - partial + 100_000);
-
-            // Third node joins; every shard reaches it.
-            StartHub(lab, 2, "mobile", Log("hub2"), 0, 1);
-            Assert.True(WaitFor(() => Enumerable.Range(0, 5).All(s => File.Exists(Shard(2, "small" + s))) && File.Exists(Shard(2, "big0")), StepTimeout), "node 2 incomplete: " + Read(Log("hub2")));
-
-            // A stranger that knows everyone's address but is in nobody's circle gets nothing.
-            StartHub(lab, 3, "hub", Log("hub3"), 0, 1, 2);
+            // A stranger that knows every address but is in nobody's circle gets nothing.
+            // Configured with every address and no mDNS: a well-behaved hub would not even dial devices
+            // it does not trust, this one insists.
+            lab.StartAether(3, Log("hub3"), "hub", "--home", Home(3), "--interface", lab.Address(3), "--sync-interval", "1", "--no-mdns",
+                "--peers", string.Join(',', new[] { 0, 1, 2 }.Select(p => lab.Address(p) + ":43216")));
             Assert.True(WaitFor(() => Regex.Matches(Read(Log("hub0")), "refused connection").Count >= 2, StepTimeout), "no refusal logged: " + Read(Log("hub0")));
-            string shards3 = Path.Combine(Home(3), "sync-store", "shards");
-            Assert.True(!Directory.Exists(shards3) || !Directory.EnumerateFiles(shards3).Any());
-            Assert.True(!Directory.Exists(Path.Combine(Home(3), "sync-store", "partial")) || !Directory.EnumerateFiles(Path.Combine(Home(3), "sync-store", "partial")).Any());
+            Assert.Empty(Held(3));
+            string partial3 = Path.Combine(Home(3), "sync-partial");
+            Assert.True(!Directory.Exists(partial3) || !Directory.EnumerateFiles(partial3).Any());
             var (code, metrics) = lab.Exec(0, StepTimeout, "/usr/bin/python3", "-c",
                 "import urllib.request;print(urllib.request.urlopen('http://127.0.0.1:43217/metrics').read().decode())");
             Assert.True(code == 0, metrics);
             Assert.Matches(@"mesh_handshakes_refused [1-9]", metrics);
-            Assert.Matches(@"mesh_sync_attempts [1-9]", metrics);
+            Assert.Matches(@"mesh_peers_discovered\{protocol=""mdns""\} ([2-9]|[1-9][0-9]+)", metrics);
+
+            // Removing node 2 from the circle re-places its shards onto the remaining nodes.
+            string id2 = IdOf(2);
+            Assert.Equal(0, CliRunner.Run("trust", "remove", id2, "--home", Home(0)).Code);
+            Assert.Equal(0, CliRunner.Run("trust", "remove", id2, "--home", Home(1)).Code);
+            var plan2 = Plan(new[] { 0, 1 }, shardIds, shardBytes, k);
+            Assert.True(plan2[1].Count > plan3[1].Count, "plan without node 2 gives node 1 nothing more");
+            Assert.True(WaitFor(() => Held(1).IsSupersetOf(plan2[1]), StepTimeout), "node 2's shards were not re-placed: " + Read(Log("hub1-restart")));
         }
     }
 }
