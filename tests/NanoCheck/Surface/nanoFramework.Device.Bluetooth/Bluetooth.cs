@@ -1,8 +1,8 @@
+using System;
+using nanoFramework.Device.Bluetooth.GenericAttributeProfile;
+
 namespace nanoFramework.Device.Bluetooth
 {
-    using System;
-    using nanoFramework.Device.Bluetooth.GenericAttributeProfile;
-
     // nanoframework/nanoFramework.Device.Bluetooth main: nanoFramework.Device.Bluetooth/{BluetoothLEServer,
     // BluetoothLEDevice,BluetoothError,BluetoothConnectionStatus,BluetoothDeviceId,BluetoothAddressType}.cs.
     // Not declared: pairing (DevicePairing), BluetoothLEAdvertisementWatcher, SPP.

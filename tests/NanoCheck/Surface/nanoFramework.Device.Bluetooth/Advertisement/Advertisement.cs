@@ -1,8 +1,8 @@
+using System;
+using System.Collections;
+
 namespace nanoFramework.Device.Bluetooth.Advertisement
 {
-    using System;
-    using System.Collections;
-
     // nanoframework/nanoFramework.Device.Bluetooth main: nanoFramework.Device.Bluetooth/Advertisement/
     // {BluetoothLEAdvertisement,BluetoothLEAdvertisementFlags,BluetoothLEAdvertisementDataSection,
     // BluetoothLEAdvertisementDataSectionType,BluetoothLEAdvertisementPublisher,BluetoothLEAdvertisementPublisherStatus,

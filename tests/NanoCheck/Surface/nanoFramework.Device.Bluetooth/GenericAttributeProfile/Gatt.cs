@@ -1,8 +1,8 @@
+using System;
+using nanoFramework.Device.Bluetooth.Advertisement;
+
 namespace nanoFramework.Device.Bluetooth.GenericAttributeProfile
 {
-    using System;
-    using nanoFramework.Device.Bluetooth.Advertisement;
-
     // nanoframework/nanoFramework.Device.Bluetooth main: nanoFramework.Device.Bluetooth/GenericAttributeProfile/
     // {GattServiceProvider,GattServiceProviderResult,GattServiceProviderAdvertisingParameters,
     // GattServiceProviderAdvertisementStatus,GattLocalService,GattLocalCharacteristic,GattLocalCharacteristicParameters,

@@ -1,7 +1,7 @@
+using System;
+
 namespace nanoFramework.Device.Bluetooth.GenericAttributeProfile
 {
-    using System;
-
     // nanoframework/nanoFramework.Device.Bluetooth main: nanoFramework.Device.Bluetooth/GenericAttributeProfile/
     // {GattDeviceService,GattDeviceServicesResult,GattCharacteristic,GattCharacteristicResult (class
     // GattCharacteristicsResult),GattReadResult,GattWriteResult,GattValueChangedEventArgs,

@@ -1,7 +1,7 @@
+using System;
+
 namespace nanoFramework.Device.Bluetooth
 {
-    using System;
-
     // nanoframework/nanoFramework.Device.Bluetooth main: nanoFramework.Device.Bluetooth/IO/{Buffer,DataReader,DataWriter}.cs
     // (namespace nanoFramework.Device.Bluetooth, not Windows.Storage.Streams).
     public class Buffer

@@ -1,7 +1,7 @@
 namespace System.Runtime.CompilerServices
 {
     // nanoFramework.CoreLibrary/System/Runtime/CompilerServices/{RuntimeHelpers,IndexerNameAttribute,
-    // MethodImplAttribute,MethodImplOptions,ExtensionAttribute}.cs
+    // MethodImplAttribute,MethodImplOptions,ExtensionAttribute,IsExternalInit}.cs
     public static class RuntimeHelpers
     {
         public static extern void InitializeArray(Array array, RuntimeFieldHandle fldHandle);
@@ -37,4 +37,9 @@ namespace System.Runtime.CompilerServices
 
     [AttributeUsage(AttributeTargets.Class | AttributeTargets.Method | AttributeTargets.Assembly)]
     public sealed class ExtensionAttribute : Attribute { }
+
+    // Public in nanoFramework's mscorlib, so init-only setters compile there (records still do not: no IEquatable<T>).
+    public static class IsExternalInit
+    {
+    }
 }
