@@ -1,7 +1,7 @@
 namespace System.Collections
 {
     // nanoframework/System.Collections nanoFramework.System.Collections/Collections/{Hashtable,DictionaryEntry,
-    // IDictionary,IDictionaryEnumerator,Queue,Stack}.cs. Note: no ContainsKey, only Contains.
+    // IDictionary}.cs (Queue and Stack: QueueStack.cs). Note: no ContainsKey, only Contains.
     public interface IDictionary : ICollection
     {
         bool IsReadOnly { get; }

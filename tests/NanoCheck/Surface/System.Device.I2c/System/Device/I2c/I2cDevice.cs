@@ -1,7 +1,7 @@
 namespace System.Device.I2c
 {
     // nanoframework/System.Device.I2c main (CoreLibrary 1.17.11): System.Device.I2c/{I2cDevice,
-    // I2cConnectionSettings,I2cTransferResult,I2cTransferStatus}.cs. Transfers report failure in the
+    // I2cConnectionSettings,I2cTransferResult,I2cTransferStatus,I2cBusSpeed}.cs. Transfers report failure in the
     // returned I2cTransferResult instead of throwing.
     public class I2cDevice : IDisposable
     {
@@ -19,8 +19,10 @@ namespace System.Device.I2c
     public sealed class I2cConnectionSettings
     {
         public I2cConnectionSettings(int busId, int deviceAddress) { throw null; }
+        public I2cConnectionSettings(int busId, int deviceAddress, I2cBusSpeed busSpeed) { throw null; }
         public int BusId => throw null;
         public int DeviceAddress => throw null;
+        public I2cBusSpeed BusSpeed => throw null;
     }
 
     public struct I2cTransferResult
@@ -36,5 +38,12 @@ namespace System.Device.I2c
         ClockStretchTimeout,
         PartialTransfer,
         SlaveAddressNotAcknowledged,
+    }
+
+    public enum I2cBusSpeed
+    {
+        StandardMode,
+        FastMode,
+        FastModePlus,
     }
 }
