@@ -84,12 +84,11 @@ namespace AetherEdge.Firmware.Glue
             // Our codec starts with the company id; the API takes it separately.
             byte[] data = new byte[written - 2];
             Array.Copy(_advertisement, 2, data, 0, data.Length);
-            BluetoothLEAdvertisement advertisement = new BluetoothLEAdvertisement();
-            advertisement.ManufacturerData.Add(new BluetoothLEManufacturerData((ushort)BeaconAdvertisement.CompanyId, new Buffer(data)));
+            // The parameters own their advertisement (no setter); its manufacturer data is merged into the payload.
             GattServiceProviderAdvertisingParameters parameters = new GattServiceProviderAdvertisingParameters();
             parameters.IsConnectable = true;
             parameters.IsDiscoverable = true;
-            parameters.Advertisement = advertisement;
+            parameters.Advertisement.ManufacturerData.Add(new BluetoothLEManufacturerData((ushort)BeaconAdvertisement.CompanyId, new Buffer(data)));
             _provider.StopAdvertising();
             _provider.StartAdvertising(parameters);
         }
