@@ -5,6 +5,11 @@
 # Every step goes through run(); --dry-run prints the plan without touching the board.
 set -euo pipefail
 
+script_name="flash-beacon"
+# Builtins only: this must work even when PATH lacks coreutils (the nanoff-missing check runs that way).
+case "${BASH_SOURCE[0]}" in */*) script_dir="${BASH_SOURCE[0]%/*}" ;; *) script_dir="." ;; esac
+script_dir="$(cd "$script_dir" && pwd)"
+
 readonly EXIT_USAGE=2
 readonly EXIT_NO_NANOFF=3
 readonly EXIT_NO_PORT=4
@@ -46,27 +51,8 @@ Install nanoff once with: dotnet tool install -g nanoff   (then add ~/.dotnet/to
 USAGE
 }
 
-die() {
-  local code="$1"
-  shift
-  echo "flash-beacon: error: $*" >&2
-  exit "$code"
-}
-
-run() {
-  if [ "$dry_run" -eq 1 ]; then
-    echo "would run: $*"
-  else
-    echo "+ $*"
-    "$@"
-  fi
-}
-
-need_value() {
-  if [ $# -lt 2 ] || [ -z "$2" ] || [[ "$2" == -* ]]; then
-    die "$EXIT_USAGE" "$1 needs a value (see --help)"
-  fi
-}
+# shellcheck source-path=SCRIPTDIR source=lib/common.sh
+source "$script_dir/lib/common.sh"
 
 while [ $# -gt 0 ]; do
   case "$1" in

@@ -5,6 +5,8 @@
 # Every step goes through run(); --dry-run prints the plan without changing the system.
 set -euo pipefail
 
+script_name="install-hub"
+
 readonly EXIT_USAGE=2
 readonly EXIT_NOT_ROOT=3
 readonly EXIT_MISSING=4
@@ -51,27 +53,8 @@ Exit codes: 2 bad arguments, 3 not root, 4 something needed is missing (dotnet, 
 USAGE
 }
 
-die() {
-  local code="$1"
-  shift
-  echo "install-hub: error: $*" >&2
-  exit "$code"
-}
-
-run() {
-  if [ "$dry_run" -eq 1 ]; then
-    echo "would run: $*"
-  else
-    echo "+ $*"
-    "$@"
-  fi
-}
-
-need_value() {
-  if [ $# -lt 2 ] || [ -z "$2" ] || [[ "$2" == -* ]]; then
-    die "$EXIT_USAGE" "$1 needs a value (see --help)"
-  fi
-}
+# shellcheck source-path=SCRIPTDIR source=lib/common.sh
+source "$script_dir/lib/common.sh"
 
 while [ $# -gt 0 ]; do
   case "$1" in

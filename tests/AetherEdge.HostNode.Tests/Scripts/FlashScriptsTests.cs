@@ -9,11 +9,13 @@ public class FlashScriptsTests
     {
         string? shellcheck = ScriptRunner.Which("shellcheck");
         Skip.If(shellcheck is null, "shellcheck is not installed (CI installs it: apt-get install shellcheck)");
-        string[] scripts = ScriptRunner.ShellScripts();
-        Assert.True(scripts.Length >= 2, "expected flash-beacon.sh and install-hub.sh");
+        string[] scripts = ScriptRunner.ShellScripts()
+            .Concat(Directory.GetFiles(Path.Combine(ScriptRunner.ScriptsDir, "lib"), "*.sh"))
+            .ToArray();
+        Assert.True(scripts.Length >= 3, "expected flash-beacon.sh, install-hub.sh and lib/common.sh");
         foreach (string script in scripts)
         {
-            ProcessResult result = ScriptRunner.Run(shellcheck!, new[] { "--shell=bash", "--severity=style", script });
+            ProcessResult result = ScriptRunner.Run(shellcheck!, new[] { "--shell=bash", "--severity=style", "--external-sources", script });
             Assert.True(result.ExitCode == 0, Path.GetFileName(script) + ":\n" + result.Stdout + result.Stderr);
         }
     }
