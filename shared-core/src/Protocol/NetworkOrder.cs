@@ -36,5 +36,27 @@ namespace AetherEdge.Core.Protocol
                 | ((uint)buffer[offset + 2] << 8)
                 | buffer[offset + 3];
         }
+
+        /// <summary>Writes <paramref name="value"/> as 8 bytes at <paramref name="offset"/>.</summary>
+        public static void WriteUInt64(byte[] buffer, int offset, ulong value)
+        {
+            for (int i = 7; i >= 0; i--)
+            {
+                buffer[offset + i] = (byte)value;
+                value >>= 8;
+            }
+        }
+
+        /// <summary>Reads 8 bytes at <paramref name="offset"/>.</summary>
+        public static ulong ReadUInt64(byte[] buffer, int offset)
+        {
+            ulong value = 0;
+            for (int i = 0; i < 8; i++)
+            {
+                value = (value << 8) | buffer[offset + i];
+            }
+
+            return value;
+        }
     }
 }

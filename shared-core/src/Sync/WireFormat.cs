@@ -4,35 +4,27 @@ using AetherEdge.Core.Protocol;
 
 namespace AetherEdge.Core.Sync
 {
-    /// <summary>Big-endian primitives and length-prefixed strings shared by the frame writers and reader.</summary>
+    /// <summary>Length-prefixed strings for the frame writers and reader; integers delegate to <see cref="NetworkOrder"/>.</summary>
     internal static class WireFormat
     {
         public static void WriteUInt16(byte[] b, int o, int v)
         {
-            b[o] = (byte)(v >> 8);
-            b[o + 1] = (byte)v;
+            NetworkOrder.WriteUInt16(b, o, v);
         }
 
         public static void WriteUInt32(byte[] b, int o, int v)
         {
-            b[o] = (byte)(v >> 24);
-            b[o + 1] = (byte)(v >> 16);
-            b[o + 2] = (byte)(v >> 8);
-            b[o + 3] = (byte)v;
+            NetworkOrder.WriteUInt32(b, o, (uint)v);
         }
 
         public static void WriteInt64(byte[] b, int o, long v)
         {
-            WriteUInt64(b, o, (ulong)v);
+            NetworkOrder.WriteUInt64(b, o, (ulong)v);
         }
 
         public static void WriteUInt64(byte[] b, int o, ulong v)
         {
-            for (int i = 7; i >= 0; i--)
-            {
-                b[o + i] = (byte)v;
-                v >>= 8;
-            }
+            NetworkOrder.WriteUInt64(b, o, v);
         }
 
         public static int WriteAscii8(byte[] b, int o, string s)
@@ -54,23 +46,17 @@ namespace AetherEdge.Core.Sync
 
         public static int ReadUInt16(byte[] b, int o)
         {
-            return (b[o] << 8) | b[o + 1];
+            return NetworkOrder.ReadUInt16(b, o);
         }
 
         public static long ReadUInt32(byte[] b, int o)
         {
-            return ((long)b[o] << 24) | ((long)b[o + 1] << 16) | ((long)b[o + 2] << 8) | b[o + 3];
+            return NetworkOrder.ReadUInt32(b, o);
         }
 
         public static ulong ReadUInt64(byte[] b, int o)
         {
-            ulong v = 0;
-            for (int i = 0; i < 8; i++)
-            {
-                v = (v << 8) | b[o + i];
-            }
-
-            return v;
+            return NetworkOrder.ReadUInt64(b, o);
         }
 
         public static byte[] Utf8(string s, int maxBytes)
