@@ -15,6 +15,7 @@ namespace AetherEdge.HostNode.Discovery
         private long _packetsReceived;
         private long _packetsMalformed;
         private long _nameConflicts;
+        private long _linkChanges;
 
         /// <summary>The process-wide instance the services report to.</summary>
         public static DiscoveryMetrics Shared { get; } = new();
@@ -39,6 +40,22 @@ namespace AetherEdge.HostNode.Discovery
 
         public void NameConflict() => Interlocked.Increment(ref _nameConflicts);
 
+        public long LinkChanges => Interlocked.Read(ref _linkChanges);
+
+        public void LinkChange() => Interlocked.Increment(ref _linkChanges);
+
+        /// <summary>One-line help per metric name of <see cref="Snapshot"/>.</summary>
+        public static string Help(string name) => name switch
+        {
+            "aether_discovery_peers_discovered_total" => "Peers discovered (new service instances resolved), by protocol.",
+            "aether_discovery_peers_lost_total" => "Peers lost (goodbye, expiry, POOF or link change), by protocol.",
+            "aether_mdns_packets_received_total" => "mDNS packets received on all interfaces.",
+            "aether_mdns_packets_malformed_total" => "mDNS packets dropped because they did not parse.",
+            "aether_mdns_name_conflicts_total" => "Names lost to another host, leading to a rename.",
+            "aether_mdns_link_changes_total" => "Interface changes after which names were probed and announced again.",
+            _ => name,
+        };
+
         /// <summary>Every counter as (metric name, protocol label or null, value), for an exporter.</summary>
         public IReadOnlyList<(string Name, string? Protocol, long Value)> Snapshot()
         {
@@ -56,6 +73,7 @@ namespace AetherEdge.HostNode.Discovery
             list.Add(("aether_mdns_packets_received_total", null, PacketsReceived));
             list.Add(("aether_mdns_packets_malformed_total", null, PacketsMalformed));
             list.Add(("aether_mdns_name_conflicts_total", null, NameConflicts));
+            list.Add(("aether_mdns_link_changes_total", null, LinkChanges));
             return list;
         }
 

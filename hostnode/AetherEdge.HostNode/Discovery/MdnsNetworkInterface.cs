@@ -23,6 +23,21 @@ namespace AetherEdge.HostNode.Discovery
 
         public IReadOnlyList<IPAddress> Ipv6 { get; }
 
+        /// <summary>True when <paramref name="address"/> is one of this link's (our own looped-back packet); scope ids are ignored.</summary>
+        public bool Holds(IPAddress address)
+        {
+            byte[] wanted = address.IsIPv4MappedToIPv6 ? address.MapToIPv4().GetAddressBytes() : address.GetAddressBytes();
+            foreach (var a in Addresses)
+            {
+                if (a.GetAddressBytes().AsSpan().SequenceEqual(wanted))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>All addresses to advertise on this link (§6.2: this interface's only).</summary>
         public IEnumerable<IPAddress> Addresses => Ipv4 == null ? Ipv6 : Ipv6.Prepend(Ipv4);
 

@@ -30,7 +30,7 @@ namespace AetherEdge.HostNode.Discovery
                 Core = new MdnsInterface(responder, browser);
             }
 
-            public MdnsNetworkInterface Link { get; }
+            public MdnsNetworkInterface Link { get; set; }
 
             public MdnsInterface Core { get; }
 

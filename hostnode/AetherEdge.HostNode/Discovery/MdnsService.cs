@@ -63,7 +63,16 @@ namespace AetherEdge.HostNode.Discovery
 
         public event Action<PeerInfo>? PeerLost;
 
-        public IReadOnlyList<MdnsNetworkInterface> Interfaces => _byIndex.Values.Select(n => n.Link).ToList();
+        public IReadOnlyList<MdnsNetworkInterface> Interfaces
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _byIndex.Values.Select(n => n.Link).ToList();
+                }
+            }
+        }
 
         /// <summary>Creates and starts a service (handlers attached later may miss early events).</summary>
         public static MdnsService Start(MdnsServiceOptions options)
@@ -114,6 +123,7 @@ namespace AetherEdge.HostNode.Discovery
                 _loops.Add(Task.Run(() => ReceiveLoop(_v6, _stop.Token)));
             }
 
+            WatchLinks();
             _loops.Add(Task.Run(() => TimerLoop(_stop.Token)));
             if (_options.Browse)
             {
@@ -209,11 +219,6 @@ namespace AetherEdge.HostNode.Discovery
                     continue;
                 }
 
-                if (!_byIndex.TryGetValue(r.PacketInformation.Interface, out var nic))
-                {
-                    continue;
-                }
-
                 var source = (IPEndPoint)r.RemoteEndPoint;
                 var dest = r.PacketInformation.Address;
                 bool unicastDest = dest.AddressFamily == AddressFamily.InterNetwork
@@ -227,8 +232,15 @@ namespace AetherEdge.HostNode.Discovery
                         return;
                     }
 
+                    // Interfaces come and go with link changes; the map is only touched under the gate.
+                    if (!_byIndex.TryGetValue(r.PacketInformation.Interface, out var nic))
+                    {
+                        continue;
+                    }
+
                     long before = nic.Core.MalformedPackets;
-                    nic.Core.Receive(buffer, 0, r.ReceivedBytes, new MdnsSource(source, source.Port, unicastDest), _clock.MonotonicMilliseconds);
+                    var from = new MdnsSource(source, source.Port, unicastDest, nic.Link.Holds(source.Address));
+                    nic.Core.Receive(buffer, 0, r.ReceivedBytes, from, _clock.MonotonicMilliseconds);
                     if (nic.Core.MalformedPackets != before)
                     {
                         _options.Metrics.PacketMalformed();
@@ -256,6 +268,7 @@ namespace AetherEdge.HostNode.Discovery
                     }
 
                     now = _clock.MonotonicMilliseconds;
+                    wake = ApplyLinkChanges(now);
                     foreach (var nic in _byIndex.Values)
                     {
                         nic.Core.Step(now);
@@ -295,6 +308,7 @@ namespace AetherEdge.HostNode.Discovery
                 _disposed = true;
             }
 
+            UnwatchLinks();
             _stop.Cancel();
             CloseSockets();
             try

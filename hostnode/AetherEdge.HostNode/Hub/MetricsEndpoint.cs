@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using AetherEdge.HostNode.Discovery;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -27,7 +28,10 @@ namespace AetherEdge.HostNode.Hub
         /// <summary>The bound port (useful when configured as 0).</summary>
         public int BoundPort { get; private set; }
 
-        public static string Render(HubRuntime hub)
+        public static string Render(HubRuntime hub) => Render(hub, DiscoveryMetrics.Shared);
+
+        /// <summary>The exposition text; <paramref name="discovery"/> holds the mDNS counters (the process-wide instance in the daemon).</summary>
+        public static string Render(HubRuntime hub, DiscoveryMetrics discovery)
         {
             var sb = new StringBuilder();
             var m = hub.Node.Metrics;
@@ -42,6 +46,7 @@ namespace AetherEdge.HostNode.Hub
             sb.Append("# HELP mesh_peers_discovered Peers found, by protocol (static = configured).\n# TYPE mesh_peers_discovered counter\n");
             sb.Append("mesh_peers_discovered{protocol=\"mdns\"} ").Append(hub.PeersDiscovered.ToString(CultureInfo.InvariantCulture)).Append('\n');
             sb.Append("mesh_peers_discovered{protocol=\"static\"} ").Append(hub.Settings.StaticPeers.Count.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            AppendDiscovery(sb, discovery);
             Metric("mesh_peers_connected", "gauge", "Active authenticated sync connections.", m.Connected);
             Metric("mesh_sync_attempts", "counter", "Sync sessions started (success + failure).", m.Attempts);
             Metric("mesh_sync_success_rate", "gauge", "Fraction of sync sessions that completed.", m.SuccessRate);
@@ -63,6 +68,28 @@ namespace AetherEdge.HostNode.Hub
             }
 
             return sb.ToString();
+        }
+
+        private static void AppendDiscovery(StringBuilder sb, DiscoveryMetrics discovery)
+        {
+            string? last = null;
+            foreach (var (name, protocol, value) in discovery.Snapshot().OrderBy(m => m.Name, StringComparer.Ordinal))
+            {
+                if (name != last)
+                {
+                    sb.Append("# HELP ").Append(name).Append(' ').Append(DiscoveryMetrics.Help(name)).Append('\n');
+                    sb.Append("# TYPE ").Append(name).Append(" counter\n");
+                    last = name;
+                }
+
+                sb.Append(name);
+                if (protocol != null)
+                {
+                    sb.Append("{protocol=\"").Append(protocol).Append("\"}");
+                }
+
+                sb.Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            }
         }
 
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)

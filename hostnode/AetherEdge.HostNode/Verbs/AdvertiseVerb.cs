@@ -78,6 +78,12 @@ namespace AetherEdge.HostNode.Verbs
                 context.Error.Flush();
             };
 
+            service.LinkChanged += (link, what) =>
+            {
+                context.Error.WriteLine($"aether advertise: link {link}: {what}; probing and announcing again");
+                context.Error.Flush();
+            };
+
             long startedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             try
             {

@@ -79,6 +79,8 @@ namespace AetherEdge.Core.Mdns
     /// Continuous querier for one service type on one interface (§5.2): first query after 20–120 ms
     /// (QU), then gaps of 1 s doubling up to 60 min, known answers included; resolves missing SRV/TXT
     /// and addresses with their own backoff; refreshes records at 80–95 % of their TTL while interested.
+    /// Watches other hosts' queries for duplicate question suppression (§7.3) and POOF (§10.5), and
+    /// starts over after a link change (§5.2, §10.3).
     /// </summary>
     public sealed partial class MdnsBrowser
     {
@@ -95,6 +97,7 @@ namespace AetherEdge.Core.Mdns
         private bool _firstQuery;
         private long _nextQueryMs = long.MaxValue;
         private long _queryGapMs;
+        private long _queryIntervalMs;
         private long _lastQuMs = long.MinValue / 2;
 
         /// <summary>Creates a browser; call <see cref="Start"/> to begin querying.</summary>
@@ -160,11 +163,38 @@ namespace AetherEdge.Core.Mdns
             _nextQueryMs = long.MaxValue;
         }
 
-        /// <summary>Handles one parsed packet; only responses from port 5353 are cached.</summary>
+        /// <summary>
+        /// A link change on this interface (§10.3): cached records must be re-confirmed within
+        /// <see cref="MdnsLimits.LinkChangeRecordGraceMs"/>, and querying starts over with a QU query.
+        /// </summary>
+        public void LinkChanged(long nowMs)
+        {
+            _cache.ExpireSoon(nowMs);
+            if (_interested)
+            {
+                Start(nowMs);
+            }
+        }
+
+        /// <summary>
+        /// Handles one parsed packet: responses from port 5353 are cached; other hosts' multicast queries
+        /// from port 5353 feed POOF and duplicate question suppression.
+        /// </summary>
         public void Receive(DnsMessage message, MdnsSource source, long nowMs)
         {
-            if (!message.IsResponse || message.Opcode != 0 || message.Rcode != 0 || source.IsLegacy)
+            if (message.Opcode != 0 || message.Rcode != 0 || source.IsLegacy)
             {
+                return;
+            }
+
+            if (!message.IsResponse)
+            {
+                if (!source.UnicastDestination && !source.FromSelf)
+                {
+                    _cache.ObserveQuery(message, nowMs);
+                    SuppressDuplicateQuestion(message, nowMs);
+                }
+
                 return;
             }
 
@@ -205,6 +235,7 @@ namespace AetherEdge.Core.Mdns
                 }
 
                 _firstQuery = false;
+                _queryIntervalMs = _queryGapMs;
                 _nextQueryMs = nowMs + _queryGapMs;
                 _queryGapMs = _queryGapMs * 2 > MdnsLimits.QueryMaxGapMs ? MdnsLimits.QueryMaxGapMs : _queryGapMs * 2;
             }
@@ -215,6 +246,64 @@ namespace AetherEdge.Core.Mdns
             {
                 SendQuery(questions, nowMs);
             }
+        }
+
+        /// <summary>
+        /// Duplicate question suppression (§7.3): another host asked our QM question, listing no known
+        /// answer we would not list ourselves, so responders answer it for us too. Our query counts as
+        /// sent when it was due within the second half of its interval; our own looped-back query
+        /// arrives with a whole interval to go and changes nothing. The first (QU) query is never
+        /// suppressed, nor a query whose known answers continue in another packet (TC).
+        /// </summary>
+        private void SuppressDuplicateQuestion(DnsMessage query, long nowMs)
+        {
+            if (!_interested || _firstQuery || query.IsTruncated || (_nextQueryMs - nowMs) * 2 > _queryIntervalMs)
+            {
+                return;
+            }
+
+            DnsQuestion? same = null;
+            for (int i = 0; i < query.Questions.Count && same == null; i++)
+            {
+                DnsQuestion q = (DnsQuestion)query.Questions[i]!;
+                if (!q.UnicastResponse && q.Type == DnsType.Ptr && q.Class == DnsClass.In && q.Name.NameEquals(_serviceType))
+                {
+                    same = q;
+                }
+            }
+
+            if (same == null)
+            {
+                return;
+            }
+
+            for (int i = 0; i < query.Answers.Count; i++)
+            {
+                DnsRecord known = (DnsRecord)query.Answers[i]!;
+                if (same.Matches(known) && !WouldListAsKnown(known, nowMs))
+                {
+                    return;
+                }
+            }
+
+            _queryIntervalMs = _queryGapMs;
+            _nextQueryMs = nowMs + _queryGapMs;
+            _queryGapMs = _queryGapMs * 2 > MdnsLimits.QueryMaxGapMs ? MdnsLimits.QueryMaxGapMs : _queryGapMs * 2;
+        }
+
+        /// <summary>True when our own query would carry <paramref name="record"/> as a known answer (§7.1).</summary>
+        private bool WouldListAsKnown(DnsRecord record, long nowMs)
+        {
+            for (int i = 0; i < _cache.Count; i++)
+            {
+                MdnsCacheEntry e = _cache[i];
+                if (e.Record.SameRecord(record) && e.RemainingTtl(nowMs) * 2 > e.Record.Ttl)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static void AddAll(ArrayList into, ArrayList from)

@@ -27,6 +27,12 @@ namespace AetherEdge.Core.Mdns
         /// <summary>When the next refresh query is due; long.MaxValue for none.</summary>
         public long NextRefreshMs { get; internal set; }
 
+        /// <summary>Queries seen since the record was last received that it should have answered (POOF, §10.5).</summary>
+        public int UnansweredQueries { get; internal set; }
+
+        /// <summary>When the first of <see cref="UnansweredQueries"/> was seen.</summary>
+        public long FirstUnansweredMs { get; internal set; }
+
         /// <summary>Seconds of TTL left at <paramref name="nowMs"/>.</summary>
         public long RemainingTtl(long nowMs)
         {
@@ -36,8 +42,9 @@ namespace AetherEdge.Core.Mdns
     }
 
     /// <summary>
-    /// Per-interface record cache: TTL expiry, goodbyes kept 1 s (§10.1), cache-flush (§10.2) and
-    /// the 80/85/90/95 % refresh schedule (§5.2).
+    /// Per-interface record cache: TTL expiry, goodbyes kept 1 s (§10.1), cache-flush (§10.2),
+    /// the 80/85/90/95 % refresh schedule (§5.2), passive observation of failures (§10.5) and
+    /// re-confirmation after a link change (§10.3).
     /// </summary>
     public sealed class MdnsCache
     {
@@ -95,6 +102,76 @@ namespace AetherEdge.Core.Mdns
             }
 
             return changed;
+        }
+
+        /// <summary>
+        /// POOF (§10.5): a multicast QM query from port 5353 that a cached record answers, and that does not
+        /// list it as a known answer, should draw a multicast answer. Once <see cref="MdnsLimits.PoofMinQueries"/>
+        /// such queries went unanswered, the record expires <see cref="MdnsLimits.PoofWindowMs"/> after the
+        /// first of them (at least <see cref="MdnsLimits.PoofAnswerGraceMs"/> after the latest) unless an
+        /// answer re-confirms it. Queries within 1 s of the record's last multicast are ignored: the
+        /// responder's rate limit (§6) keeps it silent then. Returns true if an expiry moved.
+        /// </summary>
+        public bool ObserveQuery(DnsMessage query, long nowMs)
+        {
+            // With TC set the known answers continue in later packets; the record may be among them.
+            if (query.IsResponse || query.IsTruncated)
+            {
+                return false;
+            }
+
+            bool moved = false;
+            for (int i = 0; i < _entries.Count; i++)
+            {
+                MdnsCacheEntry e = (MdnsCacheEntry)_entries[i]!;
+                if (e.ExpiresMs <= nowMs || nowMs - e.ReceivedMs < MdnsLimits.MulticastRecordIntervalMs
+                    || !AskedByMulticast(query, e.Record) || InList(query.Answers, e.Record))
+                {
+                    continue;
+                }
+
+                if (e.UnansweredQueries == 0)
+                {
+                    e.FirstUnansweredMs = nowMs;
+                }
+
+                e.UnansweredQueries++;
+                if (e.UnansweredQueries >= MdnsLimits.PoofMinQueries)
+                {
+                    long deadline = e.FirstUnansweredMs + MdnsLimits.PoofWindowMs;
+                    if (deadline < nowMs + MdnsLimits.PoofAnswerGraceMs)
+                    {
+                        deadline = nowMs + MdnsLimits.PoofAnswerGraceMs;
+                    }
+
+                    if (deadline < e.ExpiresMs)
+                    {
+                        e.ExpiresMs = deadline;
+                        moved = true;
+                    }
+                }
+            }
+
+            return moved;
+        }
+
+        /// <summary>
+        /// A link change (§10.3): every record now expires within <see cref="MdnsLimits.LinkChangeRecordGraceMs"/>
+        /// unless an answer re-confirms it; refresh queries for it start at 80 % of that grace.
+        /// </summary>
+        public void ExpireSoon(long nowMs)
+        {
+            for (int i = 0; i < _entries.Count; i++)
+            {
+                MdnsCacheEntry e = (MdnsCacheEntry)_entries[i]!;
+                if (e.ExpiresMs > nowMs + MdnsLimits.LinkChangeRecordGraceMs)
+                {
+                    e.ReceivedMs = nowMs;
+                    e.ExpiresMs = nowMs + MdnsLimits.LinkChangeRecordGraceMs;
+                    e.RefreshStage = 0;
+                    ScheduleRefresh(e);
+                }
+            }
         }
 
         /// <summary>Removes expired entries and returns them.</summary>
@@ -199,6 +276,7 @@ namespace AetherEdge.Core.Mdns
             existing.ReceivedMs = nowMs;
             existing.ExpiresMs = nowMs + (r.Ttl * 1000);
             existing.RefreshStage = 0;
+            existing.UnansweredQueries = 0;
             ScheduleRefresh(existing);
             return dataChanged;
         }
@@ -224,6 +302,20 @@ namespace AetherEdge.Core.Mdns
             // Jitter in hundredths of a percent: 0..2 % of the TTL.
             long jitter = _random.Next((MdnsLimits.RefreshJitterPercent * 100) + 1);
             e.NextRefreshMs = e.ReceivedMs + ((ttlMs * ((percent * 100) + jitter)) / 10000);
+        }
+
+        private static bool AskedByMulticast(DnsMessage query, DnsRecord r)
+        {
+            for (int q = 0; q < query.Questions.Count; q++)
+            {
+                DnsQuestion question = (DnsQuestion)query.Questions[q]!;
+                if (!question.UnicastResponse && question.Matches(r))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static bool InList(ArrayList records, DnsRecord r)

@@ -65,6 +65,20 @@ namespace AetherEdge.Core.Mdns
             }
         }
 
+        /// <summary>The link went down and up, or its addresses changed (§8, §10.3).</summary>
+        public void LinkChanged(long nowMs)
+        {
+            if (Responder != null)
+            {
+                Responder.LinkChanged(nowMs);
+            }
+
+            if (Browser != null)
+            {
+                Browser.LinkChanged(nowMs);
+            }
+        }
+
         /// <summary>Runs both state machines' timers.</summary>
         public void Step(long nowMs)
         {

@@ -87,6 +87,18 @@ namespace AetherEdge.Core.Mdns
         /// <summary>Goodbyes and cache-flushed records are kept this long before removal (§10.1, §10.2).</summary>
         public const int FlushGraceMs = 1000;
 
+        /// <summary>Unanswered queries for a cached record after which POOF flushes it (§10.5).</summary>
+        public const int PoofMinQueries = 2;
+
+        /// <summary>POOF: a record is flushed when no answer came this long after the first unanswered query (§10.5).</summary>
+        public const int PoofWindowMs = 10000;
+
+        /// <summary>POOF: time left for an answer after the latest unanswered query (covers the 500 ms TC delay).</summary>
+        public const int PoofAnswerGraceMs = 1000;
+
+        /// <summary>After a link change every cached record expires this soon unless re-confirmed (§10.3).</summary>
+        public const int LinkChangeRecordGraceMs = 5000;
+
         /// <summary>Most records one interface cache holds (flood protection).</summary>
         public const int MaxCacheEntries = 1024;
     }

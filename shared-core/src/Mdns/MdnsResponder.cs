@@ -40,7 +40,7 @@ namespace AetherEdge.Core.Mdns
     /// </summary>
     public sealed partial class MdnsResponder
     {
-        private readonly MdnsServiceDescription _service;
+        private MdnsServiceDescription _service;
         private readonly IMdnsSink _sink;
         private readonly IRandomSource _random;
         private readonly IMdnsResponderListener? _listener;
@@ -133,6 +133,38 @@ namespace AetherEdge.Core.Mdns
             _pendingAdditional.Clear();
             _pendingDue = long.MaxValue;
             State = MdnsResponderState.Stopped;
+        }
+
+        /// <summary>
+        /// A link change (§8): the names are probed and announced again, after the usual 0–250 ms delay.
+        /// The names are kept unless the new probes meet a conflict.
+        /// </summary>
+        public void LinkChanged(long nowMs)
+        {
+            if (State == MdnsResponderState.Idle || State == MdnsResponderState.Stopped)
+            {
+                return;
+            }
+
+            RestartProbing(nowMs + _random.Next(MdnsLimits.ProbeMaxInitialDelayMs + 1));
+        }
+
+        /// <summary>
+        /// The interface's addresses changed: A/AAAA records are rebuilt and, as after any link change,
+        /// probed and announced again; the announcements carry cache-flush, which replaces the old
+        /// addresses in other hosts' caches (§10.2). Returns false when the set is unchanged.
+        /// </summary>
+        public bool UpdateAddresses(byte[][] addresses, long nowMs)
+        {
+            if (SameAddresses(_service.Addresses, addresses))
+            {
+                return false;
+            }
+
+            _service = new MdnsServiceDescription(_service.InstanceLabel, _service.ServiceType, _service.HostLabel, _service.Port, _service.Txt, addresses);
+            Rebuild();
+            LinkChanged(nowMs);
+            return true;
         }
 
         /// <summary>Runs timers: probes, claiming, announcements and delayed answers.</summary>
@@ -279,6 +311,24 @@ namespace AetherEdge.Core.Mdns
             {
                 _lastMulticast[i] = long.MinValue / 2;
             }
+        }
+
+        private static bool SameAddresses(byte[][] a, byte[][] b)
+        {
+            if (a.Length != b.Length)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < a.Length; i++)
+            {
+                if (DnsRecord.CompareBytes(a[i], b[i]) != 0)
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private static DnsMessage NewResponse(int id)

@@ -16,10 +16,17 @@ namespace AetherEdge.Core.Mdns
     {
         /// <summary>Describes a packet's origin.</summary>
         public MdnsSource(object? token, int port, bool unicastDestination)
+            : this(token, port, unicastDestination, false)
+        {
+        }
+
+        /// <summary>Describes a packet's origin; <paramref name="fromSelf"/> marks our own looped-back multicast.</summary>
+        public MdnsSource(object? token, int port, bool unicastDestination, bool fromSelf)
         {
             Token = token;
             Port = port;
             UnicastDestination = unicastDestination;
+            FromSelf = fromSelf;
         }
 
         /// <summary>Opaque sender address, passed back to <see cref="IMdnsSink.Send"/> for unicast replies.</summary>
@@ -30,6 +37,12 @@ namespace AetherEdge.Core.Mdns
 
         /// <summary>True when the packet was addressed to us by unicast, not to the group.</summary>
         public bool UnicastDestination { get; }
+
+        /// <summary>
+        /// True when the packet came from one of this host's own addresses (multicast loopback). Our own
+        /// queries must not count as another host's for POOF or duplicate question suppression.
+        /// </summary>
+        public bool FromSelf { get; }
 
         /// <summary>True when the source port is not 5353.</summary>
         public bool IsLegacy

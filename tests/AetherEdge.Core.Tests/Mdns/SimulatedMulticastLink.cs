@@ -189,7 +189,7 @@ namespace AetherEdge.Core.Tests.Mdns
                 {
                     if (p.To == null || p.To == n)
                     {
-                        n.Core.Receive(p.Data, 0, p.Data.Length, new MdnsSource(p.From, p.From.Port, p.To != null), NowMs);
+                        n.Core.Receive(p.Data, 0, p.Data.Length, new MdnsSource(p.From, p.From.Port, p.To != null, n == p.From), NowMs);
                     }
                 }
             }

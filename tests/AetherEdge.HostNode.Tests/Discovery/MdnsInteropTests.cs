@@ -54,6 +54,34 @@ namespace AetherEdge.HostNode.Tests.Discovery
         }
 
         [NetnsFact]
+        public void AddressChange_WeProbeAndAnnounceAgain_ZeroconfSeesTheNewAddress()
+        {
+            using var lab = new NetnsLab();
+            const string moved = "10.77.0.11";
+            var us = lab.StartAether(NetnsLab.A, "advertise", "--name", "moving", "--port", "43217");
+            Assert.NotNull(us.WaitForLine(l => l == "moving", s_claim));
+            var zc = lab.StartPython(NetnsLab.B, "zc_browse.py", NetnsLab.AddrB, "15");
+            Assert.True(zc.WaitForLine(l => l.StartsWith("Added moving ", StringComparison.Ordinal), s_claim) != null, zc.Output);
+
+            NetnsLab.MoveAddressA(moved);
+
+            // RFC 6762 §8: a link change means probing and announcing again; the announcement carries the new A record.
+            Assert.True(us.WaitForLine(l => l.Contains("link aemdvA: addresses " + moved, StringComparison.Ordinal), TimeSpan.FromSeconds(5)) != null, us.Output);
+            string? updated = zc.WaitForLine(l => l.StartsWith("Updated moving ", StringComparison.Ordinal) && l.Contains(moved, StringComparison.Ordinal), TimeSpan.FromSeconds(5));
+            Assert.True(updated != null, zc.Output);
+            Assert.DoesNotContain("name conflict", us.Output, StringComparison.Ordinal);
+
+            // A browser started afterwards gets the new address only.
+            var fresh = lab.StartPython(NetnsLab.B, "zc_browse.py", NetnsLab.AddrB, "6", "moving");
+            Assert.True(fresh.WaitForExit(TimeSpan.FromSeconds(10)), fresh.Output);
+            string? added = fresh.WaitForLine(l => l.StartsWith("Added moving ", StringComparison.Ordinal), TimeSpan.Zero);
+            Assert.True(added != null, fresh.Output);
+            string[] addrs = added.Split(' ').Single(t => t.StartsWith("addrs=", StringComparison.Ordinal)).Substring(6).Split(',');
+            Assert.Contains(moved, addrs);
+            Assert.DoesNotContain(NetnsLab.AddrA, addrs);
+        }
+
+        [NetnsFact]
         public void ZeroconfResponder_AetherPeers_ListsItAsJson()
         {
             using var lab = new NetnsLab();

@@ -131,6 +131,17 @@ namespace AetherEdge.HostNode.Tests.Discovery
                 "mkdir -p /run/avahi-daemon && mount -t tmpfs tmpfs /run/avahi-daemon && exec avahi-daemon --no-drop-root --no-chroot --no-rlimits");
         }
 
+        /// <summary>
+        /// Renumbers A's veth from <see cref="AddrA"/> to <paramref name="newAddress"/> (add, then delete the
+        /// old one; promote_secondaries keeps the new one when the primary goes), as DHCP or a new network would.
+        /// </summary>
+        public static void MoveAddressA(string newAddress)
+        {
+            Run("ip", "netns", "exec", A, "sysctl", "-qw", "net.ipv4.conf.aemdvA.promote_secondaries=1");
+            Run("ip", "-n", A, "addr", "add", newAddress + "/24", "dev", "aemdvA");
+            Run("ip", "-n", A, "addr", "del", AddrA + "/24", "dev", "aemdvA");
+        }
+
         public NsProcess Start(string ns, params string[] command)
         {
             var p = new NsProcess(new[] { "netns", "exec", ns }.Concat(command).ToArray());
