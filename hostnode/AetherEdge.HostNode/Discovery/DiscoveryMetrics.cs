@@ -16,6 +16,7 @@ namespace AetherEdge.HostNode.Discovery
         private long _packetsMalformed;
         private long _nameConflicts;
         private long _linkChanges;
+        private long _packetsOffLink;
 
         /// <summary>The process-wide instance the services report to.</summary>
         public static DiscoveryMetrics Shared { get; } = new();
@@ -42,6 +43,10 @@ namespace AetherEdge.HostNode.Discovery
 
         public long LinkChanges => Interlocked.Read(ref _linkChanges);
 
+        public long PacketsOffLink => Interlocked.Read(ref _packetsOffLink);
+
+        public void PacketOffLink() => Interlocked.Increment(ref _packetsOffLink);
+
         public void LinkChange() => Interlocked.Increment(ref _linkChanges);
 
         /// <summary>One-line help per metric name of <see cref="Snapshot"/>.</summary>
@@ -53,6 +58,7 @@ namespace AetherEdge.HostNode.Discovery
             "aether_mdns_packets_malformed_total" => "mDNS packets dropped because they did not parse.",
             "aether_mdns_name_conflicts_total" => "Names lost to another host, leading to a rename.",
             "aether_mdns_link_changes_total" => "Interface changes after which names were probed and announced again.",
+            "aether_mdns_packets_off_link_total" => "Unicast mDNS packets dropped because the source is not on the receiving link.",
             _ => name,
         };
 
@@ -74,6 +80,7 @@ namespace AetherEdge.HostNode.Discovery
             list.Add(("aether_mdns_packets_malformed_total", null, PacketsMalformed));
             list.Add(("aether_mdns_name_conflicts_total", null, NameConflicts));
             list.Add(("aether_mdns_link_changes_total", null, LinkChanges));
+            list.Add(("aether_mdns_packets_off_link_total", null, PacketsOffLink));
             return list;
         }
 

@@ -7,12 +7,15 @@ namespace AetherEdge.HostNode.Discovery
     /// <summary>One network interface mDNS runs on: its index, IPv4 address and IPv6 addresses.</summary>
     public sealed class MdnsNetworkInterface
     {
-        private MdnsNetworkInterface(string name, int index, IPAddress? ipv4, IReadOnlyList<IPAddress> ipv6)
+        private readonly IReadOnlyList<(IPAddress Address, int PrefixLength)> _prefixes;
+
+        internal MdnsNetworkInterface(string name, int index, IPAddress? ipv4, IReadOnlyList<IPAddress> ipv6, IReadOnlyList<(IPAddress, int)>? prefixes = null)
         {
             Name = name;
             Index = index;
             Ipv4 = ipv4;
             Ipv6 = ipv6;
+            _prefixes = prefixes ?? Array.Empty<(IPAddress, int)>();
         }
 
         public string Name { get; }
@@ -38,6 +41,49 @@ namespace AetherEdge.HostNode.Discovery
             return false;
         }
 
+        /// <summary>
+        /// True when <paramref name="source"/> is on this link (§11): an IPv6 link-local address, or inside
+        /// the subnet of one of the interface's addresses. Unicast mDNS from elsewhere is ignored.
+        /// </summary>
+        public bool IsOnLink(IPAddress source)
+        {
+            if (source.IsIPv4MappedToIPv6)
+            {
+                source = source.MapToIPv4();
+            }
+
+            if (source.IsIPv6LinkLocal)
+            {
+                return true;
+            }
+
+            byte[] s = source.GetAddressBytes();
+            foreach (var (address, prefix) in _prefixes)
+            {
+                byte[] a = address.GetAddressBytes();
+                if (a.Length == s.Length && SamePrefix(a, s, prefix))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool SamePrefix(byte[] a, byte[] b, int bits)
+        {
+            for (int i = 0; i < a.Length && bits > 0; i++, bits -= 8)
+            {
+                int mask = bits >= 8 ? 0xFF : (0xFF << (8 - bits)) & 0xFF;
+                if ((a[i] & mask) != (b[i] & mask))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
         /// <summary>All addresses to advertise on this link (§6.2: this interface's only).</summary>
         public IEnumerable<IPAddress> Addresses => Ipv4 == null ? Ipv6 : Ipv6.Prepend(Ipv4);
 
@@ -53,9 +99,11 @@ namespace AetherEdge.HostNode.Discovery
                 var props = ni.GetIPProperties();
                 IPAddress? v4 = null;
                 var v6 = new List<IPAddress>();
+                var prefixes = new List<(IPAddress, int)>();
                 bool holdsWanted = false;
                 foreach (var u in props.UnicastAddresses)
                 {
+                    prefixes.Add((u.Address, u.PrefixLength));
                     if (u.Address.AddressFamily == AddressFamily.InterNetwork && v4 == null)
                     {
                         v4 = u.Address;
@@ -91,7 +139,7 @@ namespace AetherEdge.HostNode.Discovery
                 int index = IndexOf(ni);
                 if (index > 0)
                 {
-                    result.Add(new MdnsNetworkInterface(ni.Name, index, v4, v6));
+                    result.Add(new MdnsNetworkInterface(ni.Name, index, v4, v6, prefixes));
                 }
             }
 

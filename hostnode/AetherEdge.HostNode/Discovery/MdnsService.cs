@@ -238,6 +238,13 @@ namespace AetherEdge.HostNode.Discovery
                         continue;
                     }
 
+                    // Unicast mDNS must come from this link (§11); multicast to 224.0.0.251/ff02::fb cannot be routed here.
+                    if (unicastDest && !nic.Link.IsOnLink(source.Address))
+                    {
+                        _options.Metrics.PacketOffLink();
+                        continue;
+                    }
+
                     long before = nic.Core.MalformedPackets;
                     var from = new MdnsSource(source, source.Port, unicastDest, nic.Link.Holds(source.Address));
                     nic.Core.Receive(buffer, 0, r.ReceivedBytes, from, _clock.MonotonicMilliseconds);
