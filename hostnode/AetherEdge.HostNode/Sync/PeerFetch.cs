@@ -9,8 +9,8 @@ namespace AetherEdge.HostNode.Sync
 {
     /// <summary>
     /// For <c>aether get</c> on a node that lacks a file's manifest or enough shards: dials trusted
-    /// peers and pulls the manifest and the missing shards of that one file (resumable, verified),
-    /// stopping once K shards are present.
+    /// peers and pulls the manifest and only as many shards of that one file as it is short of K
+    /// (resumable, verified), data shards first.
     /// </summary>
     public static class PeerFetch
     {
@@ -118,8 +118,11 @@ namespace AetherEdge.HostNode.Sync
                         return Array.Empty<string>();
                     }
 
+                    // Any K shards rebuild the file: ask only for what is short, data shards first (no decoding
+                    // needed for them). A later round asks again if a transfer failed.
+                    int shortBy = layout.DataShards - layout.ShardIds.Count(store.HasShard);
                     var offered = new HashSet<string>(peerInventory.Where(e => e.Kind == SyncItemKind.Shard).Select(e => e.Id), StringComparer.Ordinal);
-                    return layout.ShardIds.Where(id => offered.Contains(id) && !store.HasShard(id)).Distinct().ToArray();
+                    return layout.ShardIds.Where(id => offered.Contains(id) && !store.HasShard(id)).Distinct().Take(Math.Max(0, shortBy)).ToArray();
                 }
 
                 public void OnItemReceived(string id, SyncItemKind kind, AckStatus status, long bytes)

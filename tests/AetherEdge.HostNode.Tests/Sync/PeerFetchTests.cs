@@ -1,0 +1,104 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using AetherEdge.HostNode.Cli;
+using AetherEdge.HostNode.Storage;
+using Xunit;
+
+namespace AetherEdge.HostNode.Tests.Sync
+{
+    /// <summary>`aether get` on a node without the file: pulls the manifest and only K shards from a running hub (loopback).</summary>
+    public sealed class PeerFetchTests : IDisposable
+    {
+        private readonly string _root = Path.Combine(Path.GetTempPath(), "aesy-fetch-" + Guid.NewGuid().ToString("N"));
+
+        public void Dispose()
+        {
+            if (Directory.Exists(_root))
+            {
+                Directory.Delete(_root, true);
+            }
+        }
+
+        private string Home(string name) => Path.Combine(_root, name);
+
+        private static int FreePort()
+        {
+            var l = new TcpListener(IPAddress.Loopback, 0);
+            l.Start();
+            int port = ((IPEndPoint)l.LocalEndpoint).Port;
+            l.Stop();
+            return port;
+        }
+
+        private async Task PairAsync()
+        {
+            var output = new StringWriter();
+            var synced = TextWriter.Synchronized(output);
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var show = Task.Run(() => CliHost.Run(
+                new[] { "pair", "--home", Home("a"), "--name", "hub", "--port", "0", "--interface", "127.0.0.1", "--no-mdns", "--timeout", "30" },
+                new CliContext(synced, TextWriter.Null, cts.Token)));
+            Match m = Match.Empty;
+            for (int i = 0; i < 200 && !(m = Regex.Match(output.ToString(), @"--code (\d{6}) --peer <this-address>:(\d+)")).Success; i++)
+            {
+                await Task.Delay(50);
+            }
+
+            Assert.True(m.Success, output.ToString());
+            Assert.Equal(0, CliRunner.Run("pair", "--home", Home("b"), "--name", "laptop", "--code", m.Groups[1].Value, "--peer", "127.0.0.1:" + m.Groups[2].Value).Code);
+            Assert.Equal(0, await show);
+        }
+
+        [Fact]
+        public async Task Get_FileOnlyOnPeerHub_FetchesExactlyKDataShardsAndReturnsSameBytes()
+        {
+            Assert.Equal(0, CliRunner.Run("init", "--home", Home("a"), "--kind", "desktop", "--allocation", "1GB").Code);
+            Assert.Equal(0, CliRunner.Run("init", "--home", Home("b"), "--kind", "laptop", "--allocation", "1GB").Code);
+            await PairAsync();
+            Directory.CreateDirectory(Home("in"));
+            string input = Path.Combine(Home("in"), "field-notes.bin");
+            var bytes = new byte[2_500_000];
+            new Random(7).NextBytes(bytes);
+            File.WriteAllBytes(input, bytes);
+            var put = CliRunner.Run("put", input, "--home", Home("a"), "--json");
+            Assert.True(put.Code == 0, put.Err);
+            using var doc = JsonDocument.Parse(put.Out);
+            string fileId = doc.RootElement.GetProperty("fileId").GetString()!;
+
+            int port = FreePort();
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var hub = Task.Run(() => CliHost.Run(
+                new[] { "hub", "--home", Home("a"), "--port", port.ToString(), "--http-port", "0", "--interface", "127.0.0.1", "--no-mdns" },
+                new CliContext(TextWriter.Null, TextWriter.Null, stop.Token)));
+            try
+            {
+                string output = Path.Combine(Home("in"), "fetched.bin");
+                (int Code, string Out, string Err) get = (-1, string.Empty, string.Empty);
+                for (int i = 0; i < 40 && get.Code != 0; i++)
+                {
+                    get = CliRunner.Run("get", fileId, "--home", Home("b"), "-o", output, "--peers", "127.0.0.1:" + port);
+                    if (get.Code != 0)
+                    {
+                        await Task.Delay(250);
+                    }
+                }
+
+                Assert.True(get.Code == 0, get.Out + get.Err);
+                Assert.Equal(bytes, File.ReadAllBytes(output));
+            }
+            finally
+            {
+                stop.Cancel();
+                Assert.Equal(0, await hub);
+            }
+
+            // 15 shards exist (10 data + 5 parity); any 10 rebuild the file, so the laptop pulled 10, not 15.
+            using var storeA = ShardStore.Open(Home("a"), 1_000_000_000);
+            using var storeB = ShardStore.Open(Home("b"), 1_000_000_000);
+            Assert.Equal(15, storeA.ShardCount);
+            Assert.Equal(10, storeB.ShardCount);
+        }
+    }
+}
