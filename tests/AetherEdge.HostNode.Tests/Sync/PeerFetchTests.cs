@@ -1,7 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using AetherEdge.HostNode.Cli;
 using AetherEdge.HostNode.Storage;
 using Xunit;
@@ -23,40 +20,12 @@ namespace AetherEdge.HostNode.Tests.Sync
 
         private string Home(string name) => Path.Combine(_root, name);
 
-        private static int FreePort()
-        {
-            var l = new TcpListener(IPAddress.Loopback, 0);
-            l.Start();
-            int port = ((IPEndPoint)l.LocalEndpoint).Port;
-            l.Stop();
-            return port;
-        }
-
-        private async Task PairAsync()
-        {
-            var output = new StringWriter();
-            var synced = TextWriter.Synchronized(output);
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            var show = Task.Run(() => CliHost.Run(
-                new[] { "pair", "--home", Home("a"), "--name", "hub", "--port", "0", "--interface", "127.0.0.1", "--no-mdns", "--timeout", "30" },
-                new CliContext(synced, TextWriter.Null, cts.Token)));
-            Match m = Match.Empty;
-            for (int i = 0; i < 200 && !(m = Regex.Match(output.ToString(), @"--code (\d{6}) --peer <this-address>:(\d+)")).Success; i++)
-            {
-                await Task.Delay(50);
-            }
-
-            Assert.True(m.Success, output.ToString());
-            Assert.Equal(0, CliRunner.Run("pair", "--home", Home("b"), "--name", "laptop", "--code", m.Groups[1].Value, "--peer", "127.0.0.1:" + m.Groups[2].Value).Code);
-            Assert.Equal(0, await show);
-        }
-
         [Fact]
         public async Task Get_FileOnlyOnPeerHub_FetchesExactlyKDataShardsAndReturnsSameBytes()
         {
             Assert.Equal(0, CliRunner.Run("init", "--home", Home("a"), "--kind", "desktop", "--allocation", "1GB").Code);
             Assert.Equal(0, CliRunner.Run("init", "--home", Home("b"), "--kind", "laptop", "--allocation", "1GB").Code);
-            await PairAsync();
+            await LoopbackKit.PairAsync(Home("a"), Home("b"));
             Directory.CreateDirectory(Home("in"));
             string input = Path.Combine(Home("in"), "field-notes.bin");
             var bytes = new byte[2_500_000];
@@ -67,7 +36,7 @@ namespace AetherEdge.HostNode.Tests.Sync
             using var doc = JsonDocument.Parse(put.Out);
             string fileId = doc.RootElement.GetProperty("fileId").GetString()!;
 
-            int port = FreePort();
+            int port = LoopbackKit.FreePort();
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             var hub = Task.Run(() => CliHost.Run(
                 new[] { "hub", "--home", Home("a"), "--port", port.ToString(), "--http-port", "0", "--interface", "127.0.0.1", "--no-mdns" },
