@@ -223,7 +223,9 @@ def running_node(avahi):
                     inproc.setdefault((responder, bname), []).append((event_time(hit[1]) - event_time(started[1])) * 1000)
                     launch.setdefault((responder, bname), []).append((event_time(hit[1]) - b.launched) * 1000)
                 b.stop(signal.SIGKILL)
-                time.sleep(0.3)
+                # Responders multicast a record at most once a second (RFC 6762 §6) and some (zeroconf) then
+                # ignore a QU query too: let that window pass so each measurement meets an idle responder.
+                time.sleep(1.5)
     for r in responders.values():
         r.stop()
     avahi.unpublish("run-avahi")
