@@ -25,7 +25,10 @@ namespace AetherEdge.HostNode.Hub
             Shards = ShardStore.Open(settings.Home, settings.AllocationBytes, false, log);
             Store = new ShardStoreSyncStore(Shards, settings.Home);
             Hosts = new HubSyncHosts(Store);
-            Placement = new PlacementOracle(Store, LocalProfile, Hosts.Profiles, Circle.Contains);
+            Placement = new PlacementOracle(Store, LocalProfile, Hosts.Profiles, Hosts.PeerShards, Circle.Contains, TimeSpan.FromSeconds(settings.OnlineWindowSeconds));
+            Repairs = new ShardRepairs(Store, Placement, () => Identity.DeviceId.Text, settings.Home);
+            Placement.AlsoPull = Repairs.Wants;
+            Store.Divert = Repairs.Accept;
             Hosts.Oracle = Placement;
             Node = new SyncNode(Identity, TlsPeerPolicy.ForCircle(Identity, Circle), Store, Hosts, LocalHello);
         }
@@ -43,6 +46,9 @@ namespace AetherEdge.HostNode.Hub
         public PlacementOracle Placement { get; }
 
         public HubSyncHosts Hosts { get; }
+
+        /// <summary>Rebuilds lost shards the plan assigns here (Reed-Solomon, no user key).</summary>
+        public ShardRepairs Repairs { get; }
 
         public SyncNode Node { get; }
 
@@ -100,7 +106,7 @@ namespace AetherEdge.HostNode.Hub
             string self = Identity.DeviceId.Text;
             foreach (var shard in Store.SyncedShards())
             {
-                string? holder = Placement.AssignedHolder(shard.Id, shard.Size);
+                string? holder = Placement.AssignedHolder(shard.Id);
                 if (holder == null || holder == self || !DeviceId.TryParse(holder, out var holderId, out _))
                 {
                     continue;

@@ -19,6 +19,7 @@ namespace AetherEdge.HostNode.Hub
         private readonly ILogger<SyncHostedService> _log;
         private readonly IHostApplicationLifetime _lifetime;
         private readonly SemaphoreSlim _trigger = new(0);
+        private HashSet<string> _problems = new(StringComparer.Ordinal);
 
         public SyncHostedService(HubRuntime hub, ILogger<SyncHostedService> log, IHostApplicationLifetime lifetime)
         {
@@ -98,6 +99,7 @@ namespace AetherEdge.HostNode.Hub
                 _log.LogWarning("pruning failed: {Error}", e.Message);
             }
 
+            Repair();
             var peers = _hub.Peers.Snapshot();
             if (peers.Count == 0)
             {
@@ -142,6 +144,33 @@ namespace AetherEdge.HostNode.Hub
             lock (_hub.SchedulerGate)
             {
                 _hub.Scheduler.Completed(Environment.TickCount64, _hub.LocalProfile());
+            }
+
+            // Inputs pulled this round may complete a repair now.
+            Repair();
+        }
+
+        private void Repair()
+        {
+            try
+            {
+                var report = _hub.Repairs.Pass();
+                if (report.Rebuilt > 0)
+                {
+                    _log.LogInformation("rebuilt {Count} lost shards from their files' other shards", report.Rebuilt);
+                }
+
+                // Each problem once until it changes, not every round.
+                foreach (string p in report.Problems.Where(p => !_problems.Contains(p)))
+                {
+                    _log.LogWarning("repair: {Problem}", p);
+                }
+
+                _problems = report.Problems.ToHashSet(StringComparer.Ordinal);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Data.Common.DbException)
+            {
+                _log.LogWarning("repair failed: {Error}", e.Message);
             }
         }
     }
