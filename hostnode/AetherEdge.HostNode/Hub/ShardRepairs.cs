@@ -29,6 +29,9 @@ namespace AetherEdge.HostNode.Hub
     {
         public const string InputFolder = "repair-inputs";
 
+        /// <summary>Files whose inputs are gathered at once: staged inputs sit outside the quota, k shards per file.</summary>
+        public const int MaxFilesInRepair = 4;
+
         private readonly ShardStoreSyncStore _store;
         private readonly PlacementOracle _oracle;
         private readonly Func<string> _self;
@@ -81,7 +84,9 @@ namespace AetherEdge.HostNode.Hub
         {
             var report = new RepairReport();
             var stillWanted = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (string manifest in _store.ManifestIds())
+            // Files with inputs already asked for first: the cap must not strand what is half gathered.
+            var gathering = _wanted.Values.ToHashSet(StringComparer.Ordinal);
+            foreach (string manifest in _store.ManifestIds().OrderBy(m => gathering.Contains(m) ? 0 : 1))
             {
                 try
                 {
@@ -170,6 +175,12 @@ namespace AetherEdge.HostNode.Hub
             if (have.Count + offered.Count < k)
             {
                 report.Problems.Add("file " + manifest + ": " + lost.Count + " lost shards assigned here, but only " + (have.Count + offered.Count) + " of " + layout.TotalShards + " shards exist; " + k + " needed");
+                return;
+            }
+
+            if (stillWanted.Values.Distinct().Count() >= MaxFilesInRepair)
+            {
+                report.Problems.Add("file " + manifest + ": waiting, " + MaxFilesInRepair + " files are already being repaired");
                 return;
             }
 

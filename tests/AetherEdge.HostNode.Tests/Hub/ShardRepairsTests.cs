@@ -119,6 +119,29 @@ namespace AetherEdge.HostNode.Tests.Hub
         }
 
         [Fact]
+        public void Pass_MoreLostFilesThanTheCap_GathersInputsForTheCapOnly()
+        {
+            var peerHolds = new List<string>(new[] { 2, 3, 4, 5 }.Select(i => _ids[i]));
+            for (int f = 0; f < ShardRepairs.MaxFilesInRepair; f++)
+            {
+                var put = _origin.Pipeline.Put(_origin.NewFile(20_000, 10 + f), 4, 4, Segment);
+                _hub.Shards.PutManifest(put.FileId, _origin.Store.TryGetManifest(put.FileId)!);
+                foreach (int i in new[] { 0, 1 })
+                {
+                    using var fs = File.OpenRead(_origin.Store.PathOf(put.Manifest.ShardIds[i]));
+                    _hub.Shards.PutShard(put.Manifest.ShardIds[i], fs);
+                }
+
+                peerHolds.AddRange(new[] { 2, 3, 4, 5 }.Select(i => put.Manifest.ShardIds[i]));
+            }
+
+            _hub.Hosts.PeerShards[_peer] = new ConcurrentDictionary<string, bool>(peerHolds.Select(id => KeyValuePair.Create(id, true)));
+            var report = _hub.Repairs.Pass();
+            Assert.Equal(ShardRepairs.MaxFilesInRepair * 2, report.InputsWanted);
+            Assert.Single(report.Problems, p => p.Contains("waiting"));
+        }
+
+        [Fact]
         public void Divert_ShardNotWanted_GoesToTheStoreAsBefore()
         {
             string partial = Path.Combine(_home, "x");
