@@ -8,13 +8,17 @@ namespace AetherEdge.HostNode.Hub
     /// <summary>What one node knows of one file: its layout, the plan, and where its shards are.</summary>
     public sealed class FileView
     {
-        public FileView(ManifestLayout layout, string?[] assigned, bool[] local, bool[] offered)
+        public FileView(ManifestLayout layout, string?[] assigned, bool[] local, bool[] offered, bool inventoriesKnown)
         {
             Layout = layout;
             Assigned = assigned;
             Local = local;
             Offered = offered;
+            InventoriesKnown = inventoriesKnown;
         }
+
+        /// <summary>False while an online peer's inventory has not arrived yet (what it holds is unknown).</summary>
+        public bool InventoriesKnown { get; }
 
         public ManifestLayout Layout { get; }
 
@@ -89,6 +93,7 @@ namespace AetherEdge.HostNode.Hub
             var holders = new List<int>[n];
             var local = new bool[n];
             var offered = new bool[n];
+            bool known = online.All(o => o.Id is not { } peer || _peerShards.ContainsKey(peer));
             for (int s = 0; s < n; s++)
             {
                 holders[s] = new List<int>();
@@ -107,7 +112,7 @@ namespace AetherEdge.HostNode.Hub
             }
 
             var plan = HolderAwarePlacement.Plan(devices, layout.Shards.ShardBytes, layout.DataShards, holders.Select(h => h.ToArray()).ToArray());
-            return new FileView(layout, plan.HolderIds(), local, offered);
+            return new FileView(layout, plan.HolderIds(), local, offered, known);
         }
 
         /// <summary>The device ID the plan assigns each shard of <paramref name="manifestId"/> to (null: unplaced), or null without a manifest.</summary>

@@ -129,8 +129,9 @@ namespace AetherEdge.HostNode.Hub
 
         private void RepairFile(string manifest, RepairReport report, Dictionary<string, string> stillWanted)
         {
+            // A peer whose inventory has not arrived may hold the "lost" shards: wait for it.
             var view = _oracle.View(manifest);
-            if (view == null)
+            if (view == null || !view.InventoriesKnown)
             {
                 return;
             }

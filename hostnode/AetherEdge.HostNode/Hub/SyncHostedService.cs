@@ -20,6 +20,7 @@ namespace AetherEdge.HostNode.Hub
         private readonly IHostApplicationLifetime _lifetime;
         private readonly SemaphoreSlim _trigger = new(0);
         private HashSet<string> _problems = new(StringComparer.Ordinal);
+        private bool _synced;
 
         public SyncHostedService(HubRuntime hub, ILogger<SyncHostedService> log, IHostApplicationLifetime lifetime)
         {
@@ -99,7 +100,11 @@ namespace AetherEdge.HostNode.Hub
                 _log.LogWarning("pruning failed: {Error}", e.Message);
             }
 
-            Repair();
+            if (_synced)
+            {
+                Repair();
+            }
+
             var peers = _hub.Peers.Snapshot();
             if (peers.Count == 0)
             {
@@ -146,7 +151,9 @@ namespace AetherEdge.HostNode.Hub
                 _hub.Scheduler.Completed(Environment.TickCount64, _hub.LocalProfile());
             }
 
-            // Inputs pulled this round may complete a repair now.
+            // Inputs pulled this round may complete a repair now. Not before the first round has tried
+            // every peer: a node that just started would take shards its peers hold for lost.
+            _synced = true;
             Repair();
         }
 

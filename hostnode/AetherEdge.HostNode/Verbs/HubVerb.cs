@@ -24,7 +24,8 @@ namespace AetherEdge.HostNode.Verbs
             "                  [--online-window 180] [--no-mdns]\n" +
             "  Runs until SIGINT/SIGTERM. Settings come from embedded defaults, then HOME/config.json and\n" +
             "  HOME/hub.json, then these options. Only devices in the trust circle (aether trust/pair) can\n" +
-            "  connect. Metrics: http://127.0.0.1:HTTP-PORT/metrics (Prometheus text).";
+            "  connect. Metrics: http://127.0.0.1:HTTP-PORT/metrics (Prometheus text). A peer unheard of for\n" +
+            "  --online-window seconds leaves the placement plans (its shards are re-placed or rebuilt).";
 
         public ICollection<string> Flags => new[] { "no-mdns" };
 

@@ -142,6 +142,15 @@ namespace AetherEdge.HostNode.Tests.Hub
         }
 
         [Fact]
+        public void Pass_OnlinePeerWithoutInventoryYet_WaitsForIt()
+        {
+            _hub.Hosts.PeerShards.TryRemove(_peer, out _);
+            var report = _hub.Repairs.Pass();
+            Assert.Equal(0, report.InputsWanted);
+            Assert.Empty(report.Problems);
+        }
+
+        [Fact]
         public void Divert_ShardNotWanted_GoesToTheStoreAsBefore()
         {
             string partial = Path.Combine(_home, "x");
