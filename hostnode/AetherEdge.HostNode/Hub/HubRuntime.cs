@@ -104,9 +104,22 @@ namespace AetherEdge.HostNode.Hub
         {
             var dropped = new List<string>();
             string self = Identity.DeviceId.Text;
+
+            // One plan per file per pass (a plan costs about 0.2 ms; a hub holds many shards of a file).
+            var plans = new Dictionary<string, string?[]?>(StringComparer.Ordinal);
             foreach (var shard in Store.SyncedShards())
             {
-                string? holder = Placement.AssignedHolder(shard.Id);
+                if (Placement.Locate(shard.Id) is not { } at)
+                {
+                    continue;
+                }
+
+                if (!plans.TryGetValue(at.Manifest, out var assigned))
+                {
+                    plans[at.Manifest] = assigned = Placement.Assignment(at.Manifest);
+                }
+
+                string? holder = assigned?[at.Index];
                 if (holder == null || holder == self || !DeviceId.TryParse(holder, out var holderId, out _))
                 {
                     continue;

@@ -122,7 +122,11 @@ namespace AetherEdge.HostNode.Hub
             AssignedHolder(shard.Id) == _local().Id || (AlsoPull?.Invoke(shard.Id) ?? false);
 
         /// <summary>The device ID the current plan assigns <paramref name="shardId"/> to; null when unknown or unplaced.</summary>
-        public string? AssignedHolder(string shardId)
+        public string? AssignedHolder(string shardId) =>
+            Locate(shardId) is { } found ? Assignment(found.Manifest)?[found.Index] : null;
+
+        /// <summary>The file (manifest id) and index of a shard, from the manifests held; null when none lists it.</summary>
+        public (string Manifest, int Index)? Locate(string shardId)
         {
             if (!_fileOf.TryGetValue(shardId, out var found))
             {
@@ -141,7 +145,7 @@ namespace AetherEdge.HostNode.Hub
                 }
             }
 
-            return Assignment(found.Manifest)?[found.Index];
+            return found;
         }
 
         /// <summary>This node (Id null) and the online trusted peers, sorted by device ID.</summary>
