@@ -11,7 +11,8 @@ namespace AetherEdge.HostNode.Hub
     ///    target: extra copies pull the plan toward it, never away);
     /// 2. the other held shards are matched to holders with room left (each device up to its planned
     ///    count) by augmenting paths, trying holders in descending rendezvous draw: a maximum matching,
-    ///    so the planner then moves n − matched shards, the least any choice of holders allows;
+    ///    so the planner then moves n − matched shards, the least any choice of one holder per shard
+    ///    allows (augmenting from the step-1 matching still ends at a maximum one);
     /// 3. a shard nobody can keep is "held" by its stateless-plan device when that one has room (it
     ///    has to move anyway; this makes a fresh file land exactly on the stateless plan).
     /// The planner itself deals what is left. Deterministic: the same devices and holders give the same
@@ -65,21 +66,6 @@ namespace AetherEdge.HostNode.Hub
             }
 
             return PlacementPlanner.Plan(devices, n, shardBytes, dataShards, PlacementPlanner.DefaultTargetTolerance, current);
-        }
-
-        /// <summary>Shards the plan puts on a device that does not hold them (what must travel).</summary>
-        public static int Moves(PlacementPlan plan, int[][] holders)
-        {
-            int moves = 0;
-            for (int s = 0; s < holders.Length; s++)
-            {
-                if (plan.Holders[s] != PlacementPlan.Unplaced && Array.IndexOf(holders[s], plan.Holders[s]) < 0)
-                {
-                    moves++;
-                }
-            }
-
-            return moves;
         }
 
         // Kuhn's augmenting path with device capacities: give shard s a holder with room, else free a

@@ -25,7 +25,7 @@ namespace AetherEdge.HostNode.Hub
             Shards = ShardStore.Open(settings.Home, settings.AllocationBytes, false, log);
             Store = new ShardStoreSyncStore(Shards, settings.Home);
             Hosts = new HubSyncHosts(Store);
-            Placement = new PlacementOracle(Store, LocalProfile, Hosts.Profiles, Hosts.PeerShards, Circle.Contains, TimeSpan.FromSeconds(settings.OnlineWindowSeconds));
+            Placement = new PlacementOracle(Store, LocalProfile, Hosts.Profiles, Hosts.PeerShards, Circle.Contains, TimeSpan.FromSeconds(settings.OnlineWindowSeconds)) { Pulling = false };
             Repairs = new ShardRepairs(Store, Placement, () => Identity.DeviceId.Text, settings.Home);
             Placement.AlsoPull = Repairs.Wants;
             Store.Divert = Repairs.Accept;

@@ -52,6 +52,7 @@ namespace AetherEdge.HostNode.Hub
         private readonly ConcurrentDictionary<DeviceId, (DeviceProfile Profile, long SeenMs)> _peers;
         private readonly ConcurrentDictionary<DeviceId, ConcurrentDictionary<string, bool>> _peerShards;
         private readonly TimeSpan _onlineWindow;
+        private bool _pulling = true;
         private readonly ConcurrentDictionary<string, ManifestLayout> _layouts = new(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<string, (string Manifest, int Index)> _fileOf = new(StringComparer.Ordinal);
 
@@ -118,8 +119,18 @@ namespace AetherEdge.HostNode.Hub
         /// <summary>The device ID the plan assigns each shard of <paramref name="manifestId"/> to (null: unplaced), or null without a manifest.</summary>
         public string?[]? Assignment(string manifestId) => View(manifestId)?.Assigned;
 
+        /// <summary>
+        /// False until the hub has tried every peer it knows once: a node that just started or joined
+        /// knows only some devices, and would pull shards a plan over all of them gives to others.
+        /// </summary>
+        public bool Pulling
+        {
+            get => Volatile.Read(ref _pulling);
+            set => Volatile.Write(ref _pulling, value);
+        }
+
         public bool ShouldPull(InventoryEntry shard, DeviceId peer) =>
-            AssignedHolder(shard.Id) == _local().Id || (AlsoPull?.Invoke(shard.Id) ?? false);
+            Pulling && (AssignedHolder(shard.Id) == _local().Id || (AlsoPull?.Invoke(shard.Id) ?? false));
 
         /// <summary>The device ID the current plan assigns <paramref name="shardId"/> to; null when unknown or unplaced.</summary>
         public string? AssignedHolder(string shardId) =>

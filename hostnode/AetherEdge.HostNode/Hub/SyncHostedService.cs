@@ -65,6 +65,10 @@ namespace AetherEdge.HostNode.Hub
                 while (!stoppingToken.IsCancellationRequested)
                 {
                     await RoundAsync(stoppingToken);
+
+                    // One round has tried every known peer: the plans now see who is online and what they hold.
+                    _synced = true;
+                    _hub.Placement.Pulling = true;
                     using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                     // ±25 % jitter keeps two nodes from dialling each other in lockstep.
                     double seconds = _hub.Settings.SyncIntervalSeconds * (0.75 + (Random.Shared.NextDouble() / 2));

@@ -34,6 +34,9 @@ namespace AetherEdge.HostNode.Tests.Hub
             _hub.Circle.Add(_peer, "peer", DateTimeOffset.UtcNow);
             _hub.Hosts.Profiles[_peer] = (HubRuntime.ProfileFor(_peer.Text, DeviceKind.Hub, 2L << 30, 0, BatteryStatus.Mains, true), Environment.TickCount64);
             PeerHolds(2, 3, 4, 5);
+
+            // As the sync service sets it after its first round.
+            _hub.Placement.Pulling = true;
         }
 
         public void Dispose()
@@ -95,6 +98,14 @@ namespace AetherEdge.HostNode.Tests.Hub
             Assert.Empty(Directory.EnumerateFiles(_hub.Repairs.InputDir));
             Assert.Equal(2, RepairedMetric());
             Assert.Equal(0, _hub.Repairs.Pass().Rebuilt);
+        }
+
+        [Fact]
+        public void ShouldPull_BeforeTheFirstRound_Nothing()
+        {
+            _hub.Placement.Pulling = false;
+            _hub.Repairs.Pass();
+            Assert.False(_hub.Placement.ShouldPull(new Core.Sync.InventoryEntry(Core.Sync.SyncItemKind.Shard, _ids[2], 1), _peer));
         }
 
         [Fact]
