@@ -90,6 +90,7 @@ namespace AetherEdge.HostNode.Tests.Sync
             // The fourth hub joins: what travels is at most the planner's minimum for what was held.
             var before = all.ToDictionary(i => i, Held);
             int minimum = PlannerMinimum(all, before, 0, shardIds, shardBytes, DataShards);
+            var logAt = three.ToDictionary(i => i, i => Read(Log("hub" + i)).Length);
             hubs[3] = StartHub(lab, 3, Log("hub3"), s_hubOptions, 0, 1, 2);
             Assert.True(
                 WaitFor(() => Held(3).Count > 0 && Settled(all, 0, shardIds, shardBytes, DataShards), StepTimeout),
@@ -97,6 +98,14 @@ namespace AetherEdge.HostNode.Tests.Sync
             int moved = all.Sum(i => Held(i).Except(before[i]).Count());
             _out.WriteLine("join of a 4th hub: " + moved + " shards moved, planner minimum " + minimum + "; held " + string.Join("/", all.Select(i => Held(i).Count)));
             Assert.InRange(moved, 1, minimum);
+
+            // Counting every item any hub received since the join (detours included): the shards
+            // that moved plus node 3's copy of the manifest.
+            // A session logs when it ends, which may be a moment after its last item was stored.
+            int Received() => all.Sum(i => Regex.Matches(Read(Log("hub" + i)).Substring(i < 3 ? logAt[i] : 0), @"received \d+ B \((\d+) items\)").Sum(x => int.Parse(x.Groups[1].Value)));
+            WaitFor(() => Received() >= moved + 1, TimeSpan.FromSeconds(10));
+            _out.WriteLine("items received by all hubs since the join: " + Received());
+            Assert.Equal(moved + 1, Received());
 
             // At rest it stays at rest: a few more rounds move nothing.
             var settled = all.ToDictionary(i => i, Held);
