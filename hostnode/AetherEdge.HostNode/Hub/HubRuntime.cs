@@ -25,7 +25,10 @@ namespace AetherEdge.HostNode.Hub
             Shards = ShardStore.Open(settings.Home, settings.AllocationBytes, false, log);
             Store = new ShardStoreSyncStore(Shards, settings.Home);
             Hosts = new HubSyncHosts(Store);
-            Placement = new PlacementOracle(Store, LocalProfile, Hosts.Profiles, Circle.Contains);
+            Placement = new PlacementOracle(Store, LocalProfile, Hosts.Profiles, Hosts.PeerShards, Circle.Contains, TimeSpan.FromSeconds(settings.OnlineWindowSeconds)) { Pulling = false };
+            Repairs = new ShardRepairs(Store, Placement, () => Identity.DeviceId.Text, settings.Home);
+            Placement.AlsoPull = Repairs.Wants;
+            Store.Divert = Repairs.Accept;
             Hosts.Oracle = Placement;
             Node = new SyncNode(Identity, TlsPeerPolicy.ForCircle(Identity, Circle), Store, Hosts, LocalHello);
         }
@@ -43,6 +46,9 @@ namespace AetherEdge.HostNode.Hub
         public PlacementOracle Placement { get; }
 
         public HubSyncHosts Hosts { get; }
+
+        /// <summary>Rebuilds lost shards the plan assigns here (Reed-Solomon, no user key).</summary>
+        public ShardRepairs Repairs { get; }
 
         public SyncNode Node { get; }
 
@@ -98,9 +104,22 @@ namespace AetherEdge.HostNode.Hub
         {
             var dropped = new List<string>();
             string self = Identity.DeviceId.Text;
+
+            // One plan per file per pass (a plan costs about 0.2 ms; a hub holds many shards of a file).
+            var plans = new Dictionary<string, string?[]?>(StringComparer.Ordinal);
             foreach (var shard in Store.SyncedShards())
             {
-                string? holder = Placement.AssignedHolder(shard.Id, shard.Size);
+                if (Placement.Locate(shard.Id) is not { } at)
+                {
+                    continue;
+                }
+
+                if (!plans.TryGetValue(at.Manifest, out var assigned))
+                {
+                    plans[at.Manifest] = assigned = Placement.Assignment(at.Manifest);
+                }
+
+                string? holder = assigned?[at.Index];
                 if (holder == null || holder == self || !DeviceId.TryParse(holder, out var holderId, out _))
                 {
                     continue;

@@ -8,13 +8,14 @@ namespace AetherEdge.HostNode.Hub
     /// <summary>
     /// Hub settings: embedded defaults, then <c>HOME/config.json</c> (nodeName, kind,
     /// allocationBytes, port) and <c>HOME/hub.json</c> (httpPort, interface, peers,
-    /// syncIntervalSeconds), then command-line overrides. Unknown keys are ignored.
+    /// syncIntervalSeconds, onlineWindowSeconds), then command-line overrides. Unknown keys are ignored.
     /// </summary>
     public sealed class HubSettings
     {
         public const int DefaultPort = 43216;
         public const int DefaultHttpPort = 43217;
         public const int DefaultSyncIntervalSeconds = 30;
+        public const int DefaultOnlineWindowSeconds = 180;
         public const string ConfigFileName = "config.json";
         public const string HubFileName = "hub.json";
 
@@ -37,6 +38,9 @@ namespace AetherEdge.HostNode.Hub
         public List<IPEndPoint> StaticPeers { get; } = new();
 
         public int SyncIntervalSeconds { get; set; } = DefaultSyncIntervalSeconds;
+
+        /// <summary>A peer counts as online (in plans) this long after its last Hello.</summary>
+        public int OnlineWindowSeconds { get; set; } = DefaultOnlineWindowSeconds;
 
         /// <summary>Tests: bind the metrics endpoint to an ephemeral port when HttpPort is 0.</summary>
         public bool MetricsOnEphemeralPort { get; set; }
@@ -99,6 +103,11 @@ namespace AetherEdge.HostNode.Hub
                 if (root.TryGetProperty("syncIntervalSeconds", out var si) && si.TryGetInt32(out int sec) && sec > 0)
                 {
                     s.SyncIntervalSeconds = sec;
+                }
+
+                if (root.TryGetProperty("onlineWindowSeconds", out var ow) && ow.TryGetInt32(out int win) && win > 0)
+                {
+                    s.OnlineWindowSeconds = win;
                 }
 
                 if (root.TryGetProperty("mdns", out var md) && (md.ValueKind == JsonValueKind.False || md.ValueKind == JsonValueKind.True))

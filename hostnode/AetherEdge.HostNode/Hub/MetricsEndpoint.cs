@@ -53,6 +53,7 @@ namespace AetherEdge.HostNode.Hub
             Metric("mesh_sync_latency_ms", "gauge", "Duration of the last completed sync session in milliseconds.", m.LastLatencyMilliseconds, "{protocol=\"tls\"}");
             Metric("mesh_bytes_transferred", "counter", "Shard and manifest bytes received from peers.", m.BytesTransferred);
             Metric("mesh_handshakes_refused", "counter", "TLS handshakes refused (peer not in the trust circle).", m.Rejected);
+            Metric("aether_shards_repaired_total", "counter", "Lost shards this node rebuilt from k others (Reed-Solomon, no user key).", hub.Repairs.RepairedTotal);
             Metric("device_battery_percent", "gauge", "Battery state of charge.", p.Battery.Percent);
             Metric("device_battery_plugged_in", "gauge", "1 when on external power.", p.Battery.PluggedIn ? 1 : 0);
             Metric("device_wifi_connected", "gauge", "1 when a Wi-Fi or LAN link is up.", p.WifiConnected ? 1 : 0);

@@ -1,75 +1,145 @@
 using System.Collections.Concurrent;
-using AetherEdge.Core.Allocation;
 using AetherEdge.Core.Devices;
 using AetherEdge.Core.Sync;
 using AetherEdge.HostNode.Identity;
 
 namespace AetherEdge.HostNode.Hub
 {
+    /// <summary>What one node knows of one file: its layout, the plan, and where its shards are.</summary>
+    public sealed class FileView
+    {
+        public FileView(ManifestLayout layout, string?[] assigned, bool[] local, bool[] offered, bool inventoriesKnown)
+        {
+            Layout = layout;
+            Assigned = assigned;
+            Local = local;
+            Offered = offered;
+            InventoriesKnown = inventoriesKnown;
+        }
+
+        /// <summary>False while an online peer's inventory has not arrived yet (what it holds is unknown).</summary>
+        public bool InventoriesKnown { get; }
+
+        public ManifestLayout Layout { get; }
+
+        /// <summary>Device ID the plan assigns each shard index to (null: unplaced).</summary>
+        public string?[] Assigned { get; }
+
+        /// <summary>Shard index held in this node's store.</summary>
+        public bool[] Local { get; }
+
+        /// <summary>Shard index held (per its last inventory) by an online trusted peer in the plan.</summary>
+        public bool[] Offered { get; }
+    }
+
     /// <summary>
     /// Placement drives the sync: for the file a shard belongs to (found through the manifests this
     /// node holds), plan the file's N shards over the online devices — this node plus every trusted
-    /// (still in the circle) peer whose Hello arrived within <see cref="OnlineWindow"/> — and pull the shard only if the
-    /// plan assigns it here. Devices are sorted by ID and planned by allocation (used bytes set to
-    /// 0), so every node computes the same plan from the same Hellos. Shards of files whose manifest
-    /// is not here yet are not pulled (the manifest comes first, then the next round pulls).
+    /// (still in the circle) peer whose Hello arrived within the online window — and pull the shard
+    /// only if the plan assigns it here. The plan starts from the current holders (this node's store
+    /// and the online peers' inventories, <see cref="HolderAwarePlacement"/>), so a join or a leave
+    /// moves as few shards as possible. Devices are sorted by ID and planned by allocation (used bytes
+    /// set to 0), so every node with the same knowledge computes the same plan. Shards of files whose
+    /// manifest is not here yet are not pulled (the manifest comes first, then the next round pulls).
     /// </summary>
     public sealed class PlacementOracle : IPlacementOracle
     {
-        public static readonly TimeSpan OnlineWindow = TimeSpan.FromMinutes(3);
+        public static readonly TimeSpan DefaultOnlineWindow = TimeSpan.FromMinutes(3);
 
         private readonly IHubStore _store;
         private readonly Func<DeviceId, bool> _trusted;
         private readonly Func<DeviceProfile> _local;
         private readonly ConcurrentDictionary<DeviceId, (DeviceProfile Profile, long SeenMs)> _peers;
-        private readonly ConcurrentDictionary<string, ManifestLayout?> _layouts = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<DeviceId, ConcurrentDictionary<string, bool>> _peerShards;
+        private readonly TimeSpan _onlineWindow;
+        private bool _pulling = true;
+        private readonly ConcurrentDictionary<string, ManifestLayout> _layouts = new(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<string, (string Manifest, int Index)> _fileOf = new(StringComparer.Ordinal);
 
-        public PlacementOracle(IHubStore store, Func<DeviceProfile> local, ConcurrentDictionary<DeviceId, (DeviceProfile Profile, long SeenMs)> peers, Func<DeviceId, bool> trusted)
+        public PlacementOracle(
+            IHubStore store,
+            Func<DeviceProfile> local,
+            ConcurrentDictionary<DeviceId, (DeviceProfile Profile, long SeenMs)> peers,
+            ConcurrentDictionary<DeviceId, ConcurrentDictionary<string, bool>> peerShards,
+            Func<DeviceId, bool> trusted,
+            TimeSpan? onlineWindow = null)
         {
             _trusted = trusted;
             _store = store;
             _local = local;
             _peers = peers;
+            _peerShards = peerShards;
+            _onlineWindow = onlineWindow ?? DefaultOnlineWindow;
         }
+
+        /// <summary>Also pull these shards though the plan puts them elsewhere (repair inputs); null: none.</summary>
+        public Func<string, bool>? AlsoPull { get; set; }
 
         /// <summary>The devices a plan is made over, sorted by ID.</summary>
-        public DeviceProfile[] Devices()
-        {
-            long now = Environment.TickCount64;
-            var list = new List<DeviceProfile> { ForPlanning(_local()) };
-            foreach (var kv in _peers)
-            {
-                // A device removed from the circle drops out of every plan at once.
-                if (now - kv.Value.SeenMs <= OnlineWindow.TotalMilliseconds && _trusted(kv.Key))
-                {
-                    list.Add(ForPlanning(kv.Value.Profile));
-                }
-            }
+        public DeviceProfile[] Devices() => Online().Select(o => o.Profile).ToArray();
 
-            return list.OrderBy(d => d.Id, StringComparer.Ordinal).ToArray();
-        }
-
-        /// <summary>The device ID the plan assigns each shard of <paramref name="manifestId"/> to (null: unplaced), or null without a manifest.</summary>
-        public string?[]? Assignment(string manifestId, long shardBytes)
+        /// <summary>The plan for <paramref name="manifestId"/> and where its shards are, or null without a (readable) manifest.</summary>
+        public FileView? View(string manifestId)
         {
             var layout = Layout(manifestId);
-            if (layout == null || shardBytes <= 0)
+            if (layout == null)
             {
                 return null;
             }
 
-            var plan = PlacementPlanner.Plan(Devices(), layout.ShardIds.Length, shardBytes, layout.DataShards);
-            return plan.HolderIds();
+            var online = Online();
+            var devices = online.Select(o => o.Profile).ToArray();
+            string self = _local().Id;
+            int n = layout.TotalShards;
+            var holders = new List<int>[n];
+            var local = new bool[n];
+            var offered = new bool[n];
+            bool known = online.All(o => o.Id is not { } peer || _peerShards.ContainsKey(peer));
+            for (int s = 0; s < n; s++)
+            {
+                holders[s] = new List<int>();
+                for (int d = 0; d < online.Length; d++)
+                {
+                    bool holds = online[d].Id is { } peer
+                        ? _peerShards.TryGetValue(peer, out var theirs) && theirs.ContainsKey(layout.ShardIds[s])
+                        : _store.HasShard(layout.ShardIds[s]);
+                    if (holds)
+                    {
+                        holders[s].Add(d);
+                        local[s] |= devices[d].Id == self;
+                        offered[s] |= devices[d].Id != self;
+                    }
+                }
+            }
+
+            var plan = HolderAwarePlacement.Plan(devices, layout.Shards.ShardBytes, layout.DataShards, holders.Select(h => h.ToArray()).ToArray());
+            return new FileView(layout, plan.HolderIds(), local, offered, known);
         }
 
-        public bool ShouldPull(InventoryEntry shard, DeviceId peer) => AssignedHolder(shard.Id, shard.Length) == _local().Id;
+        /// <summary>The device ID the plan assigns each shard of <paramref name="manifestId"/> to (null: unplaced), or null without a manifest.</summary>
+        public string?[]? Assignment(string manifestId) => View(manifestId)?.Assigned;
+
+        /// <summary>
+        /// False until the hub has tried every peer it knows once: a node that just started or joined
+        /// knows only some devices, and would pull shards a plan over all of them gives to others.
+        /// </summary>
+        public bool Pulling
+        {
+            get => Volatile.Read(ref _pulling);
+            set => Volatile.Write(ref _pulling, value);
+        }
+
+        public bool ShouldPull(InventoryEntry shard, DeviceId peer) =>
+            Pulling && (AssignedHolder(shard.Id) == _local().Id || (AlsoPull?.Invoke(shard.Id) ?? false));
 
         /// <summary>The device ID the current plan assigns <paramref name="shardId"/> to; null when unknown or unplaced.</summary>
-        public string? AssignedHolder(string shardId, long shardBytes)
+        public string? AssignedHolder(string shardId) =>
+            Locate(shardId) is { } found ? Assignment(found.Manifest)?[found.Index] : null;
+
+        /// <summary>The file (manifest id) and index of a shard, from the manifests held; null when none lists it.</summary>
+        public (string Manifest, int Index)? Locate(string shardId)
         {
-            var shard = new { Id = shardId, Length = shardBytes };
-            if (!_fileOf.TryGetValue(shard.Id, out var found))
+            if (!_fileOf.TryGetValue(shardId, out var found))
             {
                 foreach (string m in _store.ManifestIds())
                 {
@@ -80,18 +150,43 @@ namespace AetherEdge.HostNode.Hub
                     }
                 }
 
-                if (!_fileOf.TryGetValue(shard.Id, out found))
+                if (!_fileOf.TryGetValue(shardId, out found))
                 {
                     return null;
                 }
             }
 
-            var holders = Assignment(found.Manifest, shard.Length);
-            return holders?[found.Index];
+            return found;
         }
 
-        private ManifestLayout? Layout(string manifestId) =>
-            _layouts.GetOrAdd(manifestId, id => _store.ReadManifest(id) is { } body ? ManifestLayout.TryRead(body) : null);
+        /// <summary>This node (Id null) and the online trusted peers, sorted by device ID.</summary>
+        private (DeviceProfile Profile, DeviceId? Id)[] Online()
+        {
+            long now = Environment.TickCount64;
+            var list = new List<(DeviceProfile Profile, DeviceId? Id)> { (ForPlanning(_local()), null) };
+            foreach (var kv in _peers)
+            {
+                // A device removed from the circle drops out of every plan at once.
+                if (now - kv.Value.SeenMs <= _onlineWindow.TotalMilliseconds && _trusted(kv.Key))
+                {
+                    list.Add((ForPlanning(kv.Value.Profile), kv.Key));
+                }
+            }
+
+            return list.OrderBy(d => d.Profile.Id, StringComparer.Ordinal).ToArray();
+        }
+
+        // Cached once read; a manifest not here yet is looked up again next time.
+        private ManifestLayout? Layout(string manifestId)
+        {
+            if (_layouts.TryGetValue(manifestId, out var known))
+            {
+                return known;
+            }
+
+            var layout = _store.ReadManifest(manifestId) is { } body ? ManifestLayout.TryRead(body) : null;
+            return layout == null ? null : _layouts.GetOrAdd(manifestId, layout);
+        }
 
         /// <summary>A profile as plans see it: allocation counts, current usage does not (keeps plans equal on every node).</summary>
         public static DeviceProfile ForPlanning(DeviceProfile p) =>

@@ -19,6 +19,8 @@ namespace AetherEdge.HostNode.Hub
         private readonly ILogger<SyncHostedService> _log;
         private readonly IHostApplicationLifetime _lifetime;
         private readonly SemaphoreSlim _trigger = new(0);
+        private HashSet<string> _problems = new(StringComparer.Ordinal);
+        private bool _synced;
 
         public SyncHostedService(HubRuntime hub, ILogger<SyncHostedService> log, IHostApplicationLifetime lifetime)
         {
@@ -63,6 +65,10 @@ namespace AetherEdge.HostNode.Hub
                 while (!stoppingToken.IsCancellationRequested)
                 {
                     await RoundAsync(stoppingToken);
+
+                    // One round has tried every known peer: the plans now see who is online and what they hold.
+                    _synced = true;
+                    _hub.Placement.Pulling = true;
                     using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                     // ±25 % jitter keeps two nodes from dialling each other in lockstep.
                     double seconds = _hub.Settings.SyncIntervalSeconds * (0.75 + (Random.Shared.NextDouble() / 2));
@@ -96,6 +102,11 @@ namespace AetherEdge.HostNode.Hub
             catch (Exception e) when (e is IOException or System.Data.Common.DbException)
             {
                 _log.LogWarning("pruning failed: {Error}", e.Message);
+            }
+
+            if (_synced)
+            {
+                Repair();
             }
 
             var peers = _hub.Peers.Snapshot();
@@ -142,6 +153,35 @@ namespace AetherEdge.HostNode.Hub
             lock (_hub.SchedulerGate)
             {
                 _hub.Scheduler.Completed(Environment.TickCount64, _hub.LocalProfile());
+            }
+
+            // Inputs pulled this round may complete a repair now. Not before the first round has tried
+            // every peer: a node that just started would take shards its peers hold for lost.
+            _synced = true;
+            Repair();
+        }
+
+        private void Repair()
+        {
+            try
+            {
+                var report = _hub.Repairs.Pass();
+                if (report.Rebuilt > 0)
+                {
+                    _log.LogInformation("rebuilt {Count} lost shards from their files' other shards", report.Rebuilt);
+                }
+
+                // Each problem once until it changes, not every round.
+                foreach (string p in report.Problems.Where(p => !_problems.Contains(p)))
+                {
+                    _log.LogWarning("repair: {Problem}", p);
+                }
+
+                _problems = report.Problems.ToHashSet(StringComparer.Ordinal);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Data.Common.DbException)
+            {
+                _log.LogWarning("repair failed: {Error}", e.Message);
             }
         }
     }

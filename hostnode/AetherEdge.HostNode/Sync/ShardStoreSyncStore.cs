@@ -32,6 +32,12 @@ namespace AetherEdge.HostNode.Sync
         /// </summary>
         public Func<string, (string FileId, int Index)?>? KeepAs { get; set; }
 
+        /// <summary>
+        /// When set and true for a completed, hash-checked shard, the shard goes to that callback (which
+        /// takes the file at the path) instead of the store: repair inputs never enter the inventory.
+        /// </summary>
+        public Func<string, string, bool>? Divert { get; set; }
+
         public string PartialDir => _partials.Directory;
 
         public long UsedBytes
@@ -98,6 +104,24 @@ namespace AetherEdge.HostNode.Sync
             lock (_gate)
             {
                 return _store.ListShards().Where(s => s.FileId == null).ToList();
+            }
+        }
+
+        /// <summary>Stores a shard made here (a repair) as a synced one: placement may prune it. The store re-checks the hash.</summary>
+        public void AddShard(string id, Stream content)
+        {
+            lock (_gate)
+            {
+                _store.PutShard(id, content);
+            }
+        }
+
+        /// <summary>Opens a held shard after the store re-hashed it; null when absent or corrupt (then quarantined).</summary>
+        public Stream? OpenShard(string id)
+        {
+            lock (_gate)
+            {
+                return _store.TryOpenShard(id);
             }
         }
 
@@ -171,6 +195,11 @@ namespace AetherEdge.HostNode.Sync
             AckStatus status = AckStatus.Ok;
             var result = _partials.Complete(Valid(id), totalLength, hash, path =>
             {
+                if (Divert != null && Convert.ToHexStringLower(hash) == id && Divert(id, path))
+                {
+                    return;
+                }
+
                 try
                 {
                     using (var fs = File.OpenRead(path))

@@ -21,10 +21,11 @@ namespace AetherEdge.HostNode.Verbs
         public string Usage =>
             "usage: aether hub [--home DIR] [--name N] [--kind hub] [--allocation 10GB] [--port 43216]\n" +
             "                  [--http-port 43217] [--interface IP] [--peers IP:PORT,...] [--sync-interval 30]\n" +
-            "                  [--no-mdns]\n" +
+            "                  [--online-window 180] [--no-mdns]\n" +
             "  Runs until SIGINT/SIGTERM. Settings come from embedded defaults, then HOME/config.json and\n" +
             "  HOME/hub.json, then these options. Only devices in the trust circle (aether trust/pair) can\n" +
-            "  connect. Metrics: http://127.0.0.1:HTTP-PORT/metrics (Prometheus text).";
+            "  connect. Metrics: http://127.0.0.1:HTTP-PORT/metrics (Prometheus text). A peer unheard of for\n" +
+            "  --online-window seconds leaves the placement plans (its shards are re-placed or rebuilt).";
 
         public ICollection<string> Flags => new[] { "no-mdns" };
 
@@ -62,6 +63,7 @@ namespace AetherEdge.HostNode.Verbs
             settings.Port = args.Int("port", settings.Port, 1, 65535);
             settings.HttpPort = args.Int("http-port", settings.HttpPort, 0, 65535);
             settings.SyncIntervalSeconds = args.Int("sync-interval", settings.SyncIntervalSeconds, 1, 86400);
+            settings.OnlineWindowSeconds = args.Int("online-window", settings.OnlineWindowSeconds, 1, 86400);
             string? itf = args.String("interface");
             if (itf != null)
             {
