@@ -68,8 +68,10 @@ namespace AetherEdge.HostNode.Tests.Sync
             var shower = lab.StartAether(show, log, "pair", "--home", Home(show), "--name", "node" + show, "--interface", lab.Address(show), "--timeout", "60");
             Match m = Match.Empty;
             Assert.True(WaitFor(() => (m = Regex.Match(Read(log), @"--code (\d{6})")).Success, StepTimeout), "no pairing code: " + Read(log));
-            var (code, output) = lab.RunAether(join, StepTimeout, "pair", "--home", Home(join), "--name", "node" + join, "--code", m.Groups[1].Value, "--peer", lab.Address(show) + ":43218");
+            // No address is typed: the joining node finds the one showing the code by mDNS (_aetherpair._tcp).
+            var (code, output) = lab.RunAether(join, StepTimeout, "pair", "--home", Home(join), "--name", "node" + join, "--code", m.Groups[1].Value, "--interface", lab.Address(join));
             Assert.True(code == 0, "join failed: " + output);
+            Assert.Contains("found node" + show + " waiting to pair at " + lab.Address(show) + ":43218", output);
             Assert.True(shower.WaitForExit(30_000), "showing side did not finish");
             Assert.Equal(0, shower.ExitCode);
         }
