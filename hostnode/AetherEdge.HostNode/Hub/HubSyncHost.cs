@@ -94,6 +94,7 @@ namespace AetherEdge.HostNode.Hub
 
                 _owner.PeerShards[_peer] = seen;
                 var wants = new List<string>();
+                using var once = (_owner._oracle as PlacementOracle)?.PlanEachFileOnce();
                 foreach (var e in peerInventory)
                 {
                     bool missing = e.Kind == SyncItemKind.Manifest ? !_owner._store.HasManifest(e.Id) : !_owner._store.HasShard(e.Id);

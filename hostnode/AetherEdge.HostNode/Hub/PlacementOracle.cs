@@ -117,7 +117,50 @@ namespace AetherEdge.HostNode.Hub
         }
 
         /// <summary>The device ID the plan assigns each shard of <paramref name="manifestId"/> to (null: unplaced), or null without a manifest.</summary>
-        public string?[]? Assignment(string manifestId) => View(manifestId)?.Assigned;
+        public string?[]? Assignment(string manifestId)
+        {
+            var memo = t_memo != null && t_memo.Owner == this ? t_memo.Plans : null;
+            if (memo != null && memo.TryGetValue(manifestId, out var planned))
+            {
+                return planned;
+            }
+
+            var assigned = View(manifestId)?.Assigned;
+            memo?.Add(manifestId, assigned);
+            return assigned;
+        }
+
+        /// <summary>
+        /// Until the result is disposed, this thread plans each file at most once: a session's
+        /// <c>ChooseWants</c> asks about every shard of a peer's inventory, and a file's plan costs a store
+        /// lookup per shard plus the planner. The knowledge it plans from is a snapshot for that call.
+        /// </summary>
+        public IDisposable PlanEachFileOnce()
+        {
+            var outer = t_memo;
+            t_memo = new Memo(this, outer);
+            return t_memo;
+        }
+
+        [ThreadStatic]
+        private static Memo? t_memo;
+
+        private sealed class Memo : IDisposable
+        {
+            public Memo(PlacementOracle owner, Memo? outer)
+            {
+                Owner = owner;
+                Outer = outer;
+            }
+
+            public PlacementOracle Owner { get; }
+
+            public Memo? Outer { get; }
+
+            public Dictionary<string, string?[]?> Plans { get; } = new(StringComparer.Ordinal);
+
+            public void Dispose() => t_memo = Outer;
+        }
 
         /// <summary>
         /// False until the hub has tried every peer it knows once: a node that just started or joined

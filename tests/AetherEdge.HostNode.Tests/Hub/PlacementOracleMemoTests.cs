@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using AetherEdge.Core.Devices;
+using AetherEdge.HostNode.Hub;
+using AetherEdge.HostNode.Identity;
+using Xunit;
+
+namespace AetherEdge.HostNode.Tests.Hub
+{
+    public sealed class PlacementOracleMemoTests
+    {
+        private static (PlacementOracle Oracle, MeshModel Mesh, Func<int> Lookups) Counting()
+        {
+            var m = new MeshModel(15, 10, seed: 3);
+            var self = m.Add(DeviceKind.Hub, 20L << 30);
+            m.Add(DeviceKind.Desktop, 10L << 30);
+            int lookups = 0;
+            var store = new FakeHubStore(id => { Interlocked.Increment(ref lookups); return false; }, m.Manifests);
+            var me = m.Devices.Single(d => d.Id == self);
+            var profiles = new ConcurrentDictionary<DeviceId, (DeviceProfile Profile, long SeenMs)>();
+            var shards = new ConcurrentDictionary<DeviceId, ConcurrentDictionary<string, bool>>();
+            foreach (var d in m.Devices.Where(d => d.Id != self))
+            {
+                profiles[d.Id] = (d.Profile, Environment.TickCount64);
+                shards[d.Id] = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+            }
+
+            var oracle = new PlacementOracle(store, () => me.Profile, profiles, shards, _ => true);
+            return (oracle, m, () => Volatile.Read(ref lookups));
+        }
+
+        [Fact]
+        public void PlanEachFileOnce_AskingAboutEveryShard_PlansTheFileOnceWithSameAnswers()
+        {
+            var (oracle, m, lookups) = Counting();
+            var without = m.ShardIds.Select(oracle.AssignedHolder).ToArray();
+            int unbatched = lookups();
+
+            int before = lookups();
+            string?[] with;
+            using (oracle.PlanEachFileOnce())
+            {
+                with = m.ShardIds.Select(oracle.AssignedHolder).ToArray();
+            }
+
+            Assert.Equal(without, with);
+            Assert.Equal(m.ShardIds.Length, lookups() - before);
+            Assert.Equal(m.ShardIds.Length * m.ShardIds.Length, unbatched);
+        }
+
+        [Fact]
+        public void PlanEachFileOnce_AfterDispose_PlansAfresh()
+        {
+            var (oracle, m, lookups) = Counting();
+            using (oracle.PlanEachFileOnce())
+            {
+                oracle.AssignedHolder(m.ShardIds[0]);
+            }
+
+            int before = lookups();
+            oracle.AssignedHolder(m.ShardIds[0]);
+            oracle.AssignedHolder(m.ShardIds[1]);
+            Assert.Equal(2 * m.ShardIds.Length, lookups() - before);
+        }
+    }
+}
