@@ -10,12 +10,17 @@ namespace AetherEdge.HostNode.Sync
     /// receiver's time, all of it on the reader's path). Appends are copied into pooled buffers; when
     /// <see cref="MaxQueuedBuffers"/> wait, Append blocks until the worker catches up. The worker
     /// exits after <see cref="IdleMilliseconds"/> without input and restarts on the next Append, so an
-    /// interrupted transfer leaves no thread behind. One producer at a time (callers serialise).
+    /// interrupted transfer leaves no thread behind. The first <see cref="InlineBytes"/> are hashed
+    /// on the caller's thread: for small items a thread and the copies cost more than they save.
+    /// One producer at a time (callers serialise).
     /// </summary>
     public sealed class PipelinedHash : IDisposable
     {
         /// <summary>Copies waiting for the worker before Append blocks (bounds memory at this × chunk size).</summary>
         public const int MaxQueuedBuffers = 8;
+
+        /// <summary>Bytes hashed inline before the worker takes over (items up to this size never start one).</summary>
+        public const int InlineBytes = 4 << 20;
 
         /// <summary>How long an idle worker waits for input before it exits.</summary>
         public const int IdleMilliseconds = 200;
@@ -27,6 +32,7 @@ namespace AetherEdge.HostNode.Sync
         private bool _running;
         private Exception? _failure;
         private bool _finished;
+        private bool _offloaded;
 
         /// <summary>Bytes appended so far.</summary>
         public long Length { get; private set; }
@@ -40,6 +46,15 @@ namespace AetherEdge.HostNode.Sync
                 return;
             }
 
+            // Until the first hand-over only this thread touches _hash; starting the worker orders it.
+            if (!_offloaded && Length + count <= InlineBytes)
+            {
+                _hash.AppendData(data, offset, count);
+                Length += count;
+                return;
+            }
+
+            _offloaded = true;
             byte[] copy = ArrayPool<byte>.Shared.Rent(count);
             Buffer.BlockCopy(data, offset, copy, 0, count);
             _queue.Add(new Segment(copy, count));

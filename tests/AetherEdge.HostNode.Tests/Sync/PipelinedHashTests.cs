@@ -9,7 +9,7 @@ namespace AetherEdge.HostNode.Tests.Sync
         [Fact]
         public void Finish_ManyUnevenAppends_EqualsSha256OfAllBytes()
         {
-            var data = new byte[3_000_001];
+            var data = new byte[PipelinedHash.InlineBytes + 3_000_001];
             new Random(4).NextBytes(data);
             using var hash = new PipelinedHash();
             var rnd = new Random(5);
@@ -29,13 +29,14 @@ namespace AetherEdge.HostNode.Tests.Sync
         [Fact]
         public void Finish_WorkerIdledOutBetweenAppends_StillHashesInOrder()
         {
-            byte[] a = [1, 2, 3];
-            byte[] b = [4, 5];
+            var data = new byte[PipelinedHash.InlineBytes + 30];
+            new Random(6).NextBytes(data);
             using var hash = new PipelinedHash();
-            hash.Append(a, 0, a.Length);
+            hash.Append(data, 0, PipelinedHash.InlineBytes);
+            hash.Append(data, PipelinedHash.InlineBytes, 10);
             Thread.Sleep(PipelinedHash.IdleMilliseconds * 3);
-            hash.Append(b, 0, b.Length);
-            Assert.Equal(SHA256.HashData(new byte[] { 1, 2, 3, 4, 5 }), hash.Finish());
+            hash.Append(data, PipelinedHash.InlineBytes + 10, 20);
+            Assert.Equal(SHA256.HashData(data), hash.Finish());
         }
 
         [Fact]
@@ -58,7 +59,7 @@ namespace AetherEdge.HostNode.Tests.Sync
         {
             var hash = new PipelinedHash();
             var data = new byte[1 << 20];
-            for (int i = 0; i < 4; i++)
+            for (int i = 0; i < 12; i++)
             {
                 hash.Append(data, 0, data.Length);
             }
