@@ -5,11 +5,18 @@ namespace AetherEdge.HostNode.Sync
 {
     /// <summary>
     /// Incomplete incoming items as files in one folder, kept across restarts so transfers resume.
-    /// Appends are hashed as they arrive, so completion needs no second read; a partial left by an
-    /// earlier run is hashed once when reopened. Ids must already be validated (safe file names).
+    /// Appends are hashed as they arrive (on a worker thread, <see cref="PipelinedHash"/>), so
+    /// completion needs no second read; a partial left by an earlier run is hashed once when
+    /// reopened. Ids must already be validated (safe file names).
     /// </summary>
     public sealed class PartialFiles
     {
+        /// <summary>Read size when hashing a partial left by an earlier run.</summary>
+        public const int ReopenReadBytes = 1 << 18;
+
+        /// <summary>FileStream buffer; chunks are larger and bypass it.</summary>
+        public const int WriteBufferBytes = 1 << 16;
+
         private readonly object _gate = new();
         private readonly Dictionary<string, PartialWriter> _open = new(StringComparer.Ordinal);
 
@@ -49,7 +56,7 @@ namespace AetherEdge.HostNode.Sync
             }
 
             w.Stream.Write(data, offset, count);
-            w.Hash.AppendData(data, offset, count);
+            w.Hash.Append(data, offset, count);
         }
 
         /// <summary>Verifies length and SHA-256; on success hands the file's path to <paramref name="commit"/> (which moves or copies it).</summary>
@@ -58,7 +65,7 @@ namespace AetherEdge.HostNode.Sync
             string path = Path.Combine(Directory, id);
             var w = Writer(id);
             long length = w.Stream.Length;
-            byte[] actual = w.Hash.GetHashAndReset();
+            byte[] actual = w.Hash.Finish();
             Close(id);
             w.Dispose();
             if (length != totalLength || !CryptographicOperations.FixedTimeEquals(actual, hash))
@@ -96,13 +103,13 @@ namespace AetherEdge.HostNode.Sync
                 }
             }
 
-            var stream = new FileStream(Path.Combine(Directory, id), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
-            var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var buffer = new byte[1 << 16];
+            var stream = new FileStream(Path.Combine(Directory, id), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, WriteBufferBytes);
+            var hash = new PipelinedHash();
+            var buffer = new byte[ReopenReadBytes];
             int n;
             while ((n = stream.Read(buffer, 0, buffer.Length)) > 0)
             {
-                hash.AppendData(buffer, 0, n);
+                hash.Append(buffer, 0, n);
             }
 
             var w = new PartialWriter(stream, hash);
@@ -130,7 +137,7 @@ namespace AetherEdge.HostNode.Sync
 
         private sealed class PartialWriter : IDisposable
         {
-            public PartialWriter(FileStream stream, IncrementalHash hash)
+            public PartialWriter(FileStream stream, PipelinedHash hash)
             {
                 Stream = stream;
                 Hash = hash;
@@ -138,7 +145,7 @@ namespace AetherEdge.HostNode.Sync
 
             public FileStream Stream { get; }
 
-            public IncrementalHash Hash { get; }
+            public PipelinedHash Hash { get; }
 
             public void Dispose()
             {

@@ -7,16 +7,22 @@ namespace AetherEdge.HostNode.Sync
     /// <summary>
     /// The sync protocol's view of a home's content-addressed <see cref="ShardStore"/>: shard ids are
     /// SHA-256 hex of the content (so Have needs no hashing), manifests are keyed by file id.
-    /// Incoming shards collect in <c>HOME/sync-partial/</c> and enter the store, which re-checks
-    /// the hash and the allocation, when complete. Calls into the store are serialised.
+    /// Incoming shards collect in <c>HOME/sync-partial/</c>, hashed while they arrive, and are
+    /// renamed into the store (quota-checked, fsynced) once their SHA-256 equals their id. Calls
+    /// into the store are serialised.
     /// </summary>
     public sealed class ShardStoreSyncStore : AetherEdge.HostNode.Hub.IHubStore
     {
         public const string PartialFolder = "sync-partial";
 
+        /// <summary>Verified shards kept open between the chunks of a serve pass (oldest closed first).</summary>
+        public const int MaxServingShards = 8;
+
         private readonly ShardStore _store;
         private readonly PartialFiles _partials;
         private readonly object _gate = new();
+        private readonly Dictionary<string, ServeHandle> _serving = new(StringComparer.Ordinal);
+        private long _servingOpened;
 
         public ShardStoreSyncStore(ShardStore store, string home)
         {
@@ -129,6 +135,11 @@ namespace AetherEdge.HostNode.Sync
         {
             lock (_gate)
             {
+                if (_serving.Remove(id, out var h))
+                {
+                    h.Dispose();
+                }
+
                 return _store.DeleteShard(id);
             }
         }
@@ -143,31 +154,42 @@ namespace AetherEdge.HostNode.Sync
 
         public byte[]? HashOf(string id) => ShardId.IsValid(id) && LengthOf(id) >= 0 ? Convert.FromHexString(id) : null;
 
+        /// <summary>
+        /// Reads served bytes. The shard is opened (which re-hashes it) when a pass starts at
+        /// position 0 or nothing is open for it; later chunks of the same pass reuse that verified
+        /// handle, so serving costs one hash per pass instead of one per chunk.
+        /// </summary>
         public int Read(string id, long position, byte[] buffer, int offset, int count)
         {
-            Stream? s;
-            lock (_gate)
+            ServeHandle? h = OpenForServing(id, position == 0);
+            if (h == null)
             {
-                s = _store.TryOpenShard(id);
+                return 0;
             }
 
-            using (s)
+            int got;
+            try
             {
-                if (s == null)
+                got = RandomAccess.Read(h.Handle, buffer.AsSpan(offset, count), position);
+            }
+            catch (ObjectDisposedException)
+            {
+                // Evicted by another session between lookup and read: open afresh (verifies again).
+                h = OpenForServing(id, true);
+                if (h == null)
                 {
                     return 0;
                 }
 
-                s.Seek(position, SeekOrigin.Begin);
-                int got = 0;
-                int n;
-                while (got < count && (n = s.Read(buffer, offset + got, count - got)) > 0)
-                {
-                    got += n;
-                }
-
-                return got;
+                got = RandomAccess.Read(h.Handle, buffer.AsSpan(offset, count), position);
             }
+
+            if (got == 0 || position + got >= h.Length)
+            {
+                CloseServing(id, h);
+            }
+
+            return got;
         }
 
         public byte[]? ReadManifest(string id)
@@ -190,10 +212,14 @@ namespace AetherEdge.HostNode.Sync
         public void AppendPartial(string id, long position, byte[] data, int offset, int count) =>
             _partials.Append(Valid(id), position, data, offset, count);
 
+        /// <summary>
+        /// Verifies the partial against the id itself (the content address, whatever the peer's Have
+        /// claimed), then hands the file to the store without a second hash or copy.
+        /// </summary>
         public AckStatus CompletePartial(string id, long totalLength, byte[] hash)
         {
             AckStatus status = AckStatus.Ok;
-            var result = _partials.Complete(Valid(id), totalLength, hash, path =>
+            var result = _partials.Complete(Valid(id), totalLength, Convert.FromHexString(id), path =>
             {
                 if (Divert != null && Convert.ToHexStringLower(hash) == id && Divert(id, path))
                 {
@@ -202,13 +228,10 @@ namespace AetherEdge.HostNode.Sync
 
                 try
                 {
-                    using (var fs = File.OpenRead(path))
+                    lock (_gate)
                     {
-                        lock (_gate)
-                        {
-                            var tag = KeepAs?.Invoke(id);
-                            _store.PutShard(id, fs, tag?.FileId, tag?.Index);
-                        }
+                        var tag = KeepAs?.Invoke(id);
+                        _store.AdoptVerifiedShard(id, path, tag?.FileId, tag?.Index);
                     }
                 }
                 catch (QuotaExceededException)
@@ -240,9 +263,90 @@ namespace AetherEdge.HostNode.Sync
             return AckStatus.Ok;
         }
 
-        public void ClosePartials() => _partials.CloseAll();
+        /// <summary>Flushes and closes open partials (kept for resuming) and the shards open for serving.</summary>
+        public void ClosePartials()
+        {
+            _partials.CloseAll();
+            lock (_gate)
+            {
+                foreach (var h in _serving.Values)
+                {
+                    h.Dispose();
+                }
+
+                _serving.Clear();
+            }
+        }
+
+        private ServeHandle? OpenForServing(string id, bool fresh)
+        {
+            lock (_gate)
+            {
+                if (_serving.TryGetValue(id, out var open))
+                {
+                    if (!fresh)
+                    {
+                        return open;
+                    }
+
+                    _serving.Remove(id);
+                    open.Dispose();
+                }
+
+                if (_store.TryOpenShard(id) is not FileStream s)
+                {
+                    return null;
+                }
+
+                if (_serving.Count >= MaxServingShards)
+                {
+                    var oldest = _serving.MinBy(e => e.Value.Opened);
+                    _serving.Remove(oldest.Key);
+                    oldest.Value.Dispose();
+                }
+
+                var h = new ServeHandle(s, ++_servingOpened);
+                _serving[id] = h;
+                return h;
+            }
+        }
+
+        private void CloseServing(string id, ServeHandle h)
+        {
+            lock (_gate)
+            {
+                if (_serving.TryGetValue(id, out var current) && current == h)
+                {
+                    _serving.Remove(id);
+                }
+            }
+
+            h.Dispose();
+        }
 
         private static string Valid(string id) =>
             ShardId.IsValid(id) ? id : throw new Core.Protocol.ProtocolViolationException("'" + id + "' is not a shard id (64 lower-case hex characters)");
+
+        /// <summary>A verified shard open for serving; reads are positional, so sessions can share it.</summary>
+        private sealed class ServeHandle : IDisposable
+        {
+            private readonly FileStream _stream;
+
+            public ServeHandle(FileStream stream, long opened)
+            {
+                _stream = stream;
+                Opened = opened;
+                Handle = stream.SafeFileHandle;
+                Length = RandomAccess.GetLength(Handle);
+            }
+
+            public Microsoft.Win32.SafeHandles.SafeFileHandle Handle { get; }
+
+            public long Length { get; }
+
+            public long Opened { get; }
+
+            public void Dispose() => _stream.Dispose();
+        }
     }
 }

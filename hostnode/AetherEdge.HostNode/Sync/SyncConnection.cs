@@ -128,10 +128,19 @@ namespace AetherEdge.HostNode.Sync
                         }
 
                         SyncFrameCodec.TryRead(buffer, 0, length, out var frame);
+                        bool output;
                         lock (gate)
                         {
                             session.Receive(frame!, NowMilliseconds());
                             state = session.State;
+                            output = session.HasOutput || state is SyncSessionState.Complete or SyncSessionState.Failed;
+                        }
+
+                        // Most received frames (chunks) cause no output: waking the writer for each
+                        // costs a thread hop per 256 KiB for nothing.
+                        if (output)
+                        {
+                            wake.Release();
                         }
                     }
                     catch (ProtocolViolationException e)
@@ -141,11 +150,8 @@ namespace AetherEdge.HostNode.Sync
                             session.Fail(SyncErrorCode.ProtocolViolation, e.Message);
                         }
 
-                        return;
-                    }
-                    finally
-                    {
                         wake.Release();
+                        return;
                     }
 
                     if (state is SyncSessionState.Failed)

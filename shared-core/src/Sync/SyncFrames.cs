@@ -294,7 +294,18 @@ namespace AetherEdge.Core.Sync
             WireFormat.WriteInt64(b, o, Offset);
             WireFormat.WriteInt64(b, o + 8, TotalLength);
             WireFormat.WriteUInt32(b, o + 16, DataLength);
-            Array.Copy(Data, DataOffset, b, o + 20, DataLength);
+
+            // A sender that read the data straight into the frame buffer (DataStart) needs no copy.
+            if (Data != b || DataOffset != o + 20)
+            {
+                Array.Copy(Data, DataOffset, b, o + 20, DataLength);
+            }
+        }
+
+        /// <summary>Where the data of a chunk of item <paramref name="id"/> starts, counted from the frame's first byte.</summary>
+        public static int DataStart(string id)
+        {
+            return SyncLimits.HeaderBytes + 1 + id.Length + 8 + 8 + 4;
         }
     }
 

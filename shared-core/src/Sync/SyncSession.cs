@@ -21,7 +21,7 @@ namespace AetherEdge.Core.Sync
         private readonly IRandomSource _random;
         private readonly ReplayWindow _replay;
         private readonly HelloFrame _hello;
-        private readonly byte[] _chunk;
+        private readonly int _chunkBytes;
         private readonly byte[] _nonce = new byte[8];
         private readonly ArrayList _control = new ArrayList();
         private readonly ArrayList _serve = new ArrayList();
@@ -47,7 +47,7 @@ namespace AetherEdge.Core.Sync
             _random = random;
             _replay = replay;
             _hello = localHello;
-            _chunk = new byte[chunkBytes];
+            _chunkBytes = chunkBytes;
         }
 
         /// <summary>Current state.</summary>
@@ -132,7 +132,7 @@ namespace AetherEdge.Core.Sync
             }
             else if (_serve.Count > 0 && State != SyncSessionState.Failed)
             {
-                frame = NextChunk();
+                frame = NextChunk(buffer, offset);
             }
 
             if (frame == null)
@@ -463,15 +463,17 @@ namespace AetherEdge.Core.Sync
             _control.Add(new WantFrame(entries));
         }
 
-        private ShardChunkFrame NextChunk()
+        // Reads the chunk's data straight into its place in the output frame (no second copy).
+        private ShardChunkFrame NextChunk(byte[] buffer, int offset)
         {
             var job = (ServeJob)_serve[0]!;
             long left = job.Total - job.Position;
-            int n = left < _chunk.Length ? (int)left : _chunk.Length;
+            int n = left < _chunkBytes ? (int)left : _chunkBytes;
+            int at = offset + ShardChunkFrame.DataStart(job.Id);
             int got = 0;
             while (got < n)
             {
-                int r = _store.Read(job.Id, job.Position + got, _chunk, got, n - got);
+                int r = _store.Read(job.Id, job.Position + got, buffer, at + got, n - got);
                 if (r <= 0)
                 {
                     throw new InvalidOperationException("store returned " + got + " of " + n + " bytes of '" + job.Id + "'");
@@ -480,7 +482,7 @@ namespace AetherEdge.Core.Sync
                 got += r;
             }
 
-            var frame = new ShardChunkFrame(job.Id, job.Position, job.Total, _chunk, 0, n);
+            var frame = new ShardChunkFrame(job.Id, job.Position, job.Total, buffer, at, n);
             job.Position += n;
             BytesSent += n;
             if (job.Position >= job.Total)

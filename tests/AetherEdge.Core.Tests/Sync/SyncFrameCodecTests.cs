@@ -125,6 +125,22 @@ namespace AetherEdge.Core.Tests.Sync
         }
 
         [Fact]
+        public void TryWrite_ChunkDataAlreadyAtDataStart_EncodesSameBytesAsACopiedChunk()
+        {
+            var data = Enumerable.Range(0, 300).Select(i => (byte)(i * 13)).ToArray();
+            var copied = Encode(new ShardChunkFrame("item.7", 600, 2000, data, 0, data.Length));
+
+            const int frameAt = 5;
+            var buffer = new byte[frameAt + copied.Length + 3];
+            int at = frameAt + ShardChunkFrame.DataStart("item.7");
+            Array.Copy(data, 0, buffer, at, data.Length);
+            var inPlace = new ShardChunkFrame("item.7", 600, 2000, buffer, at, data.Length);
+            Assert.True(SyncFrameCodec.TryWrite(inPlace, buffer, frameAt, buffer.Length - frameAt, out int written));
+
+            Assert.Equal(copied, buffer.Skip(frameAt).Take(written).ToArray());
+        }
+
+        [Fact]
         public void TryRead_TrailingBytesInPayload_Throws()
         {
             var f = new AckFrame("x", AckStatus.Ok);

@@ -1,0 +1,159 @@
+using System.Security.Cryptography;
+using AetherEdge.Core.Sync;
+using AetherEdge.HostNode.Storage;
+using AetherEdge.HostNode.Sync;
+using AetherEdge.HostNode.Tests.Storage;
+using Xunit;
+
+namespace AetherEdge.HostNode.Tests.Sync
+{
+    /// <summary>The hub's sync view of a real ShardStore: serving and receiving shards.</summary>
+    public sealed class ShardStoreSyncStoreTests
+    {
+        private const int Chunk = 64 * 1024;
+
+        private static byte[] Bytes(int n, int seed)
+        {
+            var b = new byte[n];
+            new Random(seed).NextBytes(b);
+            return b;
+        }
+
+        private static string Put(TempStore t, byte[] data)
+        {
+            string id = ShardId.Of(data);
+            t.Store.PutShard(id, new MemoryStream(data));
+            return id;
+        }
+
+        private static byte[] ReadPass(ShardStoreSyncStore sync, string id, long length)
+        {
+            var all = new byte[length];
+            long at = 0;
+            while (at < length)
+            {
+                int n = sync.Read(id, at, all, (int)at, (int)Math.Min(Chunk, length - at));
+                Assert.True(n > 0, "read returned " + n + " at " + at);
+                at += n;
+            }
+
+            return all;
+        }
+
+        private static void Receive(ShardStoreSyncStore sync, string id, byte[] data)
+        {
+            for (int at = 0; at < data.Length; at += Chunk)
+            {
+                sync.AppendPartial(id, at, data, at, Math.Min(Chunk, data.Length - at));
+            }
+        }
+
+        [Fact]
+        public void Read_WholePassInChunks_ReturnsTheShardsBytes()
+        {
+            using var t = new TempStore();
+            var sync = new ShardStoreSyncStore(t.Store, t.Home);
+            byte[] data = Bytes(300_001, 1);
+            string id = Put(t, data);
+
+            Assert.Equal(data, ReadPass(sync, id, data.Length));
+            Assert.Equal(data, ReadPass(sync, id, data.Length));
+        }
+
+        [Fact]
+        public void Read_FileCorruptedBeforeANewPass_ServesNothingAndDropsTheShard()
+        {
+            using var t = new TempStore();
+            var sync = new ShardStoreSyncStore(t.Store, t.Home);
+            byte[] data = Bytes(200_000, 2);
+            string id = Put(t, data);
+            ReadPass(sync, id, data.Length);
+
+            TempStore.FlipByte(t.Store.PathOf(id), 150_000);
+
+            Assert.Equal(0, sync.Read(id, 0, new byte[Chunk], 0, Chunk));
+            Assert.False(t.Store.HasShard(id));
+        }
+
+        [Fact]
+        public void Read_ManyShardsInterleaved_EachPassCorrect()
+        {
+            using var t = new TempStore();
+            var sync = new ShardStoreSyncStore(t.Store, t.Home);
+            int count = ShardStoreSyncStore.MaxServingShards + 3;
+            var shards = Enumerable.Range(0, count).Select(i => Bytes(2 * Chunk + i, 10 + i)).ToArray();
+            var ids = shards.Select(d => Put(t, d)).ToArray();
+            var got = shards.Select(d => new byte[d.Length]).ToArray();
+
+            // Round-robin chunk by chunk: more passes open at once than handles are kept.
+            for (long at = 0; at < shards.Max(d => d.Length); at += Chunk)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    if (at < shards[i].Length)
+                    {
+                        int n = sync.Read(ids[i], at, got[i], (int)at, (int)Math.Min(Chunk, shards[i].Length - at));
+                        Assert.Equal(Math.Min(Chunk, shards[i].Length - at), n);
+                    }
+                }
+            }
+
+            Assert.All(Enumerable.Range(0, count), i => Assert.Equal(shards[i], got[i]));
+        }
+
+        [Fact]
+        public void CompletePartial_ContentHashesToId_StoredAndPartialGone()
+        {
+            using var t = new TempStore();
+            var sync = new ShardStoreSyncStore(t.Store, t.Home);
+            byte[] data = Bytes(250_000, 3);
+            string id = ShardId.Of(data);
+            Receive(sync, id, data);
+
+            Assert.Equal(AckStatus.Ok, sync.CompletePartial(id, data.Length, SHA256.HashData(data)));
+
+            Assert.True(t.Store.HasShard(id));
+            using (var s = t.Store.TryOpenShard(id))
+            {
+                Assert.NotNull(s);
+                var back = new byte[data.Length];
+                s!.ReadExactly(back);
+                Assert.Equal(data, back);
+            }
+
+            Assert.Empty(Directory.GetFiles(sync.PartialDir));
+            Assert.True(t.Reopen(verifyHashes: true).OpenReport.Clean);
+        }
+
+        [Fact]
+        public void CompletePartial_PeerClaimsMatchingHashForWrongId_BadHashAndNotStored()
+        {
+            using var t = new TempStore();
+            var sync = new ShardStoreSyncStore(t.Store, t.Home);
+            byte[] data = Bytes(100_000, 4);
+            string otherId = ShardId.Of(Bytes(10, 5));
+            Receive(sync, otherId, data);
+
+            Assert.Equal(AckStatus.BadHash, sync.CompletePartial(otherId, data.Length, SHA256.HashData(data)));
+
+            Assert.False(t.Store.HasShard(otherId));
+            Assert.Empty(Directory.GetFiles(sync.PartialDir));
+        }
+
+        [Fact]
+        public void CompletePartial_OverAllocation_NoSpaceAndNothingKept()
+        {
+            using var t = new TempStore(allocationBytes: 50_000);
+            var sync = new ShardStoreSyncStore(t.Store, t.Home);
+            byte[] data = Bytes(60_000, 6);
+            string id = ShardId.Of(data);
+            Receive(sync, id, data);
+
+            Assert.Equal(AckStatus.NoSpace, sync.CompletePartial(id, data.Length, SHA256.HashData(data)));
+
+            Assert.False(t.Store.HasShard(id));
+            Assert.Empty(Directory.GetFiles(sync.PartialDir));
+            Assert.Empty(t.FilesUnderShards());
+        }
+    }
+}
