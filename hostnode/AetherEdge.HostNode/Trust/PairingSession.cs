@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using AetherEdge.HostNode.Identity;
+using AetherEdge.HostNode.Sync;
 
 namespace AetherEdge.HostNode.Trust
 {
@@ -108,6 +109,7 @@ namespace AetherEdge.HostNode.Trust
             ServerCertificateContext = SslStreamCertificateContext.Create(self.Certificate, new X509Certificate2Collection(), offline: true),
             ClientCertificateRequired = true,
             EnabledSslProtocols = SslProtocols.Tls13,
+            CipherSuitesPolicy = TransportCiphers.Policy,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             ApplicationProtocols = new List<SslApplicationProtocol> { new(PairingExchange.ApplicationProtocol) },
             RemoteCertificateValidationCallback = (_, cert, _, _) => cert != null,
@@ -119,6 +121,7 @@ namespace AetherEdge.HostNode.Trust
             ClientCertificates = new X509CertificateCollection { self.Certificate },
             LocalCertificateSelectionCallback = (_, _, _, _, _) => self.Certificate,
             EnabledSslProtocols = SslProtocols.Tls13,
+            CipherSuitesPolicy = TransportCiphers.Policy,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             ApplicationProtocols = new List<SslApplicationProtocol> { new(PairingExchange.ApplicationProtocol) },
             RemoteCertificateValidationCallback = (_, cert, _, _) => cert != null,
