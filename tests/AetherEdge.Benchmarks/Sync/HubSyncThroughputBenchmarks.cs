@@ -12,16 +12,15 @@ using BenchmarkDotNet.Engines;
 namespace AetherEdge.Benchmarks.Sync
 {
     /// <summary>
-    /// What two hubs really do: pull 4 × 64 MiB shards (the size `put` makes of a ~640 MB file) over
-    /// TLS 1.3 between content-addressed ShardStores — the server re-hashes each shard before serving
-    /// it, the receiver hashes while receiving, then fsyncs and renames it into its store.
+    /// What two hubs really do: pull shards over TLS 1.3 between content-addressed ShardStores — the
+    /// server re-hashes each shard before serving it, the receiver hashes while receiving, then fsyncs
+    /// and renames it into its store — next to raw TCP in the same run. 1 GiB as 16 × 64 MiB (the
+    /// shard size `put` makes of large files) and 1000 × 1 MiB.
     /// </summary>
     [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
     public class HubSyncThroughputBenchmarks
     {
         private const int MiB = 1 << 20;
-        private const int ShardCount = 4;
-        private const int ShardBytes = 64 * MiB;
         private string _root = string.Empty;
         private NodeIdentity? _idA;
         private NodeIdentity? _idB;
@@ -32,6 +31,9 @@ namespace AetherEdge.Benchmarks.Sync
         private CancellationTokenSource? _stop;
         private Task? _serving;
         private string[] _ids = Array.Empty<string>();
+
+        [Params("16x64MiB", "1000x1MiB")]
+        public string Shape { get; set; } = "16x64MiB";
 
         [GlobalSetup]
         public void Setup()
@@ -50,9 +52,10 @@ namespace AetherEdge.Benchmarks.Sync
             var storeA = new ShardStoreSyncStore(_shardsA, homeA);
             var storeB = new ShardStoreSyncStore(_shardsB, homeB);
             var rng = new Random(1);
-            var buffer = new byte[ShardBytes];
-            _ids = new string[ShardCount];
-            for (int i = 0; i < ShardCount; i++)
+            (int count, int size) = Shape == "16x64MiB" ? (16, 64 * MiB) : (1000, MiB);
+            var buffer = new byte[size];
+            _ids = new string[count];
+            for (int i = 0; i < count; i++)
             {
                 rng.NextBytes(buffer);
                 _ids[i] = ShardId.Of(buffer);
@@ -74,6 +77,12 @@ namespace AetherEdge.Benchmarks.Sync
             {
                 _shardsB!.DeleteShard(id);
             }
+
+            string raw = Path.Combine(_root, "raw");
+            if (Directory.Exists(raw))
+            {
+                Directory.Delete(raw, true);
+            }
         }
 
         [GlobalCleanup]
@@ -89,7 +98,7 @@ namespace AetherEdge.Benchmarks.Sync
             Directory.Delete(_root, true);
         }
 
-        [Benchmark(Description = "hub sync over TLS 1.3, ShardStore→ShardStore, 4×64 MiB")]
+        [Benchmark(Description = "hub sync over TLS 1.3, ShardStore→ShardStore")]
         public long HubSync()
         {
             var outcome = _nodeB!.SyncWithAsync((IPEndPoint)_listener!.LocalEndpoint, _idA!.DeviceId, CancellationToken.None).GetAwaiter().GetResult();
@@ -100,6 +109,17 @@ namespace AetherEdge.Benchmarks.Sync
 
             return outcome.BytesReceived;
         }
+
+        [Benchmark(Baseline = true, Description = "raw TCP, memory→memory")]
+        public long RawTcpMemory() => RawTransfer.Tcp(_ids, _shardsA!.LengthOf, null, null);
+
+        [Benchmark(Description = "raw TCP, file→file")]
+        public long RawTcpFiles() =>
+            RawTransfer.Tcp(_ids, _shardsA!.LengthOf, _shardsA!.PathOf, Directory.CreateDirectory(Path.Combine(_root, "raw")).FullName);
+
+        [Benchmark(Description = "raw TCP, file→file, fsync per file")]
+        public long RawTcpDurableFiles() =>
+            RawTransfer.Tcp(_ids, _shardsA!.LengthOf, _shardsA!.PathOf, Directory.CreateDirectory(Path.Combine(_root, "raw")).FullName, durable: true);
 
         private static HelloFrame Hello() => new(SyncLimits.Version, 3, long.MaxValue / 2, 0, 100, HelloFrame.FlagAlwaysOn, "bench");
     }

@@ -172,63 +172,8 @@ namespace AetherEdge.Benchmarks.Sync
 
         private long RawTcp(bool toFiles)
         {
-            var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
             string rawDir = Directory.CreateDirectory(Path.Combine(_root, "b", "raw")).FullName;
-            long total = 0;
-            var receiver = Task.Run(async () =>
-            {
-                using var s = await listener.AcceptSocketAsync();
-                using var ns = new NetworkStream(s, true);
-                var buf = new byte[SyncLimits.DefaultChunkBytes];
-                foreach (string id in _ids)
-                {
-                    long left = _storeA!.LengthOf(id);
-                    using Stream sink = toFiles ? new FileStream(Path.Combine(rawDir, id), FileMode.Create) : Stream.Null;
-                    while (left > 0)
-                    {
-                        int n = await ns.ReadAsync(buf.AsMemory(0, (int)Math.Min(buf.Length, left)));
-                        if (n == 0)
-                        {
-                            throw new IOException("short");
-                        }
-
-                        await sink.WriteAsync(buf.AsMemory(0, n));
-                        left -= n;
-                        total += n;
-                    }
-                }
-            });
-            using (var client = new TcpClient())
-            {
-                client.NoDelay = true;
-                client.Connect((IPEndPoint)listener.LocalEndpoint);
-                var ns = client.GetStream();
-                var buf = new byte[SyncLimits.DefaultChunkBytes];
-                var rng = new Random(2);
-                rng.NextBytes(buf);
-                foreach (string id in _ids)
-                {
-                    long left = _storeA!.LengthOf(id);
-                    long pos = 0;
-                    while (left > 0)
-                    {
-                        int n = (int)Math.Min(buf.Length, left);
-                        if (toFiles)
-                        {
-                            n = _storeA.Read(id, pos, buf, 0, n);
-                        }
-
-                        ns.Write(buf, 0, n);
-                        left -= n;
-                        pos += n;
-                    }
-                }
-            }
-
-            receiver.GetAwaiter().GetResult();
-            listener.Stop();
-            return total;
+            return RawTransfer.Tcp(_ids, _storeA!.LengthOf, toFiles ? id => Path.Combine(_storeA!.ShardDir, id) : null, toFiles ? rawDir : null);
         }
 
         private static HelloFrame Hello() => new(SyncLimits.Version, 3, long.MaxValue / 2, 0, 100, HelloFrame.FlagAlwaysOn, "bench");
