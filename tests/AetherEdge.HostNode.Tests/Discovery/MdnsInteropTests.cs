@@ -7,6 +7,7 @@ namespace AetherEdge.HostNode.Tests.Discovery
     /// Real interop in network namespaces: the built `aether` against python3-zeroconf 0.47 and avahi 0.8.
     /// Each test builds its own namespaces and tears them down; every wait is bounded.
     /// </summary>
+    [Collection(NetnsLab.Collection)]
     public class MdnsInteropTests
     {
         private static readonly TimeSpan s_claim = TimeSpan.FromSeconds(8);

@@ -19,6 +19,9 @@ namespace AetherEdge.HostNode.Tests.Discovery
     /// </summary>
     public sealed class NetnsLab : IDisposable
     {
+        /// <summary>Every test class using these fixed namespaces joins this xUnit collection, so they never run at once.</summary>
+        public const string Collection = NetnsCollection.Name;
+
         public const string A = "aemdA";
         public const string B = "aemdB";
         public const string AddrA = "10.77.0.1";
@@ -163,6 +166,9 @@ namespace AetherEdge.HostNode.Tests.Discovery
         {
             RunQuiet("ip", "netns", "del", A);
             RunQuiet("ip", "netns", "del", B);
+
+            // A run killed between creating the veth pair and moving it leaves it in the root namespace.
+            RunQuiet("ip", "link", "del", "aemdvA");
             try
             {
                 Directory.Delete("/etc/netns/" + B, recursive: true);

@@ -4,6 +4,7 @@ using Xunit;
 namespace AetherEdge.HostNode.Tests.Discovery
 {
     /// <summary>`aether pair --code` without --peer finds the device showing the code over mDNS (real namespaces).</summary>
+    [Collection(NetnsLab.Collection)]
     public class PairingDiscoveryTests
     {
         private static readonly TimeSpan s_step = TimeSpan.FromSeconds(20);

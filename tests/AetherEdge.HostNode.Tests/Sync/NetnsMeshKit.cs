@@ -14,7 +14,7 @@ namespace AetherEdge.HostNode.Tests.Sync
     public abstract class NetnsMeshKit : IDisposable
     {
         /// <summary>One lab at a time: NetnsLab names its namespaces after the process id.</summary>
-        public const string Collection = "netns mesh";
+        public const string Collection = NetnsCollection.Name;
 
         protected static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(60);
 
