@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using AetherEdge.Core.Scheduling;
 using AetherEdge.Core.Sync;
+using AetherEdge.HostNode.Sync;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -64,11 +65,13 @@ namespace AetherEdge.HostNode.Hub
             {
                 while (!stoppingToken.IsCancellationRequested)
                 {
-                    await RoundAsync(stoppingToken);
-
-                    // One round has tried every known peer: the plans now see who is online and what they hold.
-                    _synced = true;
-                    _hub.Placement.Pulling = true;
+                    // Once a round has heard from every known peer (or found it unreachable), plans see who
+                    // is online and what they hold; until then pulling would follow a plan over too few devices.
+                    if (await RoundAsync(stoppingToken))
+                    {
+                        _synced = true;
+                        _hub.Placement.Pulling = true;
+                    }
                     using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                     // ±25 % jitter keeps two nodes from dialling each other in lockstep.
                     double seconds = _hub.Settings.SyncIntervalSeconds * (0.75 + (Random.Shared.NextDouble() / 2));
@@ -86,7 +89,8 @@ namespace AetherEdge.HostNode.Hub
             }
         }
 
-        private async Task RoundAsync(CancellationToken ct)
+        /// <summary>One round; true when every known peer was heard from or could not be reached.</summary>
+        private async Task<bool> RoundAsync(CancellationToken ct)
         {
             _hub.RefreshPower();
 
@@ -112,7 +116,7 @@ namespace AetherEdge.HostNode.Hub
             var peers = _hub.Peers.Snapshot();
             if (peers.Count == 0)
             {
-                return;
+                return true;
             }
 
             SyncDecision decision;
@@ -125,8 +129,10 @@ namespace AetherEdge.HostNode.Hub
             if (decision != SyncDecision.Allowed)
             {
                 _log.LogInformation("sync round skipped: {Decision}", decision);
-                return;
+                return true;
             }
+
+            bool heardFromAll = true;
 
             foreach (var peer in peers)
             {
@@ -146,7 +152,14 @@ namespace AetherEdge.HostNode.Hub
                 catch (Exception e) when (!ct.IsCancellationRequested)
                 {
                     // Unreachable, refusing, busy or broken: try again next round; the daemon keeps running.
+                    // Busy means the peer is dialling us right now: it counts as heard from only once that
+                    // session delivered its inventory (crossing dials at start-up otherwise leave a node
+                    // planning over itself and one peer, pulling shards the full plan gives others).
                     _log.LogInformation("sync with {Peer} failed: {Error}", peer.EndPoint, e.Message);
+                    if (e is SessionBusyException busy && !_hub.Hosts.PeerShards.ContainsKey(busy.Peer))
+                    {
+                        heardFromAll = false;
+                    }
                 }
             }
 
@@ -155,10 +168,15 @@ namespace AetherEdge.HostNode.Hub
                 _hub.Scheduler.Completed(Environment.TickCount64, _hub.LocalProfile());
             }
 
-            // Inputs pulled this round may complete a repair now. Not before the first round has tried
+            // Inputs pulled this round may complete a repair now. Not before a round has heard from
             // every peer: a node that just started would take shards its peers hold for lost.
-            _synced = true;
-            Repair();
+            if (heardFromAll)
+            {
+                _synced = true;
+                Repair();
+            }
+
+            return heardFromAll;
         }
 
         private void Repair()

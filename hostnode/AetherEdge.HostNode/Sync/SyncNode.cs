@@ -18,7 +18,11 @@ namespace AetherEdge.HostNode.Sync
         public SessionBusyException(DeviceId peer)
             : base("a session with " + peer + " is already running")
         {
+            Peer = peer;
         }
+
+        /// <summary>The peer the running session is with.</summary>
+        public DeviceId Peer { get; }
     }
 
     /// <summary>Makes the session host for one authenticated peer.</summary>

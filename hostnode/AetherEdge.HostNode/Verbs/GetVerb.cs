@@ -6,6 +6,9 @@ namespace AetherEdge.HostNode.Verbs
     /// <summary><c>aether get</c>: rebuilds a stored file from any k intact shards.</summary>
     public sealed class GetVerb : IVerb, IHasFlags
     {
+        /// <summary>Fetch-and-rebuild attempts when shards vanish between fetching and reading.</summary>
+        public const int FetchRounds = 3;
+
         public string Name => "get";
 
         public string Summary => "rebuild a stored file from its shards";
@@ -67,24 +70,33 @@ namespace AetherEdge.HostNode.Verbs
 
             var keys = StoreVerbSupport.Keys(home);
             using var store = StoreVerbSupport.OpenStore(home, context);
-            var (held, needed) = AetherEdge.HostNode.Sync.PeerFetch.Coverage(store, fileId);
-            if ((needed < 0 || held < needed) && peers.Count > 0)
-            {
-                // Missing here: pull the manifest and enough shards from trusted peers first.
-                AetherEdge.HostNode.Sync.PeerFetch.FetchAsync(home.Path, store, fileId, peers, context.Error, context.Cancellation).GetAwaiter().GetResult();
-            }
-
             var pipeline = new ShardPipeline(store, keys);
             long size;
-            try
+            for (int round = 1; ; round++)
             {
-                var manifest = pipeline.ReadManifest(fileId);
-                size = StoreVerbSupport.WithProgress(context, json, "get " + fileId.Substring(0, 8), manifest.OriginalBytes,
-                    progress => pipeline.Get(fileId, output, progress, context.Cancellation));
-            }
-            catch (UnknownFileException e)
-            {
-                throw new UsageException(e.Message);
+                var (held, needed) = AetherEdge.HostNode.Sync.PeerFetch.Coverage(store, fileId);
+                if ((needed < 0 || held < needed) && peers.Count > 0)
+                {
+                    // Missing here: pull the manifest and enough shards from trusted peers first.
+                    AetherEdge.HostNode.Sync.PeerFetch.FetchAsync(home.Path, store, fileId, peers, context.Error, context.Cancellation).GetAwaiter().GetResult();
+                }
+
+                try
+                {
+                    var manifest = pipeline.ReadManifest(fileId);
+                    size = StoreVerbSupport.WithProgress(context, json, "get " + fileId.Substring(0, 8), manifest.OriginalBytes,
+                        progress => pipeline.Get(fileId, output, progress, context.Cancellation));
+                    break;
+                }
+                catch (UnknownFileException e)
+                {
+                    throw new UsageException(e.Message);
+                }
+                catch (InsufficientShardsException e) when (peers.Count > 0 && round < FetchRounds)
+                {
+                    // A hub running on this home may drop shards the plan moved elsewhere while we read.
+                    context.Error.WriteLine("aether get: " + e.Message + "; fetching again");
+                }
             }
 
             if (json)

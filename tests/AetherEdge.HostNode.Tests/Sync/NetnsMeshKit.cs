@@ -30,7 +30,8 @@ namespace AetherEdge.HostNode.Tests.Sync
 
         public void Dispose()
         {
-            if (Directory.Exists(Root))
+            // AETHER_TEST_KEEP=1 keeps the homes and hub logs for a post-mortem.
+            if (Directory.Exists(Root) && Environment.GetEnvironmentVariable("AETHER_TEST_KEEP") != "1")
             {
                 Directory.Delete(Root, true);
             }
