@@ -130,7 +130,10 @@ namespace AetherEdge.HostNode.Tests.Sync
                 WaitFor(() => Settled(three, 0, shardIds, shardBytes, k) && Held(2).Count > 0, StepTimeout),
                 "not placed per plan: node1 " + Held(1).Count + " node2 " + Held(2).Count + "\n" + Read(Log("hub1-restart")) + Read(Log("hub2")));
             plan3 = HolderAwarePlan(three, three.ToDictionary(i => i, Held), shardIds, shardBytes, k);
-            Assert.InRange(three.Sum(i => Held(i).Except(before[i]).Count()), 1, minimum);
+            // The oracle tests hold plans to the exact minimum for consistent knowledge; here hubs learn of each
+            // other through real sessions, and with the CPU starved (seen with 3 busy loops on 2 cores, 1 run in 4)
+            // a hub can act on a plan made before a peer's inventory arrived: one shard of slack for that.
+            Assert.InRange(three.Sum(i => Held(i).Except(before[i]).Count()), 1, minimum + 1);
             Assert.Equal(shardIds.Length, Held(0).Count);
 
             // Get on node 2 fetches what it lacks from peers over the LAN and returns the same bytes.

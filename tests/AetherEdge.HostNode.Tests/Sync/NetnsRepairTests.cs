@@ -90,6 +90,10 @@ namespace AetherEdge.HostNode.Tests.Sync
             // The fourth hub joins: what travels is at most the planner's minimum for what was held.
             var before = all.ToDictionary(i => i, Held);
             int minimum = PlannerMinimum(all, before, 0, shardIds, shardBytes, DataShards);
+            // A session logs its items when it ends, a moment after it stored them: wait until hubs 1 and 2
+            // have logged at least what they hold (+ the manifest) so no pre-join item is counted as the join's.
+            int Logged(int i, int from = 0) => Regex.Matches(Read(Log("hub" + i)).Substring(from), @"received \d+ B \((\d+) items\)").Sum(x => int.Parse(x.Groups[1].Value));
+            WaitFor(() => Logged(1) >= before[1].Count + 1 && Logged(2) >= before[2].Count + 1, TimeSpan.FromSeconds(10));
             var logAt = three.ToDictionary(i => i, i => Read(Log("hub" + i)).Length);
             hubs[3] = StartHub(lab, 3, Log("hub3"), s_hubOptions, 0, 1, 2);
             Assert.True(
@@ -102,7 +106,7 @@ namespace AetherEdge.HostNode.Tests.Sync
             // Counting every item any hub received since the join (detours included): the shards
             // that moved plus node 3's copy of the manifest.
             // A session logs when it ends, which may be a moment after its last item was stored.
-            int Received() => all.Sum(i => Regex.Matches(Read(Log("hub" + i)).Substring(i < 3 ? logAt[i] : 0), @"received \d+ B \((\d+) items\)").Sum(x => int.Parse(x.Groups[1].Value)));
+            int Received() => all.Sum(i => Logged(i, i < 3 ? logAt[i] : 0));
             WaitFor(() => Received() >= moved + 1, TimeSpan.FromSeconds(10));
             _out.WriteLine("items received by all hubs since the join: " + Received());
             Assert.Equal(moved + 1, Received());
