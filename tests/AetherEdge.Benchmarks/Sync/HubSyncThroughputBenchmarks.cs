@@ -1,11 +1,6 @@
-using System.Net;
-using System.Net.Sockets;
-using AetherEdge.Core.Sync;
 using AetherEdge.HostNode.Hub;
-using AetherEdge.HostNode.Identity;
 using AetherEdge.HostNode.Storage;
 using AetherEdge.HostNode.Sync;
-using AetherEdge.HostNode.Trust;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 
@@ -21,15 +16,10 @@ namespace AetherEdge.Benchmarks.Sync
     public class HubSyncThroughputBenchmarks
     {
         private const int MiB = 1 << 20;
-        private string _root = string.Empty;
-        private NodeIdentity? _idA;
-        private NodeIdentity? _idB;
+        private TrustedPair? _pair;
         private ShardStore? _shardsA;
         private ShardStore? _shardsB;
         private SyncNode? _nodeB;
-        private TcpListener? _listener;
-        private CancellationTokenSource? _stop;
-        private Task? _serving;
         private string[] _ids = Array.Empty<string>();
 
         [Params("16x64MiB", "1000x1MiB")]
@@ -38,15 +28,9 @@ namespace AetherEdge.Benchmarks.Sync
         [GlobalSetup]
         public void Setup()
         {
-            _root = Path.Combine(Path.GetTempPath(), "aesy-hubbench-" + Guid.NewGuid().ToString("N"));
-            string homeA = Directory.CreateDirectory(Path.Combine(_root, "a")).FullName;
-            string homeB = Directory.CreateDirectory(Path.Combine(_root, "b")).FullName;
-            _idA = NodeIdentity.LoadOrCreate(homeA);
-            _idB = NodeIdentity.LoadOrCreate(homeB);
-            var circleA = new TrustCircle(homeA);
-            var circleB = new TrustCircle(homeB);
-            circleA.Add(_idB.DeviceId, "b", DateTimeOffset.UtcNow);
-            circleB.Add(_idA.DeviceId, "a", DateTimeOffset.UtcNow);
+            _pair = new TrustedPair("aesy-hubbench-");
+            string homeA = _pair.HomeA;
+            string homeB = _pair.HomeB;
             _shardsA = ShardStore.Open(homeA, long.MaxValue / 4);
             _shardsB = ShardStore.Open(homeB, long.MaxValue / 4);
             var storeA = new ShardStoreSyncStore(_shardsA, homeA);
@@ -62,12 +46,8 @@ namespace AetherEdge.Benchmarks.Sync
                 _shardsA.PutShard(_ids[i], new MemoryStream(buffer));
             }
 
-            var nodeA = new SyncNode(_idA, TlsPeerPolicy.ForCircle(_idA, circleA), storeA, new HubSyncHosts(storeA), Hello);
-            _nodeB = new SyncNode(_idB, TlsPeerPolicy.ForCircle(_idB, circleB), storeB, new HubSyncHosts(storeB), Hello);
-            _listener = new TcpListener(IPAddress.Loopback, 0);
-            _listener.Start();
-            _stop = new CancellationTokenSource();
-            _serving = nodeA.ServeAsync(_listener, _stop.Token);
+            _pair.Serve(new SyncNode(_pair.IdA, _pair.PolicyA, storeA, new HubSyncHosts(storeA), TrustedPair.Hello));
+            _nodeB = new SyncNode(_pair.IdB, _pair.PolicyB, storeB, new HubSyncHosts(storeB), TrustedPair.Hello);
         }
 
         [IterationSetup]
@@ -78,7 +58,7 @@ namespace AetherEdge.Benchmarks.Sync
                 _shardsB!.DeleteShard(id);
             }
 
-            string raw = Path.Combine(_root, "raw");
+            string raw = Path.Combine(_pair!.Root, "raw");
             if (Directory.Exists(raw))
             {
                 Directory.Delete(raw, true);
@@ -88,39 +68,24 @@ namespace AetherEdge.Benchmarks.Sync
         [GlobalCleanup]
         public void Cleanup()
         {
-            _stop!.Cancel();
-            _listener!.Stop();
-            _serving!.Wait(TimeSpan.FromSeconds(30));
+            _pair!.StopServing();
             _shardsA!.Dispose();
             _shardsB!.Dispose();
-            _idA!.Dispose();
-            _idB!.Dispose();
-            Directory.Delete(_root, true);
+            _pair.Dispose();
         }
 
         [Benchmark(Description = "hub sync over TLS 1.3, ShardStore→ShardStore")]
-        public long HubSync()
-        {
-            var outcome = _nodeB!.SyncWithAsync((IPEndPoint)_listener!.LocalEndpoint, _idA!.DeviceId, CancellationToken.None).GetAwaiter().GetResult();
-            if (outcome.State != SyncSessionState.Complete || outcome.ItemsReceived != _ids.Length)
-            {
-                throw new InvalidOperationException("sync incomplete: " + outcome);
-            }
-
-            return outcome.BytesReceived;
-        }
+        public long HubSync() => _pair!.Pull(_nodeB!, _ids.Length);
 
         [Benchmark(Baseline = true, Description = "raw TCP, memory→memory")]
         public long RawTcpMemory() => RawTransfer.Tcp(_ids, _shardsA!.LengthOf, null, null);
 
         [Benchmark(Description = "raw TCP, file→file")]
         public long RawTcpFiles() =>
-            RawTransfer.Tcp(_ids, _shardsA!.LengthOf, _shardsA!.PathOf, Directory.CreateDirectory(Path.Combine(_root, "raw")).FullName);
+            RawTransfer.Tcp(_ids, _shardsA!.LengthOf, _shardsA!.PathOf, Directory.CreateDirectory(Path.Combine(_pair!.Root, "raw")).FullName);
 
         [Benchmark(Description = "raw TCP, file→file, fsync per file")]
         public long RawTcpDurableFiles() =>
-            RawTransfer.Tcp(_ids, _shardsA!.LengthOf, _shardsA!.PathOf, Directory.CreateDirectory(Path.Combine(_root, "raw")).FullName, durable: true);
-
-        private static HelloFrame Hello() => new(SyncLimits.Version, 3, long.MaxValue / 2, 0, 100, HelloFrame.FlagAlwaysOn, "bench");
+            RawTransfer.Tcp(_ids, _shardsA!.LengthOf, _shardsA!.PathOf, Directory.CreateDirectory(Path.Combine(_pair!.Root, "raw")).FullName, durable: true);
     }
 }

@@ -3,9 +3,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using AetherEdge.Core.Sync;
 using AetherEdge.HostNode.Hub;
-using AetherEdge.HostNode.Identity;
 using AetherEdge.HostNode.Sync;
-using AetherEdge.HostNode.Trust;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 
@@ -23,17 +21,10 @@ namespace AetherEdge.Benchmarks.Sync
     public class SyncThroughputBenchmarks
     {
         private const int MiB = 1 << 20;
-        private string _root = string.Empty;
-        private NodeIdentity? _idA;
-        private NodeIdentity? _idB;
-        private TlsPeerPolicy? _policyA;
-        private TlsPeerPolicy? _policyB;
+        private TrustedPair? _pair;
         private FileSyncStore? _storeA;
         private FileSyncStore? _storeB;
         private SyncNode? _nodeB;
-        private TcpListener? _listener;
-        private CancellationTokenSource? _stop;
-        private Task? _serving;
         private string[] _ids = Array.Empty<string>();
 
         [Params("1x1GiB", "1000x1MiB")]
@@ -42,17 +33,9 @@ namespace AetherEdge.Benchmarks.Sync
         [GlobalSetup]
         public void Setup()
         {
-            _root = Path.Combine(Path.GetTempPath(), "aesy-bench-" + Guid.NewGuid().ToString("N"));
-            _idA = NodeIdentity.LoadOrCreate(Path.Combine(_root, "a"));
-            _idB = NodeIdentity.LoadOrCreate(Path.Combine(_root, "b"));
-            var circleA = new TrustCircle(Path.Combine(_root, "a"));
-            var circleB = new TrustCircle(Path.Combine(_root, "b"));
-            circleA.Add(_idB.DeviceId, "b", DateTimeOffset.UtcNow);
-            circleB.Add(_idA.DeviceId, "a", DateTimeOffset.UtcNow);
-            _policyA = TlsPeerPolicy.ForCircle(_idA, circleA);
-            _policyB = TlsPeerPolicy.ForCircle(_idB, circleB);
-            _storeA = new FileSyncStore(Path.Combine(_root, "a", "store"));
-            _storeB = new FileSyncStore(Path.Combine(_root, "b", "store"));
+            _pair = new TrustedPair("aesy-bench-");
+            _storeA = new FileSyncStore(Path.Combine(_pair.HomeA, "store"));
+            _storeB = new FileSyncStore(Path.Combine(_pair.HomeB, "store"));
             (int count, int size) = Shape == "1x1GiB" ? (1, 1024 * MiB) : (1000, MiB);
             var rng = new Random(1);
             var buffer = new byte[size];
@@ -66,12 +49,8 @@ namespace AetherEdge.Benchmarks.Sync
             }
 
             var oracle = new FillAllocationOracle(() => long.MaxValue);
-            var nodeA = new SyncNode(_idA, _policyA, _storeA, new HubSyncHosts(_storeA, oracle), Hello);
-            _nodeB = new SyncNode(_idB, _policyB, _storeB, new HubSyncHosts(_storeB, oracle), Hello);
-            _listener = new TcpListener(IPAddress.Loopback, 0);
-            _listener.Start();
-            _stop = new CancellationTokenSource();
-            _serving = nodeA.ServeAsync(_listener, _stop.Token);
+            _pair.Serve(new SyncNode(_pair.IdA, _pair.PolicyA, _storeA, new HubSyncHosts(_storeA, oracle), TrustedPair.Hello));
+            _nodeB = new SyncNode(_pair.IdB, _pair.PolicyB, _storeB, new HubSyncHosts(_storeB, oracle), TrustedPair.Hello);
         }
 
         [IterationSetup]
@@ -82,7 +61,7 @@ namespace AetherEdge.Benchmarks.Sync
                 _storeB!.DeleteShard(id);
             }
 
-            string raw = Path.Combine(_root, "b", "raw");
+            string raw = Path.Combine(_pair!.HomeB, "raw");
             if (Directory.Exists(raw))
             {
                 Directory.Delete(raw, true);
@@ -92,25 +71,11 @@ namespace AetherEdge.Benchmarks.Sync
         [GlobalCleanup]
         public void Cleanup()
         {
-            _stop!.Cancel();
-            _listener!.Stop();
-            _serving!.Wait(TimeSpan.FromSeconds(30));
-            _idA!.Dispose();
-            _idB!.Dispose();
-            Directory.Delete(_root, true);
+            _pair!.Dispose();
         }
 
         [Benchmark(Description = "sync over TLS 1.3, file→file, verified")]
-        public long TlsSync()
-        {
-            var outcome = _nodeB!.SyncWithAsync((IPEndPoint)_listener!.LocalEndpoint, _idA!.DeviceId, CancellationToken.None).GetAwaiter().GetResult();
-            if (outcome.State != SyncSessionState.Complete || outcome.ItemsReceived != _ids.Length)
-            {
-                throw new InvalidOperationException("sync incomplete: " + outcome);
-            }
-
-            return outcome.BytesReceived;
-        }
+        public long TlsSync() => _pair!.Pull(_nodeB!, _ids.Length);
 
         [Benchmark(Baseline = true, Description = "raw TCP, memory→memory")]
         public long RawTcpMemory() => RawTcp(toFiles: false);
@@ -135,7 +100,7 @@ namespace AetherEdge.Benchmarks.Sync
                 using var s = await listener.AcceptSocketAsync();
                 s.NoDelay = true;
                 await using var ssl = new SslStream(new NetworkStream(s, true), false);
-                await ssl.AuthenticateAsServerAsync(_policyA!.ServerOptions());
+                await ssl.AuthenticateAsServerAsync(_pair!.PolicyA.ServerOptions());
                 var buf = new byte[SyncLimits.MaxFrameBytes];
                 while (total < bytes)
                 {
@@ -153,7 +118,7 @@ namespace AetherEdge.Benchmarks.Sync
                 client.NoDelay = true;
                 client.Connect((IPEndPoint)listener.LocalEndpoint);
                 using var ssl = new SslStream(client.GetStream(), false);
-                ssl.AuthenticateAsClient(_policyB!.ClientOptions(_idA!.DeviceId));
+                ssl.AuthenticateAsClient(_pair!.PolicyB.ClientOptions(_pair.IdA.DeviceId));
                 var buf = new byte[SyncLimits.DefaultChunkBytes];
                 new Random(2).NextBytes(buf);
                 for (long left = bytes; left > 0;)
@@ -172,10 +137,8 @@ namespace AetherEdge.Benchmarks.Sync
 
         private long RawTcp(bool toFiles)
         {
-            string rawDir = Directory.CreateDirectory(Path.Combine(_root, "b", "raw")).FullName;
+            string rawDir = Directory.CreateDirectory(Path.Combine(_pair!.HomeB, "raw")).FullName;
             return RawTransfer.Tcp(_ids, _storeA!.LengthOf, toFiles ? id => Path.Combine(_storeA!.ShardDir, id) : null, toFiles ? rawDir : null);
         }
-
-        private static HelloFrame Hello() => new(SyncLimits.Version, 3, long.MaxValue / 2, 0, 100, HelloFrame.FlagAlwaysOn, "bench");
     }
 }
