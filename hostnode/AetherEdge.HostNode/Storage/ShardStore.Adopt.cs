@@ -38,15 +38,7 @@ namespace AetherEdge.HostNode.Storage
                 fs.Flush(true);
             }
 
-            MoveIntoPlace(path, id);
-            long now = NowMs();
-            using (var tx = _db.BeginTransaction())
-            {
-                InsertShard(tx, id, size, fileId, index, now);
-                tx.Commit();
-            }
-
-            return new StoredShard(id, size, fileId, index, DateTimeOffset.FromUnixTimeMilliseconds(now), DateTimeOffset.FromUnixTimeMilliseconds(now));
+            return Commit(path, id, size, fileId, index);
         }
     }
 }

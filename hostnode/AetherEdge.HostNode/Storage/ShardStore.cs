@@ -281,15 +281,7 @@ namespace AetherEdge.HostNode.Storage
                     fs.Flush(true);
                 }
 
-                MoveIntoPlace(temp, id);
-                long now = NowMs();
-                using (var tx = _db.BeginTransaction())
-                {
-                    InsertShard(tx, id, written, fileId, index, now);
-                    tx.Commit();
-                }
-
-                return new StoredShard(id, written, fileId, index, DateTimeOffset.FromUnixTimeMilliseconds(now), DateTimeOffset.FromUnixTimeMilliseconds(now));
+                return Commit(temp, id, written, fileId, index);
             }
             finally
             {
@@ -425,6 +417,21 @@ namespace AetherEdge.HostNode.Storage
             new(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0 });
 
         private string NewTempPath() => Path.Combine(TempPath, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)) + TempSuffix);
+
+        /// <summary>Renames a verified, flushed file into place and indexes it.</summary>
+        private StoredShard Commit(string verifiedPath, string id, long size, string? fileId, int? index)
+        {
+            MoveIntoPlace(verifiedPath, id);
+            long now = NowMs();
+            using (var tx = _db.BeginTransaction())
+            {
+                InsertShard(tx, id, size, fileId, index, now);
+                tx.Commit();
+            }
+
+            var at = DateTimeOffset.FromUnixTimeMilliseconds(now);
+            return new StoredShard(id, size, fileId, index, at, at);
+        }
 
         private void MoveIntoPlace(string temp, string id)
         {
