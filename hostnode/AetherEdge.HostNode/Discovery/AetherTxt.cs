@@ -20,6 +20,24 @@ namespace AetherEdge.HostNode.Discovery
             typeof(AetherTxt).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
             ?? "0.0.0";
 
+        /// <summary><paramref name="name"/> cut (by whole characters) to fit one DNS label.</summary>
+        public static string InstanceLabel(string name)
+        {
+            while (System.Text.Encoding.UTF8.GetByteCount(name) > DnsLimits.MaxLabelLength)
+            {
+                name = name.Substring(0, name.Length - 1);
+            }
+
+            return name;
+        }
+
+        /// <summary>A host label derived from the device ID: <paramref name="prefix"/> + its first 8 characters, lower case.</summary>
+        public static string HostLabel(string prefix, string deviceId)
+        {
+            string compact = deviceId.Replace("-", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
+            return prefix + compact.Substring(0, Math.Min(8, compact.Length));
+        }
+
         /// <summary>Builds the TXT set; <paramref name="extra"/> keys come after the standard ones (first wins).</summary>
         public static TxtProperties Build(string nodeId, string deviceType, long storageBytes, IEnumerable<KeyValuePair<string, string?>>? extra = null)
         {

@@ -28,17 +28,9 @@ namespace AetherEdge.HostNode.Discovery
         /// <summary>The advertisement for this hub (instance name clipped to one 63-byte label).</summary>
         public static MdnsAdvertisement Advertisement(HubSettings settings, DeviceId id)
         {
-            string name = settings.Name;
-            while (System.Text.Encoding.UTF8.GetByteCount(name) > 63)
-            {
-                name = name.Substring(0, name.Length - 1);
-            }
-
-            string compact = id.Text.Replace("-", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
-            string host = "aether-" + compact.Substring(0, Math.Min(8, compact.Length));
             var txt = AetherTxt.Build(id.Text, settings.Kind.ToString().ToLowerInvariant(), settings.AllocationBytes,
                 new[] { new KeyValuePair<string, string?>(AetherTxt.Fingerprint, id.Text) });
-            return new MdnsAdvertisement(name, host, settings.Port, txt);
+            return new MdnsAdvertisement(AetherTxt.InstanceLabel(settings.Name), AetherTxt.HostLabel("aether-", id.Text), settings.Port, txt);
         }
 
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)

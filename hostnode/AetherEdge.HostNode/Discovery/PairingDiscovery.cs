@@ -20,13 +20,6 @@ namespace AetherEdge.HostNode.Discovery
         /// <summary>Starts advertising; dispose the result to send goodbyes.</summary>
         public static MdnsService Advertise(string name, DeviceId id, int port, IPAddress? iface)
         {
-            string label = name;
-            while (System.Text.Encoding.UTF8.GetByteCount(label) > 63)
-            {
-                label = label.Substring(0, label.Length - 1);
-            }
-
-            string compact = id.Text.Replace("-", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
             var txt = new AetherEdge.Core.Dns.TxtProperties();
             txt.Add(AetherTxt.Fingerprint, id.Text);
             txt.Add(AetherTxt.Version, AetherTxt.SoftwareVersion);
@@ -34,7 +27,7 @@ namespace AetherEdge.HostNode.Discovery
             {
                 InterfaceAddress = iface,
                 ServiceType = ServiceType,
-                Advertise = new MdnsAdvertisement(label, "aether-pair-" + compact.Substring(0, Math.Min(8, compact.Length)), port, txt),
+                Advertise = new MdnsAdvertisement(AetherTxt.InstanceLabel(name), AetherTxt.HostLabel("aether-pair-", id.Text), port, txt),
             });
             service.Start();
             return service;
