@@ -36,6 +36,13 @@ namespace AetherEdge.HostNode.Hub
         /// <summary>Segment, piece and shard sizes (as the put that made the shards computed them).</summary>
         public ShardLayout Shards { get; }
 
+        /// <summary>Bytes of a version-2 manifest's sealed path field (length prefix included) after the shard ids; 0 for version 1.</summary>
+        private static int PathFieldBytes(byte[] b, int n)
+        {
+            int at = ShardManifest.HeaderBytes + (n * ShardLimits.HashBytes);
+            return b[4] == ShardManifest.PathFormatVersion && b.Length >= at + 2 ? 2 + BinaryPrimitives.ReadUInt16BigEndian(b.AsSpan(at)) : 0;
+        }
+
         public static ManifestLayout? TryRead(byte[] b)
         {
             if (b.Length < ShardManifest.HeaderBytes + ShardLimits.HashBytes || !b.AsSpan(0, ShardManifest.Magic.Length).SequenceEqual(ShardManifest.Magic))
@@ -47,7 +54,7 @@ namespace AetherEdge.HostNode.Hub
             int n = b[KAt + 1];
             long size = BinaryPrimitives.ReadInt64BigEndian(b.AsSpan(SizeAt));
             int segment = BinaryPrimitives.ReadInt32BigEndian(b.AsSpan(SegmentAt));
-            if (k < 1 || n < k || b.Length != ShardManifest.HeaderBytes + (n * ShardLimits.HashBytes) + ShardLimits.HashBytes ||
+            if (k < 1 || n < k || b.Length != ShardManifest.HeaderBytes + (n * ShardLimits.HashBytes) + PathFieldBytes(b, n) + ShardLimits.HashBytes ||
                 size < 0 || segment < ShardLimits.MinSegmentBytes || segment > ShardLimits.MaxSegmentBytes)
             {
                 return null;

@@ -14,13 +14,17 @@ namespace AetherEdge.HostNode.Shards
     public sealed class ShardManifest
     {
         public const int FormatVersion = 1;
+
+        /// <summary>Version 2 = version 1 followed by the encrypted relative path (a folder put); written only when there is one.</summary>
+        public const int PathFormatVersion = 2;
         public static readonly byte[] Magic = Encoding.ASCII.GetBytes("AEMF");
         public const int HeaderBytes = 4 + 1 + ShardLimits.FileIdBytes + 8 + 4 + 1 + 1 + 8 + ShardLimits.WrappedKeyBytes;
 
         public ShardManifest(
             byte[] fileId, long originalBytes, int segmentBytes, int dataShards, int totalShards,
-            DateTimeOffset createdUtc, byte[] wrappedKey, string[] shardIds)
+            DateTimeOffset createdUtc, byte[] wrappedKey, string[] shardIds, byte[]? encryptedPath = null)
         {
+            EncryptedPath = encryptedPath;
             FileId = fileId;
             OriginalBytes = originalBytes;
             SegmentBytes = segmentBytes;
@@ -49,6 +53,9 @@ namespace AetherEdge.HostNode.Shards
 
         public string[] ShardIds { get; }
 
+        /// <summary>The relative path recorded by a folder put, sealed under the file key (<see cref="SegmentCrypto.DecryptPath"/>); null for a single put.</summary>
+        public byte[]? EncryptedPath { get; }
+
         public ShardLayout Layout => new(OriginalBytes, SegmentBytes, DataShards, TotalShards);
 
         public static bool IsFileId(string text) =>
@@ -56,12 +63,12 @@ namespace AetherEdge.HostNode.Shards
 
         public byte[] Serialize(byte[] manifestKey)
         {
-            int bodyLength = HeaderBytes + TotalShards * ShardLimits.HashBytes;
+            int bodyLength = HeaderBytes + TotalShards * ShardLimits.HashBytes + (EncryptedPath == null ? 0 : 2 + EncryptedPath.Length);
             byte[] b = new byte[bodyLength + ShardLimits.HashBytes];
             int p = 0;
             Magic.CopyTo(b, p);
             p += Magic.Length;
-            b[p++] = FormatVersion;
+            b[p++] = EncryptedPath == null ? (byte)FormatVersion : (byte)PathFormatVersion;
             FileId.CopyTo(b, p);
             p += ShardLimits.FileIdBytes;
             BinaryPrimitives.WriteInt64BigEndian(b.AsSpan(p), OriginalBytes);
@@ -78,6 +85,12 @@ namespace AetherEdge.HostNode.Shards
             {
                 Convert.FromHexString(id).CopyTo(b, p);
                 p += ShardLimits.HashBytes;
+            }
+
+            if (EncryptedPath != null)
+            {
+                BinaryPrimitives.WriteUInt16BigEndian(b.AsSpan(p), (ushort)EncryptedPath.Length);
+                EncryptedPath.CopyTo(b, p + 2);
             }
 
             HMACSHA256.HashData(manifestKey, b.AsSpan(0, bodyLength), b.AsSpan(bodyLength));
@@ -102,7 +115,7 @@ namespace AetherEdge.HostNode.Shards
                 throw new ShardException("manifest failed authentication (tampered, or made with another user key)");
             }
 
-            if (!b.AsSpan(0, Magic.Length).SequenceEqual(Magic) || b[4] != FormatVersion)
+            if (!b.AsSpan(0, Magic.Length).SequenceEqual(Magic) || (b[4] != FormatVersion && b[4] != PathFormatVersion))
             {
                 throw new ShardException("manifest has an unknown magic or format version " + b[4]);
             }
@@ -126,7 +139,18 @@ namespace AetherEdge.HostNode.Shards
                 throw new ShardException("manifest fields out of range (size " + size + ", segment " + segment + ", k " + k + ", n " + n + ")");
             }
 
-            if (bodyLength != HeaderBytes + n * ShardLimits.HashBytes)
+            int fixedLength = HeaderBytes + n * ShardLimits.HashBytes;
+            byte[]? path = null;
+            if (b[4] == PathFormatVersion && bodyLength >= fixedLength + 2)
+            {
+                int pathLength = BinaryPrimitives.ReadUInt16BigEndian(b.AsSpan(fixedLength));
+                if (pathLength >= ShardLimits.TagBytes && pathLength <= ShardLimits.MaxPathBytes + ShardLimits.TagBytes && bodyLength == fixedLength + 2 + pathLength)
+                {
+                    path = b.AsSpan(fixedLength + 2, pathLength).ToArray();
+                }
+            }
+
+            if (bodyLength != fixedLength + (path == null ? 0 : 2 + path.Length))
             {
                 throw new ShardException("manifest length does not match its " + n + " shards");
             }
@@ -138,7 +162,7 @@ namespace AetherEdge.HostNode.Shards
                 p += ShardLimits.HashBytes;
             }
 
-            return new ShardManifest(fileId, size, segment, k, n, DateTimeOffset.FromUnixTimeMilliseconds(created), wrapped, ids);
+            return new ShardManifest(fileId, size, segment, k, n, DateTimeOffset.FromUnixTimeMilliseconds(created), wrapped, ids, path);
         }
     }
 }

@@ -1,0 +1,34 @@
+using AetherEdge.HostNode.Diagnostics;
+
+namespace AetherEdge.HostNode.Shards
+{
+    /// <summary>
+    /// Where a put's CPU time goes before the store takes over (hash, write, fsync and index are
+    /// counted by <see cref="Storage.StoreStages"/>). Bytes: plaintext read and encrypted, stripe
+    /// bytes (data + parity pieces) encoded.
+    /// </summary>
+    public sealed class PutStages : StageSet
+    {
+        public PutStages()
+            : this(new StageCounter("put.read"), new StageCounter("put.encrypt"), new StageCounter("put.encode"))
+        {
+        }
+
+        private PutStages(StageCounter read, StageCounter encrypt, StageCounter encode)
+            : base(read, encrypt, encode)
+        {
+            Read = read;
+            Encrypt = encrypt;
+            Encode = encode;
+        }
+
+        /// <summary>The process-wide instance the CLI and the hub count into.</summary>
+        public static PutStages Shared { get; } = new();
+
+        public StageCounter Read { get; }
+
+        public StageCounter Encrypt { get; }
+
+        public StageCounter Encode { get; }
+    }
+}
