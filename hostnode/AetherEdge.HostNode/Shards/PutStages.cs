@@ -30,5 +30,12 @@ namespace AetherEdge.HostNode.Shards
         public StageCounter Encrypt { get; }
 
         public StageCounter Encode { get; }
+
+        /// <summary>Managed bytes allocated by the pipeline's own threads (its memory is a ring of stripes, not the file).</summary>
+        public long AllocatedBytes => Interlocked.Read(ref _allocated);
+
+        private long _allocated;
+
+        internal void Allocated(long bytes) => Interlocked.Add(ref _allocated, bytes);
     }
 }

@@ -133,6 +133,7 @@ namespace AetherEdge.HostNode.Shards
 
         private ThreadStart Guarded(Action work) => () =>
         {
+            long allocated = GC.GetAllocatedBytesForCurrentThread();
             try
             {
                 work();
@@ -140,6 +141,10 @@ namespace AetherEdge.HostNode.Shards
             catch (Exception e)
             {
                 Fail(e);
+            }
+            finally
+            {
+                _stages.Allocated(GC.GetAllocatedBytesForCurrentThread() - allocated);
             }
         };
 
@@ -313,25 +318,28 @@ namespace AetherEdge.HostNode.Shards
                     job.Seal(_keys, _segmentBytes, _k);
                     group.Add(job);
                     groupBytes += job.Layout.TotalBytes;
+                    if (committed + group.Count == _jobs.Length || group.Count >= GroupFiles || groupBytes >= GroupBytes)
+                    {
+                        committed += group.Count;
+                        Commit(group, results);
+                        groupBytes = 0;
+                    }
                 }
 
                 ready.Clear();
-                if (committed + group.Count < _jobs.Length && group.Count < GroupFiles && groupBytes < GroupBytes)
-                {
-                    continue;
-                }
-
-                _batch.Commit(group.ConvertAll(j => j.Set!));
-                foreach (var j in group)
-                {
-                    results[j.Index] = j.Result();
-                    j.Dispose();
-                }
-
-                committed += group.Count;
-                group.Clear();
-                groupBytes = 0;
             }
+        }
+
+        private void Commit(List<FileJob> group, PutResult[] results)
+        {
+            _batch.Commit(group.ConvertAll(j => j.Set!));
+            foreach (var j in group)
+            {
+                results[j.Index] = j.Result();
+                j.Dispose();
+            }
+
+            group.Clear();
         }
 
         private sealed class Slot
