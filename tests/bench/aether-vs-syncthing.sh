@@ -22,6 +22,7 @@
 #   SKIP_SYNCTHING                 set to run aether only
 #   BASELINES      0               1 adds syncthing-bench's raw-tcp and disk-cp lines
 #   KEEP                           a directory to copy the hub logs to
+#   BENCH_DLL                      AetherEdge.Benchmarks.dll for PUT_MODE=library (default: its Release build)
 #
 # Equivalence: Syncthing ends with a full replica on each receiver (either device alone can serve the
 # data). aether puts with K, M on A; with two equal hubs the plan gives B K shards of every file, so B
@@ -35,7 +36,7 @@ set -u -o pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 DLL=${1:-$ROOT/hostnode/AetherEdge.HostNode/bin/Release/net10.0/aether.dll}
-BENCH_DLL=$ROOT/tests/AetherEdge.Benchmarks/bin/Release/net10.0/AetherEdge.Benchmarks.dll
+BENCH_DLL=${BENCH_DLL:-$ROOT/tests/AetherEdge.Benchmarks/bin/Release/net10.0/AetherEdge.Benchmarks.dll}
 CASES=${CASES:-"big small"}
 BIG_MIB=${BIG_MIB:-1024}
 NSMALL=${NSMALL:-1000}
