@@ -37,7 +37,15 @@ namespace AetherEdge.HostNode.Hub
             host.Services.GetServices<IHostedService>();
             output.WriteLine("aether hub: device " + host.Services.GetRequiredService<LocalDevice>().Id + " (" + settings.Name + "), home " + settings.Home);
             output.Flush();
-            host.RunAsync(cancellation).GetAwaiter().GetResult();
+            try
+            {
+                host.RunAsync(cancellation).GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                // Told to stop while starting: what did start is stopped by the host; that is a clean exit.
+            }
+
             return Environment.ExitCode == 0 ? 0 : 1;
         }
 

@@ -1,10 +1,8 @@
-using System.Collections.Concurrent;
 using AetherEdge.Core.Devices;
-using AetherEdge.HostNode.Hub;
-using AetherEdge.HostNode.Identity;
+using AetherEdge.HostNode.Placement;
 using Xunit;
 
-namespace AetherEdge.HostNode.Tests.Hub
+namespace AetherEdge.HostNode.Tests.Placement
 {
     public sealed class PlacementOracleMemoTests
     {
@@ -14,17 +12,7 @@ namespace AetherEdge.HostNode.Tests.Hub
             var self = m.Add(DeviceKind.Hub, 20L << 30);
             m.Add(DeviceKind.Desktop, 10L << 30);
             int lookups = 0;
-            var store = new FakeHubStore(id => { Interlocked.Increment(ref lookups); return false; }, m.Manifests);
-            var me = m.Devices.Single(d => d.Id == self);
-            var profiles = new ConcurrentDictionary<DeviceId, (DeviceProfile Profile, long SeenMs)>();
-            var shards = new ConcurrentDictionary<DeviceId, ConcurrentDictionary<string, bool>>();
-            foreach (var d in m.Devices.Where(d => d.Id != self))
-            {
-                profiles[d.Id] = (d.Profile, Environment.TickCount64);
-                shards[d.Id] = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-            }
-
-            var oracle = new PlacementOracle(store, () => me.Profile, profiles, shards, _ => true);
+            var oracle = m.OracleOf(self, id => { Interlocked.Increment(ref lookups); return false; }, _ => Array.Empty<string>());
             return (oracle, m, () => Volatile.Read(ref lookups));
         }
 
