@@ -25,6 +25,9 @@ namespace AetherEdge.HostNode.Hub
     {
         public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(20);
 
+        /// <summary>The container refuses cycles, missing parts and scoped parts in singletons when it is built.</summary>
+        public static readonly ServiceProviderOptions ContainerOptions = new() { ValidateOnBuild = true, ValidateScopes = true };
+
         /// <summary>
         /// Runs the hub until <paramref name="cancellation"/> or SIGINT/SIGTERM; returns the exit code
         /// (0, or 1 when a service failed). <see cref="HomeException"/> when the home cannot be created.
@@ -58,7 +61,7 @@ namespace AetherEdge.HostNode.Hub
             }
 
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = settings.Home });
-            builder.ConfigureContainer(new DefaultServiceProviderFactory(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true }));
+            builder.ConfigureContainer(new DefaultServiceProviderFactory(ContainerOptions));
             builder.Logging.AddSimpleConsole(o =>
             {
                 o.SingleLine = true;
