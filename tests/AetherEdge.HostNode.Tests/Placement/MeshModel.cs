@@ -20,7 +20,23 @@ namespace AetherEdge.HostNode.Tests.Placement
             _manifests = manifests;
         }
 
-        public long UsedBytes => 0;
+        private int _usedBytesReads;
+        private int _manifestListings;
+
+        /// <summary>Reads of <see cref="UsedBytes"/> (a SQL SUM in the real store).</summary>
+        public int UsedBytesReads => Volatile.Read(ref _usedBytesReads);
+
+        /// <summary>Calls of <see cref="ManifestIds"/> (a SQL listing in the real store).</summary>
+        public int ManifestListings => Volatile.Read(ref _manifestListings);
+
+        public long UsedBytes
+        {
+            get
+            {
+                Interlocked.Increment(ref _usedBytesReads);
+                return 0;
+            }
+        }
 
         public string PartialDir => throw new NotSupportedException();
 
@@ -28,7 +44,11 @@ namespace AetherEdge.HostNode.Tests.Placement
 
         public bool HasManifest(string id) => _manifests.ContainsKey(id);
 
-        public IReadOnlyList<string> ManifestIds() => _manifests.Keys.ToList();
+        public IReadOnlyList<string> ManifestIds()
+        {
+            Interlocked.Increment(ref _manifestListings);
+            return _manifests.Keys.ToList();
+        }
 
         public byte[]? ReadManifest(string id) => _manifests.TryGetValue(id, out var b) ? b : null;
 
@@ -109,7 +129,10 @@ namespace AetherEdge.HostNode.Tests.Placement
         public PlacementOracle OracleOf(DeviceId self) => OracleOf(self, Held[self].Contains, peer => Held[peer]);
 
         /// <summary>The oracle of <paramref name="self"/> over a store answering <paramref name="has"/> and peers holding <paramref name="peerHolds"/>.</summary>
-        public PlacementOracle OracleOf(DeviceId self, Func<string, bool> has, Func<DeviceId, IEnumerable<string>> peerHolds)
+        public PlacementOracle OracleOf(DeviceId self, Func<string, bool> has, Func<DeviceId, IEnumerable<string>> peerHolds) =>
+            OracleOf(self, new FakeNodeStore(has, Manifests), peerHolds);
+
+        public PlacementOracle OracleOf(DeviceId self, FakeNodeStore store, Func<DeviceId, IEnumerable<string>> peerHolds)
         {
             var me = Devices.Single(d => d.Id == self);
             var peers = new PeerKnowledge(_ => true, PeerKnowledge.DefaultOnlineWindow);
@@ -119,7 +142,7 @@ namespace AetherEdge.HostNode.Tests.Placement
                 peers.Inventory(d.Id, peerHolds(d.Id));
             }
 
-            return new PlacementOracle(new FakeNodeStore(has, Manifests), peers, new LocalDevice(self, "self", me.Profile.Kind, me.Profile.AllocationBytes));
+            return new PlacementOracle(store, peers, new LocalDevice(self, "self", me.Profile.Kind, me.Profile.AllocationBytes));
         }
 
         /// <summary>Every shard held by its only holder (null: nobody), for the planner's own minimal-movement overload.</summary>

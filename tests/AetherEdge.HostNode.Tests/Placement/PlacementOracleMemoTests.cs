@@ -49,5 +49,39 @@ namespace AetherEdge.HostNode.Tests.Placement
             oracle.AssignedHolder(m.ShardIds[1]);
             Assert.Equal(2 * m.ShardIds.Length, lookups() - before);
         }
+
+        [Fact]
+        public void AssignedHolder_EveryShardOfAFile_NeverReadsTheStoresUsage()
+        {
+            var m = new MeshModel(15, 10, seed: 5);
+            var self = m.Add(DeviceKind.Hub, 20L << 30);
+            m.Add(DeviceKind.Desktop, 10L << 30);
+            var store = new FakeNodeStore(_ => false, m.Manifests);
+            var oracle = m.OracleOf(self, store, _ => Array.Empty<string>());
+
+            var assigned = m.ShardIds.Select(oracle.AssignedHolder).ToArray();
+
+            Assert.Contains(self.Text, assigned);
+            Assert.Equal(0, store.UsedBytesReads);
+        }
+
+        [Fact]
+        public void PlanEachFileOnce_ShardsOfUnknownFiles_ListsTheManifestsOnce()
+        {
+            var m = new MeshModel(15, 10, seed: 6);
+            var self = m.Add(DeviceKind.Hub, 20L << 30);
+            var store = new FakeNodeStore(_ => false, m.Manifests);
+            var oracle = m.OracleOf(self, store, _ => Array.Empty<string>());
+            var unknown = Enumerable.Range(0, 50).Select(i => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(new[] { (byte)i }))).ToArray();
+
+            using (oracle.PlanEachFileOnce())
+            {
+                Assert.All(unknown, id => Assert.Null(oracle.AssignedHolder(id)));
+            }
+
+            Assert.Equal(1, store.ManifestListings);
+            Assert.Null(oracle.AssignedHolder(unknown[0]));
+            Assert.Equal(2, store.ManifestListings);
+        }
     }
 }
