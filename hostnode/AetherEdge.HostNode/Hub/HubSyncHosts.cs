@@ -6,7 +6,7 @@ using AetherEdge.HostNode.Sync;
 
 namespace AetherEdge.HostNode.Hub
 {
-    /// <summary>The hub's session policy: record peers' profiles, pull missing manifests and the shards the oracle assigns here.</summary>
+    /// <summary>The hub's session policy: record what peers say and hold, pull missing manifests and the shards the pull policy accepts.</summary>
     public sealed class HubSyncHosts : ISyncHostFactory
     {
         private readonly INodeStore _store;
