@@ -95,16 +95,36 @@ namespace AetherEdge.HostNode.Shards
                 throw new ShardException("manifest is truncated (" + b.Length + " bytes)");
             }
 
-            int bodyLength = b.Length - ShardLimits.HashBytes;
-            byte[] mac = HMACSHA256.HashData(manifestKey, b.AsSpan(0, bodyLength));
-            if (!CryptographicOperations.FixedTimeEquals(mac, b.AsSpan(bodyLength)))
+            byte[] mac = HMACSHA256.HashData(manifestKey, b.AsSpan(0, b.Length - ShardLimits.HashBytes));
+            if (!CryptographicOperations.FixedTimeEquals(mac, b.AsSpan(b.Length - ShardLimits.HashBytes)))
             {
                 throw new ShardException("manifest failed authentication (tampered, or made with another user key)");
             }
 
+            return Read(b, out string? error) ?? throw new ShardException(error!);
+        }
+
+        /// <summary>
+        /// The fields WITHOUT checking the HMAC, or null when they are malformed: nodes plan for and repair
+        /// files of users whose key they may not hold. A bogus manifest can at worst make a node fetch
+        /// shards it did not need (a shard is only stored when its bytes hash to the id listed here).
+        /// Never use the result to decrypt a file: that is <see cref="Parse"/>'s job.
+        /// </summary>
+        public static ShardManifest? ReadUnverified(byte[] b) => Read(b, out _);
+
+        // The one walk over the layout (Shards/README.md); the HMAC is the caller's business.
+        private static ShardManifest? Read(byte[] b, out string? error)
+        {
+            if (b.Length < HeaderBytes + ShardLimits.HashBytes)
+            {
+                error = "manifest is truncated (" + b.Length + " bytes)";
+                return null;
+            }
+
             if (!b.AsSpan(0, Magic.Length).SequenceEqual(Magic) || b[4] != FormatVersion)
             {
-                throw new ShardException("manifest has an unknown magic or format version " + b[4]);
+                error = "manifest has an unknown magic or format version " + b[4];
+                return null;
             }
 
             int p = 5;
@@ -123,12 +143,14 @@ namespace AetherEdge.HostNode.Shards
             string? codeError = ErasureLimits.ValidationError(k, n - k);
             if (size < 0 || segment < ShardLimits.MinSegmentBytes || segment > ShardLimits.MaxSegmentBytes || codeError != null)
             {
-                throw new ShardException("manifest fields out of range (size " + size + ", segment " + segment + ", k " + k + ", n " + n + ")");
+                error = "manifest fields out of range (size " + size + ", segment " + segment + ", k " + k + ", n " + n + ")";
+                return null;
             }
 
-            if (bodyLength != HeaderBytes + n * ShardLimits.HashBytes)
+            if (b.Length - ShardLimits.HashBytes != HeaderBytes + n * ShardLimits.HashBytes)
             {
-                throw new ShardException("manifest length does not match its " + n + " shards");
+                error = "manifest length does not match its " + n + " shards";
+                return null;
             }
 
             var ids = new string[n];
@@ -138,6 +160,7 @@ namespace AetherEdge.HostNode.Shards
                 p += ShardLimits.HashBytes;
             }
 
+            error = null;
             return new ShardManifest(fileId, size, segment, k, n, DateTimeOffset.FromUnixTimeMilliseconds(created), wrapped, ids);
         }
     }

@@ -3,17 +3,12 @@ using AetherEdge.Core.Allocation;
 using AetherEdge.HostNode.Cli;
 using AetherEdge.HostNode.Hub;
 using AetherEdge.HostNode.Identity;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace AetherEdge.HostNode.Verbs
 {
     /// <summary><c>aether hub</c>: the long-running node daemon (sync, metrics; systemd-ready).</summary>
     public sealed class HubVerb : IVerb, IHasFlags
     {
-        public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(20);
-
         public string Name => "hub";
 
         public string Summary => "run the node daemon: sync with trusted peers, serve metrics";
@@ -85,40 +80,14 @@ namespace AetherEdge.HostNode.Verbs
             }
 
             args.EnsureAllUsed(0);
-            HubRuntime runtime;
             try
             {
-                runtime = new HubRuntime(settings, context.Error);
+                return HubHost.Run(settings, context.Out, context.Error, context.Cancellation);
             }
             catch (AetherEdge.HostNode.Home.HomeException e)
             {
                 throw new UsageException(e.Message);
             }
-
-            using var owned = runtime;
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = home });
-            builder.Logging.AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "HH:mm:ss ";
-            });
-            builder.Logging.SetMinimumLevel(LogLevel.Information);
-            builder.Services.AddSystemd();
-            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
-            builder.Services.AddSingleton(runtime);
-            builder.Services.AddSingleton<SyncHostedService>();
-            builder.Services.AddHostedService(sp => sp.GetRequiredService<SyncHostedService>());
-            builder.Services.AddHostedService<MetricsEndpoint>();
-            if (settings.Mdns)
-            {
-                builder.Services.AddHostedService<AetherEdge.HostNode.Discovery.HubDiscoveryService>();
-            }
-
-            using var host = builder.Build();
-            context.Out.WriteLine("aether hub: device " + runtime.Identity.DeviceId + " (" + settings.Name + "), home " + home);
-            context.Out.Flush();
-            host.RunAsync(context.Cancellation).GetAwaiter().GetResult();
-            return Environment.ExitCode == 0 ? CliHost.ExitOk : CliHost.ExitFailure;
         }
     }
 }

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using AetherEdge.HostNode.Identity;
 
-namespace AetherEdge.HostNode.Hub
+namespace AetherEdge.HostNode.Peers
 {
     /// <summary>A place a peer can be dialled, and what we know of it.</summary>
     public sealed class PeerEndpoint
@@ -25,12 +25,21 @@ namespace AetherEdge.HostNode.Hub
         public long LastSyncMilliseconds { get; set; } = long.MinValue;
     }
 
-    /// <summary>Peers the hub may dial, from config and discovery.</summary>
+    /// <summary>
+    /// Peers the hub may dial, from config and discovery. An address heard on the network is only a
+    /// suggestion: dialling it still needs a TLS handshake with a trusted device.
+    /// </summary>
     public sealed class PeerDirectory
     {
         private readonly ConcurrentDictionary<string, PeerEndpoint> _peers = new(StringComparer.Ordinal);
+        private long _discovered;
 
         public int Count => _peers.Count;
+
+        /// <summary>Discovery events that added addresses (mesh_peers_discovered{protocol="mdns"}).</summary>
+        public long Discovered => Interlocked.Read(ref _discovered);
+
+        public void CountDiscovered() => Interlocked.Increment(ref _discovered);
 
         public void Upsert(IPEndPoint endpoint, DeviceId? id, string source)
         {

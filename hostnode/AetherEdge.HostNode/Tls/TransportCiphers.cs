@@ -1,6 +1,6 @@
 using System.Net.Security;
 
-namespace AetherEdge.HostNode.Sync
+namespace AetherEdge.HostNode.Tls
 {
     /// <summary>
     /// The TLS 1.3 suites a node offers, fastest for its CPU first. Shards are already AES-256-GCM

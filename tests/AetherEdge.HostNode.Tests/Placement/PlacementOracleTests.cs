@@ -1,10 +1,11 @@
 using AetherEdge.Core.Allocation;
 using AetherEdge.Core.Devices;
-using AetherEdge.HostNode.Hub;
 using AetherEdge.HostNode.Identity;
+using AetherEdge.HostNode.Placement;
+using AetherEdge.HostNode.Shards;
 using Xunit;
 
-namespace AetherEdge.HostNode.Tests.Hub
+namespace AetherEdge.HostNode.Tests.Placement
 {
     /// <summary>The oracle plans from current holders: joins and leaves move the minimum, every node agrees, rounds settle.</summary>
     public sealed class PlacementOracleTests
@@ -13,9 +14,9 @@ namespace AetherEdge.HostNode.Tests.Hub
         private const int MaxRounds = 8;
         private static readonly DeviceKind[] s_kinds = { DeviceKind.Hub, DeviceKind.Desktop, DeviceKind.Laptop, DeviceKind.Mobile };
 
-        private static long ShardBytes(MeshModel m) => ManifestLayout.TryRead(m.Manifests[m.FileId])!.Shards.ShardBytes;
+        private static long ShardBytes(MeshModel m) => ShardManifest.ReadUnverified(m.Manifests[m.FileId])!.Layout.ShardBytes;
 
-        private static int DataShards(MeshModel m) => ManifestLayout.TryRead(m.Manifests[m.FileId])!.DataShards;
+        private static int DataShards(MeshModel m) => ShardManifest.ReadUnverified(m.Manifests[m.FileId])!.DataShards;
 
         private static MeshModel RandomMesh(int seed, int devices)
         {

@@ -1,7 +1,7 @@
 using AetherEdge.Core.Allocation;
 using AetherEdge.Core.Devices;
 
-namespace AetherEdge.HostNode.Hub
+namespace AetherEdge.HostNode.Placement
 {
     /// <summary>
     /// Plans a file's shards from what the devices hold, moving as few shards as possible when a shard

@@ -4,7 +4,7 @@ using AetherEdge.HostNode.Erasure;
 using AetherEdge.HostNode.Shards;
 using AetherEdge.HostNode.Storage;
 
-namespace AetherEdge.HostNode.Hub
+namespace AetherEdge.HostNode.Repair
 {
     /// <summary>A shard cannot be rebuilt: too few inputs, an input of another file or size, or a result whose hash the manifest does not list.</summary>
     public sealed class RepairException : ShardException
@@ -29,7 +29,7 @@ namespace AetherEdge.HostNode.Hub
         /// their paths (same order). <paramref name="inputs"/> maps shard index to a readable stream at
         /// its start; the first k by index are used. Throws <see cref="RepairException"/>; leaves no file then.
         /// </summary>
-        public static string[] Rebuild(ManifestLayout layout, IReadOnlyDictionary<int, Stream> inputs, int[] targets, string tempDir)
+        public static string[] Rebuild(ShardManifest layout, IReadOnlyDictionary<int, Stream> inputs, int[] targets, string tempDir)
         {
             int k = layout.DataShards;
             int n = layout.TotalShards;
@@ -45,7 +45,7 @@ namespace AetherEdge.HostNode.Hub
                 throw new RepairException("file " + file + ": shard indexes out of range or rebuilding a shard that is an input");
             }
 
-            var shards = layout.Shards;
+            var shards = layout.Layout;
             var present = new bool[n];
             byte[] header = new byte[ShardHeader.Bytes];
             foreach (int i in used)

@@ -1,14 +1,16 @@
 using System.Security.Cryptography;
 using AetherEdge.Core.Sync;
+using AetherEdge.HostNode.Sync;
 
-namespace AetherEdge.HostNode.Sync
+namespace AetherEdge.TestSupport
 {
     /// <summary>
     /// Items as files: <c>ROOT/shards/ID</c>, <c>ROOT/manifests/ID</c>, incomplete transfers in
     /// <c>ROOT/partial/ID</c> (kept across restarts so transfers resume). A verified partial is
-    /// moved into place atomically. SHA-256 of complete shards is cached by length and mtime.
+    /// moved into place atomically (no fsync). SHA-256 of complete shards is cached by length and mtime.
+    /// A plain-folder store for protocol tests and benchmarks; the hub uses ShardStoreSyncStore.
     /// </summary>
-    public sealed class FileSyncStore : AetherEdge.HostNode.Hub.IHubStore
+    public sealed class FileSyncStore : INodeStore
     {
         private readonly object _gate = new();
         private readonly Dictionary<string, (long Length, DateTime Stamp, byte[] Hash)> _hashes = new(StringComparer.Ordinal);

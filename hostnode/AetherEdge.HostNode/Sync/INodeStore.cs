@@ -1,9 +1,9 @@
 using AetherEdge.Core.Sync;
 
-namespace AetherEdge.HostNode.Hub
+namespace AetherEdge.HostNode.Sync
 {
-    /// <summary>What the hub's sync policy needs beyond the protocol's store view.</summary>
-    public interface IHubStore : ISyncStore
+    /// <summary>A node's content as the sync protocol, the hub's session policy and placement see it.</summary>
+    public interface INodeStore : ISyncStore
     {
         bool HasShard(string id);
 

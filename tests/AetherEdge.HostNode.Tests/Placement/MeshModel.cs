@@ -1,26 +1,42 @@
-using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using AetherEdge.Core.Devices;
 using AetherEdge.Core.Sync;
-using AetherEdge.HostNode.Hub;
 using AetherEdge.HostNode.Identity;
+using AetherEdge.HostNode.Peers;
+using AetherEdge.HostNode.Placement;
 using AetherEdge.HostNode.Shards;
+using AetherEdge.HostNode.Sync;
 
-namespace AetherEdge.HostNode.Tests.Hub
+namespace AetherEdge.HostNode.Tests.Placement
 {
     /// <summary>A store that only knows which shards and manifests it holds (placement needs no bytes).</summary>
-    internal sealed class FakeHubStore : IHubStore
+    internal sealed class FakeNodeStore : INodeStore
     {
         private readonly Func<string, bool> _has;
         private readonly Dictionary<string, byte[]> _manifests;
 
-        public FakeHubStore(Func<string, bool> has, Dictionary<string, byte[]> manifests)
+        public FakeNodeStore(Func<string, bool> has, Dictionary<string, byte[]> manifests)
         {
             _has = has;
             _manifests = manifests;
         }
 
-        public long UsedBytes => 0;
+        private int _usedBytesReads;
+        private int _manifestListings;
+
+        /// <summary>Reads of <see cref="UsedBytes"/> (a SQL SUM in the real store).</summary>
+        public int UsedBytesReads => Volatile.Read(ref _usedBytesReads);
+
+        /// <summary>Calls of <see cref="ManifestIds"/> (a SQL listing in the real store).</summary>
+        public int ManifestListings => Volatile.Read(ref _manifestListings);
+
+        public long UsedBytes
+        {
+            get
+            {
+                Interlocked.Increment(ref _usedBytesReads);
+                return 0;
+            }
+        }
 
         public string PartialDir => throw new NotSupportedException();
 
@@ -28,7 +44,11 @@ namespace AetherEdge.HostNode.Tests.Hub
 
         public bool HasManifest(string id) => _manifests.ContainsKey(id);
 
-        public IReadOnlyList<string> ManifestIds() => _manifests.Keys.ToList();
+        public IReadOnlyList<string> ManifestIds()
+        {
+            Interlocked.Increment(ref _manifestListings);
+            return _manifests.Keys.ToList();
+        }
 
         public byte[]? ReadManifest(string id) => _manifests.TryGetValue(id, out var b) ? b : null;
 
@@ -96,7 +116,7 @@ namespace AetherEdge.HostNode.Tests.Hub
         public DeviceId Add(DeviceKind kind, long allocationBytes)
         {
             var id = DeviceId.FromPublicKeyInfo(RandomBytes(64));
-            Devices.Add((id, HubRuntime.ProfileFor(id.Text, kind, allocationBytes, 0, BatteryStatus.Mains, true)));
+            Devices.Add((id, LocalDevice.ProfileFor(id.Text, kind, allocationBytes, 0, BatteryStatus.Mains, true)));
             Held[id] = new HashSet<string>(StringComparer.Ordinal);
             return id;
         }
@@ -106,19 +126,23 @@ namespace AetherEdge.HostNode.Tests.Hub
         public DeviceId IdOf(string text) => Devices.Single(d => d.Id.Text == text).Id;
 
         /// <summary>The oracle of <paramref name="self"/>, knowing exactly what every online device holds.</summary>
-        public PlacementOracle OracleOf(DeviceId self)
+        public PlacementOracle OracleOf(DeviceId self) => OracleOf(self, Held[self].Contains, peer => Held[peer]);
+
+        /// <summary>The oracle of <paramref name="self"/> over a store answering <paramref name="has"/> and peers holding <paramref name="peerHolds"/>.</summary>
+        public PlacementOracle OracleOf(DeviceId self, Func<string, bool> has, Func<DeviceId, IEnumerable<string>> peerHolds) =>
+            OracleOf(self, new FakeNodeStore(has, Manifests), peerHolds);
+
+        public PlacementOracle OracleOf(DeviceId self, FakeNodeStore store, Func<DeviceId, IEnumerable<string>> peerHolds)
         {
             var me = Devices.Single(d => d.Id == self);
-            var profiles = new ConcurrentDictionary<DeviceId, (DeviceProfile Profile, long SeenMs)>();
-            var shards = new ConcurrentDictionary<DeviceId, ConcurrentDictionary<string, bool>>();
+            var peers = new PeerKnowledge(_ => true, PeerKnowledge.DefaultOnlineWindow);
             foreach (var d in Devices.Where(d => d.Id != self))
             {
-                profiles[d.Id] = (d.Profile, Environment.TickCount64);
-                shards[d.Id] = new ConcurrentDictionary<string, bool>(Held[d.Id].Select(s => KeyValuePair.Create(s, true)), StringComparer.Ordinal);
+                peers.Heard(d.Id, d.Profile);
+                peers.Inventory(d.Id, peerHolds(d.Id));
             }
 
-            var held = Held[self];
-            return new PlacementOracle(new FakeHubStore(held.Contains, Manifests), () => me.Profile, profiles, shards, _ => true);
+            return new PlacementOracle(store, peers, new LocalDevice(self, "self", me.Profile.Kind, me.Profile.AllocationBytes));
         }
 
         /// <summary>Every shard held by its only holder (null: nobody), for the planner's own minimal-movement overload.</summary>

@@ -1,8 +1,9 @@
-using System.Collections.Concurrent;
-using AetherEdge.HostNode.Storage;
+using AetherEdge.HostNode.Peers;
+using AetherEdge.HostNode.Placement;
+using AetherEdge.HostNode.Shards;
 using AetherEdge.HostNode.Sync;
 
-namespace AetherEdge.HostNode.Hub
+namespace AetherEdge.HostNode.Repair
 {
     /// <summary>What one repair pass did.</summary>
     public sealed class RepairReport
@@ -20,64 +21,32 @@ namespace AetherEdge.HostNode.Hub
     /// <summary>
     /// Reed-Solomon repair by any node. When the plan assigns shard i of a file here, this node lacks
     /// it and no online trusted peer offers it, but at least k other shards of the file exist (here or
-    /// on online peers), the node pulls the missing inputs into <c>HOME/repair-inputs/</c> (outside the
+    /// on online peers), the node pulls the missing inputs into <see cref="RepairInputs"/> (outside the
     /// store: inputs never appear in its inventory, so they cannot change anybody's plan), rebuilds the
     /// lost shards with <see cref="ShardRebuilder"/> (no user key needed; the result must hash to the
     /// manifest's id) and stores them. The inputs are deleted once used or no longer needed.
     /// </summary>
     public sealed class ShardRepairs
     {
-        public const string InputFolder = "repair-inputs";
-
         /// <summary>Files whose inputs are gathered at once: staged inputs sit outside the quota, k shards per file.</summary>
         public const int MaxFilesInRepair = 4;
 
         private readonly ShardStoreSyncStore _store;
         private readonly PlacementOracle _oracle;
-        private readonly Func<string> _self;
-        private readonly ConcurrentDictionary<string, string> _wanted = new(StringComparer.Ordinal);
-        private readonly object _gate = new();
+        private readonly RepairInputs _inputs;
+        private readonly string _self;
         private long _repaired;
 
-        public ShardRepairs(ShardStoreSyncStore store, PlacementOracle oracle, Func<string> self, string home)
+        public ShardRepairs(ShardStoreSyncStore store, PlacementOracle oracle, RepairInputs inputs, LocalDevice self)
         {
             _store = store;
             _oracle = oracle;
-            _self = self;
-            InputDir = Path.Combine(home, InputFolder);
-
-            // Inputs of an earlier run are not trusted to be complete: start clean.
-            if (Directory.Exists(InputDir))
-            {
-                Directory.Delete(InputDir, true);
-            }
-
-            Directory.CreateDirectory(InputDir);
+            _inputs = inputs;
+            _self = self.Id.Text;
         }
-
-        public string InputDir { get; }
 
         /// <summary>Shards rebuilt since start (aether_shards_repaired_total).</summary>
         public long RepairedTotal => Interlocked.Read(ref _repaired);
-
-        /// <summary>True for an input the next session should pull (wanted and not here yet).</summary>
-        public bool Wants(string shardId) => _wanted.ContainsKey(shardId) && !File.Exists(InputPath(shardId));
-
-        /// <summary>Takes a received input (the file at <paramref name="path"/>); false when it is not one.</summary>
-        public bool Accept(string shardId, string path)
-        {
-            if (!_wanted.ContainsKey(shardId))
-            {
-                return false;
-            }
-
-            lock (_gate)
-            {
-                File.Move(path, InputPath(shardId), true);
-            }
-
-            return true;
-        }
 
         /// <summary>Rebuilds what it can from the inputs at hand and asks for the inputs still missing.</summary>
         public RepairReport Pass()
@@ -85,7 +54,7 @@ namespace AetherEdge.HostNode.Hub
             var report = new RepairReport();
             var stillWanted = new Dictionary<string, string>(StringComparer.Ordinal);
             // Files with inputs already asked for first: the cap must not strand what is half gathered.
-            var gathering = _wanted.Values.ToHashSet(StringComparer.Ordinal);
+            var gathering = _inputs.Gathering();
             foreach (string manifest in _store.ManifestIds().OrderBy(m => gathering.Contains(m) ? 0 : 1))
             {
                 try
@@ -98,32 +67,8 @@ namespace AetherEdge.HostNode.Hub
                 }
             }
 
-            lock (_gate)
-            {
-                foreach (string id in _wanted.Keys)
-                {
-                    if (!stillWanted.ContainsKey(id))
-                    {
-                        _wanted.TryRemove(id, out _);
-                    }
-                }
-
-                foreach (var kv in stillWanted)
-                {
-                    _wanted[kv.Key] = kv.Value;
-                }
-
-                // Inputs nobody needs any more (used, or the lost shard turned up on a peer).
-                foreach (string path in Directory.EnumerateFiles(InputDir))
-                {
-                    if (!_wanted.ContainsKey(Path.GetFileName(path)))
-                    {
-                        File.Delete(path);
-                    }
-                }
-            }
-
-            report.InputsWanted = _wanted.Count(kv => !File.Exists(InputPath(kv.Key)));
+            _inputs.Replace(stillWanted);
+            report.InputsWanted = _inputs.Missing;
             return report;
         }
 
@@ -137,13 +82,13 @@ namespace AetherEdge.HostNode.Hub
             }
 
             var layout = view.Layout;
-            string self = _self();
+            string self = _self;
             var lost = new List<int>();
             var have = new List<int>();
             var offered = new List<int>();
             for (int i = 0; i < layout.TotalShards; i++)
             {
-                bool staged = File.Exists(InputPath(layout.ShardIds[i]));
+                bool staged = _inputs.IsStaged(layout.ShardIds[i]);
                 if (view.Assigned[i] == self && !view.Local[i] && !view.Offered[i])
                 {
                     lost.Add(i);
@@ -200,7 +145,7 @@ namespace AetherEdge.HostNode.Hub
             }
         }
 
-        private void Rebuild(ManifestLayout layout, int[] inputs, int[] targets)
+        private void Rebuild(ShardManifest layout, int[] inputs, int[] targets)
         {
             var streams = new Dictionary<int, Stream>();
             string[] made = Array.Empty<string>();
@@ -209,11 +154,11 @@ namespace AetherEdge.HostNode.Hub
                 foreach (int i in inputs)
                 {
                     string id = layout.ShardIds[i];
-                    var s = _store.OpenShard(id) ?? (File.Exists(InputPath(id)) ? File.OpenRead(InputPath(id)) : null);
+                    var s = _store.OpenShard(id) ?? _inputs.OpenStaged(id);
                     streams[i] = s ?? throw new RepairException("shard " + i + " vanished before the repair");
                 }
 
-                made = ShardRebuilder.Rebuild(layout, streams, targets, InputDir);
+                made = ShardRebuilder.Rebuild(layout, streams, targets, _inputs.Directory);
                 for (int j = 0; j < targets.Length; j++)
                 {
                     using var fs = File.OpenRead(made[j]);
@@ -233,7 +178,5 @@ namespace AetherEdge.HostNode.Hub
                 }
             }
         }
-
-        private string InputPath(string shardId) => Path.Combine(InputDir, ShardId.IsValid(shardId) ? shardId : "invalid");
     }
 }

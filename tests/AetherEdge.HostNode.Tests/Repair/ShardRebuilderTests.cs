@@ -1,8 +1,9 @@
-using AetherEdge.HostNode.Hub;
+using AetherEdge.HostNode.Repair;
+using AetherEdge.HostNode.Shards;
 using AetherEdge.HostNode.Tests.Storage;
 using Xunit;
 
-namespace AetherEdge.HostNode.Tests.Hub
+namespace AetherEdge.HostNode.Tests.Repair
 {
     /// <summary>Lost shards rebuilt from k others are byte-identical, or refused.</summary>
     public sealed class ShardRebuilderTests : IDisposable
@@ -14,10 +15,10 @@ namespace AetherEdge.HostNode.Tests.Hub
 
         private string TempDir => Path.Combine(_t.Home, "rebuild");
 
-        private (ManifestLayout Layout, byte[][] Shards) Put(int size, int k, int m, int seed)
+        private (ShardManifest Layout, byte[][] Shards) Put(int size, int k, int m, int seed)
         {
             var put = _t.Pipeline.Put(_t.NewFile(size, seed), k, m, Segment);
-            var layout = ManifestLayout.TryRead(_t.Store.TryGetManifest(put.FileId)!)!;
+            var layout = ShardManifest.ReadUnverified(_t.Store.TryGetManifest(put.FileId)!)!;
             return (layout, layout.ShardIds.Select(id => File.ReadAllBytes(_t.Store.PathOf(id))).ToArray());
         }
 

@@ -1,37 +1,12 @@
 using System.Collections.Concurrent;
 using AetherEdge.Core.Devices;
-using AetherEdge.Core.Sync;
 using AetherEdge.HostNode.Identity;
+using AetherEdge.HostNode.Peers;
+using AetherEdge.HostNode.Shards;
+using AetherEdge.HostNode.Sync;
 
-namespace AetherEdge.HostNode.Hub
+namespace AetherEdge.HostNode.Placement
 {
-    /// <summary>What one node knows of one file: its layout, the plan, and where its shards are.</summary>
-    public sealed class FileView
-    {
-        public FileView(ManifestLayout layout, string?[] assigned, bool[] local, bool[] offered, bool inventoriesKnown)
-        {
-            Layout = layout;
-            Assigned = assigned;
-            Local = local;
-            Offered = offered;
-            InventoriesKnown = inventoriesKnown;
-        }
-
-        /// <summary>False while an online peer's inventory has not arrived yet (what it holds is unknown).</summary>
-        public bool InventoriesKnown { get; }
-
-        public ManifestLayout Layout { get; }
-
-        /// <summary>Device ID the plan assigns each shard index to (null: unplaced).</summary>
-        public string?[] Assigned { get; }
-
-        /// <summary>Shard index held in this node's store.</summary>
-        public bool[] Local { get; }
-
-        /// <summary>Shard index held (per its last inventory) by an online trusted peer in the plan.</summary>
-        public bool[] Offered { get; }
-    }
-
     /// <summary>
     /// Placement drives the sync: for the file a shard belongs to (found through the manifests this
     /// node holds), plan the file's N shards over the online devices — this node plus every trusted
@@ -40,40 +15,27 @@ namespace AetherEdge.HostNode.Hub
     /// and the online peers' inventories, <see cref="HolderAwarePlacement"/>), so a join or a leave
     /// moves as few shards as possible. Devices are sorted by ID and planned by allocation (used bytes
     /// set to 0), so every node with the same knowledge computes the same plan. Shards of files whose
-    /// manifest is not here yet are not pulled (the manifest comes first, then the next round pulls).
+    /// manifest is not here yet are not planned (the manifest comes first, then the next round pulls).
     /// </summary>
-    public sealed class PlacementOracle : IPlacementOracle
+    public sealed class PlacementOracle
     {
-        public static readonly TimeSpan DefaultOnlineWindow = TimeSpan.FromMinutes(3);
-
-        private readonly IHubStore _store;
-        private readonly Func<DeviceId, bool> _trusted;
-        private readonly Func<DeviceProfile> _local;
-        private readonly ConcurrentDictionary<DeviceId, (DeviceProfile Profile, long SeenMs)> _peers;
-        private readonly ConcurrentDictionary<DeviceId, ConcurrentDictionary<string, bool>> _peerShards;
-        private readonly TimeSpan _onlineWindow;
-        private bool _pulling = true;
-        private readonly ConcurrentDictionary<string, ManifestLayout> _layouts = new(StringComparer.Ordinal);
+        private readonly INodeStore _store;
+        private readonly PeerKnowledge _peers;
+        private readonly LocalDevice _self;
+        private readonly string _selfId;
+        private readonly ConcurrentDictionary<string, ShardManifest> _layouts = new(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<string, (string Manifest, int Index)> _fileOf = new(StringComparer.Ordinal);
 
-        public PlacementOracle(
-            IHubStore store,
-            Func<DeviceProfile> local,
-            ConcurrentDictionary<DeviceId, (DeviceProfile Profile, long SeenMs)> peers,
-            ConcurrentDictionary<DeviceId, ConcurrentDictionary<string, bool>> peerShards,
-            Func<DeviceId, bool> trusted,
-            TimeSpan? onlineWindow = null)
+        public PlacementOracle(INodeStore store, PeerKnowledge peers, LocalDevice self)
         {
-            _trusted = trusted;
             _store = store;
-            _local = local;
             _peers = peers;
-            _peerShards = peerShards;
-            _onlineWindow = onlineWindow ?? DefaultOnlineWindow;
+            _self = self;
+            _selfId = self.Id.Text;
         }
 
-        /// <summary>Also pull these shards though the plan puts them elsewhere (repair inputs); null: none.</summary>
-        public Func<string, bool>? AlsoPull { get; set; }
+        /// <summary>This node's device ID (the one plans assign shards to when they belong here).</summary>
+        public string SelfId => _selfId;
 
         /// <summary>The devices a plan is made over, sorted by ID.</summary>
         public DeviceProfile[] Devices() => Online().Select(o => o.Profile).ToArray();
@@ -89,30 +51,29 @@ namespace AetherEdge.HostNode.Hub
 
             var online = Online();
             var devices = online.Select(o => o.Profile).ToArray();
-            string self = _local().Id;
             int n = layout.TotalShards;
             var holders = new List<int>[n];
             var local = new bool[n];
             var offered = new bool[n];
-            bool known = online.All(o => o.Id is not { } peer || _peerShards.ContainsKey(peer));
+            bool known = online.All(o => o.Id is not { } peer || _peers.HasInventory(peer));
             for (int s = 0; s < n; s++)
             {
                 holders[s] = new List<int>();
                 for (int d = 0; d < online.Length; d++)
                 {
                     bool holds = online[d].Id is { } peer
-                        ? _peerShards.TryGetValue(peer, out var theirs) && theirs.ContainsKey(layout.ShardIds[s])
+                        ? _peers.Holds(peer, layout.ShardIds[s])
                         : _store.HasShard(layout.ShardIds[s]);
                     if (holds)
                     {
                         holders[s].Add(d);
-                        local[s] |= devices[d].Id == self;
-                        offered[s] |= devices[d].Id != self;
+                        local[s] |= online[d].Id == null;
+                        offered[s] |= online[d].Id != null;
                     }
                 }
             }
 
-            var plan = HolderAwarePlacement.Plan(devices, layout.Shards.ShardBytes, layout.DataShards, holders.Select(h => h.ToArray()).ToArray());
+            var plan = HolderAwarePlacement.Plan(devices, layout.Layout.ShardBytes, layout.DataShards, holders.Select(h => h.ToArray()).ToArray());
             return new FileView(layout, plan.HolderIds(), local, offered, known);
         }
 
@@ -159,21 +120,10 @@ namespace AetherEdge.HostNode.Hub
 
             public Dictionary<string, string?[]?> Plans { get; } = new(StringComparer.Ordinal);
 
+            public bool ManifestsListed { get; set; }
+
             public void Dispose() => t_memo = Outer;
         }
-
-        /// <summary>
-        /// False until the hub has tried every peer it knows once: a node that just started or joined
-        /// knows only some devices, and would pull shards a plan over all of them gives to others.
-        /// </summary>
-        public bool Pulling
-        {
-            get => Volatile.Read(ref _pulling);
-            set => Volatile.Write(ref _pulling, value);
-        }
-
-        public bool ShouldPull(InventoryEntry shard, DeviceId peer) =>
-            Pulling && (AssignedHolder(shard.Id) == _local().Id || (AlsoPull?.Invoke(shard.Id) ?? false));
 
         /// <summary>The device ID the current plan assigns <paramref name="shardId"/> to; null when unknown or unplaced.</summary>
         public string? AssignedHolder(string shardId) =>
@@ -184,6 +134,18 @@ namespace AetherEdge.HostNode.Hub
         {
             if (!_fileOf.TryGetValue(shardId, out var found))
             {
+                // Within one PlanEachFileOnce scope the manifests are listed once, however many unknown shards are asked about.
+                var memo = t_memo != null && t_memo.Owner == this ? t_memo : null;
+                if (memo != null && memo.ManifestsListed)
+                {
+                    return null;
+                }
+
+                if (memo != null)
+                {
+                    memo.ManifestsListed = true;
+                }
+
                 foreach (string m in _store.ManifestIds())
                 {
                     var layout = Layout(m);
@@ -205,29 +167,24 @@ namespace AetherEdge.HostNode.Hub
         /// <summary>This node (Id null) and the online trusted peers, sorted by device ID.</summary>
         private (DeviceProfile Profile, DeviceId? Id)[] Online()
         {
-            long now = Environment.TickCount64;
-            var list = new List<(DeviceProfile Profile, DeviceId? Id)> { (ForPlanning(_local()), null) };
-            foreach (var kv in _peers)
+            var list = new List<(DeviceProfile Profile, DeviceId? Id)> { (_self.PlanningProfile(), null) };
+            foreach (var (id, profile) in _peers.Online())
             {
-                // A device removed from the circle drops out of every plan at once.
-                if (now - kv.Value.SeenMs <= _onlineWindow.TotalMilliseconds && _trusted(kv.Key))
-                {
-                    list.Add((ForPlanning(kv.Value.Profile), kv.Key));
-                }
+                list.Add((ForPlanning(profile), id));
             }
 
             return list.OrderBy(d => d.Profile.Id, StringComparer.Ordinal).ToArray();
         }
 
         // Cached once read; a manifest not here yet is looked up again next time.
-        private ManifestLayout? Layout(string manifestId)
+        private ShardManifest? Layout(string manifestId)
         {
             if (_layouts.TryGetValue(manifestId, out var known))
             {
                 return known;
             }
 
-            var layout = _store.ReadManifest(manifestId) is { } body ? ManifestLayout.TryRead(body) : null;
+            var layout = _store.ReadManifest(manifestId) is { } body ? ShardManifest.ReadUnverified(body) : null;
             return layout == null ? null : _layouts.GetOrAdd(manifestId, layout);
         }
 

@@ -1,27 +1,34 @@
 using System.Net;
 using System.Net.Sockets;
-using AetherEdge.HostNode.Hub;
+using AetherEdge.HostNode.Discovery;
 using AetherEdge.HostNode.Identity;
+using AetherEdge.HostNode.Peers;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace AetherEdge.HostNode.Discovery
+namespace AetherEdge.HostNode.Hub
 {
     /// <summary>
     /// mDNS for <c>aether hub</c>: advertises <c>NAME._aetherlight._tcp.local</c> on the sync port with TXT
     /// node_id/device_type/storage_bytes/version and <c>fp</c> (the device ID), browses for other nodes and
-    /// feeds them to the hub's peer directory (source "mdns"). Goodbyes are sent on shutdown.
+    /// feeds them to the hub's peer directory (source "mdns") and asks for a sync round. An advert is
+    /// only a suggestion: the round dials it, and only a trusted device gets past the TLS handshake.
+    /// Goodbyes are sent on shutdown.
     /// </summary>
     public sealed class HubDiscoveryService : BackgroundService
     {
-        private readonly HubRuntime _hub;
-        private readonly SyncHostedService _sync;
+        private readonly HubSettings _settings;
+        private readonly LocalDevice _self;
+        private readonly PeerDirectory _directory;
+        private readonly SyncTrigger _trigger;
         private readonly ILogger<HubDiscoveryService> _log;
 
-        public HubDiscoveryService(HubRuntime hub, SyncHostedService sync, ILogger<HubDiscoveryService> log)
+        public HubDiscoveryService(HubSettings settings, LocalDevice self, PeerDirectory directory, SyncTrigger trigger, ILogger<HubDiscoveryService> log)
         {
-            _hub = hub;
-            _sync = sync;
+            _settings = settings;
+            _self = self;
+            _directory = directory;
+            _trigger = trigger;
             _log = log;
         }
 
@@ -35,11 +42,11 @@ namespace AetherEdge.HostNode.Discovery
 
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
-            var own = _hub.Identity.DeviceId;
+            var own = _self.Id;
             var service = new MdnsService(new MdnsServiceOptions
             {
-                InterfaceAddress = _hub.Settings.Interface,
-                Advertise = Advertisement(_hub.Settings, own),
+                InterfaceAddress = _settings.Interface,
+                Advertise = Advertisement(_settings, own),
                 Browse = true,
             });
             service.NameClaimed += (name, link) => _log.LogInformation("mDNS: advertising '{Name}' on {Link}", name, link);
@@ -51,7 +58,7 @@ namespace AetherEdge.HostNode.Discovery
                 _log.LogInformation("mDNS: {Instance} left (goodbye or expired)", peer.Instance);
                 foreach (var ep in Endpoints(peer))
                 {
-                    _hub.Peers.Remove(ep);
+                    _directory.Remove(ep);
                 }
             };
             try
@@ -91,14 +98,14 @@ namespace AetherEdge.HostNode.Discovery
             foreach (var ep in Endpoints(peer))
             {
                 added = true;
-                _hub.Peers.Upsert(ep, id, "mdns");
+                _directory.Upsert(ep, id, "mdns");
             }
 
             if (added)
             {
-                _hub.CountDiscovered();
+                _directory.CountDiscovered();
                 _log.LogInformation("mDNS: found {Instance} at {Addresses} port {Port}", peer.Instance, string.Join(", ", peer.Addresses), peer.Port);
-                _sync.Trigger();
+                _trigger.Request();
             }
         }
 
