@@ -196,6 +196,9 @@ namespace AetherEdge.HostNode.Cli
             return option;
         }
 
+        /// <summary>True when the user typed <paramref name="option"/> (not just its default).</summary>
+        public static bool WasGiven(this ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
+
         private static string Single(ArgumentResult r) => r.Tokens.Count == 0 ? string.Empty : r.Tokens[r.Tokens.Count - 1].Value;
 
         private static int? ParseInt(ArgumentResult r, string name, int min, int max)

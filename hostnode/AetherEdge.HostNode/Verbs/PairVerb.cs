@@ -59,7 +59,7 @@ namespace AetherEdge.HostNode.Verbs
             if (codeText != null)
             {
                 int find = parse.GetValue(_timeout) ?? DefaultFindSeconds;
-                if (parse.GetResult(_port) != null)
+                if (parse.WasGiven(_port))
                 {
                     throw new UsageException("--port is where the showing side waits; with --code use --peer HOST:PORT");
                 }
