@@ -20,6 +20,9 @@ namespace AetherEdge.HostNode.Cli
             {
                 if (option is HelpOption help)
                 {
+                    // "/?" and "/h" are Windows spellings; in bash they only clutter completion.
+                    help.Aliases.Remove("/?");
+                    help.Aliases.Remove("/h");
                     help.Action = new ListingHelpAction();
                 }
                 else if (option is VersionOption version)

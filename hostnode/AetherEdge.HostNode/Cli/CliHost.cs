@@ -53,7 +53,7 @@ namespace AetherEdge.HostNode.Cli
                     return ExitUsage;
                 }
 
-                context.Error.WriteLine(Prefix(parse) + ParseErrors.Describe(parse));
+                context.Error.WriteLine(Prefix(parse) + OneLine(ParseErrors.Describe(parse)));
                 return ExitUsage;
             }
 
@@ -127,6 +127,6 @@ namespace AetherEdge.HostNode.Cli
         }
 
         private static string OneLine(string message) =>
-            message.ReplaceLineEndings(" ").Trim();
+            string.Join(' ', message.Split(new[] { '\r', '\n', '\t' }, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 }
