@@ -16,6 +16,7 @@ namespace AetherEdge.HostNode.Cli
         public static void Install(RootCommand root, Assembly program)
         {
             root.HelpName = ProgramName;
+            root.Add(HelpCommand(root));
             foreach (var option in root.Options)
             {
                 if (option is HelpOption help)
@@ -37,6 +38,21 @@ namespace AetherEdge.HostNode.Cli
             program.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
             ?? program.GetName().Version?.ToString()
             ?? "unknown";
+
+        /// <summary><c>aether help [VERB]</c>, as <c>aether [VERB] --help</c> (hidden: for habit, not advertised).</summary>
+        private static Command HelpCommand(RootCommand root)
+        {
+            var verb = new Argument<string?>("VERB") { Arity = ArgumentArity.ZeroOrOne, Description = "the verb to explain" };
+            var command = new Command("help", "show help") { Hidden = true };
+            command.Add(verb);
+            command.SetAction(parse =>
+            {
+                string? name = parse.GetValue(verb);
+                string[] args = name == null ? new[] { "--help" } : new[] { name, "--help" };
+                return root.Parse(args).Invoke(parse.InvocationConfiguration);
+            });
+            return command;
+        }
 
         private static string FirstLine(string? text)
         {

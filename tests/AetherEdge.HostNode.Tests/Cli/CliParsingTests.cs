@@ -77,8 +77,8 @@ namespace AetherEdge.HostNode.Tests.Cli
             var r = CliRunner.Run("--help");
             Assert.Equal(0, r.Code);
             var root = AetherCommand.Create(new CliContext(TextWriter.Null, TextWriter.Null, CancellationToken.None));
-            Assert.Equal(s_verbs, root.Subcommands.Select(c => c.Name));
-            foreach (var verb in root.Subcommands)
+            Assert.Equal(s_verbs, root.Subcommands.Where(c => !c.Hidden).Select(c => c.Name));
+            foreach (var verb in root.Subcommands.Where(c => !c.Hidden))
             {
                 string summary = verb.Description!.Split('\n')[0];
                 Assert.Contains("  " + verb.Name.PadRight(12) + summary + "\n", r.Out.ReplaceLineEndings("\n"));
@@ -107,6 +107,14 @@ namespace AetherEdge.HostNode.Tests.Cli
 
             var withHome = Commands(root).Where(c => c.Options.Any(o => o.Name == "--home")).Select(c => c.Name).OrderBy(n => n, StringComparer.Ordinal);
             Assert.Equal(new[] { "add", "get", "hub", "id", "init", "list", "pair", "put", "remove", "status" }, withHome);
+        }
+
+        [Fact]
+        public void HelpVerb_AsOldHabit_ShowsTheSameHelpAsTheOption()
+        {
+            Assert.Equal(CliRunner.Run("--help"), CliRunner.Run("help"));
+            Assert.Equal(CliRunner.Run("put", "--help"), CliRunner.Run("help", "put"));
+            Assert.DoesNotContain("  help ", CliRunner.Run("--help").Out);
         }
 
         [Fact]
