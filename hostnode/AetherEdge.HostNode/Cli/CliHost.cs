@@ -57,7 +57,7 @@ namespace AetherEdge.HostNode.Cli
                 return ExitUsage;
             }
 
-            if (ParseErrors.UnknownOptionTakenAsValue(parse) is string unknown)
+            if (parse.Action is not { ClearsParseErrors: true } && ParseErrors.UnknownOptionTakenAsValue(parse) is string unknown)
             {
                 context.Error.WriteLine(Prefix(parse) + unknown);
                 return ExitUsage;
