@@ -50,6 +50,23 @@ namespace AetherEdge.HostNode.Shards
             Action<long>? progress = null,
             CancellationToken cancellation = default)
         {
+            using var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan);
+            return Put(input, path, dataShards, parityShards, segmentBytes, progress, cancellation);
+        }
+
+        /// <summary>
+        /// Stores the rest of a seekable <paramref name="input"/> (its length fixes the layout, so stdin is
+        /// spooled first); <paramref name="path"/> names it in errors. Otherwise as the path overload.
+        /// </summary>
+        public PutResult Put(
+            Stream input,
+            string path,
+            int dataShards,
+            int parityShards,
+            int segmentBytes,
+            Action<long>? progress,
+            CancellationToken cancellation)
+        {
             if (segmentBytes < ShardLimits.MinSegmentBytes || segmentBytes > ShardLimits.MaxSegmentBytes)
             {
                 throw new ArgumentOutOfRangeException(nameof(segmentBytes));
@@ -57,8 +74,7 @@ namespace AetherEdge.HostNode.Shards
 
             var rs = new ReedSolomon(dataShards, parityShards, VectorGaloisKernel.Instance);
             int n = rs.TotalShards;
-            using var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan);
-            var layout = new ShardLayout(input.Length, segmentBytes, dataShards, n);
+            var layout = new ShardLayout(input.Length - input.Position, segmentBytes, dataShards, n);
             using var set = _store.BeginShardSet(n, layout.ShardBytes);
 
             byte[] fileId = RandomNumberGenerator.GetBytes(ShardLimits.FileIdBytes);
@@ -127,14 +143,38 @@ namespace AetherEdge.HostNode.Shards
         /// </summary>
         public long Get(string fileId, string outputPath, Action<long>? progress = null, CancellationToken cancellation = default)
         {
+            string full = Path.GetFullPath(outputPath);
+            string temp = Path.Combine(Path.GetDirectoryName(full)!, "." + Path.GetFileName(full) + "." + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)) + ".part");
+            try
+            {
+                long size;
+                using (var output = new FileStream(temp, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 0 }))
+                {
+                    size = Get(fileId, output, progress, cancellation);
+                    output.Flush(true);
+                }
+
+                File.Move(temp, full, true);
+                return size;
+            }
+            finally
+            {
+                File.Delete(temp);
+            }
+        }
+
+        /// <summary>
+        /// Rebuilds a file into <paramref name="output"/> segment by segment, each written only once it
+        /// authenticates (stdout for <c>aether get -o -</c>; a failure part-way leaves the earlier segments).
+        /// </summary>
+        public long Get(string fileId, Stream output, Action<long>? progress, CancellationToken cancellation)
+        {
             var manifest = ReadManifest(fileId);
             var layout = manifest.Layout;
             int k = manifest.DataShards;
             int n = manifest.TotalShards;
             var shards = new Stream?[n];
             var present = new bool[n];
-            string full = Path.GetFullPath(outputPath);
-            string temp = Path.Combine(Path.GetDirectoryName(full)!, "." + Path.GetFileName(full) + "." + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)) + ".part");
             try
             {
                 int count = 0;
@@ -182,7 +222,6 @@ namespace AetherEdge.HostNode.Shards
                 byte[] stripe = new byte[n * layout.MaxPieceBytes];
                 long done = 0;
                 using (var aes = new AesGcm(fileKey, ShardLimits.TagBytes))
-                using (var output = new FileStream(temp, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 0 }))
                 {
                     CryptographicOperations.ZeroMemory(fileKey);
                     for (long s = 0; s < layout.SegmentCount; s++)
@@ -210,10 +249,9 @@ namespace AetherEdge.HostNode.Shards
                         progress?.Invoke(done);
                     }
 
-                    output.Flush(true);
+                    output.Flush();
                 }
 
-                File.Move(temp, full, true);
                 return layout.FileBytes;
             }
             finally
@@ -222,8 +260,6 @@ namespace AetherEdge.HostNode.Shards
                 {
                     s?.Dispose();
                 }
-
-                File.Delete(temp);
             }
         }
     }
