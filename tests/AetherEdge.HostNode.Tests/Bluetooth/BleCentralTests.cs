@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using AetherEdge.HostNode.Bluetooth;
-using AetherEdge.HostNode.DBus;
+using Tmds.DBus.Protocol;
 using Xunit;
 
 namespace AetherEdge.HostNode.Tests.Bluetooth
@@ -17,15 +17,15 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
         [Fact]
         public async Task Scan_ThenConnect_FindsOurPeerAndCarriesBytesBothWays()
         {
-            using DBusConnection bus = await _fixture.Bus.ConnectAsync();
-            await using var central = new BleCentral(bus);
+            await using BluezAdapter adapter = await _fixture.OpenAdapterAsync();
+            await using var central = new BleCentral(adapter);
             var updates = new BlockingCollection<BleDevice>();
             central.DeviceUpdated += d => updates.Add(d);
             await central.StartScanAsync();
 
             var filter = _fixture.Bluez.DiscoveryFilter!;
-            Assert.Equal(DBusVariant.Of("le"), filter["Transport"]);
-            Assert.Equal(new object[] { BluezNames.ShardServiceUuid }, (List<object>)((DBusVariant)filter["UUIDs"]).Value);
+            Assert.Equal("le", filter["Transport"].GetString());
+            Assert.Equal(new[] { BluezNames.ShardServiceUuid }, filter["UUIDs"].GetArray<string>());
             Assert.True(_fixture.Bluez.Discovering);
 
             BleDevice? device = null;
@@ -50,10 +50,10 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
             await link.WriteAsync(new byte[] { 0xB1 }, withResponse: true);
             Assert.True(_fixture.Bluez.PeerWrites.TryTake(out var first, TimeSpan.FromSeconds(5)));
             Assert.Equal(new byte[] { 0xA1, 0xA2 }, first.Value);
-            Assert.Equal(DBusVariant.Of("command"), first.Options["type"]);
+            Assert.Equal("command", first.Options["type"].GetString());
             Assert.True(_fixture.Bluez.PeerWrites.TryTake(out var second, TimeSpan.FromSeconds(5)));
             Assert.Equal(new byte[] { 0xB1 }, second.Value);
-            Assert.Equal(DBusVariant.Of("request"), second.Options["type"]);
+            Assert.Equal("request", second.Options["type"].GetString());
 
             await Assert.ThrowsAsync<ArgumentException>(() => link.WriteAsync(new byte[SimulatedBluez.PeerMtu - 2]));
 
@@ -67,12 +67,12 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
         [Fact]
         public async Task Connect_DeviceWithoutOurCharacteristic_FailsWithDoesNotExist()
         {
-            using DBusConnection bus = await _fixture.Bus.ConnectAsync();
-            await using var central = new BleCentral(bus);
+            await using BluezAdapter adapter = await _fixture.OpenAdapterAsync();
+            await using var central = new BleCentral(adapter);
             await central.StartScanAsync();
             // The unrelated device answers no Connect: the call fails with a D-Bus error, not a hang.
-            var ex = await Assert.ThrowsAsync<DBusErrorException>(() => central.ConnectAsync(SimulatedBluez.OtherPath, new CollectingReceiver(), TimeSpan.FromSeconds(2)));
-            Assert.Equal(DBusErrors.UnknownMethod, ex.ErrorName);
+            var ex = await Assert.ThrowsAsync<DBusErrorReplyException>(() => central.ConnectAsync(SimulatedBluez.OtherPath, new CollectingReceiver(), TimeSpan.FromSeconds(2)));
+            Assert.Equal("org.freedesktop.DBus.Error.UnknownMethod", ex.ErrorName);
         }
     }
 }
