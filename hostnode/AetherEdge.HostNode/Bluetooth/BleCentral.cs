@@ -76,7 +76,7 @@ namespace AetherEdge.HostNode.Bluetooth
                 ReadPropertiesChanged,
                 c =>
                 {
-                    if (c.Interfaces[BluezNames.Device].TryGetValue("ServicesResolved", out VariantValue v) && v.Type == VariantValueType.Bool && v.GetBool())
+                    if (c.Property(BluezNames.Device, "ServicesResolved", VariantValueType.Bool) is VariantValue v && v.GetBool())
                     {
                         resolved.TrySetResult();
                     }
@@ -151,14 +151,15 @@ namespace AetherEdge.HostNode.Bluetooth
 
         private void OnDeviceChanged(ObjectChange change)
         {
-            if (!_deviceProperties.TryGetValue(change.Path, out Dictionary<string, VariantValue>? props))
+            if (!_deviceProperties.TryGetValue(change.Path, out Dictionary<string, VariantValue>? props)
+                || !change.Interfaces.TryGetValue(BluezNames.Device, out Dictionary<string, VariantValue>? changed))
             {
                 return;
             }
 
             lock (props)
             {
-                foreach (KeyValuePair<string, VariantValue> p in change.Interfaces[BluezNames.Device])
+                foreach (KeyValuePair<string, VariantValue> p in changed)
                 {
                     props[p.Key] = p.Value;
                 }
@@ -231,7 +232,12 @@ namespace AetherEdge.HostNode.Bluetooth
         }
 
         /// <summary>Interfaces and properties that appeared or changed at one object path.</summary>
-        private sealed record ObjectChange(string Path, Dictionary<string, Dictionary<string, VariantValue>> Interfaces);
+        private sealed record ObjectChange(string Path, Dictionary<string, Dictionary<string, VariantValue>> Interfaces)
+        {
+            /// <summary>The property when this change carries it with the expected type.</summary>
+            public VariantValue? Property(string iface, string name, VariantValueType type) =>
+                Interfaces.TryGetValue(iface, out Dictionary<string, VariantValue>? props) && props.TryGetValue(name, out VariantValue v) && v.Type == type ? v : default(VariantValue?);
+        }
 
         private sealed class CentralLink : IBleLink
         {
@@ -262,7 +268,7 @@ namespace AetherEdge.HostNode.Bluetooth
                     ReadPropertiesChanged,
                     c =>
                     {
-                        if (c.Interfaces[BluezNames.GattCharacteristic].TryGetValue("Value", out VariantValue v) && v.Type == VariantValueType.Array && v.ItemType == VariantValueType.Byte)
+                        if (c.Property(BluezNames.GattCharacteristic, "Value", VariantValueType.Array) is VariantValue v && v.ItemType == VariantValueType.Byte)
                         {
                             _receiver.OnReceived(Peer, v.GetArray<byte>(), Mtu);
                         }

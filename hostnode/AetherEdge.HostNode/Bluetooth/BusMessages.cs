@@ -97,15 +97,15 @@ namespace AetherEdge.HostNode.Bluetooth
 
         /// <summary>
         /// Subscribes to signals matching <paramref name="rule"/>. The reader sees only messages whose body has
-        /// <paramref name="signature"/> and a body it cannot read is skipped: the library would otherwise drop the
-        /// whole connection. The handler runs on the connection's reader and must not throw or block.
+        /// <paramref name="signature"/>, and a body it fails on is skipped: a throwing reader would make the library
+        /// drop the whole connection. The handler runs on the connection's reader and must not throw or block.
         /// </summary>
         public static async Task<IDisposable> WatchAsync<T>(DBusConnection connection, MatchRule rule, string signature, MessageValueReader<T> reader, Action<T> handler)
             where T : class
         {
             IDisposable subscription = await connection.AddMatchAsync<T?>(rule, (m, state) =>
             {
-                if (m.SignatureAsString != signature)
+                if ((m.SignatureAsString ?? "") != signature)
                 {
                     return null;
                 }
@@ -114,8 +114,9 @@ namespace AetherEdge.HostNode.Bluetooth
                 {
                     return reader(m, state);
                 }
-                catch (DBusMessageException)
+                catch (Exception)
                 {
+                    // malformed for us (wrong variant type, missing key, bad encoding): one signal lost, not the bus
                     return null;
                 }
             }, (Notification<T?> n) =>
