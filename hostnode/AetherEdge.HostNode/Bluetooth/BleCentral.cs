@@ -12,6 +12,9 @@ namespace AetherEdge.HostNode.Bluetooth
     /// </summary>
     public sealed class BleCentral : IAsyncDisposable
     {
+        /// <summary>Devices tracked at most; BlueZ forgets stale ones itself (InterfacesRemoved) and so do we.</summary>
+        public const int MaxTrackedDevices = 256;
+
         private readonly BluezAdapter _adapter;
         private readonly ConcurrentDictionary<string, Dictionary<string, VariantValue>> _deviceProperties = new(StringComparer.Ordinal);
         private readonly List<IDisposable> _subscriptions = new();
@@ -24,6 +27,9 @@ namespace AetherEdge.HostNode.Bluetooth
 
         /// <summary>Raised (on the D-Bus reader) when a device with our service appears or changes; must not throw or block.</summary>
         public event Action<BleDevice>? DeviceUpdated;
+
+        /// <summary>Device1 objects tracked, ours or not (yet); at most <see cref="MaxTrackedDevices"/> unless ours.</summary>
+        internal int TrackedDevices => _deviceProperties.Count;
 
         /// <summary>Devices seen so far that advertise the shard service.</summary>
         public IReadOnlyList<BleDevice> Devices => _deviceProperties.Keys.Select(ToDevice).OfType<BleDevice>().ToList();
@@ -39,6 +45,15 @@ namespace AetherEdge.HostNode.Bluetooth
                     return new ObjectChange(r.ReadObjectPathAsString(), BusMessages.ReadInterfaces(ref r));
                 },
                 c => AddInterfaces(c.Path, c.Interfaces)).ConfigureAwait(false));
+            _subscriptions.Add(await _adapter.WatchAsync(
+                new MatchRule { Interface = BusMessages.ObjectManagerInterface, Member = "InterfacesRemoved" }, "oas",
+                static (m, _) =>
+                {
+                    Reader r = m.GetBodyReader();
+                    string path = r.ReadObjectPathAsString();
+                    return r.ReadArrayOfString().Contains(BluezNames.Device) ? path : "";
+                },
+                path => _deviceProperties.TryRemove(path, out _)).ConfigureAwait(false));
             _subscriptions.Add(await _adapter.WatchAsync(
                 new MatchRule { Interface = BusMessages.PropertiesInterface, Member = "PropertiesChanged", PathNamespace = _adapter.AdapterPath, Arg0 = BluezNames.Device }, "sa{sv}as",
                 ReadPropertiesChanged, OnDeviceChanged).ConfigureAwait(false));
@@ -145,9 +160,19 @@ namespace AetherEdge.HostNode.Bluetooth
                 return;
             }
 
+            // Anything advertising nearby appears here: past the bound only devices already showing our service are kept.
+            if (_deviceProperties.Count >= MaxTrackedDevices && !_deviceProperties.ContainsKey(path) && !IsOurs(props))
+            {
+                return;
+            }
+
             _deviceProperties[path] = props;
             Raise(path);
         }
+
+        private static bool IsOurs(Dictionary<string, VariantValue> props) =>
+            props.TryGetValue("UUIDs", out VariantValue uuids) && uuids.Type == VariantValueType.Array && uuids.ItemType == VariantValueType.String
+            && uuids.GetArray<string>().Any(u => string.Equals(u, BluezNames.ShardServiceUuid, StringComparison.OrdinalIgnoreCase));
 
         private void OnDeviceChanged(ObjectChange change)
         {
@@ -186,9 +211,7 @@ namespace AetherEdge.HostNode.Bluetooth
             lock (props)
             {
                 VariantValue? Get(string key, VariantValueType type) => props.TryGetValue(key, out VariantValue v) && v.Type == type ? v : default(VariantValue?);
-                bool ours = Get("UUIDs", VariantValueType.Array) is VariantValue uuids && uuids.ItemType == VariantValueType.String
-                    && uuids.GetArray<string>().Any(u => string.Equals(u, BluezNames.ShardServiceUuid, StringComparison.OrdinalIgnoreCase));
-                if (!ours || Get("Address", VariantValueType.String) is not VariantValue address)
+                if (!IsOurs(props) || Get("Address", VariantValueType.String) is not VariantValue address)
                 {
                     return null;
                 }

@@ -74,5 +74,41 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
             var ex = await Assert.ThrowsAsync<DBusErrorReplyException>(() => central.ConnectAsync(SimulatedBluez.OtherPath, new CollectingReceiver(), TimeSpan.FromSeconds(2)));
             Assert.Equal("org.freedesktop.DBus.Error.UnknownMethod", ex.ErrorName);
         }
+
+        [Fact]
+        public async Task Scan_DevicesFloodingOrForgotten_StayBoundedAndAreDropped()
+        {
+            using var bus = new PrivateBus();
+            using SimulatedBluez bluez = await SimulatedBluez.StartAsync(bus.Address);
+            await using BluezAdapter adapter = await BluezAdapter.OpenAsync(bus.Address, callTimeout: TimeSpan.FromSeconds(5));
+            await using var central = new BleCentral(adapter);
+            await central.StartScanAsync();
+            await Until(() => central.Devices.Any(d => d.Path == SimulatedBluez.PeerPath)); // discovery's own announcements are in
+
+            for (int i = 0; i < BleCentral.MaxTrackedDevices + 50; i++)
+            {
+                bluez.AnnounceDevice(BluezNames.DefaultAdapterPath + "/dev_stranger_" + i, "10:00:00:00:" + (i / 256).ToString("X2") + ":" + (i % 256).ToString("X2"), "0000180f-0000-1000-8000-00805f9b34fb");
+            }
+
+            // past the bound, a device showing our service is still taken (signals from one sender arrive in order)
+            const string late = BluezNames.DefaultAdapterPath + "/dev_AA_BB_CC_DD_EE_09";
+            bluez.AnnounceDevice(late, "AA:BB:CC:DD:EE:09", BluezNames.ShardServiceUuid);
+            await Until(() => central.Devices.Any(d => d.Path == late));
+            Assert.Equal(BleCentral.MaxTrackedDevices + 1, central.TrackedDevices);
+
+            bluez.RemoveDevice(late);
+            await Until(() => central.Devices.All(d => d.Path != late));
+            Assert.Equal(BleCentral.MaxTrackedDevices, central.TrackedDevices);
+        }
+
+        private static async Task Until(Func<bool> condition)
+        {
+            for (int i = 0; i < 100 && !condition(); i++)
+            {
+                await Task.Delay(50);
+            }
+
+            Assert.True(condition(), "condition not reached within 5 s");
+        }
     }
 }

@@ -243,6 +243,29 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
             }));
         }
 
+        /// <summary>A device showing up in discovery (InterfacesAdded only; nothing is exported for it).</summary>
+        public void AnnounceDevice(string path, string address, params string[] uuids) =>
+            BusMessages.EmitSignal(_bus, "/", BusMessages.ObjectManagerInterface, "InterfacesAdded", "oa{sa{sv}}", (ref MessageWriter w) =>
+            {
+                w.WriteObjectPath(path);
+                BusMessages.WriteInterfaces(ref w, new[]
+                {
+                    KeyValuePair.Create(BluezNames.Device, new Dictionary<string, VariantValue>
+                    {
+                        ["Address"] = VariantValue.String(address),
+                        ["UUIDs"] = VariantValue.Array(uuids),
+                    }),
+                });
+            });
+
+        /// <summary>bluetoothd forgetting a device (its temporary-device timeout, or the device was removed).</summary>
+        public void RemoveDevice(string path) =>
+            BusMessages.EmitSignal(_bus, "/", BusMessages.ObjectManagerInterface, "InterfacesRemoved", "oas", (ref MessageWriter w) =>
+            {
+                w.WriteObjectPath(path);
+                w.WriteArray(new[] { "org.freedesktop.DBus.Properties", BluezNames.Device });
+            });
+
         /// <summary>Emits a notification from the simulated peer, as bluetoothd does for a remote characteristic.</summary>
         public void NotifyFromPeer(byte[] value) =>
             BusMessages.EmitPropertiesChanged(_bus, PeerCharacteristicPath, BluezNames.GattCharacteristic, "Value", VariantValue.Array(value));
