@@ -237,7 +237,14 @@ namespace AetherEdge.HostNode.Bluetooth
             if (_exported)
             {
                 _exported = false;
-                _adapter.Connection.RemoveMethodHandler(_tree.Path);
+                try
+                {
+                    _adapter.Connection.RemoveMethodHandler(_tree.Path);
+                }
+                catch (ObjectDisposedException)
+                {
+                    // the adapter was closed first: its connection took our objects with it
+                }
             }
 
             Socket[] sockets;

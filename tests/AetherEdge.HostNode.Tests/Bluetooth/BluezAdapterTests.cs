@@ -94,8 +94,11 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
             using var bus = new PrivateBus();
             SimulatedBluez first = await SimulatedBluez.StartAsync(bus.Address);
             await using BluezAdapter adapter = await BluezAdapter.OpenAsync(bus.Address, callTimeout: Limit);
+            var peripheral = new GattPeripheral(adapter, new CollectingReceiver(), 0xFFFF, new byte[] { 1 }, "aether-hub");
+            await peripheral.RegisterAsync();
             first.Dispose();
             await CancelledWithin(adapter.Lost, Limit);
+            await peripheral.DisposeAsync(); // closing after the loss is quiet: nothing left to unregister
 
             // bluetoothd restarts under the same name: the old adapter's calls must not reach the new instance
             using SimulatedBluez second = await SimulatedBluez.StartAsync(bus.Address);
@@ -113,9 +116,15 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
         {
             var bus = new PrivateBus();
             using SimulatedBluez bluez = await SimulatedBluez.StartAsync(bus.Address);
-            await using BluezAdapter adapter = await BluezAdapter.OpenAsync(bus.Address, callTimeout: Limit);
+            BluezAdapter adapter = await BluezAdapter.OpenAsync(bus.Address, callTimeout: Limit);
+            var peripheral = new GattPeripheral(adapter, new CollectingReceiver(), 0xFFFF, new byte[] { 1 }, "aether-hub");
+            await peripheral.RegisterAsync();
             bus.Dispose();
             await CancelledWithin(adapter.Lost, Limit);
+
+            // a host closing in the wrong order still closes quietly
+            await adapter.DisposeAsync();
+            await peripheral.DisposeAsync();
         }
 
         private static async Task CancelledWithin(CancellationToken token, TimeSpan limit)
