@@ -100,6 +100,12 @@ namespace AetherEdge.HostNode.Bluetooth
             {
                 context.ReplyError(e.ErrorName, e.ErrorMessage);
             }
+            catch (Exception e)
+            {
+                // A bug or a failing receiver fails this call only: left to the library, an exception that
+                // escapes a handler closes the whole connection, and with it every registration on it.
+                context.ReplyError("org.freedesktop.DBus.Error.Failed", e.Message);
+            }
         }
 
         /// <summary>The body reader when the request's signature is <paramref name="signature"/>; InvalidArgs otherwise.</summary>

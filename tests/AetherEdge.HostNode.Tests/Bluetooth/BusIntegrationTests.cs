@@ -107,6 +107,8 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
                         break;
                     case "Fail":
                         throw new DBusErrorReplyException("org.aether.Error.Boom", "it broke");
+                    case "Crash":
+                        throw new InvalidOperationException("a bug in a handler");
                 }
 
                 return ValueTask.CompletedTask;
@@ -125,6 +127,9 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
             async Task<string> ErrorOf(Func<Task> call) => (await Assert.ThrowsAsync<DBusErrorReplyException>(call)).ErrorName;
             var boom = await Assert.ThrowsAsync<DBusErrorReplyException>(() => BusMessages.CallAsync(client, dest, "/app/thing", Iface, "Fail", Limit));
             Assert.Equal(("org.aether.Error.Boom", "it broke"), (boom.ErrorName, boom.ErrorMessage));
+            // a handler bug fails that call only; the server's connection carries on (the calls below)
+            var crash = await Assert.ThrowsAsync<DBusErrorReplyException>(() => BusMessages.CallAsync(client, dest, "/app/thing", Iface, "Crash", Limit));
+            Assert.Equal(("org.freedesktop.DBus.Error.Failed", "a bug in a handler"), (crash.ErrorName, crash.ErrorMessage));
             Assert.Equal(BusMessages.UnknownMethod, await ErrorOf(() => BusMessages.CallAsync(client, dest, "/app/thing", Iface, "Nope", Limit)));
             Assert.Equal(BusMessages.InvalidArgs, await ErrorOf(() => BusMessages.CallAsync(client, dest, "/app/thing", Iface, "Add", Limit, "s", (ref MessageWriter w) => w.WriteString("x"))));
             Assert.Equal(BusMessages.UnknownObject, await ErrorOf(() => BusMessages.CallAsync(client, dest, "/app/other", Iface, "Add", Limit)));
