@@ -25,7 +25,7 @@ namespace AetherEdge.HostNode.Bluetooth
             _adapter = adapter;
         }
 
-        /// <summary>Raised (on the D-Bus reader) when a device with our service appears or changes; must not throw or block.</summary>
+        /// <summary>Raised (on the D-Bus reader) when a device with our service appears or changes; must not block (an exception loses that update only).</summary>
         public event Action<BleDevice>? DeviceUpdated;
 
         /// <summary>Device1 objects tracked, ours or not (yet); at most <see cref="MaxTrackedDevices"/> unless ours.</summary>

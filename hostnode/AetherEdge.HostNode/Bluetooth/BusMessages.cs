@@ -98,7 +98,8 @@ namespace AetherEdge.HostNode.Bluetooth
         /// <summary>
         /// Subscribes to signals matching <paramref name="rule"/>. The reader sees only messages whose body has
         /// <paramref name="signature"/>, and a body it fails on is skipped: a throwing reader would make the library
-        /// drop the whole connection. The handler runs on the connection's reader and must not throw or block.
+        /// drop the whole connection; so would a throwing handler, so its exception costs that one signal only.
+        /// The handler runs on the connection's reader and must not block.
         /// </summary>
         public static async Task<IDisposable> WatchAsync<T>(DBusConnection connection, MatchRule rule, string signature, MessageValueReader<T> reader, Action<T> handler)
             where T : class
@@ -123,7 +124,14 @@ namespace AetherEdge.HostNode.Bluetooth
             {
                 if (n.HasValue && n.Value is T value)
                 {
-                    handler(value);
+                    try
+                    {
+                        handler(value);
+                    }
+                    catch (Exception)
+                    {
+                        // e.g. a throwing DeviceUpdated subscriber: its problem, not every registration's on this bus
+                    }
                 }
             }, emitOnCapturedContext: false, ObserverFlags.None, null).ConfigureAwait(false);
             await Task.Yield(); // off the reader, as in CallAsync

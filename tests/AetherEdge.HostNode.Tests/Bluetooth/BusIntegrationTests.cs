@@ -199,7 +199,7 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
         }
 
         [Fact]
-        public async Task Watch_SignalsWithAnUnexpectedBody_AreSkippedAndLaterOnesStillArrive()
+        public async Task Watch_SignalsWithAnUnexpectedBodyOrAThrowingHandler_AreSkippedAndLaterOnesStillArrive()
         {
             using DBusConnection emitter = await _bus.ConnectAsync();
             using DBusConnection listener = await _bus.ConnectAsync();
@@ -212,8 +212,21 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
                     string name = r.ReadString();
                     return name + "=" + r.ReadDictionaryOfStringToVariantValue()["n"].GetUInt32();
                 },
-                got.Add);
+                value =>
+                {
+                    if (value.StartsWith("boom", StringComparison.Ordinal))
+                    {
+                        throw new InvalidOperationException("a subscriber's bug");
+                    }
 
+                    got.Add(value);
+                });
+
+            BusMessages.EmitSignal(emitter, "/events", Iface, "Changed", "sa{sv}", (ref MessageWriter w) =>
+            {
+                w.WriteString("boom");
+                w.WriteDictionary(new Dictionary<string, VariantValue> { ["n"] = VariantValue.UInt32(1) });
+            });
             BusMessages.EmitSignal(emitter, "/events", Iface, "Other", "sa{sv}", (ref MessageWriter w) =>
             {
                 w.WriteString("ignored");
