@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using AetherEdge.HostNode.DBus;
+using Tmds.DBus.Protocol;
 
-namespace AetherEdge.HostNode.Tests.DBus
+namespace AetherEdge.HostNode.Tests.Bluetooth
 {
     /// <summary>
     /// A real dbus-daemon on a private socket in a temp dir, with a permissive policy. One per test class
@@ -53,7 +53,13 @@ namespace AetherEdge.HostNode.Tests.DBus
 
         public string Address { get; } = "";
 
-        public Task<DBusConnection> ConnectAsync() => DBusConnection.ConnectAsync(Address, TimeSpan.FromSeconds(5));
+        /// <summary>A plain Tmds.DBus.Protocol connection to this bus (a stranger, a second bluetoothd, a test probe).</summary>
+        public async Task<DBusConnection> ConnectAsync()
+        {
+            var connection = new DBusConnection(Address);
+            await connection.ConnectAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+            return connection;
+        }
 
         public void Dispose()
         {
