@@ -11,7 +11,7 @@ namespace AetherEdge.Fuzz
         public static byte[][] Serialized()
         {
             var seeds = new List<byte[]>();
-            foreach (var (size, segment, k, n) in new[] { (1_000_000L, 1 << 20, 10, 15), (0L, 1024, 1, 1), (5L << 30, 64 << 20, 4, 12) })
+            foreach (var (size, segment, k, n) in new[] { (1_000_000L, 1 << 20, 10, 15), (0L, 1024, 1, 2), (5L << 30, 64 << 20, 4, 12) })
             {
                 var ids = Enumerable.Range(0, n).Select(i => Convert.ToHexStringLower(SHA256.HashData(new[] { (byte)i, (byte)k }))).ToArray();
                 var manifest = new ShardManifest(
