@@ -16,7 +16,7 @@ namespace AetherEdge.MakaretuPeer
     /// register SECONDS INSTANCE SERVICE PORT ADDRESS [KEY=VALUE ...]
     ///   answers for the instance until SECONDS pass, prints "Registered &lt;instance&gt;", then says goodbye.
     /// </code>
-    /// Bad arguments exit 2.
+    /// Bad arguments exit 2. With MAKARETU_TRACE set, interfaces, messages and Makaretu's own log go to stderr.
     /// </summary>
     public static class Program
     {
