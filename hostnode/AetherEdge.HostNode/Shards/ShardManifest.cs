@@ -17,6 +17,9 @@ namespace AetherEdge.HostNode.Shards
         public static readonly byte[] Magic = Encoding.ASCII.GetBytes("AEMF");
         public const int HeaderBytes = 4 + 1 + ShardLimits.FileIdBytes + 8 + 4 + 1 + 1 + 8 + ShardLimits.WrappedKeyBytes;
 
+        private static readonly long MinCreatedMs = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+        private static readonly long MaxCreatedMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+
         public ShardManifest(
             byte[] fileId, long originalBytes, int segmentBytes, int dataShards, int totalShards,
             DateTimeOffset createdUtc, byte[] wrappedKey, string[] shardIds)
@@ -144,6 +147,13 @@ namespace AetherEdge.HostNode.Shards
             if (size < 0 || segment < ShardLimits.MinSegmentBytes || segment > ShardLimits.MaxSegmentBytes || codeError != null)
             {
                 error = "manifest fields out of range (size " + size + ", segment " + segment + ", k " + k + ", n " + n + ")";
+                return null;
+            }
+
+            // Found by tests/AetherEdge.Fuzz: a time DateTimeOffset cannot hold threw ArgumentOutOfRangeException.
+            if (created < MinCreatedMs || created > MaxCreatedMs)
+            {
+                error = "manifest creation time " + created + " ms is outside the years 1-9999";
                 return null;
             }
 
