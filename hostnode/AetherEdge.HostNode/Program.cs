@@ -1,4 +1,5 @@
 using AetherEdge.HostNode.Cli;
+using AetherEdge.HostNode.Verbs;
 
 namespace AetherEdge.HostNode
 {
@@ -6,6 +7,6 @@ namespace AetherEdge.HostNode
     public static class Program
     {
         /// <summary>Runs one verb; exit 0 on success, 2 on bad input, 1 on runtime failure.</summary>
-        public static int Main(string[] args) => CliHost.Run(args, Console.Out, Console.Error);
+        public static int Main(string[] args) => CliHost.Run(AetherCommand.Create, args, Console.Out, Console.Error);
     }
 }

@@ -1,4 +1,5 @@
 using AetherEdge.HostNode.Cli;
+using AetherEdge.HostNode.Verbs;
 
 namespace AetherEdge.HostNode.Tests
 {
@@ -9,8 +10,19 @@ namespace AetherEdge.HostNode.Tests
         {
             var o = new StringWriter();
             var e = new StringWriter();
-            int code = CliHost.Run(args, new CliContext(o, e, CancellationToken.None));
+            int code = AetherCommand.Run(args, new CliContext(o, e, CancellationToken.None));
             return (code, o.ToString(), e.ToString());
+        }
+
+        /// <summary>Runs with <paramref name="stdin"/> as what <c>-</c> reads; returns what <c>-o -</c> wrote too.</summary>
+        public static (int Code, string Out, string Err, byte[] Binary) Run(byte[] stdin, params string[] args)
+        {
+            var o = new StringWriter();
+            var e = new StringWriter();
+            using var input = new MemoryStream(stdin);
+            using var binary = new MemoryStream();
+            int code = AetherCommand.Run(args, new CliContext(o, e, CancellationToken.None, input, binary));
+            return (code, o.ToString(), e.ToString(), binary.ToArray());
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using AetherEdge.HostNode.Cli;
+using AetherEdge.HostNode.Verbs;
 
 namespace AetherEdge.HostNode.Tests
 {
@@ -23,7 +24,7 @@ namespace AetherEdge.HostNode.Tests
             var output = new StringWriter();
             var synced = TextWriter.Synchronized(output);
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            var show = Task.Run(() => CliHost.Run(
+            var show = Task.Run(() => AetherCommand.Run(
                 new[] { "pair", "--home", showHome, "--name", "shower", "--port", "0", "--interface", "127.0.0.1", "--no-mdns", "--timeout", "30" },
                 new CliContext(synced, TextWriter.Null, cts.Token)));
             Match m = Match.Empty;

@@ -1,11 +1,15 @@
+using System.Collections.Immutable;
+using AetherEdge.NanoCheck.Analyzer;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace AetherEdge.NanoCheck.Tests
 {
     /// <summary>
-    /// Builds the declaration-only nanoFramework surfaces in memory (once) and compiles code against them
-    /// the way tests/NanoCheck does: no BCL, NANOFRAMEWORK_1_0 defined, C# 9 unless told otherwise.
+    /// Builds the declaration-only nanoFramework surfaces in memory (once) on nanoFramework's real mscorlib.dll
+    /// (nanoFramework.CoreLibrary, copied next to the tests) and compiles code against them the way
+    /// tests/NanoCheck does: no BCL, NANOFRAMEWORK_1_0 defined, C# 9 unless told otherwise.
     /// </summary>
     internal static class NanoCompiler
     {
@@ -27,6 +31,12 @@ namespace AetherEdge.NanoCheck.Tests
 
         private static readonly Lazy<(Dictionary<string, MetadataReference> Refs, Diagnostic[] Errors)> s_surfaces =
             new(() => BuildSurfaces(FirmwareAssemblies));
+
+        /// <summary>The declaration-only surfaces (every firmware assembly but the real mscorlib).</summary>
+        public static string[] DeclaredSurfaces => FirmwareAssemblies.Where(a => a != "mscorlib").ToArray();
+
+        /// <summary>The metadata references by assembly name: the real mscorlib and the compiled surfaces.</summary>
+        public static MetadataReference Reference(string assembly) => s_surfaces.Value.Refs[assembly];
 
         /// <summary>Errors from compiling the surface sources themselves (all assemblies).</summary>
         public static Diagnostic[] SurfaceErrors => s_surfaces.Value.Errors;
@@ -50,10 +60,17 @@ namespace AetherEdge.NanoCheck.Tests
                 assemblies.Select(a => s_surfaces.Value.Refs[a]),
                 Options());
 
-        /// <summary>Declaration errors, or if none, the errors emitting IL (some lowerings fail only there).</summary>
+        /// <summary>
+        /// Declaration errors and the generics analyzer's errors (as in the NanoCheck builds), or if none, the errors
+        /// emitting IL (some lowerings fail only there).
+        /// </summary>
         public static Diagnostic[] ErrorsOf(CSharpCompilation compilation)
         {
-            var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
+            var errors = compilation
+                .WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new NanoGenericsAnalyzer()))
+                .GetAllDiagnosticsAsync().GetAwaiter().GetResult()
+                .Where(d => d.Severity == DiagnosticSeverity.Error)
+                .ToArray();
             if (errors.Length > 0)
             {
                 return errors;
@@ -91,11 +108,14 @@ namespace AetherEdge.NanoCheck.Tests
         private static CSharpCompilationOptions Options() =>
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable);
 
+        /// <summary>nanoFramework's published mscorlib.dll, as the NanoCheck projects reference it.</summary>
+        public static readonly string MscorlibPath = Path.Combine(AppContext.BaseDirectory, "nano", "mscorlib.dll");
+
         private static (Dictionary<string, MetadataReference> Refs, Diagnostic[] Errors) BuildSurfaces(string[] names)
         {
-            var refs = new Dictionary<string, MetadataReference>();
+            var refs = new Dictionary<string, MetadataReference> { ["mscorlib"] = MetadataReference.CreateFromFile(MscorlibPath) };
             var errors = new List<Diagnostic>();
-            foreach (string name in names)
+            foreach (string name in names.Where(n => n != "mscorlib"))
             {
                 var trees = ParseDirectory(Path.Combine("tests", "NanoCheck", "Surface", name));
                 if (trees.Length == 0)
@@ -103,13 +123,13 @@ namespace AetherEdge.NanoCheck.Tests
                     throw new InvalidOperationException("surface " + name + " has no sources");
                 }
 
-                // Each surface sees exactly what its project references, as in the msbuild build.
+                // Each surface sees the real mscorlib and exactly the surfaces its project references, as in the msbuild build.
                 var compilation = CSharpCompilation.Create(
                     name,
                     trees,
-                    SurfaceDependencies(name).Select(d => refs[d]),
+                    SurfaceDependencies(name).Prepend("mscorlib").Select(d => refs[d]),
                     new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
-                errors.AddRange(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+                errors.AddRange(ErrorsOf(compilation));
                 using var image = new MemoryStream();
                 var emitted = compilation.Emit(image);
                 errors.AddRange(emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error));
@@ -117,6 +137,42 @@ namespace AetherEdge.NanoCheck.Tests
             }
 
             return (refs, errors.ToArray());
+        }
+
+        /// <summary>Public generic types (or types with generic methods) that <paramref name="assembly"/> declares.</summary>
+        public static INamedTypeSymbol[] GenericTypesOf(string assembly)
+        {
+            var compilation = Compile(Array.Empty<SyntaxTree>(), FirmwareAssemblies);
+            var symbol = (IAssemblySymbol)compilation.GetAssemblyOrModuleSymbol(Reference(assembly))!;
+            var found = new List<INamedTypeSymbol>();
+            CollectGenericTypes(symbol.GlobalNamespace, found);
+            return found.Where(t => t.DeclaredAccessibility == Accessibility.Public).ToArray();
+        }
+
+        private static void CollectGenericTypes(INamespaceSymbol ns, List<INamedTypeSymbol> found)
+        {
+            foreach (var type in ns.GetTypeMembers())
+            {
+                CollectGenericTypes(type, found);
+            }
+
+            foreach (var child in ns.GetNamespaceMembers())
+            {
+                CollectGenericTypes(child, found);
+            }
+        }
+
+        private static void CollectGenericTypes(INamedTypeSymbol type, List<INamedTypeSymbol> found)
+        {
+            if (type.IsGenericType || type.GetMembers().OfType<IMethodSymbol>().Any(m => m.IsGenericMethod))
+            {
+                found.Add(type);
+            }
+
+            foreach (var nested in type.GetTypeMembers())
+            {
+                CollectGenericTypes(nested, found);
+            }
         }
 
         private static IEnumerable<string> SurfaceDependencies(string name)

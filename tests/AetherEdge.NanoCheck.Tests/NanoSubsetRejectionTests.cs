@@ -88,8 +88,38 @@ namespace AetherEdge.NanoCheck.Tests
             AssertCoreFails(Wrap("int? x = null; int y = x ?? 1;"), "CS0518", "System.Nullable`1");
 
         [Fact]
-        public void Compile_GenericEventHandler_Fails() =>
-            AssertCoreFails(Wrap("System.EventHandler<System.EventArgs> h = null;"), "CS0308", "'EventHandler'");
+        public void Compile_GenericEventHandler_FailsThoughTheRealMscorlibDeclaresIt() =>
+            // nanoFramework.CoreLibrary 1.17.11 ships EventHandler<TEventArgs>; the 1.x runtime cannot load it.
+            AssertCoreFails(Wrap("System.EventHandler<System.EventArgs> h = null;"), "NANO001", "System.EventHandler<System.EventArgs>");
+
+        [Fact]
+        public void Compile_GenericFuncLambda_Fails() =>
+            AssertCoreFails(Wrap("System.Func<int, int> f = x => x + 1; int y = f(1);"), "NANO001", "System.Func<int, int>");
+
+        [Fact]
+        public void Compile_OwnGenericMethodCalledWithInferredTypes_FailsAtTheDeclarationAndTheCall()
+        {
+            const string source =
+                "namespace Probe { public static class P { static T Id<T>(T x) { return x; } public static int M() { return Id(1); } } }";
+            var errors = NanoCompiler.Errors(source);
+            NanoAssert.HasError(errors, "NANO002", "'Id'", source);
+            NanoAssert.HasError(errors, "NANO001", "P.Id<int>(int)", source);
+        }
+
+        [Fact]
+        public void Compile_EveryGenericTypeOfTheRealMscorlib_IsRejected()
+        {
+            // Whatever generic types the published mscorlib declares (today Action<T>, Action<T1,T2>, Func<...>,
+            // EventHandler<TEventArgs>), using one must fail the check: a new CoreLibrary version cannot slip one in.
+            var generic = NanoCompiler.GenericTypesOf("mscorlib");
+            Assert.NotEmpty(generic);
+            foreach (var type in generic)
+            {
+                string name = type.ContainingNamespace.ToDisplayString() + "." + type.Name
+                    + "<" + string.Join(", ", type.TypeParameters.Select(_ => "object")) + ">";
+                AssertCoreFails(Wrap(name + " v = null;"), "NANO001", type.Name);
+            }
+        }
 
         [Fact]
         public void Compile_Record_FailsForMissingIEquatableOfT() =>

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using AetherEdge.HostNode.DBus;
+using Tmds.DBus.Protocol;
 
 namespace AetherEdge.HostNode.Bluetooth
 {
@@ -12,22 +12,24 @@ namespace AetherEdge.HostNode.Bluetooth
     /// </summary>
     public sealed class BleCentral : IAsyncDisposable
     {
-        private readonly DBusConnection _bus;
-        private readonly string _adapterPath;
-        private readonly ConcurrentDictionary<string, Dictionary<object, object>> _deviceProperties = new();
-        private readonly List<IAsyncDisposable> _subscriptions = new();
+        /// <summary>Devices tracked at most; BlueZ forgets stale ones itself (InterfacesRemoved) and so do we.</summary>
+        public const int MaxTrackedDevices = 256;
+
+        private readonly BluezAdapter _adapter;
+        private readonly ConcurrentDictionary<string, Dictionary<string, VariantValue>> _deviceProperties = new(StringComparer.Ordinal);
+        private readonly List<IDisposable> _subscriptions = new();
         private bool _discovering;
 
-        public BleCentral(DBusConnection bus, string adapterPath = BluezNames.DefaultAdapterPath)
+        public BleCentral(BluezAdapter adapter)
         {
-            _bus = bus;
-            _adapterPath = adapterPath;
+            _adapter = adapter;
         }
 
-        /// <summary>Raised (on the D-Bus reader thread) when a device with our service appears or changes.</summary>
+        /// <summary>Raised (on the D-Bus reader) when a device with our service appears or changes; must not block (an exception loses that update only).</summary>
         public event Action<BleDevice>? DeviceUpdated;
 
-        public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(10);
+        /// <summary>Device1 objects tracked, ours or not (yet); at most <see cref="MaxTrackedDevices"/> unless ours.</summary>
+        internal int TrackedDevices => _deviceProperties.Count;
 
         /// <summary>Devices seen so far that advertise the shard service.</summary>
         public IReadOnlyList<BleDevice> Devices => _deviceProperties.Keys.Select(ToDevice).OfType<BleDevice>().ToList();
@@ -35,24 +37,38 @@ namespace AetherEdge.HostNode.Bluetooth
         /// <summary>Sets the LE + UUID discovery filter, starts watching Device1 objects and starts discovery.</summary>
         public async Task StartScanAsync()
         {
-            _subscriptions.Add(await _bus.SubscribeAsync(
-                new DBusMatchRule(Sender: BluezNames.Service, Interface: DBusConnection.ObjectManagerInterface, Member: "InterfacesAdded"), OnInterfacesAdded).ConfigureAwait(false));
-            _subscriptions.Add(await _bus.SubscribeAsync(
-                new DBusMatchRule(Sender: BluezNames.Service, Interface: DBusConnection.PropertiesInterface, Member: "PropertiesChanged", PathNamespace: _adapterPath), OnPropertiesChanged).ConfigureAwait(false));
+            _subscriptions.Add(await _adapter.WatchAsync(
+                new MatchRule { Interface = BusMessages.ObjectManagerInterface, Member = "InterfacesAdded" }, "oa{sa{sv}}",
+                static (m, _) =>
+                {
+                    Reader r = m.GetBodyReader();
+                    return new ObjectChange(r.ReadObjectPathAsString(), BusMessages.ReadInterfaces(ref r));
+                },
+                c => AddInterfaces(c.Path, c.Interfaces)).ConfigureAwait(false));
+            _subscriptions.Add(await _adapter.WatchAsync(
+                new MatchRule { Interface = BusMessages.ObjectManagerInterface, Member = "InterfacesRemoved" }, "oas",
+                static (m, _) =>
+                {
+                    Reader r = m.GetBodyReader();
+                    string path = r.ReadObjectPathAsString();
+                    return r.ReadArrayOfString().Contains(BluezNames.Device) ? path : "";
+                },
+                path => _deviceProperties.TryRemove(path, out _)).ConfigureAwait(false));
+            _subscriptions.Add(await _adapter.WatchAsync(
+                new MatchRule { Interface = BusMessages.PropertiesInterface, Member = "PropertiesChanged", PathNamespace = _adapter.AdapterPath, Arg0 = BluezNames.Device }, "sa{sv}as",
+                ReadPropertiesChanged, OnDeviceChanged).ConfigureAwait(false));
 
-            DBusMessage known = await _bus.CallAsync(BluezNames.Service, "/", DBusConnection.ObjectManagerInterface, "GetManagedObjects", timeout: CallTimeout).ConfigureAwait(false);
-            foreach (KeyValuePair<object, object> o in (Dictionary<object, object>)known.Body[0])
+            foreach (KeyValuePair<string, Dictionary<string, Dictionary<string, VariantValue>>> o in await _adapter.GetManagedObjectsAsync().ConfigureAwait(false))
             {
-                AddInterfaces(((DBusObjectPath)o.Key).Value, (Dictionary<object, object>)o.Value);
+                AddInterfaces(o.Key, o.Value);
             }
 
-            var filter = new Dictionary<object, object>
+            await _adapter.CallAsync(_adapter.AdapterPath, BluezNames.Adapter, "SetDiscoveryFilter", "a{sv}", (ref MessageWriter w) => w.WriteDictionary(new Dictionary<string, VariantValue>
             {
-                ["Transport"] = DBusVariant.Of("le"),
-                ["UUIDs"] = DBusVariant.Of(new[] { BluezNames.ShardServiceUuid }),
-            };
-            await _bus.CallAsync(BluezNames.Service, _adapterPath, BluezNames.Adapter, "SetDiscoveryFilter", "a{sv}", new object[] { filter }, CallTimeout).ConfigureAwait(false);
-            await _bus.CallAsync(BluezNames.Service, _adapterPath, BluezNames.Adapter, "StartDiscovery", timeout: CallTimeout).ConfigureAwait(false);
+                ["Transport"] = VariantValue.String("le"),
+                ["UUIDs"] = VariantValue.Array(new[] { BluezNames.ShardServiceUuid }),
+            })).ConfigureAwait(false);
+            await _adapter.CallAsync(_adapter.AdapterPath, BluezNames.Adapter, "StartDiscovery").ConfigureAwait(false);
             _discovering = true;
         }
 
@@ -61,30 +77,29 @@ namespace AetherEdge.HostNode.Bluetooth
             if (_discovering)
             {
                 _discovering = false;
-                await _bus.CallAsync(BluezNames.Service, _adapterPath, BluezNames.Adapter, "StopDiscovery", timeout: CallTimeout).ConfigureAwait(false);
+                await _adapter.CallAsync(_adapter.AdapterPath, BluezNames.Adapter, "StopDiscovery").ConfigureAwait(false);
             }
         }
 
         /// <summary>Connects, waits for ServicesResolved, finds the shard characteristic and reads its MTU.</summary>
         public async Task<IBleLink> ConnectAsync(string devicePath, IBleLinkReceiver receiver, TimeSpan? timeout = null)
         {
-            TimeSpan limit = timeout ?? CallTimeout;
+            TimeSpan limit = timeout ?? _adapter.CallTimeout;
             var resolved = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            IAsyncDisposable watch = await _bus.SubscribeAsync(
-                new DBusMatchRule(Sender: BluezNames.Service, Path: devicePath, Interface: DBusConnection.PropertiesInterface, Member: "PropertiesChanged"),
-                m =>
+            using (IDisposable watch = await _adapter.WatchAsync(
+                new MatchRule { Path = devicePath, Interface = BusMessages.PropertiesInterface, Member = "PropertiesChanged", Arg0 = BluezNames.Device }, "sa{sv}as",
+                ReadPropertiesChanged,
+                c =>
                 {
-                    if ((string)m.Body[0] == BluezNames.Device && ((Dictionary<object, object>)m.Body[1]).TryGetValue("ServicesResolved", out object? v) && ((DBusVariant)v).Value is true)
+                    if (c.Property(BluezNames.Device, "ServicesResolved", VariantValueType.Bool) is VariantValue v && v.GetBool())
                     {
                         resolved.TrySetResult();
                     }
-                }).ConfigureAwait(false);
-            try
+                }).ConfigureAwait(false))
             {
-                await _bus.CallAsync(BluezNames.Service, devicePath, BluezNames.Device, "Connect", timeout: limit).ConfigureAwait(false);
-                DBusMessage already = await _bus.CallAsync(BluezNames.Service, devicePath, DBusConnection.PropertiesInterface, "Get", "ss",
-                    new object[] { BluezNames.Device, "ServicesResolved" }, limit).ConfigureAwait(false);
-                if (((DBusVariant)already.Body[0]).Value is not true)
+                await _adapter.CallAsync(devicePath, BluezNames.Device, "Connect", timeout: limit).ConfigureAwait(false);
+                VariantValue already = await _adapter.GetPropertyAsync(devicePath, BluezNames.Device, "ServicesResolved", limit).ConfigureAwait(false);
+                if (already.Type != VariantValueType.Bool || !already.GetBool())
                 {
                     try
                     {
@@ -92,84 +107,90 @@ namespace AetherEdge.HostNode.Bluetooth
                     }
                     catch (TimeoutException)
                     {
-                        throw new DBusErrorException(DBusErrors.NoReply, devicePath + " did not resolve services within " + limit.TotalSeconds + " s");
+                        throw new DBusErrorReplyException(BusMessages.NoReply, devicePath + " did not resolve services within " + limit.TotalSeconds + " s");
                     }
                 }
-            }
-            finally
-            {
-                await watch.DisposeAsync().ConfigureAwait(false);
             }
 
             string characteristic = await FindCharacteristicAsync(devicePath, limit).ConfigureAwait(false);
             int mtu = BluezNames.DefaultAttMtu;
             try
             {
-                DBusMessage m = await _bus.CallAsync(BluezNames.Service, characteristic, DBusConnection.PropertiesInterface, "Get", "ss",
-                    new object[] { BluezNames.GattCharacteristic, "MTU" }, limit).ConfigureAwait(false);
-                mtu = (ushort)((DBusVariant)m.Body[0]).Value;
+                VariantValue value = await _adapter.GetPropertyAsync(characteristic, BluezNames.GattCharacteristic, "MTU", limit).ConfigureAwait(false);
+                mtu = value.GetUInt16();
             }
-            catch (DBusErrorException)
+            catch (DBusErrorReplyException)
             {
                 // BlueZ before 5.62 has no MTU property: stay at the ATT default
             }
 
-            var link = new CentralLink(_bus, devicePath, characteristic, mtu, receiver, limit);
+            var link = new CentralLink(_adapter, devicePath, characteristic, mtu, receiver, limit);
             await link.StartAsync().ConfigureAwait(false);
             return link;
         }
 
         private async Task<string> FindCharacteristicAsync(string devicePath, TimeSpan limit)
         {
-            DBusMessage objects = await _bus.CallAsync(BluezNames.Service, "/", DBusConnection.ObjectManagerInterface, "GetManagedObjects", timeout: limit).ConfigureAwait(false);
-            foreach (KeyValuePair<object, object> o in (Dictionary<object, object>)objects.Body[0])
+            foreach (KeyValuePair<string, Dictionary<string, Dictionary<string, VariantValue>>> o in await _adapter.GetManagedObjectsAsync(limit).ConfigureAwait(false))
             {
-                string path = ((DBusObjectPath)o.Key).Value;
-                var interfaces = (Dictionary<object, object>)o.Value;
-                if (path.StartsWith(devicePath + "/", StringComparison.Ordinal)
-                    && interfaces.TryGetValue(BluezNames.GattCharacteristic, out object? props)
-                    && ((Dictionary<object, object>)props).TryGetValue("UUID", out object? uuid)
-                    && string.Equals(((DBusVariant)uuid).Value as string, BluezNames.ShardCharacteristicUuid, StringComparison.OrdinalIgnoreCase))
+                if (o.Key.StartsWith(devicePath + "/", StringComparison.Ordinal)
+                    && o.Value.TryGetValue(BluezNames.GattCharacteristic, out Dictionary<string, VariantValue>? props)
+                    && props.TryGetValue("UUID", out VariantValue uuid) && uuid.Type == VariantValueType.String
+                    && string.Equals(uuid.GetString(), BluezNames.ShardCharacteristicUuid, StringComparison.OrdinalIgnoreCase))
                 {
-                    return path;
+                    return o.Key;
                 }
             }
 
-            throw new DBusErrorException("org.bluez.Error.DoesNotExist", devicePath + " has no shard characteristic " + BluezNames.ShardCharacteristicUuid);
+            throw new DBusErrorReplyException("org.bluez.Error.DoesNotExist", devicePath + " has no shard characteristic " + BluezNames.ShardCharacteristicUuid);
         }
 
-        private void OnInterfacesAdded(DBusMessage m)
+        /// <summary>PropertiesChanged(s, a{sv}, as) as a change of one interface's properties at the signal's path.</summary>
+        private static ObjectChange ReadPropertiesChanged(Message m, object? state)
         {
-            AddInterfaces(((DBusObjectPath)m.Body[0]).Value, (Dictionary<object, object>)m.Body[1]);
+            Reader r = m.GetBodyReader();
+            string iface = r.ReadString();
+            return new ObjectChange(m.PathAsString ?? "", new Dictionary<string, Dictionary<string, VariantValue>> { [iface] = r.ReadDictionaryOfStringToVariantValue() });
         }
 
-        private void AddInterfaces(string path, Dictionary<object, object> interfaces)
+        private void AddInterfaces(string path, Dictionary<string, Dictionary<string, VariantValue>> interfaces)
         {
-            if (!path.StartsWith(_adapterPath + "/", StringComparison.Ordinal) || !interfaces.TryGetValue(BluezNames.Device, out object? props))
+            if (!path.StartsWith(_adapter.AdapterPath + "/", StringComparison.Ordinal) || !interfaces.TryGetValue(BluezNames.Device, out Dictionary<string, VariantValue>? props))
             {
                 return;
             }
 
-            _deviceProperties[path] = new Dictionary<object, object>((Dictionary<object, object>)props);
+            // Anything advertising nearby appears here: past the bound only devices already showing our service are kept.
+            if (_deviceProperties.Count >= MaxTrackedDevices && !_deviceProperties.ContainsKey(path) && !IsOurs(props))
+            {
+                return;
+            }
+
+            _deviceProperties[path] = props;
             Raise(path);
         }
 
-        private void OnPropertiesChanged(DBusMessage m)
+        private static bool IsOurs(Dictionary<string, VariantValue> props) =>
+            props.TryGetValue("UUIDs", out VariantValue uuids) && uuids.Type == VariantValueType.Array && uuids.ItemType == VariantValueType.String
+            && uuids.GetArray<string>().Any(u => string.Equals(u, BluezNames.ShardServiceUuid, StringComparison.OrdinalIgnoreCase));
+
+        private void OnDeviceChanged(ObjectChange change)
         {
-            if ((string)m.Body[0] != BluezNames.Device || !_deviceProperties.TryGetValue(m.Path!, out Dictionary<object, object>? props))
+            if (!_deviceProperties.TryGetValue(change.Path, out Dictionary<string, VariantValue>? props)
+                || !change.Interfaces.TryGetValue(BluezNames.Device, out Dictionary<string, VariantValue>? changed))
             {
                 return;
             }
 
             lock (props)
             {
-                foreach (KeyValuePair<object, object> p in (Dictionary<object, object>)m.Body[1])
+                foreach (KeyValuePair<string, VariantValue> p in changed)
                 {
                     props[p.Key] = p.Value;
                 }
             }
 
-            Raise(m.Path!);
+            Raise(change.Path);
         }
 
         private void Raise(string path)
@@ -182,34 +203,35 @@ namespace AetherEdge.HostNode.Bluetooth
 
         private BleDevice? ToDevice(string path)
         {
-            if (!_deviceProperties.TryGetValue(path, out Dictionary<object, object>? props))
+            if (!_deviceProperties.TryGetValue(path, out Dictionary<string, VariantValue>? props))
             {
                 return null;
             }
 
             lock (props)
             {
-                object? Get(string key) => props.TryGetValue(key, out object? v) ? ((DBusVariant)v).Value : null;
-                bool ours = Get("UUIDs") is IEnumerable<object> uuids
-                    && uuids.Any(u => string.Equals(u as string, BluezNames.ShardServiceUuid, StringComparison.OrdinalIgnoreCase));
-                if (!ours || Get("Address") is not string address)
+                VariantValue? Get(string key, VariantValueType type) => props.TryGetValue(key, out VariantValue v) && v.Type == type ? v : default(VariantValue?);
+                if (!IsOurs(props) || Get("Address", VariantValueType.String) is not VariantValue address)
                 {
                     return null;
                 }
 
                 var manufacturer = new Dictionary<ushort, byte[]>();
-                if (Get("ManufacturerData") is Dictionary<object, object> data)
+                if (Get("ManufacturerData", VariantValueType.Dictionary) is VariantValue data && data.KeyType == VariantValueType.UInt16)
                 {
-                    foreach (KeyValuePair<object, object> d in data)
+                    for (int i = 0; i < data.Count; i++)
                     {
-                        if (d.Key is ushort company && d.Value is DBusVariant { Value: byte[] bytes })
+                        KeyValuePair<VariantValue, VariantValue> entry = data.GetDictionaryEntry(i);
+                        VariantValue bytes = entry.Value.Type == VariantValueType.Variant ? entry.Value.GetVariantValue() : entry.Value;
+                        if (bytes.Type == VariantValueType.Array && bytes.ItemType == VariantValueType.Byte)
                         {
-                            manufacturer[company] = bytes;
+                            manufacturer[entry.Key.GetUInt16()] = bytes.GetArray<byte>();
                         }
                     }
                 }
 
-                return new BleDevice(path, address, Get("Name") as string, Get("RSSI") as short?, manufacturer);
+                return new BleDevice(path, address.GetString(), Get("Name", VariantValueType.String)?.GetString(),
+                    Get("RSSI", VariantValueType.Int16)?.GetInt16(), manufacturer);
             }
         }
 
@@ -219,30 +241,38 @@ namespace AetherEdge.HostNode.Bluetooth
             {
                 await StopScanAsync().ConfigureAwait(false);
             }
-            catch (DBusErrorException)
+            catch (Exception e) when (BusMessages.IsGone(e))
             {
                 // adapter gone: discovery stopped anyway
             }
 
-            foreach (IAsyncDisposable s in _subscriptions)
+            foreach (IDisposable s in _subscriptions)
             {
-                await s.DisposeAsync().ConfigureAwait(false);
+                s.Dispose();
             }
 
             _subscriptions.Clear();
         }
 
+        /// <summary>Interfaces and properties that appeared or changed at one object path.</summary>
+        private sealed record ObjectChange(string Path, Dictionary<string, Dictionary<string, VariantValue>> Interfaces)
+        {
+            /// <summary>The property when this change carries it with the expected type.</summary>
+            public VariantValue? Property(string iface, string name, VariantValueType type) =>
+                Interfaces.TryGetValue(iface, out Dictionary<string, VariantValue>? props) && props.TryGetValue(name, out VariantValue v) && v.Type == type ? v : default(VariantValue?);
+        }
+
         private sealed class CentralLink : IBleLink
         {
-            private readonly DBusConnection _bus;
+            private readonly BluezAdapter _adapter;
             private readonly string _characteristic;
             private readonly IBleLinkReceiver _receiver;
             private readonly TimeSpan _timeout;
-            private IAsyncDisposable? _notifications;
+            private IDisposable? _notifications;
 
-            public CentralLink(DBusConnection bus, string device, string characteristic, int mtu, IBleLinkReceiver receiver, TimeSpan timeout)
+            public CentralLink(BluezAdapter adapter, string device, string characteristic, int mtu, IBleLinkReceiver receiver, TimeSpan timeout)
             {
-                _bus = bus;
+                _adapter = adapter;
                 Peer = device;
                 _characteristic = characteristic;
                 Mtu = mtu;
@@ -256,16 +286,17 @@ namespace AetherEdge.HostNode.Bluetooth
 
             public async Task StartAsync()
             {
-                _notifications = await _bus.SubscribeAsync(
-                    new DBusMatchRule(Sender: BluezNames.Service, Path: _characteristic, Interface: DBusConnection.PropertiesInterface, Member: "PropertiesChanged"),
-                    m =>
+                _notifications = await _adapter.WatchAsync(
+                    new MatchRule { Path = _characteristic, Interface = BusMessages.PropertiesInterface, Member = "PropertiesChanged", Arg0 = BluezNames.GattCharacteristic }, "sa{sv}as",
+                    ReadPropertiesChanged,
+                    c =>
                     {
-                        if ((string)m.Body[0] == BluezNames.GattCharacteristic && ((Dictionary<object, object>)m.Body[1]).TryGetValue("Value", out object? v) && ((DBusVariant)v).Value is byte[] value)
+                        if (c.Property(BluezNames.GattCharacteristic, "Value", VariantValueType.Array) is VariantValue v && v.ItemType == VariantValueType.Byte)
                         {
-                            _receiver.OnReceived(Peer, value, Mtu);
+                            _receiver.OnReceived(Peer, v.GetArray<byte>(), Mtu);
                         }
                     }).ConfigureAwait(false);
-                await _bus.CallAsync(BluezNames.Service, _characteristic, BluezNames.GattCharacteristic, "StartNotify", timeout: _timeout).ConfigureAwait(false);
+                await _adapter.CallAsync(_characteristic, BluezNames.GattCharacteristic, "StartNotify", timeout: _timeout).ConfigureAwait(false);
             }
 
             public async Task WriteAsync(byte[] value, bool withResponse = false)
@@ -275,23 +306,23 @@ namespace AetherEdge.HostNode.Bluetooth
                     throw new ArgumentException("value of " + value.Length + " bytes exceeds the link payload of " + (Mtu - BluezNames.AttHeaderLength) + " (MTU " + Mtu + ")");
                 }
 
-                var options = new Dictionary<object, object> { ["type"] = DBusVariant.Of(withResponse ? "request" : "command") };
-                await _bus.CallAsync(BluezNames.Service, _characteristic, BluezNames.GattCharacteristic, "WriteValue", "aya{sv}", new object[] { value, options }, _timeout).ConfigureAwait(false);
+                string type = withResponse ? "request" : "command";
+                await _adapter.CallAsync(_characteristic, BluezNames.GattCharacteristic, "WriteValue", "aya{sv}", (ref MessageWriter w) =>
+                {
+                    w.WriteArray(value);
+                    w.WriteDictionary(new[] { KeyValuePair.Create("type", VariantValue.String(type)) });
+                }, _timeout).ConfigureAwait(false);
             }
 
             public async ValueTask DisposeAsync()
             {
-                if (_notifications != null)
-                {
-                    await _notifications.DisposeAsync().ConfigureAwait(false);
-                }
-
+                _notifications?.Dispose();
                 try
                 {
-                    await _bus.CallAsync(BluezNames.Service, _characteristic, BluezNames.GattCharacteristic, "StopNotify", timeout: _timeout).ConfigureAwait(false);
-                    await _bus.CallAsync(BluezNames.Service, Peer, BluezNames.Device, "Disconnect", timeout: _timeout).ConfigureAwait(false);
+                    await _adapter.CallAsync(_characteristic, BluezNames.GattCharacteristic, "StopNotify", timeout: _timeout).ConfigureAwait(false);
+                    await _adapter.CallAsync(Peer, BluezNames.Device, "Disconnect", timeout: _timeout).ConfigureAwait(false);
                 }
-                catch (DBusErrorException)
+                catch (Exception e) when (BusMessages.IsGone(e))
                 {
                     // peer already gone
                 }

@@ -1,151 +1,177 @@
 using System.Net.Sockets;
-using AetherEdge.HostNode.DBus;
+using Tmds.DBus.Protocol;
 
 namespace AetherEdge.HostNode.Bluetooth
 {
     /// <summary>
     /// Our GATT server as a BlueZ application: app root (ObjectManager) → shard service → shard characteristic
     /// (write, write-without-response, notify; AcquireWrite), plus an LE advertisement carrying the device
-    /// metadata as manufacturer data. Incoming values go to <see cref="IBleLinkReceiver"/>.
+    /// metadata as manufacturer data. Incoming values go to <see cref="IBleLinkReceiver"/>. Only bluetoothd may
+    /// call the characteristic and the advertisement; anyone may read their properties.
     /// </summary>
     public sealed class GattPeripheral : IAsyncDisposable
     {
-        public const string AppPath = "/org/aetheredge/gatt";
+        public const string AppPath = Root + "/gatt";
         public const string ServicePath = AppPath + "/service0";
         public const string CharacteristicPath = ServicePath + "/char0";
-        public const string AdvertisementPath = "/org/aetheredge/advertisement0";
+        public const string AdvertisementPath = Root + "/advertisement0";
+        private const string Root = "/org/aetheredge";
+        private static readonly TimeSpan UnregisterTimeout = TimeSpan.FromSeconds(2);
 
-        private readonly DBusConnection _bus;
+        private readonly BluezAdapter _adapter;
         private readonly IBleLinkReceiver _receiver;
-        private readonly ushort _companyId;
-        private readonly byte[] _manufacturerData;
-        private readonly string _localName;
+        private readonly ObjectTree _tree;
         private readonly List<Socket> _acquired = new();
         private byte[] _value = Array.Empty<byte>();
-        private string _adapterPath = BluezNames.DefaultAdapterPath;
+        private volatile bool _notifying;
+        private volatile int _mtu = BluezNames.DefaultAttMtu;
+        private bool _exported;
         private bool _registered;
 
-        public GattPeripheral(DBusConnection bus, IBleLinkReceiver receiver, ushort companyId, byte[] manufacturerData, string localName)
+        public GattPeripheral(BluezAdapter adapter, IBleLinkReceiver receiver, ushort companyId, byte[] manufacturerData, string localName)
         {
-            _bus = bus;
+            _adapter = adapter;
             _receiver = receiver;
-            _companyId = companyId;
-            _manufacturerData = manufacturerData;
-            _localName = localName;
+            _tree = new ObjectTree(Root, new[] { AppPath }, adapter.IsBluez, OnCallAsync);
+            _tree.Add(new ExportedObject(ServicePath, new()
+            {
+                [BluezNames.GattService] = () => new()
+                {
+                    ["UUID"] = VariantValue.String(BluezNames.ShardServiceUuid),
+                    ["Primary"] = VariantValue.Bool(true),
+                },
+            }));
+            _tree.Add(new ExportedObject(CharacteristicPath, new()
+            {
+                [BluezNames.GattCharacteristic] = () => new()
+                {
+                    ["UUID"] = VariantValue.String(BluezNames.ShardCharacteristicUuid),
+                    ["Service"] = VariantValue.ObjectPath(new ObjectPath(ServicePath)),
+                    ["Flags"] = VariantValue.Array(new[] { "write", "write-without-response", "notify" }),
+                    ["Notifying"] = VariantValue.Bool(_notifying),
+                    ["WriteAcquired"] = VariantValue.Bool(false),
+                    ["Value"] = VariantValue.Array(_value),
+                },
+            }));
+            _tree.Add(new ExportedObject(AdvertisementPath, new()
+            {
+                [BluezNames.Advertisement] = () => new()
+                {
+                    ["Type"] = VariantValue.String("peripheral"),
+                    ["ServiceUUIDs"] = VariantValue.Array(new[] { BluezNames.ShardServiceUuid }),
+                    ["ManufacturerData"] = new Dict<ushort, VariantValue> { [companyId] = VariantValue.Array(manufacturerData) }.AsVariantValue(),
+                    ["LocalName"] = VariantValue.String(localName),
+                },
+            }));
         }
 
         /// <summary>True while a central has notifications enabled (StartNotify without StopNotify).</summary>
-        public bool Notifying { get; private set; }
+        public bool Notifying => _notifying;
 
         /// <summary>The ATT MTU BlueZ last reported with a write or AcquireWrite.</summary>
-        public int Mtu { get; private set; } = BluezNames.DefaultAttMtu;
+        public int Mtu => _mtu;
 
         /// <summary>Exports the objects and registers the application and the advertisement with BlueZ.</summary>
-        public async Task RegisterAsync(string adapterPath = BluezNames.DefaultAdapterPath, TimeSpan? timeout = null)
+        public async Task RegisterAsync()
         {
-            _adapterPath = adapterPath;
-            ExportObjects();
-            var noOptions = new Dictionary<object, object>();
-            await _bus.CallAsync(BluezNames.Service, adapterPath, BluezNames.GattManager, "RegisterApplication", "oa{sv}",
-                new object[] { new DBusObjectPath(AppPath), noOptions }, timeout).ConfigureAwait(false);
+            if (!_exported)
+            {
+                _adapter.Connection.AddMethodHandler(_tree);
+                _exported = true;
+            }
+
+            await _adapter.CallAsync(_adapter.AdapterPath, BluezNames.GattManager, "RegisterApplication", "oa{sv}", RegisterArgs(AppPath)).ConfigureAwait(false);
             _registered = true;
-            await _bus.CallAsync(BluezNames.Service, adapterPath, BluezNames.AdvertisingManager, "RegisterAdvertisement", "oa{sv}",
-                new object[] { new DBusObjectPath(AdvertisementPath), noOptions }, timeout).ConfigureAwait(false);
+            await _adapter.CallAsync(_adapter.AdapterPath, BluezNames.AdvertisingManager, "RegisterAdvertisement", "oa{sv}", RegisterArgs(AdvertisementPath)).ConfigureAwait(false);
         }
 
         /// <summary>Sends one value to subscribed centrals via PropertiesChanged(Value). False when nobody subscribed.</summary>
         public bool Notify(byte[] value)
         {
-            if (!Notifying)
+            if (!_notifying)
             {
                 return false;
             }
 
             _value = value;
-            _bus.EmitPropertiesChanged(CharacteristicPath, BluezNames.GattCharacteristic, new Dictionary<object, object> { ["Value"] = DBusVariant.Of(value) });
+            BusMessages.EmitPropertiesChanged(_adapter.Connection, CharacteristicPath, BluezNames.GattCharacteristic, "Value", VariantValue.Array(value));
             return true;
         }
 
-        private void ExportObjects()
+        private static BodyWriter RegisterArgs(string path) => (ref MessageWriter w) =>
         {
-            _bus.Export(new DBusExportedObject(AppPath, isObjectManager: true));
+            w.WriteObjectPath(path);
+            w.WriteDictionary(Array.Empty<KeyValuePair<string, VariantValue>>());
+        };
 
-            var service = new DBusExportedObject(ServicePath);
-            service.AddInterface(BluezNames.GattService)
-                .Property("UUID", () => DBusVariant.Of(BluezNames.ShardServiceUuid))
-                .Property("Primary", () => DBusVariant.Of(true));
-            _bus.Export(service);
+        private ValueTask OnCallAsync(MethodContext context, ExportedObject target)
+        {
+            string iface = context.Request.InterfaceAsString ?? "";
+            string member = context.Request.MemberAsString ?? "";
+            if (target.Path == CharacteristicPath && iface == BluezNames.GattCharacteristic)
+            {
+                switch (member)
+                {
+                    case "WriteValue":
+                        OnWriteValue(context);
+                        break;
+                    case "StartNotify":
+                    case "StopNotify":
+                        SetNotifying(member == "StartNotify");
+                        ObjectTree.ReplyEmpty(context);
+                        break;
+                    case "AcquireWrite":
+                        OnAcquireWrite(context);
+                        break;
+                }
+            }
+            else if (target.Path == AdvertisementPath && iface == BluezNames.Advertisement && member == "Release")
+            {
+                ObjectTree.ReplyEmpty(context);
+            }
 
-            var characteristic = new DBusExportedObject(CharacteristicPath);
-            characteristic.AddInterface(BluezNames.GattCharacteristic)
-                .Property("UUID", () => DBusVariant.Of(BluezNames.ShardCharacteristicUuid))
-                .Property("Service", () => DBusVariant.Of(new DBusObjectPath(ServicePath)))
-                .Property("Flags", () => DBusVariant.Of(new[] { "write", "write-without-response", "notify" }))
-                .Property("Notifying", () => DBusVariant.Of(Notifying))
-                .Property("WriteAcquired", () => DBusVariant.Of(false))
-                .Property("Value", () => DBusVariant.Of(_value))
-                .Method("WriteValue", "aya{sv}", OnWriteValue)
-                .Method("StartNotify", "", _ => SetNotifying(true))
-                .Method("StopNotify", "", _ => SetNotifying(false))
-                .Method("AcquireWrite", "a{sv}", OnAcquireWrite);
-            _bus.Export(characteristic);
-
-            var advertisement = new DBusExportedObject(AdvertisementPath);
-            advertisement.AddInterface(BluezNames.Advertisement)
-                .Property("Type", () => DBusVariant.Of("peripheral"))
-                .Property("ServiceUUIDs", () => DBusVariant.Of(new[] { BluezNames.ShardServiceUuid }))
-                .Property("ManufacturerData", () => new DBusVariant("a{qv}", new Dictionary<object, object> { [_companyId] = DBusVariant.Of(_manufacturerData) }))
-                .Property("LocalName", () => DBusVariant.Of(_localName))
-                .Method("Release", "", _ => Task.FromResult(DBusReply.Empty));
-            _bus.Export(advertisement);
+            return ValueTask.CompletedTask;
         }
 
-        private Task<DBusReply> SetNotifying(bool on)
+        private void SetNotifying(bool on)
         {
-            Notifying = on;
-            _bus.EmitPropertiesChanged(CharacteristicPath, BluezNames.GattCharacteristic, new Dictionary<object, object> { ["Notifying"] = DBusVariant.Of(on) });
-            return Task.FromResult(DBusReply.Empty);
+            _notifying = on;
+            BusMessages.EmitPropertiesChanged(_adapter.Connection, CharacteristicPath, BluezNames.GattCharacteristic, "Notifying", VariantValue.Bool(on));
         }
 
-        private Task<DBusReply> OnWriteValue(DBusMethodCall call)
+        private void OnWriteValue(MethodContext context)
         {
-            var value = (byte[])call.Args[0];
-            var options = (Dictionary<object, object>)call.Args[1];
-            if (Option(options, "offset") is ushort offset && offset != 0)
+            Reader args = ObjectTree.Arguments(context, "aya{sv}");
+            byte[] value = args.ReadArrayOfByte();
+            Dictionary<string, VariantValue> options = args.ReadDictionaryOfStringToVariantValue();
+            if (Option(options, "offset", VariantValueType.UInt16) is VariantValue offset && offset.GetUInt16() != 0)
             {
                 // Long (prepared) writes are not part of our protocol: every fragment fits one ATT write.
-                throw new DBusErrorException("org.bluez.Error.InvalidOffset", "offset " + offset + " is not supported");
+                throw new DBusErrorReplyException("org.bluez.Error.InvalidOffset", "offset " + offset.GetUInt16() + " is not supported");
             }
 
-            if (Option(options, "mtu") is ushort mtu)
-            {
-                Mtu = mtu;
-            }
-
-            _receiver.OnReceived(PeerOf(options), value, Mtu);
-            return Task.FromResult(DBusReply.Empty);
+            TakeMtu(options);
+            _receiver.OnReceived(PeerOf(options), value, _mtu);
+            ObjectTree.ReplyEmpty(context);
         }
 
-        private Task<DBusReply> OnAcquireWrite(DBusMethodCall call)
+        private void OnAcquireWrite(MethodContext context)
         {
-            var options = (Dictionary<object, object>)call.Args[0];
-            if (Option(options, "mtu") is ushort mtu)
-            {
-                Mtu = mtu;
-            }
-
-            int linkMtu = Mtu;
+            Dictionary<string, VariantValue> options = ObjectTree.Arguments(context, "a{sv}").ReadDictionaryOfStringToVariantValue();
+            TakeMtu(options);
+            int linkMtu = _mtu;
             string peer = PeerOf(options);
-            (int local, int remote) = UnixFdNative.SeqPacketPair();
-            var socket = new Socket(new SafeSocketHandle(local, true));
+            (Socket local, SafeSocketHandle remote) = SeqPacketPair.Create();
             lock (_acquired)
             {
-                _acquired.Add(socket);
+                _acquired.Add(local);
             }
 
-            var reader = new Thread(() => ReadPackets(socket, peer, linkMtu)) { IsBackground = true, Name = "gatt-acquired-write" };
-            reader.Start();
-            return Task.FromResult(new DBusReply("hq", new DBusUnixFd(remote), (ushort)linkMtu) { TransferFds = true });
+            new Thread(() => ReadPackets(local, peer, linkMtu)) { IsBackground = true, Name = "gatt-acquired-write" }.Start();
+            using MessageWriter reply = context.CreateReplyWriter("hq");
+            reply.WriteHandle(remote); // the library closes our copy of the peer's end once the reply is sent
+            reply.WriteUInt16((ushort)linkMtu);
+            context.Reply(reply.CreateMessage());
         }
 
         private void ReadPackets(Socket socket, string peer, int mtu)
@@ -178,30 +204,47 @@ namespace AetherEdge.HostNode.Bluetooth
             socket.Dispose();
         }
 
-        private static object? Option(Dictionary<object, object> options, string key) =>
-            options.TryGetValue(key, out object? v) && v is DBusVariant variant ? variant.Value : null;
+        private void TakeMtu(Dictionary<string, VariantValue> options)
+        {
+            if (Option(options, "mtu", VariantValueType.UInt16) is VariantValue mtu)
+            {
+                _mtu = mtu.GetUInt16();
+            }
+        }
 
-        private static string PeerOf(Dictionary<object, object> options) =>
-            Option(options, "device") is DBusObjectPath device ? device.Value : "unknown";
+        private static VariantValue? Option(Dictionary<string, VariantValue> options, string key, VariantValueType type) =>
+            options.TryGetValue(key, out VariantValue v) && v.Type == type ? v : default(VariantValue?);
+
+        private static string PeerOf(Dictionary<string, VariantValue> options) =>
+            Option(options, "device", VariantValueType.ObjectPath) is VariantValue device ? device.GetObjectPathAsString() : "unknown";
 
         public async ValueTask DisposeAsync()
         {
             if (_registered)
             {
+                _registered = false;
                 try
                 {
-                    await _bus.CallAsync(BluezNames.Service, _adapterPath, BluezNames.AdvertisingManager, "UnregisterAdvertisement", "o", new object[] { new DBusObjectPath(AdvertisementPath) }, TimeSpan.FromSeconds(2)).ConfigureAwait(false);
-                    await _bus.CallAsync(BluezNames.Service, _adapterPath, BluezNames.GattManager, "UnregisterApplication", "o", new object[] { new DBusObjectPath(AppPath) }, TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+                    await _adapter.CallAsync(_adapter.AdapterPath, BluezNames.AdvertisingManager, "UnregisterAdvertisement", "o", (ref MessageWriter w) => w.WriteObjectPath(AdvertisementPath), UnregisterTimeout).ConfigureAwait(false);
+                    await _adapter.CallAsync(_adapter.AdapterPath, BluezNames.GattManager, "UnregisterApplication", "o", (ref MessageWriter w) => w.WriteObjectPath(AppPath), UnregisterTimeout).ConfigureAwait(false);
                 }
-                catch (DBusErrorException)
+                catch (Exception e) when (BusMessages.IsGone(e))
                 {
                     // bluetoothd gone or already forgot us: nothing left to undo
                 }
             }
 
-            foreach (string path in new[] { AdvertisementPath, CharacteristicPath, ServicePath, AppPath })
+            if (_exported)
             {
-                _bus.Unexport(path);
+                _exported = false;
+                try
+                {
+                    _adapter.Connection.RemoveMethodHandler(_tree.Path);
+                }
+                catch (ObjectDisposedException)
+                {
+                    // the adapter was closed first: its connection took our objects with it
+                }
             }
 
             Socket[] sockets;

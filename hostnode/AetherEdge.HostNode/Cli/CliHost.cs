@@ -1,13 +1,27 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.Data.Common;
+
 namespace AetherEdge.HostNode.Cli
 {
-    /// <summary>Dispatches a verb and turns failures into one-line errors with exit codes.</summary>
+    /// <summary>
+    /// Parses with System.CommandLine, runs the chosen verb and turns every failure into one line on
+    /// stderr: 2 for bad input (parse errors, <see cref="UsageException"/>), 1 for runtime failures.
+    /// </summary>
     public static class CliHost
     {
         public const int ExitOk = 0;
         public const int ExitFailure = 1;
         public const int ExitUsage = 2;
 
-        public static int Run(string[] args, TextWriter output, TextWriter error)
+        /// <summary>Set to 1 to print the stack trace of an unexpected failure (for bug reports).</summary>
+        public const string TraceVariable = "AETHER_TRACE";
+
+        // Response files ("@file") would turn a file argument such as "@notes.txt" into a lookup.
+        private static readonly ParserConfiguration s_parser = new() { ResponseFileTokenReplacer = null };
+
+        /// <summary>Runs on the process console; Ctrl-C cancels the verb's token.</summary>
+        public static int Run(Func<CliContext, RootCommand> build, string[] args, TextWriter output, TextWriter error)
         {
             using var cts = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -18,7 +32,8 @@ namespace AetherEdge.HostNode.Cli
             Console.CancelKeyPress += onCancel;
             try
             {
-                return Run(args, new CliContext(output, error, cts.Token));
+                var context = new CliContext(output, error, cts.Token);
+                return Run(build(context), args, context);
             }
             finally
             {
@@ -26,81 +41,92 @@ namespace AetherEdge.HostNode.Cli
             }
         }
 
-        public static int Run(string[] args, CliContext context)
+        public static int Run(RootCommand root, string[] args, CliContext context)
         {
-            if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+            var parse = root.Parse(args, s_parser);
+            if (parse.Action is ParseErrorAction)
             {
-                PrintHelp(args.Length == 0 ? context.Error : context.Out);
-                return args.Length == 0 ? ExitUsage : ExitOk;
-            }
-
-            IVerb? verb = null;
-            foreach (var v in VerbTable.All)
-            {
-                if (v.Name == args[0])
+                if (ParseErrors.IsBareRoot(parse))
                 {
-                    verb = v;
+                    // Plain `aether`: the verb list, on stderr because nothing was done.
+                    root.Parse(new[] { "--help" }, s_parser).Invoke(new InvocationConfiguration { Output = context.Error, Error = context.Error });
+                    return ExitUsage;
                 }
-            }
 
-            if (verb == null)
-            {
-                context.Error.WriteLine($"aether: unknown command '{args[0]}' (try 'aether --help')");
+                context.Error.WriteLine(Prefix(parse) + OneLine(ParseErrors.Describe(parse)));
                 return ExitUsage;
             }
 
-            var rest = args.Skip(1).ToArray();
-            if (rest.Contains("--help") || rest.Contains("-h"))
+            if (parse.Action is not { ClearsParseErrors: true } && ParseErrors.UnknownOptionTakenAsValue(parse) is string unknown)
             {
-                context.Out.WriteLine(verb.Usage);
-                return ExitOk;
+                context.Error.WriteLine(Prefix(parse) + unknown);
+                return ExitUsage;
             }
 
+            var invocation = new InvocationConfiguration
+            {
+                Output = context.Out,
+                Error = context.Error,
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null,
+            };
             try
             {
-                return verb.Run(ParseFor(verb, rest), context);
+                return parse.Invoke(invocation);
             }
             catch (UsageException e)
             {
-                context.Error.WriteLine($"aether {verb.Name}: {e.Message}");
-                return ExitUsage;
+                return Fail(parse, context, e.Message, ExitUsage);
             }
             catch (OperationCanceledException)
             {
-                context.Error.WriteLine($"aether {verb.Name}: cancelled");
-                return ExitFailure;
+                return Fail(parse, context, "cancelled", ExitFailure);
             }
             catch (IOException e)
             {
-                context.Error.WriteLine($"aether {verb.Name}: {e.Message}");
-                return ExitFailure;
+                return Fail(parse, context, e.Message, ExitFailure);
             }
             catch (UnauthorizedAccessException e)
             {
-                context.Error.WriteLine($"aether {verb.Name}: {e.Message}");
-                return ExitFailure;
+                return Fail(parse, context, e.Message, ExitFailure);
             }
-        }
-
-        private static CommandLine ParseFor(IVerb verb, string[] rest) =>
-            CommandLine.Parse(rest, verb is IHasFlags f ? f.Flags : Array.Empty<string>());
-
-        private static void PrintHelp(TextWriter w)
-        {
-            w.WriteLine("aether — AetherEdge offline mesh node");
-            w.WriteLine();
-            w.WriteLine("usage: aether <command> [options]   (aether <command> --help for details)");
-            w.WriteLine();
-            foreach (var v in VerbTable.All)
+            catch (DbException e)
             {
-                w.WriteLine($"  {v.Name,-10} {v.Summary}");
+                // SQLite index errors (a damaged or read-only index.db) are runtime failures too.
+                return Fail(parse, context, e.Message, ExitFailure);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A bug, not the user's fault: still one line (the trace on request, for a bug report).
+                if (Environment.GetEnvironmentVariable(TraceVariable) == "1")
+                {
+                    context.Error.WriteLine(e);
+                }
+
+                return Fail(parse, context, "unexpected " + e.GetType().Name + ": " + e.Message + " (set " + TraceVariable + "=1 for details)", ExitFailure);
             }
         }
-    }
 
-    /// <summary>A verb whose boolean options take no value (e.g. <c>--json</c>).</summary>
-    public interface IHasFlags
-    {
-        ICollection<string> Flags { get; }
+
+        private static int Fail(ParseResult parse, CliContext context, string message, int code)
+        {
+            context.Error.WriteLine(Prefix(parse) + OneLine(message));
+            return code;
+        }
+
+        /// <summary><c>aether VERB: </c> for the top-level verb, <c>aether: </c> at the root.</summary>
+        private static string Prefix(ParseResult parse)
+        {
+            var result = parse.CommandResult;
+            while (result.Parent is System.CommandLine.Parsing.CommandResult parent && parent.Command is not RootCommand)
+            {
+                result = parent;
+            }
+
+            return result.Command is RootCommand ? "aether: " : "aether " + result.Command.Name + ": ";
+        }
+
+        private static string OneLine(string message) =>
+            string.Join(' ', message.Split(new[] { '\r', '\n', '\t' }, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 }

@@ -96,12 +96,19 @@ namespace AetherEdge.HostNode.Home
         }
 
         /// <summary>Loads an initialised home; <see cref="HomeException"/> naming the fix otherwise.</summary>
-        public static NodeHome Open(string path)
+        public static NodeHome Open(string path) =>
+            TryOpen(path) ?? throw new HomeException(path + " is not initialised (run: aether init --home " + path + ")");
+
+        /// <summary>
+        /// Loads the home's <c>config.json</c> (the one reader of that file); null when the home was never
+        /// initialised, <see cref="HomeException"/> naming the file when it is not valid.
+        /// </summary>
+        public static NodeHome? TryOpen(string path)
         {
             string configPath = System.IO.Path.Combine(path, ConfigFileName);
             if (!File.Exists(configPath))
             {
-                throw new HomeException(path + " is not initialised (run: aether init --home " + path + ")");
+                return null;
             }
 
             NodeConfig? config;

@@ -2,13 +2,15 @@ using System.Net;
 using System.Text.Json;
 using AetherEdge.Core.Allocation;
 using AetherEdge.Core.Devices;
+using AetherEdge.HostNode.Home;
 
 namespace AetherEdge.HostNode.Hub
 {
     /// <summary>
-    /// Hub settings: embedded defaults, then <c>HOME/config.json</c> (nodeName, kind,
-    /// allocationBytes, port) and <c>HOME/hub.json</c> (httpPort, interface, peers,
-    /// syncIntervalSeconds, onlineWindowSeconds), then command-line overrides. Unknown keys are ignored.
+    /// Hub settings: embedded defaults, then the home's config (<c>HOME/config.json</c>, read by
+    /// <see cref="NodeHome"/>: nodeName, kind, allocationBytes, port) and <c>HOME/hub.json</c> (httpPort,
+    /// interface, peers, syncIntervalSeconds, onlineWindowSeconds, mdns), then command-line overrides.
+    /// Unknown keys are ignored.
     /// </summary>
     public sealed class HubSettings
     {
@@ -16,7 +18,6 @@ namespace AetherEdge.HostNode.Hub
         public const int DefaultHttpPort = 43217;
         public const int DefaultSyncIntervalSeconds = 30;
         public const int DefaultOnlineWindowSeconds = 180;
-        public const string ConfigFileName = "config.json";
         public const string HubFileName = "hub.json";
 
         public string Home { get; set; } = string.Empty;
@@ -52,36 +53,35 @@ namespace AetherEdge.HostNode.Hub
         public static HubSettings Load(string home)
         {
             var s = new HubSettings { Home = home };
-            string config = Path.Combine(home, ConfigFileName);
-            if (File.Exists(config))
+            NodeHome? node;
+            try
             {
-                using var doc = Parse(config);
-                var root = doc.RootElement;
-                if (root.TryGetProperty("nodeName", out var name) && name.ValueKind == JsonValueKind.String && name.GetString()!.Length > 0)
+                node = NodeHome.TryOpen(home);
+            }
+            catch (HomeException e)
+            {
+                throw new IOException(e.Message);
+            }
+
+            if (node != null)
+            {
+                var config = node.Config;
+                if (config.NodeName.Length > 0)
                 {
-                    s.Name = name.GetString()!;
+                    s.Name = config.NodeName;
                 }
 
-                if (root.TryGetProperty("kind", out var kind) && kind.ValueKind == JsonValueKind.String)
+                s.Kind = node.Kind;
+                s.AllocationBytes = StorageAllocation.DefaultAllocationBytes(node.Kind);
+                if (config.AllocationBytes > 0)
                 {
-                    if (!StorageAllocation.TryParseKind(kind.GetString()!, out var k))
-                    {
-                        throw new IOException(config + ": unknown kind '" + kind.GetString() + "'");
-                    }
-
-                    s.Kind = k;
-                    s.AllocationBytes = StorageAllocation.DefaultAllocationBytes(k);
-                }
-
-                if (root.TryGetProperty("allocationBytes", out var alloc) && alloc.TryGetInt64(out long a) && a > 0)
-                {
-                    s.AllocationBytes = a;
+                    s.AllocationBytes = config.AllocationBytes;
                     s.AllocationSet = true;
                 }
 
-                if (root.TryGetProperty("port", out var port) && port.TryGetInt32(out int p) && p is > 0 and <= 65535)
+                if (config.Port is > 0 and <= 65535)
                 {
-                    s.Port = p;
+                    s.Port = config.Port;
                 }
             }
 

@@ -3,6 +3,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using AetherEdge.HostNode.Discovery;
+using AetherEdge.HostNode.Peers;
+using AetherEdge.HostNode.Repair;
+using AetherEdge.HostNode.Sync;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -16,26 +19,47 @@ namespace AetherEdge.HostNode.Hub
     {
         public const int MaxRequestBytes = 8192;
 
-        private readonly HubRuntime _hub;
+        private readonly HubSettings _settings;
+        private readonly SyncNode _node;
+        private readonly LocalStatus _local;
+        private readonly PeerDirectory _directory;
+        private readonly ShardRepairs _repairs;
+        private readonly HubScheduler _scheduler;
+        private readonly DiscoveryMetrics _discovery;
         private readonly ILogger<MetricsEndpoint> _log;
 
-        public MetricsEndpoint(HubRuntime hub, ILogger<MetricsEndpoint> log)
+        public MetricsEndpoint(
+            HubSettings settings,
+            SyncNode node,
+            LocalStatus local,
+            PeerDirectory directory,
+            ShardRepairs repairs,
+            HubScheduler scheduler,
+            DiscoveryMetrics discovery,
+            ILogger<MetricsEndpoint> log)
         {
-            _hub = hub;
+            _settings = settings;
+            _node = node;
+            _local = local;
+            _directory = directory;
+            _repairs = repairs;
+            _scheduler = scheduler;
+            _discovery = discovery;
             _log = log;
         }
 
         /// <summary>The bound port (useful when configured as 0).</summary>
         public int BoundPort { get; private set; }
 
-        public static string Render(HubRuntime hub) => Render(hub, DiscoveryMetrics.Shared);
+        /// <summary>The exposition text.</summary>
+        public string Render() => Render(_discovery);
 
-        /// <summary>The exposition text; <paramref name="discovery"/> holds the mDNS counters (the process-wide instance in the daemon).</summary>
-        public static string Render(HubRuntime hub, DiscoveryMetrics discovery)
+        /// <summary>The exposition text with the mDNS counters of <paramref name="discovery"/>.</summary>
+        public string Render(DiscoveryMetrics discovery)
         {
             var sb = new StringBuilder();
-            var m = hub.Node.Metrics;
-            var p = hub.LocalProfile();
+            var m = _node.Metrics;
+            var p = _local.Profile();
             void Metric(string name, string type, string help, double value, string? labels = null)
             {
                 sb.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
@@ -44,8 +68,8 @@ namespace AetherEdge.HostNode.Hub
             }
 
             sb.Append("# HELP mesh_peers_discovered Peers found, by protocol (static = configured).\n# TYPE mesh_peers_discovered counter\n");
-            sb.Append("mesh_peers_discovered{protocol=\"mdns\"} ").Append(hub.PeersDiscovered.ToString(CultureInfo.InvariantCulture)).Append('\n');
-            sb.Append("mesh_peers_discovered{protocol=\"static\"} ").Append(hub.Settings.StaticPeers.Count.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            sb.Append("mesh_peers_discovered{protocol=\"mdns\"} ").Append(_directory.Discovered.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            sb.Append("mesh_peers_discovered{protocol=\"static\"} ").Append(_settings.StaticPeers.Count.ToString(CultureInfo.InvariantCulture)).Append('\n');
             AppendDiscovery(sb, discovery);
             Metric("mesh_peers_connected", "gauge", "Active authenticated sync connections.", m.Connected);
             Metric("mesh_sync_attempts", "counter", "Sync sessions started (success + failure).", m.Attempts);
@@ -53,21 +77,18 @@ namespace AetherEdge.HostNode.Hub
             Metric("mesh_sync_latency_ms", "gauge", "Duration of the last completed sync session in milliseconds.", m.LastLatencyMilliseconds, "{protocol=\"tls\"}");
             Metric("mesh_bytes_transferred", "counter", "Shard and manifest bytes received from peers.", m.BytesTransferred);
             Metric("mesh_handshakes_refused", "counter", "TLS handshakes refused (peer not in the trust circle).", m.Rejected);
-            Metric("aether_shards_repaired_total", "counter", "Lost shards this node rebuilt from k others (Reed-Solomon, no user key).", hub.Repairs.RepairedTotal);
+            Metric("aether_shards_repaired_total", "counter", "Lost shards this node rebuilt from k others (Reed-Solomon, no user key).", _repairs.RepairedTotal);
             Metric("device_battery_percent", "gauge", "Battery state of charge.", p.Battery.Percent);
             Metric("device_battery_plugged_in", "gauge", "1 when on external power.", p.Battery.PluggedIn ? 1 : 0);
             Metric("device_wifi_connected", "gauge", "1 when a Wi-Fi or LAN link is up.", p.WifiConnected ? 1 : 0);
             Metric("device_storage_allocated_bytes", "gauge", "Allocation set for shards.", p.AllocationBytes);
             Metric("device_storage_used_bytes", "gauge", "Bytes of shards held.", p.UsedBytes);
             Metric("device_storage_available_bytes", "gauge", "Allocation left.", p.AvailableBytes);
-            lock (hub.SchedulerGate)
-            {
-                Metric("sync_scheduled_count", "counter", "Sync rounds scheduled.", hub.Scheduler.ScheduledCount);
-                Metric("sync_skipped_battery", "counter", "Sync rounds skipped for low battery.", hub.Scheduler.SkippedBatteryCount);
-                Metric("sync_skipped_network", "counter", "Sync rounds skipped for network (cellular only).", hub.Scheduler.SkippedNetworkCount);
-                Metric("sync_skipped_frequency", "counter", "Sync rounds skipped for rate limiting.", hub.Scheduler.SkippedFrequencyCount);
-            }
-
+            var counts = _scheduler.Counts();
+            Metric("sync_scheduled_count", "counter", "Sync rounds scheduled.", counts.Scheduled);
+            Metric("sync_skipped_battery", "counter", "Sync rounds skipped for low battery.", counts.SkippedBattery);
+            Metric("sync_skipped_network", "counter", "Sync rounds skipped for network (cellular only).", counts.SkippedNetwork);
+            Metric("sync_skipped_frequency", "counter", "Sync rounds skipped for rate limiting.", counts.SkippedFrequency);
             return sb.ToString();
         }
 
@@ -95,19 +116,19 @@ namespace AetherEdge.HostNode.Hub
 
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
-            if (_hub.Settings.HttpPort == 0 && !_hub.Settings.MetricsOnEphemeralPort)
+            if (_settings.HttpPort == 0 && !_settings.MetricsOnEphemeralPort)
             {
                 return;
             }
 
-            var listener = new TcpListener(IPAddress.Loopback, _hub.Settings.HttpPort);
+            var listener = new TcpListener(IPAddress.Loopback, _settings.HttpPort);
             try
             {
                 listener.Start();
             }
             catch (SocketException e)
             {
-                _log.LogError("metrics endpoint disabled: cannot listen on 127.0.0.1:{Port}: {Error}", _hub.Settings.HttpPort, e.Message);
+                _log.LogError("metrics endpoint disabled: cannot listen on 127.0.0.1:{Port}: {Error}", _settings.HttpPort, e.Message);
                 return;
             }
 
@@ -160,7 +181,7 @@ namespace AetherEdge.HostNode.Hub
                     string firstLine = request.Split("\r\n")[0];
                     string[] parts = firstLine.Split(' ');
                     bool ok = parts.Length >= 2 && parts[0] == "GET" && (parts[1] == "/metrics" || parts[1].StartsWith("/metrics?", StringComparison.Ordinal));
-                    string body = ok ? Render(_hub) : "not found; try /metrics\n";
+                    string body = ok ? Render() : "not found; try /metrics\n";
                     string head = (ok ? "HTTP/1.0 200 OK" : "HTTP/1.0 404 Not Found") + "\r\n" +
                         (ok ? "Content-Type: text/plain; version=0.0.4; charset=utf-8" : "Content-Type: text/plain; charset=utf-8") + "\r\n" +
                         "Content-Length: " + Encoding.UTF8.GetByteCount(body) + "\r\nConnection: close\r\n\r\n";

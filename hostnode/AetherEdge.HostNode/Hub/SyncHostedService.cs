@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using AetherEdge.Core.Scheduling;
-using AetherEdge.Core.Sync;
+using AetherEdge.HostNode.Peers;
+using AetherEdge.HostNode.Placement;
+using AetherEdge.HostNode.Repair;
 using AetherEdge.HostNode.Sync;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -16,31 +18,57 @@ namespace AetherEdge.HostNode.Hub
     {
         public static readonly TimeSpan SessionTimeout = TimeSpan.FromMinutes(30);
 
-        private readonly HubRuntime _hub;
+        private readonly HubSettings _settings;
+        private readonly SyncNode _node;
+        private readonly PeerDirectory _directory;
+        private readonly PeerKnowledge _peers;
+        private readonly PullPolicy _pulling;
+        private readonly MisplacedShards _misplaced;
+        private readonly ShardRepairs _repairs;
+        private readonly HubScheduler _scheduler;
+        private readonly LocalStatus _local;
+        private readonly SyncTrigger _trigger;
         private readonly ILogger<SyncHostedService> _log;
         private readonly IHostApplicationLifetime _lifetime;
-        private readonly SemaphoreSlim _trigger = new(0);
         private HashSet<string> _problems = new(StringComparer.Ordinal);
         private bool _synced;
 
-        public SyncHostedService(HubRuntime hub, ILogger<SyncHostedService> log, IHostApplicationLifetime lifetime)
+        public SyncHostedService(
+            HubSettings settings,
+            SyncNode node,
+            PeerDirectory directory,
+            PeerKnowledge peers,
+            PullPolicy pulling,
+            MisplacedShards misplaced,
+            ShardRepairs repairs,
+            HubScheduler scheduler,
+            LocalStatus local,
+            SyncTrigger trigger,
+            ILogger<SyncHostedService> log,
+            IHostApplicationLifetime lifetime)
         {
-            _hub = hub;
+            _settings = settings;
+            _node = node;
+            _directory = directory;
+            _peers = peers;
+            _pulling = pulling;
+            _misplaced = misplaced;
+            _repairs = repairs;
+            _scheduler = scheduler;
+            _local = local;
+            _trigger = trigger;
             _log = log;
             _lifetime = lifetime;
-            _hub.Node.SessionEnded += o => _log.LogInformation(
+            _node.SessionEnded += o => _log.LogInformation(
                 "sync with {Peer}: {State}{Failure}, received {Received} B ({Items} items), sent {Sent} B",
                 o.Peer, o.State, o.Failure == null ? string.Empty : " (" + o.Failure + ")", o.BytesReceived, o.ItemsReceived, o.BytesSent);
-            _hub.Node.HandshakeRefused += (ep, why) => _log.LogWarning("refused connection from {Remote}: {Reason}", ep, why);
-            _hub.Node.ConnectionFailed += (ep, why) => _log.LogInformation("connection from {Remote} ended: {Reason}", ep, why);
+            _node.HandshakeRefused += (ep, why) => _log.LogWarning("refused connection from {Remote}: {Reason}", ep, why);
+            _node.ConnectionFailed += (ep, why) => _log.LogInformation("connection from {Remote} ended: {Reason}", ep, why);
         }
-
-        /// <summary>Asks for a sync round now (a peer appeared).</summary>
-        public void Trigger() => _trigger.Release();
 
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
-            var bind = new IPEndPoint(_hub.Settings.Interface ?? IPAddress.Any, _hub.Settings.Port);
+            var bind = new IPEndPoint(_settings.Interface ?? IPAddress.Any, _settings.Port);
             var listener = new TcpListener(bind);
             try
             {
@@ -54,13 +82,13 @@ namespace AetherEdge.HostNode.Hub
                 return;
             }
 
-            _log.LogInformation("hub {Id} ({Name}, {Kind}) listening for sync on {Bind}", _hub.Identity.DeviceId, _hub.Settings.Name, _hub.Settings.Kind, listener.LocalEndpoint);
-            foreach (var p in _hub.Settings.StaticPeers)
+            _log.LogInformation("hub {Id} ({Name}, {Kind}) listening for sync on {Bind}", _node.Identity.DeviceId, _settings.Name, _settings.Kind, listener.LocalEndpoint);
+            foreach (var p in _settings.StaticPeers)
             {
-                _hub.Peers.Upsert(p, null, "static");
+                _directory.Upsert(p, null, "static");
             }
 
-            Task serving = _hub.Node.ServeAsync(listener, stoppingToken);
+            Task serving = _node.ServeAsync(listener, stoppingToken);
             try
             {
                 while (!stoppingToken.IsCancellationRequested)
@@ -70,12 +98,15 @@ namespace AetherEdge.HostNode.Hub
                     if (await RoundAsync(stoppingToken))
                     {
                         _synced = true;
-                        _hub.Placement.Pulling = true;
+                        _pulling.Start();
                     }
+
+                    // ±25 % jitter keeps two nodes from dialling each other in lockstep. The loser of the race
+                    // is cancelled, so a forgotten wait cannot swallow the next trigger.
                     using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                    // ±25 % jitter keeps two nodes from dialling each other in lockstep.
-                    double seconds = _hub.Settings.SyncIntervalSeconds * (0.75 + (Random.Shared.NextDouble() / 2));
-                    await Task.WhenAny(_trigger.WaitAsync(stoppingToken), Task.Delay(TimeSpan.FromSeconds(seconds), stoppingToken));
+                    double seconds = _settings.SyncIntervalSeconds * (0.75 + (Random.Shared.NextDouble() / 2));
+                    await Task.WhenAny(_trigger.WaitAsync(wait.Token), Task.Delay(TimeSpan.FromSeconds(seconds), wait.Token));
+                    wait.Cancel();
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -92,12 +123,12 @@ namespace AetherEdge.HostNode.Hub
         /// <summary>One round; true when every known peer was heard from or could not be reached.</summary>
         private async Task<bool> RoundAsync(CancellationToken ct)
         {
-            _hub.RefreshPower();
+            _local.RefreshPower();
 
             // Local housekeeping runs every round, even when the policy skips syncing (phones).
             try
             {
-                var dropped = _hub.PruneMisplaced();
+                var dropped = _misplaced.Prune();
                 if (dropped.Count > 0)
                 {
                     _log.LogInformation("dropped {Count} shards now held by their assigned devices", dropped.Count);
@@ -113,19 +144,13 @@ namespace AetherEdge.HostNode.Hub
                 Repair();
             }
 
-            var peers = _hub.Peers.Snapshot();
+            var peers = _directory.Snapshot();
             if (peers.Count == 0)
             {
                 return true;
             }
 
-            SyncDecision decision;
-            long now = Environment.TickCount64;
-            lock (_hub.SchedulerGate)
-            {
-                decision = _hub.Scheduler.Request(now, _hub.LocalProfile());
-            }
-
+            var decision = _scheduler.Request(_local.Profile());
             if (decision != SyncDecision.Allowed)
             {
                 _log.LogInformation("sync round skipped: {Decision}", decision);
@@ -136,7 +161,7 @@ namespace AetherEdge.HostNode.Hub
 
             foreach (var peer in peers)
             {
-                if (peer.Id is { } id && (!_hub.Circle.Contains(id) || _hub.Node.SinceLastSync(id) < _hub.Settings.SyncIntervalSeconds * 1000L * 9 / 10))
+                if (peer.Id is { } id && (!_peers.IsTrusted(id) || _node.SinceLastSync(id) < _settings.SyncIntervalSeconds * 1000L * 9 / 10))
                 {
                     // Untrusted, or it synced with us (both ways) moments ago.
                     continue;
@@ -146,7 +171,7 @@ namespace AetherEdge.HostNode.Hub
                 timeout.CancelAfter(SessionTimeout);
                 try
                 {
-                    var outcome = await _hub.Node.SyncWithAsync(peer.EndPoint, peer.Id, timeout.Token);
+                    var outcome = await _node.SyncWithAsync(peer.EndPoint, peer.Id, timeout.Token);
                     peer.Id ??= outcome.Peer;
                 }
                 catch (Exception e) when (!ct.IsCancellationRequested)
@@ -156,17 +181,14 @@ namespace AetherEdge.HostNode.Hub
                     // session delivered its inventory (crossing dials at start-up otherwise leave a node
                     // planning over itself and one peer, pulling shards the full plan gives others).
                     _log.LogInformation("sync with {Peer} failed: {Error}", peer.EndPoint, e.Message);
-                    if (e is SessionBusyException busy && !_hub.Hosts.PeerShards.ContainsKey(busy.Peer))
+                    if (e is SessionBusyException busy && !_peers.HasInventory(busy.Peer))
                     {
                         heardFromAll = false;
                     }
                 }
             }
 
-            lock (_hub.SchedulerGate)
-            {
-                _hub.Scheduler.Completed(Environment.TickCount64, _hub.LocalProfile());
-            }
+            _scheduler.Completed(_local.Profile());
 
             // Inputs pulled this round may complete a repair now. Not before a round has heard from
             // every peer: a node that just started would take shards its peers hold for lost.
@@ -183,7 +205,7 @@ namespace AetherEdge.HostNode.Hub
         {
             try
             {
-                var report = _hub.Repairs.Pass();
+                var report = _repairs.Pass();
                 if (report.Rebuilt > 0)
                 {
                     _log.LogInformation("rebuilt {Count} lost shards from their files' other shards", report.Rebuilt);

@@ -1,14 +1,13 @@
 using System.Text.Json;
 using AetherEdge.Core.Allocation;
 using AetherEdge.Core.Devices;
-using AetherEdge.HostNode.Cli;
 
 namespace AetherEdge.HostNode.Planning
 {
     /// <summary>
     /// Reads devices.json: <c>{"devices":[{"id","kind","allocationBytes","usedBytes","alwaysOn",
     /// "batteryPercent","pluggedIn","wifiOnly","wifiConnected"}]}</c>. Every problem is reported as a
-    /// <see cref="UsageException"/> naming the file, the device and the field.
+    /// <see cref="DevicesFileException"/> naming the file, the device and the field.
     /// </summary>
     public static class DevicesFile
     {
@@ -19,12 +18,12 @@ namespace AetherEdge.HostNode.Planning
         {
             if (!File.Exists(path))
             {
-                throw new UsageException($"devices file '{path}' does not exist");
+                throw new DevicesFileException($"devices file '{path}' does not exist");
             }
 
             if (new FileInfo(path).Length > MaxFileBytes)
             {
-                throw new UsageException($"devices file '{path}' is larger than {MaxFileBytes} bytes");
+                throw new DevicesFileException($"devices file '{path}' is larger than {MaxFileBytes} bytes");
             }
 
             try
@@ -34,7 +33,7 @@ namespace AetherEdge.HostNode.Planning
             }
             catch (JsonException e)
             {
-                throw new UsageException($"devices file '{path}' is not valid JSON: {e.Message}");
+                throw new DevicesFileException($"devices file '{path}' is not valid JSON: {e.Message}");
             }
         }
 
@@ -42,7 +41,7 @@ namespace AetherEdge.HostNode.Planning
         {
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("devices", out var list) || list.ValueKind != JsonValueKind.Array)
             {
-                throw new UsageException($"{source}: expected an object with a \"devices\" array");
+                throw new DevicesFileException($"{source}: expected an object with a \"devices\" array");
             }
 
             var devices = new List<DeviceProfile>();
@@ -53,20 +52,20 @@ namespace AetherEdge.HostNode.Planning
                 string where = $"{source}: device #{index}";
                 if (e.ValueKind != JsonValueKind.Object)
                 {
-                    throw new UsageException($"{where} is not an object");
+                    throw new DevicesFileException($"{where} is not an object");
                 }
 
                 string id = RequiredString(e, "id", where);
                 where = $"{source}: device '{id}'";
                 if (!seen.Add(id))
                 {
-                    throw new UsageException($"{where} appears twice");
+                    throw new DevicesFileException($"{where} appears twice");
                 }
 
                 string kindText = RequiredString(e, "kind", where);
                 if (!StorageAllocation.TryParseKind(kindText, out var kind))
                 {
-                    throw new UsageException($"{where} has unknown kind '{kindText}' (expected desktop, laptop, mobile, hub or beacon)");
+                    throw new DevicesFileException($"{where} has unknown kind '{kindText}' (expected desktop, laptop, mobile, hub or beacon)");
                 }
 
                 long allocation = Long(e, "allocationBytes", where, StorageAllocation.DefaultAllocationBytes(kind));
@@ -74,7 +73,7 @@ namespace AetherEdge.HostNode.Planning
                 int battery = (int)Long(e, "batteryPercent", where, BatteryStatus.MaxPercent);
                 if (battery > BatteryStatus.MaxPercent)
                 {
-                    throw new UsageException($"{where}: batteryPercent must be 0..100, got {battery}");
+                    throw new DevicesFileException($"{where}: batteryPercent must be 0..100, got {battery}");
                 }
 
                 bool alwaysOn = Bool(e, "alwaysOn", where, kind is DeviceKind.Desktop or DeviceKind.Hub or DeviceKind.Beacon);
@@ -87,7 +86,7 @@ namespace AetherEdge.HostNode.Planning
 
             if (devices.Count == 0)
             {
-                throw new UsageException($"{source}: the \"devices\" array is empty");
+                throw new DevicesFileException($"{source}: the \"devices\" array is empty");
             }
 
             return devices.ToArray();
@@ -97,7 +96,7 @@ namespace AetherEdge.HostNode.Planning
         {
             if (!e.TryGetProperty(name, out var v) || v.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(v.GetString()))
             {
-                throw new UsageException($"{where}: missing or empty string \"{name}\"");
+                throw new DevicesFileException($"{where}: missing or empty string \"{name}\"");
             }
 
             return v.GetString()!;
@@ -112,12 +111,12 @@ namespace AetherEdge.HostNode.Planning
 
             if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt64(out long n))
             {
-                throw new UsageException($"{where}: \"{name}\" must be a whole number");
+                throw new DevicesFileException($"{where}: \"{name}\" must be a whole number");
             }
 
             if (n < 0)
             {
-                throw new UsageException($"{where}: \"{name}\" must not be negative, got {n}");
+                throw new DevicesFileException($"{where}: \"{name}\" must not be negative, got {n}");
             }
 
             return n;
@@ -134,7 +133,7 @@ namespace AetherEdge.HostNode.Planning
             {
                 JsonValueKind.True => true,
                 JsonValueKind.False => false,
-                _ => throw new UsageException($"{where}: \"{name}\" must be true or false"),
+                _ => throw new DevicesFileException($"{where}: \"{name}\" must be true or false"),
             };
         }
     }

@@ -20,6 +20,9 @@ namespace AetherEdge.HostNode.Shards
         public static readonly byte[] Magic = Encoding.ASCII.GetBytes("AEMF");
         public const int HeaderBytes = 4 + 1 + ShardLimits.FileIdBytes + 8 + 4 + 1 + 1 + 8 + ShardLimits.WrappedKeyBytes;
 
+        private static readonly long MinCreatedMs = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+        private static readonly long MaxCreatedMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+
         public ShardManifest(
             byte[] fileId, long originalBytes, int segmentBytes, int dataShards, int totalShards,
             DateTimeOffset createdUtc, byte[] wrappedKey, string[] shardIds, byte[]? encryptedPath = null)
@@ -108,16 +111,36 @@ namespace AetherEdge.HostNode.Shards
                 throw new ShardException("manifest is truncated (" + b.Length + " bytes)");
             }
 
-            int bodyLength = b.Length - ShardLimits.HashBytes;
-            byte[] mac = HMACSHA256.HashData(manifestKey, b.AsSpan(0, bodyLength));
-            if (!CryptographicOperations.FixedTimeEquals(mac, b.AsSpan(bodyLength)))
+            byte[] mac = HMACSHA256.HashData(manifestKey, b.AsSpan(0, b.Length - ShardLimits.HashBytes));
+            if (!CryptographicOperations.FixedTimeEquals(mac, b.AsSpan(b.Length - ShardLimits.HashBytes)))
             {
                 throw new ShardException("manifest failed authentication (tampered, or made with another user key)");
             }
 
+            return Read(b, out string? error) ?? throw new ShardException(error!);
+        }
+
+        /// <summary>
+        /// The fields WITHOUT checking the HMAC, or null when they are malformed: nodes plan for and repair
+        /// files of users whose key they may not hold. A bogus manifest can at worst make a node fetch
+        /// shards it did not need (a shard is only stored when its bytes hash to the id listed here).
+        /// Never use the result to decrypt a file: that is <see cref="Parse"/>'s job.
+        /// </summary>
+        public static ShardManifest? ReadUnverified(byte[] b) => Read(b, out _);
+
+        // The one walk over the layout (Shards/README.md); the HMAC is the caller's business.
+        private static ShardManifest? Read(byte[] b, out string? error)
+        {
+            if (b.Length < HeaderBytes + ShardLimits.HashBytes)
+            {
+                error = "manifest is truncated (" + b.Length + " bytes)";
+                return null;
+            }
+
             if (!b.AsSpan(0, Magic.Length).SequenceEqual(Magic) || (b[4] != FormatVersion && b[4] != PathFormatVersion))
             {
-                throw new ShardException("manifest has an unknown magic or format version " + b[4]);
+                error = "manifest has an unknown magic or format version " + b[4];
+                return null;
             }
 
             int p = 5;
@@ -136,9 +159,18 @@ namespace AetherEdge.HostNode.Shards
             string? codeError = ErasureLimits.ValidationError(k, n - k);
             if (size < 0 || segment < ShardLimits.MinSegmentBytes || segment > ShardLimits.MaxSegmentBytes || codeError != null)
             {
-                throw new ShardException("manifest fields out of range (size " + size + ", segment " + segment + ", k " + k + ", n " + n + ")");
+                error = "manifest fields out of range (size " + size + ", segment " + segment + ", k " + k + ", n " + n + ")";
+                return null;
             }
 
+            // Found by tests/AetherEdge.Fuzz: a time DateTimeOffset cannot hold threw ArgumentOutOfRangeException.
+            if (created < MinCreatedMs || created > MaxCreatedMs)
+            {
+                error = "manifest creation time " + created + " ms is outside the years 1-9999";
+                return null;
+            }
+
+            int bodyLength = b.Length - ShardLimits.HashBytes;
             int fixedLength = HeaderBytes + n * ShardLimits.HashBytes;
             byte[]? path = null;
             if (b[4] == PathFormatVersion && bodyLength >= fixedLength + 2)
@@ -152,7 +184,8 @@ namespace AetherEdge.HostNode.Shards
 
             if (bodyLength != fixedLength + (path == null ? 0 : 2 + path.Length))
             {
-                throw new ShardException("manifest length does not match its " + n + " shards");
+                error = "manifest length does not match its " + n + " shards";
+                return null;
             }
 
             var ids = new string[n];
@@ -162,6 +195,7 @@ namespace AetherEdge.HostNode.Shards
                 p += ShardLimits.HashBytes;
             }
 
+            error = null;
             return new ShardManifest(fileId, size, segment, k, n, DateTimeOffset.FromUnixTimeMilliseconds(created), wrapped, ids, path);
         }
     }

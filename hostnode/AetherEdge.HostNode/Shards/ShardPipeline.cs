@@ -41,11 +41,26 @@ namespace AetherEdge.HostNode.Shards
             Length = new FileInfo(path).Length;
         }
 
+        /// <summary>The rest of an open file from its position (e.g. stdin spooled to an unlinked file); <paramref name="name"/> names it in errors.</summary>
+        public PutSource(FileStream input, string name)
+        {
+            Path = name;
+            Handle = input.SafeFileHandle;
+            Offset = input.Position;
+            Length = input.Length - input.Position;
+        }
+
         public string Path { get; }
 
         public string? RecordedPath { get; }
 
         public long Length { get; }
+
+        /// <summary>An already open file (not closed by the put), or null to open <see cref="Path"/>.</summary>
+        public Microsoft.Win32.SafeHandles.SafeFileHandle? Handle { get; }
+
+        /// <summary>Where the content starts in <see cref="Handle"/>.</summary>
+        public long Offset { get; }
     }
 
     /// <summary>
@@ -79,6 +94,27 @@ namespace AetherEdge.HostNode.Shards
             Action<long>? progress = null,
             CancellationToken cancellation = default) =>
             PutMany(new[] { new PutSource(path) }, dataShards, parityShards, segmentBytes, progress, cancellation)[0];
+
+        /// <summary>
+        /// Stores the rest of a seekable file stream <paramref name="input"/> (its length fixes the layout,
+        /// so stdin is spooled first); <paramref name="path"/> names it in errors. Otherwise as the path overload.
+        /// </summary>
+        public PutResult Put(
+            Stream input,
+            string path,
+            int dataShards,
+            int parityShards,
+            int segmentBytes,
+            Action<long>? progress,
+            CancellationToken cancellation)
+        {
+            if (input is not FileStream file)
+            {
+                throw new ArgumentException("put reads a file stream (spool other streams to a file first)", nameof(input));
+            }
+
+            return PutMany(new[] { new PutSource(file, path) }, dataShards, parityShards, segmentBytes, progress, cancellation)[0];
+        }
 
         /// <summary>
         /// Puts many files in one pass (one hold of the store's writers' lock, stripes of all files
@@ -192,14 +228,38 @@ namespace AetherEdge.HostNode.Shards
         /// </summary>
         public long Get(string fileId, string outputPath, Action<long>? progress = null, CancellationToken cancellation = default)
         {
+            string full = Path.GetFullPath(outputPath);
+            string temp = Path.Combine(Path.GetDirectoryName(full)!, "." + Path.GetFileName(full) + "." + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)) + ".part");
+            try
+            {
+                long size;
+                using (var output = new FileStream(temp, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 0 }))
+                {
+                    size = Get(fileId, output, progress, cancellation);
+                    output.Flush(true);
+                }
+
+                File.Move(temp, full, true);
+                return size;
+            }
+            finally
+            {
+                File.Delete(temp);
+            }
+        }
+
+        /// <summary>
+        /// Rebuilds a file into <paramref name="output"/> segment by segment, each written only once it
+        /// authenticates (stdout for <c>aether get -o -</c>; a failure part-way leaves the earlier segments).
+        /// </summary>
+        public long Get(string fileId, Stream output, Action<long>? progress, CancellationToken cancellation)
+        {
             var manifest = ReadManifest(fileId);
             var layout = manifest.Layout;
             int k = manifest.DataShards;
             int n = manifest.TotalShards;
             var shards = new Stream?[n];
             var present = new bool[n];
-            string full = Path.GetFullPath(outputPath);
-            string temp = Path.Combine(Path.GetDirectoryName(full)!, "." + Path.GetFileName(full) + "." + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)) + ".part");
             try
             {
                 int count = 0;
@@ -247,7 +307,6 @@ namespace AetherEdge.HostNode.Shards
                 byte[] stripe = new byte[n * layout.MaxPieceBytes];
                 long done = 0;
                 using (var aes = new AesGcm(fileKey, ShardLimits.TagBytes))
-                using (var output = new FileStream(temp, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 0 }))
                 {
                     CryptographicOperations.ZeroMemory(fileKey);
                     for (long s = 0; s < layout.SegmentCount; s++)
@@ -275,10 +334,9 @@ namespace AetherEdge.HostNode.Shards
                         progress?.Invoke(done);
                     }
 
-                    output.Flush(true);
+                    output.Flush();
                 }
 
-                File.Move(temp, full, true);
                 return layout.FileBytes;
             }
             finally
@@ -287,8 +345,6 @@ namespace AetherEdge.HostNode.Shards
                 {
                     s?.Dispose();
                 }
-
-                File.Delete(temp);
             }
         }
     }

@@ -201,7 +201,7 @@ namespace AetherEdge.HostNode.Shards
                 int got = 0;
                 while (got < plain)
                 {
-                    int r = RandomAccess.Read(job.Input!, stripe.AsSpan(got, plain - got), (s * _segmentBytes) + got);
+                    int r = RandomAccess.Read(job.Input!, stripe.AsSpan(got, plain - got), job.Source.Offset + (s * _segmentBytes) + got);
                     if (r == 0)
                     {
                         throw new ShardException(job.Source.Path + " shrank while it was read; nothing stored");
@@ -405,8 +405,8 @@ namespace AetherEdge.HostNode.Shards
                         return;
                     }
 
-                    Input = File.OpenHandle(Source.Path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
-                    if (RandomAccess.GetLength(Input) < Layout.FileBytes)
+                    Input = Source.Handle ?? File.OpenHandle(Source.Path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+                    if (RandomAccess.GetLength(Input) < Source.Offset + Layout.FileBytes)
                     {
                         throw new ShardException(Source.Path + " shrank while it was read; nothing stored");
                     }
@@ -429,7 +429,16 @@ namespace AetherEdge.HostNode.Shards
             {
                 if (Interlocked.Decrement(ref _unread) == 0)
                 {
-                    lock (_open)
+                    CloseInput();
+                }
+            }
+
+            /// <summary>Closes the input unless the caller owns it.</summary>
+            private void CloseInput()
+            {
+                lock (_open)
+                {
+                    if (Source.Handle == null)
                     {
                         Input?.Dispose();
                     }
@@ -451,9 +460,9 @@ namespace AetherEdge.HostNode.Shards
             public void Dispose()
             {
                 CryptographicOperations.ZeroMemory(FileKey);
+                CloseInput();
                 lock (_open)
                 {
-                    Input?.Dispose();
                     Set?.Dispose();
                 }
             }

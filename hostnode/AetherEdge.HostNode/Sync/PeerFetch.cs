@@ -1,7 +1,7 @@
 using System.Net;
 using AetherEdge.Core.Sync;
-using AetherEdge.HostNode.Hub;
 using AetherEdge.HostNode.Identity;
+using AetherEdge.HostNode.Shards;
 using AetherEdge.HostNode.Storage;
 using AetherEdge.HostNode.Trust;
 
@@ -21,7 +21,7 @@ namespace AetherEdge.HostNode.Sync
         public static (int Held, int Needed) Coverage(ShardStore store, string fileId)
         {
             byte[]? body = store.TryGetManifest(fileId);
-            var layout = body == null ? null : ManifestLayout.TryRead(body);
+            var layout = body == null ? null : ShardManifest.ReadUnverified(body);
             return layout == null ? (0, -1) : (layout.ShardIds.Count(store.HasShard), layout.DataShards);
         }
 
@@ -29,50 +29,42 @@ namespace AetherEdge.HostNode.Sync
         {
             using var identity = NodeIdentity.LoadOrCreate(home);
             var circle = new TrustCircle(home);
-            var syncStore = new ShardStoreSyncStore(store, home);
-            syncStore.KeepAs = id =>
+            using var syncStore = new ShardStoreSyncStore(store, ShardStoreSyncStore.PartialsOf(home), keepAs: id =>
             {
-                var layout = store.TryGetManifest(fileId) is { } body ? ManifestLayout.TryRead(body) : null;
+                var layout = store.TryGetManifest(fileId) is { } body ? ShardManifest.ReadUnverified(body) : null;
                 int index = layout == null ? -1 : Array.IndexOf(layout.ShardIds, id);
                 return index < 0 ? null : (fileId, index);
-            };
+            });
             var node = new SyncNode(identity, TlsPeerPolicy.ForCircle(identity, circle), syncStore, new FileHosts(syncStore, fileId), Hello);
-            try
+            foreach (var peer in peers)
             {
-                foreach (var peer in peers)
+                for (int attempt = 1; attempt <= AttemptsPerPeer; attempt++)
                 {
-                    for (int attempt = 1; attempt <= AttemptsPerPeer; attempt++)
+                    var (held, needed) = Coverage(store, fileId);
+                    if (needed > 0 && held >= needed)
                     {
-                        var (held, needed) = Coverage(store, fileId);
-                        if (needed > 0 && held >= needed)
-                        {
-                            return (held, needed);
-                        }
-
-                        try
-                        {
-                            var outcome = await node.SyncWithAsync(peer, null, ct);
-                            log.WriteLine("fetched " + outcome.ItemsReceived + " items (" + outcome.BytesReceived + " B) from " + peer);
-                            if (outcome.State == SyncSessionState.Complete)
-                            {
-                                break;
-                            }
-                        }
-                        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException or OperationCanceledException && !ct.IsCancellationRequested)
-                        {
-                            log.WriteLine("peer " + peer + ": " + e.Message);
-                        }
-
-                        await Task.Delay(RetryDelay, ct);
+                        return (held, needed);
                     }
-                }
 
-                return Coverage(store, fileId);
+                    try
+                    {
+                        var outcome = await node.SyncWithAsync(peer, null, ct);
+                        log.WriteLine("fetched " + outcome.ItemsReceived + " items (" + outcome.BytesReceived + " B) from " + peer);
+                        if (outcome.State == SyncSessionState.Complete)
+                        {
+                            break;
+                        }
+                    }
+                    catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException or OperationCanceledException && !ct.IsCancellationRequested)
+                    {
+                        log.WriteLine("peer " + peer + ": " + e.Message);
+                    }
+
+                    await Task.Delay(RetryDelay, ct);
+                }
             }
-            finally
-            {
-                syncStore.ClosePartials();
-            }
+
+            return Coverage(store, fileId);
         }
 
         private static HelloFrame Hello() => new(SyncLimits.Version, (int)Core.Devices.DeviceKind.Desktop, 0, 0, 100, HelloFrame.FlagPluggedIn | HelloFrame.FlagWifiConnected, "aether-get");
@@ -112,7 +104,7 @@ namespace AetherEdge.HostNode.Sync
                         return peerInventory.Any(e => e.Kind == SyncItemKind.Manifest && e.Id == _owner._fileId) ? new[] { _owner._fileId } : Array.Empty<string>();
                     }
 
-                    var layout = ManifestLayout.TryRead(store.ReadManifest(_owner._fileId)!);
+                    var layout = ShardManifest.ReadUnverified(store.ReadManifest(_owner._fileId)!);
                     if (layout == null)
                     {
                         return Array.Empty<string>();

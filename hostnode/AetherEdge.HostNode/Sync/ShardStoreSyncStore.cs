@@ -9,9 +9,9 @@ namespace AetherEdge.HostNode.Sync
     /// SHA-256 hex of the content (so Have needs no hashing), manifests are keyed by file id.
     /// Incoming shards collect in <c>HOME/sync-partial/</c>, hashed while they arrive, and are
     /// renamed into the store (quota-checked, fsynced) once their SHA-256 equals their id. Calls
-    /// into the store are serialised.
+    /// into the store are serialised. Disposing closes partials and served shards, not the store.
     /// </summary>
-    public sealed class ShardStoreSyncStore : AetherEdge.HostNode.Hub.IHubStore
+    public sealed class ShardStoreSyncStore : INodeStore, IDisposable
     {
         public const string PartialFolder = "sync-partial";
 
@@ -20,29 +20,29 @@ namespace AetherEdge.HostNode.Sync
 
         private readonly ShardStore _store;
         private readonly PartialFiles _partials;
+        private readonly IShardDiversion? _diversion;
+        private readonly Func<string, (string FileId, int Index)?>? _keepAs;
         private readonly object _gate = new();
         private readonly Dictionary<string, ServeHandle> _serving = new(StringComparer.Ordinal);
         private long _servingOpened;
 
-        public ShardStoreSyncStore(ShardStore store, string home)
+        /// <param name="store">The home's shard store (not owned).</param>
+        /// <param name="partials">Incoming partials, by convention <c>HOME/sync-partial/</c> (<see cref="PartialsOf"/>).</param>
+        /// <param name="diversion">Takes completed, hash-checked shards it wants instead of the store (repair inputs).</param>
+        /// <param name="keepAs">
+        /// Names the file a completed shard belongs to, recorded as put does, which keeps it out of
+        /// placement pruning: <c>aether get</c> keeps what it fetched.
+        /// </param>
+        public ShardStoreSyncStore(ShardStore store, PartialFiles partials, IShardDiversion? diversion = null, Func<string, (string FileId, int Index)?>? keepAs = null)
         {
             _store = store;
-            _partials = new PartialFiles(Path.Combine(home, PartialFolder));
+            _partials = partials;
+            _diversion = diversion;
+            _keepAs = keepAs;
         }
 
-        public ShardStore Store => _store;
-
-        /// <summary>
-        /// When set, completed shards it names are recorded as belonging to a file (as put does), which
-        /// keeps them out of placement pruning: <c>aether get</c> keeps what it fetched.
-        /// </summary>
-        public Func<string, (string FileId, int Index)?>? KeepAs { get; set; }
-
-        /// <summary>
-        /// When set and true for a completed, hash-checked shard, the shard goes to that callback (which
-        /// takes the file at the path) instead of the store: repair inputs never enter the inventory.
-        /// </summary>
-        public Func<string, string, bool>? Divert { get; set; }
+        /// <summary>The partials folder of <paramref name="home"/>.</summary>
+        public static PartialFiles PartialsOf(string home) => new(Path.Combine(home, PartialFolder));
 
         public string PartialDir => _partials.Directory;
 
@@ -221,7 +221,7 @@ namespace AetherEdge.HostNode.Sync
             AckStatus status = AckStatus.Ok;
             var result = _partials.Complete(Valid(id), totalLength, Convert.FromHexString(id), path =>
             {
-                if (Divert != null && Convert.ToHexStringLower(hash) == id && Divert(id, path))
+                if (_diversion != null && Convert.ToHexStringLower(hash) == id && _diversion.TryTake(id, path))
                 {
                     return;
                 }
@@ -230,7 +230,7 @@ namespace AetherEdge.HostNode.Sync
                 {
                     lock (_gate)
                     {
-                        var tag = KeepAs?.Invoke(id);
+                        var tag = _keepAs?.Invoke(id);
                         _store.AdoptVerifiedShard(id, path, tag?.FileId, tag?.Index);
                     }
                 }
@@ -262,6 +262,8 @@ namespace AetherEdge.HostNode.Sync
 
             return AckStatus.Ok;
         }
+
+        public void Dispose() => ClosePartials();
 
         /// <summary>Flushes and closes open partials (kept for resuming) and the shards open for serving.</summary>
         public void ClosePartials()

@@ -2,6 +2,7 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using AetherEdge.HostNode.Identity;
+using AetherEdge.HostNode.Tls;
 using AetherEdge.HostNode.Trust;
 
 namespace AetherEdge.HostNode.Sync
@@ -35,29 +36,12 @@ namespace AetherEdge.HostNode.Sync
 
         private long _rejected;
 
-        public SslServerAuthenticationOptions ServerOptions(string protocol = ApplicationProtocol) => new()
-        {
-            ServerCertificateContext = SslStreamCertificateContext.Create(_identity.Certificate, new X509Certificate2Collection(), offline: true),
-            ClientCertificateRequired = true,
-            EnabledSslProtocols = SslProtocols.Tls13,
-            CipherSuitesPolicy = TransportCiphers.Policy,
-            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-            ApplicationProtocols = new List<SslApplicationProtocol> { new(protocol) },
-            RemoteCertificateValidationCallback = (_, cert, _, errors) => Validate(cert, errors, null),
-        };
+        public SslServerAuthenticationOptions ServerOptions(string protocol = ApplicationProtocol) =>
+            TlsOptions.Server(_identity, protocol, (cert, errors) => Validate(cert, errors, null));
 
         /// <summary>Client options; <paramref name="expected"/> pins the server's ID when known (e.g. from mDNS).</summary>
-        public SslClientAuthenticationOptions ClientOptions(DeviceId? expected = null, string protocol = ApplicationProtocol) => new()
-        {
-            TargetHost = "aether-node",
-            ClientCertificates = new X509CertificateCollection { _identity.Certificate },
-            LocalCertificateSelectionCallback = (_, _, _, _, _) => _identity.Certificate,
-            EnabledSslProtocols = SslProtocols.Tls13,
-            CipherSuitesPolicy = TransportCiphers.Policy,
-            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-            ApplicationProtocols = new List<SslApplicationProtocol> { new(protocol) },
-            RemoteCertificateValidationCallback = (_, cert, _, errors) => Validate(cert, errors, expected),
-        };
+        public SslClientAuthenticationOptions ClientOptions(DeviceId? expected = null, string protocol = ApplicationProtocol) =>
+            TlsOptions.Client(_identity, protocol, (cert, errors) => Validate(cert, errors, expected));
 
         /// <summary>The authenticated peer's device ID.</summary>
         public static DeviceId PeerOf(SslStream stream) =>

@@ -2,9 +2,8 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
 using AetherEdge.HostNode.Identity;
-using AetherEdge.HostNode.Sync;
+using AetherEdge.HostNode.Tls;
 
 namespace AetherEdge.HostNode.Trust
 {
@@ -104,27 +103,11 @@ namespace AetherEdge.HostNode.Trust
             return peer;
         }
 
-        private static SslServerAuthenticationOptions ServerOptions(NodeIdentity self) => new()
-        {
-            ServerCertificateContext = SslStreamCertificateContext.Create(self.Certificate, new X509Certificate2Collection(), offline: true),
-            ClientCertificateRequired = true,
-            EnabledSslProtocols = SslProtocols.Tls13,
-            CipherSuitesPolicy = TransportCiphers.Policy,
-            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-            ApplicationProtocols = new List<SslApplicationProtocol> { new(PairingExchange.ApplicationProtocol) },
-            RemoteCertificateValidationCallback = (_, cert, _, _) => cert != null,
-        };
+        // Any certificate: trust is what pairing establishes.
+        private static SslServerAuthenticationOptions ServerOptions(NodeIdentity self) =>
+            TlsOptions.Server(self, PairingExchange.ApplicationProtocol, (cert, _) => cert != null);
 
-        private static SslClientAuthenticationOptions ClientOptions(NodeIdentity self) => new()
-        {
-            TargetHost = "aether-node",
-            ClientCertificates = new X509CertificateCollection { self.Certificate },
-            LocalCertificateSelectionCallback = (_, _, _, _, _) => self.Certificate,
-            EnabledSslProtocols = SslProtocols.Tls13,
-            CipherSuitesPolicy = TransportCiphers.Policy,
-            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-            ApplicationProtocols = new List<SslApplicationProtocol> { new(PairingExchange.ApplicationProtocol) },
-            RemoteCertificateValidationCallback = (_, cert, _, _) => cert != null,
-        };
+        private static SslClientAuthenticationOptions ClientOptions(NodeIdentity self) =>
+            TlsOptions.Client(self, PairingExchange.ApplicationProtocol, (cert, _) => cert != null);
     }
 }

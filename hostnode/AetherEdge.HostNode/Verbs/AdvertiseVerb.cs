@@ -1,4 +1,6 @@
+using System.CommandLine;
 using System.Runtime.InteropServices;
+using AetherEdge.Core.Allocation;
 using AetherEdge.Core.Devices;
 using AetherEdge.Core.Protocol;
 using AetherEdge.HostNode.Cli;
@@ -7,41 +9,50 @@ using AetherEdge.HostNode.Discovery;
 namespace AetherEdge.HostNode.Verbs
 {
     /// <summary><c>aether advertise</c>: run an mDNS responder for this node until SIGINT/SIGTERM.</summary>
-    public sealed class AdvertiseVerb : IVerb
+    public sealed class AdvertiseVerb : Command
     {
-        public string Name => "advertise";
+        private readonly SharedOptions _shared;
+        private readonly Option<string?> _name = CliOptions.Text("--name", "the instance name to claim (1 to 63 bytes of UTF-8)", "NAME").AsRequired();
+        private readonly Option<int> _port = CliOptions.Int("--port", "the sync port to advertise", AetherTxt.DefaultSyncPort, 1, 65535);
+        private readonly Option<long> _storage = CliOptions.Size("--storage-bytes", "storage to advertise in TXT storage_bytes", 0);
+        private readonly Option<string?> _nodeId = CliOptions.Text("--node-id", "TXT node_id (default: 16 random hex digits)", "ID");
+        private readonly Option<string?> _host = CliOptions.Text("--host", "host label (default: aether-<first 8 of the node id>)", "LABEL");
+        private readonly Option<string?> _txt = CliOptions.Text("--txt", "extra TXT entries", "k=v,k2=v2");
 
-        public string Summary => "advertise this node on the local network (mDNS/DNS-SD) until stopped";
-
-        public string Usage =>
-            "usage: aether advertise --name NAME [--port 43216] [--interface IP] [--kind hub]\n" +
-            "                        [--storage-bytes SIZE] [--node-id ID] [--host LABEL] [--txt k=v,k2=v2]\n" +
-            "  Probes NAME._aetherlight._tcp.local, renames to 'NAME (2)' on conflict, prints the claimed\n" +
-            "  name on stdout, answers queries and sends goodbyes on SIGINT/SIGTERM.";
-
-        public int Run(CommandLine args, CliContext context)
+        public AdvertiseVerb(SharedOptions shared, CliContext context)
+            : base("advertise", "advertise this node on the local network (mDNS/DNS-SD) until stopped\n" +
+                "Probes NAME._aetherlight._tcp.local, renames to 'NAME (2)' on conflict, prints the claimed\n" +
+                "name on stdout, answers queries and sends goodbyes on SIGINT/SIGTERM. --kind defaults to hub.")
         {
-            string name = args.RequiredString("name");
-            int port = args.Int("port", AetherTxt.DefaultSyncPort, 1, 65535);
-            var iface = PeersVerb.ParseAddress(args.String("interface"), "interface");
-            string kind = args.String("kind") ?? "hub";
-            long storage = args.Size("storage-bytes", 0);
-            string nodeId = args.String("node-id") ?? Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
-            string host = args.String("host") ?? "aether-" + nodeId.Substring(0, Math.Min(8, nodeId.Length));
-            string? extra = args.String("txt");
-            args.EnsureAllUsed(0);
+            _shared = shared;
+            Add(_name);
+            Add(_port);
+            Add(shared.Interface);
+            Add(shared.Kind);
+            Add(_storage);
+            Add(_nodeId);
+            Add(_host);
+            Add(_txt);
+            SetAction(parse => Run(parse, context));
+        }
 
-            if (!Enum.TryParse<DeviceKind>(kind, ignoreCase: true, out _) || int.TryParse(kind, out _))
-            {
-                throw new UsageException($"option --kind must be one of {string.Join(", ", Enum.GetNames<DeviceKind>()).ToLowerInvariant()}, got '{kind}'");
-            }
+        private int Run(ParseResult parse, CliContext context)
+        {
+            string name = parse.GetValue(_name)!;
+            int port = parse.GetValue(_port);
+            var iface = parse.GetValue(_shared.Interface);
+            string kind = StorageAllocation.KindName(parse.GetValue(_shared.Kind) ?? DeviceKind.Hub);
+            long storage = parse.GetValue(_storage);
+            string nodeId = parse.GetValue(_nodeId) ?? Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
+            string host = parse.GetValue(_host) ?? "aether-" + nodeId.Substring(0, Math.Min(8, nodeId.Length));
+            string? extra = parse.GetValue(_txt);
 
             AdvertiseName(name, "name");
             AdvertiseName(host, "host");
             MdnsAdvertisement ad;
             try
             {
-                ad = new MdnsAdvertisement(name, host, port, AetherTxt.Build(nodeId, kind.ToLowerInvariant(), storage, ParseTxt(extra)));
+                ad = new MdnsAdvertisement(name, host, port, AetherTxt.Build(nodeId, kind, storage, ParseTxt(extra)));
                 ad.Txt.ToStrings();
             }
             catch (ProtocolViolationException e)

@@ -1,71 +1,67 @@
+using System.CommandLine;
+using System.Net;
 using AetherEdge.HostNode.Cli;
 using AetherEdge.HostNode.Shards;
 
 namespace AetherEdge.HostNode.Verbs
 {
     /// <summary><c>aether get</c>: rebuilds a stored file from any k intact shards.</summary>
-    public sealed class GetVerb : IVerb, IHasFlags
+    public sealed class GetVerb : Command
     {
         /// <summary>Fetch-and-rebuild attempts when shards vanish between fetching and reading.</summary>
         public const int FetchRounds = 3;
 
-        public string Name => "get";
+        private readonly SharedOptions _shared;
+        private readonly Argument<string> _fileId = new("FILE_ID") { Description = "the file id aether put printed" };
+        private readonly Option<string?> _output = CliOptions.Text("--output", "where to write the file, or - for stdout", "OUT");
 
-        public string Summary => "rebuild a stored file from its shards";
-
-        public string Usage =>
-            "usage: aether get FILE_ID -o OUT [--home DIR] [--peers IP:PORT,...] [--json]\n" +
-            "  Missing manifest or shards are first fetched from trusted peers (--peers, else hub.json's peers).\n" +
-            "  Verifies the manifest and every shard it reads (SHA-256), rebuilds from any K intact shards,\n" +
-            "  decrypts and writes OUT through a temp file renamed at the end (never a partial OUT).";
-
-        public ICollection<string> Flags => new[] { "json" };
-
-        private static List<System.Net.IPEndPoint> FetchPeers(string? text, string home)
+        public GetVerb(SharedOptions shared, CliContext context)
+            : base("get", "rebuild a stored file from its shards\n" +
+                "Missing manifest or shards are first fetched from trusted peers (--peers, else hub.json's peers).\n" +
+                "Verifies the manifest and every shard it reads (SHA-256), rebuilds from any K intact shards,\n" +
+                "decrypts and writes OUT through a temp file renamed at the end (never a partial OUT).\n" +
+                "-o - writes to stdout instead, each segment once it authenticates.")
         {
-            if (text == null)
-            {
-                try
-                {
-                    return AetherEdge.HostNode.Hub.HubSettings.Load(home).StaticPeers.ToList();
-                }
-                catch (IOException)
-                {
-                    return new List<System.Net.IPEndPoint>();
-                }
-            }
-
-            var list = new List<System.Net.IPEndPoint>();
-            foreach (string p in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                list.Add(System.Net.IPEndPoint.TryParse(p, out var ep) && ep.Port != 0 ? ep : throw new UsageException("--peers takes IP:PORT entries separated by commas, got '" + p + "'"));
-            }
-
-            return list;
+            _shared = shared;
+            _output.Aliases.Add("-o");
+            Add(_fileId);
+            Add(_output);
+            Add(shared.Home);
+            Add(shared.Peers);
+            Add(shared.Json);
+            SetAction(parse => Run(parse, context));
         }
 
-        public int Run(CommandLine args, CliContext context)
+        private int Run(ParseResult parse, CliContext context)
         {
-            string fileId = args.Positional(0, "FILE_ID (printed by aether put)");
-            string output = args.String("output") ?? throw new UsageException("missing -o OUT (where to write the file)");
-            bool json = args.Flag("json");
-            var home = StoreVerbSupport.OpenHome(args);
-            var peers = FetchPeers(args.String("peers"), home.Path);
-            args.EnsureAllUsed(1);
+            string fileId = parse.GetValue(_fileId)!;
+            string output = parse.GetValue(_output) ?? throw new UsageException("missing -o OUT (where to write the file, or - for stdout)");
+            bool json = parse.GetValue(_shared.Json);
+            bool stdout = output == CliOptions.StandardStream;
+            var home = StoreVerbSupport.OpenHome(_shared, parse, writes: true);
+            var peers = FetchPeers(parse.GetValue(_shared.Peers), home.Path);
             if (!ShardManifest.IsFileId(fileId))
             {
                 throw new UsageException("'" + fileId + "' is not a file id (32 lower-case hex characters)");
             }
 
-            string? dir = Path.GetDirectoryName(Path.GetFullPath(output));
-            if (dir == null || !Directory.Exists(dir))
+            if (stdout && json)
             {
-                throw new UsageException("output directory does not exist: " + (dir ?? output));
+                throw new UsageException("--json cannot be combined with -o - (stdout carries the file)");
             }
 
-            if (Directory.Exists(output))
+            if (!stdout)
             {
-                throw new UsageException(output + " is a directory; -o names the file to write");
+                string? dir = Path.GetDirectoryName(Path.GetFullPath(output));
+                if (dir == null || !Directory.Exists(dir))
+                {
+                    throw new UsageException("output directory does not exist: " + (dir ?? output));
+                }
+
+                if (Directory.Exists(output))
+                {
+                    throw new UsageException(output + " is a directory; -o names the file to write");
+                }
             }
 
             var keys = StoreVerbSupport.Keys(home);
@@ -84,8 +80,10 @@ namespace AetherEdge.HostNode.Verbs
                 try
                 {
                     var manifest = pipeline.ReadManifest(fileId);
-                    size = StoreVerbSupport.WithProgress(context, json, "get " + fileId.Substring(0, 8), manifest.OriginalBytes,
-                        progress => pipeline.Get(fileId, output, progress, context.Cancellation));
+                    size = stdout
+                        ? Write(pipeline, fileId, context)
+                        : StoreVerbSupport.WithProgress(context, json, "get " + fileId.Substring(0, 8), manifest.OriginalBytes,
+                            progress => pipeline.Get(fileId, output, progress, context.Cancellation));
                     break;
                 }
                 catch (UnknownFileException e)
@@ -103,12 +101,37 @@ namespace AetherEdge.HostNode.Verbs
             {
                 context.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new { fileId, output = Path.GetFullPath(output), bytes = size }));
             }
-            else
+            else if (!stdout)
             {
                 context.Out.WriteLine("wrote " + output + " (" + SizeText.Format(size) + ")");
             }
 
             return CliHost.ExitOk;
+        }
+
+        private static long Write(ShardPipeline pipeline, string fileId, CliContext context)
+        {
+            var stream = context.OpenBinaryOutput();
+            long size = pipeline.Get(fileId, stream, null, context.Cancellation);
+            stream.Flush();
+            return size;
+        }
+
+        private static List<IPEndPoint> FetchPeers(IPEndPoint[]? given, string home)
+        {
+            if (given != null)
+            {
+                return given.ToList();
+            }
+
+            try
+            {
+                return AetherEdge.HostNode.Hub.HubSettings.Load(home).StaticPeers.ToList();
+            }
+            catch (IOException)
+            {
+                return new List<IPEndPoint>();
+            }
         }
     }
 }

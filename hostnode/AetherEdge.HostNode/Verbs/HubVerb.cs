@@ -1,124 +1,99 @@
+using System.CommandLine;
 using System.Net;
 using AetherEdge.Core.Allocation;
+using AetherEdge.Core.Devices;
 using AetherEdge.HostNode.Cli;
 using AetherEdge.HostNode.Hub;
 using AetherEdge.HostNode.Identity;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace AetherEdge.HostNode.Verbs
 {
     /// <summary><c>aether hub</c>: the long-running node daemon (sync, metrics; systemd-ready).</summary>
-    public sealed class HubVerb : IVerb, IHasFlags
+    public sealed class HubVerb : Command
     {
-        public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(20);
+        private readonly SharedOptions _shared;
+        private readonly Option<string?> _name = CliOptions.Text("--name", "this node's name (default: config.json's, else the host name)", "NAME");
+        private readonly Option<int?> _port = CliOptions.OptionalInt("--port", "TCP port for sync (default " + HubSettings.DefaultPort + ")", 1, 65535);
+        private readonly Option<int?> _httpPort = CliOptions.OptionalInt(
+            "--http-port", "HTTP port for /metrics on 127.0.0.1 (default " + HubSettings.DefaultHttpPort + "; 0: any free port)", 0, 65535);
 
-        public string Name => "hub";
+        private readonly Option<int?> _syncInterval = CliOptions.OptionalInt(
+            "--sync-interval", "seconds between sync rounds (default " + HubSettings.DefaultSyncIntervalSeconds + ")", 1, 86400);
 
-        public string Summary => "run the node daemon: sync with trusted peers, serve metrics";
+        private readonly Option<int?> _onlineWindow = CliOptions.OptionalInt(
+            "--online-window", "seconds unheard after which a peer leaves the placement plans (default " + HubSettings.DefaultOnlineWindowSeconds + ")", 1, 86400);
 
-        public string Usage =>
-            "usage: aether hub [--home DIR] [--name N] [--kind hub] [--allocation 10GB] [--port 43216]\n" +
-            "                  [--http-port 43217] [--interface IP] [--peers IP:PORT,...] [--sync-interval 30]\n" +
-            "                  [--online-window 180] [--no-mdns]\n" +
-            "  Runs until SIGINT/SIGTERM. Settings come from embedded defaults, then HOME/config.json and\n" +
-            "  HOME/hub.json, then these options. Only devices in the trust circle (aether trust/pair) can\n" +
-            "  connect. Metrics: http://127.0.0.1:HTTP-PORT/metrics (Prometheus text). A peer unheard of for\n" +
-            "  --online-window seconds leaves the placement plans (its shards are re-placed or rebuilt).";
+        private readonly Option<bool> _noMdns = CliOptions.Flag("--no-mdns", "neither advertise nor browse on the LAN (use --peers)");
 
-        public ICollection<string> Flags => new[] { "no-mdns" };
-
-        public int Run(CommandLine args, CliContext context)
+        public HubVerb(SharedOptions shared, CliContext context)
+            : base("hub", "run the node daemon: sync with trusted peers, serve metrics\n" +
+                "Runs until SIGINT/SIGTERM. Settings come from embedded defaults, then HOME/config.json and\n" +
+                "HOME/hub.json, then these options; a home never initialised is initialised with them.\n" +
+                "Only devices in the trust circle (aether trust/pair) can connect. Metrics:\n" +
+                "http://127.0.0.1:HTTP-PORT/metrics (Prometheus text). A peer unheard of for --online-window\n" +
+                "seconds leaves the placement plans (its shards are re-placed or rebuilt).")
         {
-            string home = HomeDirectory.Ensure(HomeDirectory.Resolve(args.String("home")));
+            _shared = shared;
+            Add(shared.Home);
+            Add(_name);
+            Add(shared.Kind);
+            Add(shared.Allocation);
+            Add(_port);
+            Add(_httpPort);
+            Add(shared.Interface);
+            Add(shared.Peers);
+            Add(_syncInterval);
+            Add(_onlineWindow);
+            Add(_noMdns);
+            SetAction(parse => Run(parse, context));
+        }
+
+        private int Run(ParseResult parse, CliContext context)
+        {
+            string path = _shared.HomePath(parse);
+            StoreVerbSupport.RefuseFileAsHome(path);
+            StoreVerbSupport.EnsureWritable(path);
+            string home = HomeDirectory.Ensure(path);
             var settings = HubSettings.Load(home);
-            string? name = args.String("name");
-            if (name != null)
+            if (parse.GetValue(_name) is string name)
             {
-                settings.Name = name.Trim().Length == 0 ? throw new UsageException("--name must not be empty") : name.Trim();
+                settings.Name = name.Trim();
             }
 
-            string? kind = args.String("kind");
-            if (kind != null)
+            if (parse.GetValue(_shared.Kind) is DeviceKind kind)
             {
-                if (!StorageAllocation.TryParseKind(kind, out var k))
-                {
-                    throw new UsageException("--kind must be hub, desktop, laptop, mobile or beacon, got '" + kind + "'");
-                }
-
-                settings.Kind = k;
+                settings.Kind = kind;
                 if (!settings.AllocationSet)
                 {
-                    settings.AllocationBytes = StorageAllocation.DefaultAllocationBytes(k);
+                    settings.AllocationBytes = StorageAllocation.DefaultAllocationBytes(kind);
                 }
             }
 
-            settings.AllocationBytes = args.Size("allocation", settings.AllocationBytes);
+            settings.AllocationBytes = parse.GetValue(_shared.Allocation) ?? settings.AllocationBytes;
             if (settings.AllocationBytes <= 0)
             {
                 throw new UsageException("--allocation must be more than 0 bytes");
             }
 
-            settings.Port = args.Int("port", settings.Port, 1, 65535);
-            settings.HttpPort = args.Int("http-port", settings.HttpPort, 0, 65535);
-            settings.SyncIntervalSeconds = args.Int("sync-interval", settings.SyncIntervalSeconds, 1, 86400);
-            settings.OnlineWindowSeconds = args.Int("online-window", settings.OnlineWindowSeconds, 1, 86400);
-            string? itf = args.String("interface");
-            if (itf != null)
-            {
-                settings.Interface = IPAddress.TryParse(itf, out var ip) ? ip : throw new UsageException("--interface must be an IP address, got '" + itf + "'");
-            }
-
-            string? peers = args.String("peers");
-            if (peers != null)
-            {
-                foreach (string p in peers.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                {
-                    settings.StaticPeers.Add(IPEndPoint.TryParse(p, out var ep) && ep.Port != 0 ? ep : throw new UsageException("--peers takes IP:PORT entries separated by commas, got '" + p + "'"));
-                }
-            }
-
-            if (args.Flag("no-mdns"))
+            settings.Port = parse.GetValue(_port) ?? settings.Port;
+            settings.HttpPort = parse.GetValue(_httpPort) ?? settings.HttpPort;
+            settings.SyncIntervalSeconds = parse.GetValue(_syncInterval) ?? settings.SyncIntervalSeconds;
+            settings.OnlineWindowSeconds = parse.GetValue(_onlineWindow) ?? settings.OnlineWindowSeconds;
+            settings.Interface = parse.GetValue(_shared.Interface) ?? settings.Interface;
+            settings.StaticPeers.AddRange(parse.GetValue(_shared.Peers) ?? Array.Empty<IPEndPoint>());
+            if (parse.GetValue(_noMdns))
             {
                 settings.Mdns = false;
             }
 
-            args.EnsureAllUsed(0);
-            HubRuntime runtime;
             try
             {
-                runtime = new HubRuntime(settings, context.Error);
+                return HubHost.Run(settings, context.Out, context.Error, context.Cancellation);
             }
             catch (AetherEdge.HostNode.Home.HomeException e)
             {
                 throw new UsageException(e.Message);
             }
-
-            using var owned = runtime;
-            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = home });
-            builder.Logging.AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "HH:mm:ss ";
-            });
-            builder.Logging.SetMinimumLevel(LogLevel.Information);
-            builder.Services.AddSystemd();
-            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
-            builder.Services.AddSingleton(runtime);
-            builder.Services.AddSingleton<SyncHostedService>();
-            builder.Services.AddHostedService(sp => sp.GetRequiredService<SyncHostedService>());
-            builder.Services.AddHostedService<MetricsEndpoint>();
-            if (settings.Mdns)
-            {
-                builder.Services.AddHostedService<AetherEdge.HostNode.Discovery.HubDiscoveryService>();
-            }
-
-            using var host = builder.Build();
-            context.Out.WriteLine("aether hub: device " + runtime.Identity.DeviceId + " (" + settings.Name + "), home " + home);
-            context.Out.Flush();
-            host.RunAsync(context.Cancellation).GetAwaiter().GetResult();
-            return Environment.ExitCode == 0 ? CliHost.ExitOk : CliHost.ExitFailure;
         }
     }
 }

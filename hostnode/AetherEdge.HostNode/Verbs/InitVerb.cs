@@ -1,41 +1,44 @@
-using AetherEdge.Core.Allocation;
+using System.CommandLine;
 using AetherEdge.Core.Devices;
 using AetherEdge.HostNode.Cli;
 using AetherEdge.HostNode.Home;
-using AetherEdge.HostNode.Identity;
 using AetherEdge.HostNode.Storage;
 
 namespace AetherEdge.HostNode.Verbs
 {
     /// <summary><c>aether init</c>: creates a home (config, user key, empty shard store).</summary>
-    public sealed class InitVerb : IVerb, IHasFlags
+    public sealed class InitVerb : Command
     {
-        public string Name => "init";
+        private readonly SharedOptions _shared;
+        private readonly Option<string?> _name = CliOptions.Text("--name", "this node's name (default: the host name)", "NAME");
 
-        public string Summary => "create a node home: config, user key and an empty shard store";
-
-        public string Usage =>
-            "usage: aether init [--home DIR] [--kind hub] [--allocation SIZE] [--name N] [--json]\n" +
-            "  Writes HOME/config.json and HOME/user.key (32 random bytes, mode 0600; back it up: without it\n" +
-            "  no file stored from this home can be read). --kind: hub (default), desktop, laptop, mobile, beacon.\n" +
-            "  --allocation: quota for shards such as 500MB, 10GB or 100GiB (default: the kind's default,\n" +
-            "  checked against the kind's min and max for the disk holding HOME).";
-
-        public ICollection<string> Flags => new[] { "json" };
-
-        public int Run(CommandLine args, CliContext context)
+        public InitVerb(SharedOptions shared, CliContext context)
+            : base("init", "create a node home: config, user key and an empty shard store\n" +
+                "Writes HOME/config.json and HOME/user.key (32 random bytes, mode 0600; back it up: without it\n" +
+                "no file stored from this home can be read). --kind defaults to hub; --allocation to the kind's\n" +
+                "default, checked against the kind's minimum and maximum for the disk holding HOME.")
         {
-            string path = HomeDirectory.Resolve(args.String("home"));
-            string kindText = args.String("kind") ?? "hub";
-            if (!StorageAllocation.TryParseKind(kindText, out DeviceKind kind))
-            {
-                throw new UsageException("unknown --kind '" + kindText + "' (hub, desktop, laptop, mobile or beacon)");
-            }
+            _shared = shared;
+            Add(shared.Home);
+            Add(shared.Kind);
+            Add(shared.Allocation);
+            Add(_name);
+            Add(shared.Json);
+            SetAction(parse => Run(parse, context));
+        }
 
-            long? allocation = args.Has("allocation") ? args.Size("allocation", 0) : null;
-            string? name = args.String("name");
-            bool json = args.Flag("json");
-            args.EnsureAllUsed(0);
+        private int Run(ParseResult parse, CliContext context)
+        {
+            string path = _shared.HomePath(parse);
+            DeviceKind kind = parse.GetValue(_shared.Kind) ?? DeviceKind.Hub;
+            long? allocation = parse.GetValue(_shared.Allocation);
+            string? name = parse.GetValue(_name);
+            bool json = parse.GetValue(_shared.Json);
+            StoreVerbSupport.RefuseFileAsHome(path);
+            if (!NodeHome.IsInitialized(path))
+            {
+                StoreVerbSupport.EnsureWritable(path);
+            }
 
             NodeHome home;
             try

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using AetherEdge.Core.Gatt;
@@ -9,41 +10,42 @@ using AetherEdge.HostNode.LinkBench;
 namespace AetherEdge.HostNode.Verbs
 {
     /// <summary><c>aether link-bench</c>: simulated per-hop efficiency of the BLE GATT shard transfer.</summary>
-    public sealed class LinkBenchVerb : IVerb, IHasFlags
+    public sealed class LinkBenchVerb : Command
     {
         private static readonly int[] s_defaultMtus = { GattLimits.MinAttMtu, GattLimits.IosMaxAttMtu, 247, GattLimits.MaxAttMtu };
         private static readonly double[] s_defaultLosses = { 0.0, 0.05, 0.10 };
 
-        public string Name => "link-bench";
+        private readonly SharedOptions _shared;
+        private readonly Option<int?> _mtu = CliOptions.OptionalInt(
+            "--mtu", "one ATT MTU (default: 23, 185, 247 and 517)", GattLimits.MinAttMtu, GattLimits.MaxAttMtu);
 
-        public string Summary => "simulated per-hop efficiency of the BLE GATT shard transfer (payload / link bytes)";
+        private readonly Option<double?> _loss = CliOptions.OptionalDouble(
+            "--loss", "loss probability per ATT value (default: 0, 0.05 and 0.10)", 0, 0.5, "P");
 
-        public string Usage => """
-            usage: aether link-bench [--mtu N] [--loss P] [--shard-size SIZE] [--seed N] [--json]
+        private readonly Option<long> _shard = CliOptions.Size(
+            "--shard-size", "shard bytes in the routed packet (at most one routed packet)", 64000, 1, RoutingLimits.MaxPayloadBytes - ShardEnvelope.HeaderBytes);
 
-              --mtu N           one ATT MTU (23..517); default: 23, 185, 247 and 517
-              --loss P          loss probability per ATT value (0..0.5); default: 0, 0.05 and 0.10
-              --shard-size SIZE shard bytes in the routed packet (default 64000, max 65483)
-              --seed N          loss pattern seed (default 1)
-              --json            machine-readable output
-            """;
+        private readonly Option<int> _seed = CliOptions.Int("--seed", "loss pattern seed", 1, 0, int.MaxValue);
 
-        public ICollection<string> Flags { get; } = new[] { "json" };
-
-        public int Run(CommandLine args, CliContext context)
+        public LinkBenchVerb(SharedOptions shared, CliContext context)
+            : base("link-bench", "simulated per-hop efficiency of the BLE GATT shard transfer (payload / link bytes)")
         {
-            int maxShard = RoutingLimits.MaxPayloadBytes - ShardEnvelope.HeaderBytes;
-            int[] mtus = args.Has("mtu") ? new[] { args.Int("mtu", 247, GattLimits.MinAttMtu, GattLimits.MaxAttMtu) } : s_defaultMtus;
-            double[] losses = args.Has("loss") ? new[] { args.Double("loss", 0, 0, 0.5) } : s_defaultLosses;
-            long shard = args.Size("shard-size", 64000);
-            int seed = args.Int("seed", 1, 0, int.MaxValue);
-            bool json = args.Flag("json");
-            args.EnsureAllUsed(0);
-            if (shard < 1 || shard > maxShard)
-            {
-                throw new UsageException("option --shard-size must be 1.." + maxShard + " bytes (one routed packet)");
-            }
+            _shared = shared;
+            Add(_mtu);
+            Add(_loss);
+            Add(_shard);
+            Add(_seed);
+            Add(shared.Json);
+            SetAction(parse => Run(parse, context));
+        }
 
+        private int Run(ParseResult parse, CliContext context)
+        {
+            int[] mtus = parse.GetValue(_mtu) is int oneMtu ? new[] { oneMtu } : s_defaultMtus;
+            double[] losses = parse.GetValue(_loss) is double oneLoss ? new[] { oneLoss } : s_defaultLosses;
+            long shard = parse.GetValue(_shard);
+            int seed = parse.GetValue(_seed);
+            bool json = parse.GetValue(_shared.Json);
             var rows = new List<HopFigures>();
             foreach (int mtu in mtus)
             {

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
 using AetherEdge.HostNode.Cli;
@@ -11,69 +12,83 @@ namespace AetherEdge.HostNode.Verbs
     /// <c>aether pair</c>: on one device shows a one-time 6-digit code and waits; on the other,
     /// <c>--code</c> joins it. Both end up in each other's trust circle, or neither.
     /// </summary>
-    public sealed class PairVerb : IVerb, IHasFlags
+    public sealed class PairVerb : Command
     {
         /// <summary>How long <c>--code</c> without <c>--peer</c> looks for the waiting device by default.</summary>
         public const int DefaultFindSeconds = 10;
 
-        public ICollection<string> Flags { get; } = new[] { "no-mdns" };
+        private readonly SharedOptions _shared;
+        private readonly Option<string?> _name = CliOptions.Text("--name", "what the other device will call this one (default: the host name)", "NAME");
+        private readonly Option<string?> _code = CliOptions.Text("--code", "the 6-digit code shown on the other device: join it", "123456");
+        private readonly Option<string?> _peer = CliOptions.Text("--peer", "with --code: dial the waiting device here instead of finding it by mDNS", "HOST:PORT");
+        private readonly Option<int> _port = CliOptions.Int("--port", "without --code: the port to wait on (0: any free port)", PairingSession.DefaultPort, 0, 65535);
+        private readonly Option<int?> _timeout = CliOptions.OptionalInt(
+            "--timeout", "seconds to wait for the other device (default " + (int)PairingSession.DefaultLifetime.TotalSeconds +
+            "), or with --code to look for it (default " + DefaultFindSeconds + ")", 1, 3600);
 
-        public string Name => "pair";
+        private readonly Option<bool> _noMdns = CliOptions.Flag("--no-mdns", "do not advertise or browse on the LAN (the joining side then needs --peer)");
 
-        public string Summary => "add a nearby device to the trust circle with a one-time code";
-
-        public string Usage =>
-            "usage: aether pair [--home DIR] [--name N] [--port 43218] [--interface IP] [--timeout 300] [--no-mdns]\n" +
-            "       aether pair --code 123456 [--peer HOST:PORT | --interface IP --timeout 10] [--home DIR] [--name N]\n" +
-            "  Without --code: prints a 6-digit code, advertises itself on the LAN (mDNS _aetherpair._tcp,\n" +
-            "  unless --no-mdns) and waits (until paired, the timeout in seconds, or 3 wrong codes).\n" +
-            "  With --code: finds the waiting device on the LAN (or dials --peer) and proves the code;\n" +
-            "  if several devices are waiting it lists them and asks for --peer.\n" +
-            "  The code is checked bit by bit with commitments inside mutually authenticated TLS 1.3,\n" +
-            "  so a device in the middle cannot learn it offline. Both sides then trust each other.";
-
-        public int Run(CommandLine args, CliContext context)
+        public PairVerb(SharedOptions shared, CliContext context)
+            : base("pair", "add a nearby device to the trust circle with a one-time code\n" +
+                "Without --code: prints a 6-digit code, advertises itself on the LAN (mDNS _aetherpair._tcp,\n" +
+                "unless --no-mdns) and waits (until paired, the timeout, or 3 wrong codes).\n" +
+                "With --code: finds the waiting device on the LAN (or dials --peer) and proves the code;\n" +
+                "if several devices are waiting it lists them and asks for --peer.\n" +
+                "The code is checked bit by bit with commitments inside mutually authenticated TLS 1.3,\n" +
+                "so a device in the middle cannot learn it offline. Both sides then trust each other.")
         {
-            string home = HomeDirectory.Resolve(args.String("home"));
-            string name = args.String("name") ?? Environment.MachineName;
-            string? codeText = args.String("code");
+            _shared = shared;
+            Add(shared.Home);
+            Add(_name);
+            Add(_code);
+            Add(_peer);
+            Add(_port);
+            Add(shared.Interface);
+            Add(_timeout);
+            Add(_noMdns);
+            SetAction(parse => Run(parse, context));
+        }
+
+        private int Run(ParseResult parse, CliContext context)
+        {
+            string name = parse.GetValue(_name) ?? Environment.MachineName;
+            string? codeText = parse.GetValue(_code);
+            string? peerText = parse.GetValue(_peer);
+            var iface = parse.GetValue(_shared.Interface);
+            bool noMdns = parse.GetValue(_noMdns);
             if (codeText != null)
             {
-                string? peerText = args.String("peer");
-                var findOn = PeersVerb.ParseAddress(args.String("interface"), "interface");
-                int find = args.Int("timeout", DefaultFindSeconds, 1, 3600);
-                if (args.Flag("no-mdns") && peerText == null)
+                int find = parse.GetValue(_timeout) ?? DefaultFindSeconds;
+                if (parse.WasGiven(_port))
+                {
+                    throw new UsageException("--port is where the showing side waits; with --code use --peer HOST:PORT");
+                }
+
+                if (noMdns && peerText == null)
                 {
                     throw new UsageException("--no-mdns needs --peer HOST:PORT (the address shown on the other device)");
                 }
 
-                args.EnsureAllUsed(0);
                 if (!PairingExchange.TryParseCode(codeText, out int code))
                 {
                     throw new UsageException("--code must be the 6 digits shown on the other device, got '" + codeText + "'");
                 }
 
-                var endpoint = peerText != null ? ParseEndpoint(peerText) : FindWaitingDevice(findOn, TimeSpan.FromSeconds(find), context);
+                var endpoint = peerText != null ? ParseEndpoint(peerText) : null;
+                string home = StoreVerbSupport.OpenHome(_shared, parse, writes: true).Path;
+                endpoint ??= FindWaitingDevice(iface, TimeSpan.FromSeconds(find), context);
                 return endpoint == null ? CliHost.ExitFailure : Join(home, name, endpoint, code, context);
             }
 
-            int port = args.Int("port", PairingSession.DefaultPort, 0, 65535);
-            int timeout = args.Int("timeout", (int)PairingSession.DefaultLifetime.TotalSeconds, 1, 3600);
-            string? bind = args.String("interface");
-            bool mdns = !args.Flag("no-mdns");
-            if (args.Has("peer"))
+            if (peerText != null)
             {
                 throw new UsageException("--peer needs --code (the code shown on that device)");
             }
 
-            args.EnsureAllUsed(0);
-            IPAddress address = IPAddress.Any;
-            if (bind != null && !IPAddress.TryParse(bind, out address!))
-            {
-                throw new UsageException("--interface must be an IP address, got '" + bind + "'");
-            }
-
-            return Show(home, name, new IPEndPoint(address, port), TimeSpan.FromSeconds(timeout), mdns, context);
+            int port = parse.GetValue(_port);
+            int timeout = parse.GetValue(_timeout) ?? (int)PairingSession.DefaultLifetime.TotalSeconds;
+            string showHome = StoreVerbSupport.OpenHome(_shared, parse, writes: true).Path;
+            return Show(showHome, name, new IPEndPoint(iface ?? IPAddress.Any, port), TimeSpan.FromSeconds(timeout), !noMdns, context);
         }
 
         /// <summary>Browses for the device showing a code; prints why and returns null unless exactly one is waiting.</summary>

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
@@ -7,30 +8,35 @@ using AetherEdge.HostNode.Discovery;
 namespace AetherEdge.HostNode.Verbs
 {
     /// <summary><c>aether peers</c>: browse the LAN for AetherEdge nodes over mDNS/DNS-SD.</summary>
-    public sealed class PeersVerb : IVerb, IHasFlags
+    public sealed class PeersVerb : Command
     {
-        public string Name => "peers";
+        private readonly SharedOptions _shared;
+        private readonly Option<double> _timeout = CliOptions.Double("--timeout", "seconds to browse", 5, 0.1, 86400, "S");
+        private readonly Option<bool> _watch = CliOptions.Flag(
+            "--watch", "print one JSON line per event (started, then added/updated/removed) as it happens");
 
-        public string Summary => "list AetherEdge nodes on the local network (mDNS/DNS-SD)";
+        private readonly Option<string?> _waitFor = CliOptions.Text(
+            "--wait-for", "stop as soon as this instance is resolved (exit 1 if it never is)", "INSTANCE");
 
-        public string Usage =>
-            "usage: aether peers [--timeout 5] [--interface IP] [--json] [--wait-for INSTANCE] [--watch]\n" +
-            "  --timeout S         seconds to browse (default 5)\n" +
-            "  --interface IP      browse only on the interface holding this address\n" +
-            "  --json              print a JSON array instead of a table\n" +
-            "  --wait-for NAME     stop as soon as instance NAME is resolved (exit 1 if it never is)\n" +
-            "  --watch             print one JSON line per event (started, then added/updated/removed) as it happens";
-
-        public ICollection<string> Flags { get; } = new[] { "json", "watch" };
-
-        public int Run(CommandLine args, CliContext context)
+        public PeersVerb(SharedOptions shared, CliContext context)
+            : base("peers", "list AetherEdge nodes on the local network (mDNS/DNS-SD)")
         {
-            double timeout = args.Double("timeout", 5, 0.1, 86400);
-            var iface = ParseAddress(args.String("interface"), "interface");
-            bool json = args.Flag("json");
-            bool watch = args.Flag("watch");
-            string? waitFor = args.String("wait-for");
-            args.EnsureAllUsed(0);
+            _shared = shared;
+            Add(_timeout);
+            Add(shared.Interface);
+            Add(shared.Json);
+            Add(_waitFor);
+            Add(_watch);
+            SetAction(parse => Run(parse, context));
+        }
+
+        private int Run(ParseResult parse, CliContext context)
+        {
+            double timeout = parse.GetValue(_timeout);
+            var iface = parse.GetValue(_shared.Interface);
+            bool json = parse.GetValue(_shared.Json);
+            bool watch = parse.GetValue(_watch);
+            string? waitFor = parse.GetValue(_waitFor);
 
             var found = new Dictionary<string, PeerInfo>(StringComparer.OrdinalIgnoreCase);
             using var done = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation);
@@ -117,21 +123,6 @@ namespace AetherEdge.HostNode.Verbs
             }
 
             return CliHost.ExitOk;
-        }
-
-        internal static IPAddress? ParseAddress(string? text, string option)
-        {
-            if (text == null)
-            {
-                return null;
-            }
-
-            if (!IPAddress.TryParse(text, out var ip))
-            {
-                throw new UsageException($"option --{option} must be an IP address, got '{text}'");
-            }
-
-            return ip;
         }
 
         internal static void WritePeer(Utf8JsonWriter w, PeerInfo p)

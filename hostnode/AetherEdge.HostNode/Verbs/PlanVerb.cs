@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -9,45 +10,67 @@ using AetherEdge.HostNode.Planning;
 namespace AetherEdge.HostNode.Verbs
 {
     /// <summary><c>aether plan</c>: shows where a file's shards would go on a set of devices.</summary>
-    public sealed class PlanVerb : IVerb, IHasFlags
+    public sealed class PlanVerb : Command
     {
-        public string Name => "plan";
+        private readonly SharedOptions _shared;
+        private readonly Option<string?> _devices = CliOptions.Path(
+            "--devices", "{\"devices\":[{\"id\",\"kind\",\"allocationBytes\",\"usedBytes\",\"alwaysOn\",\"batteryPercent\",\"pluggedIn\"," +
+            "\"wifiOnly\",\"wifiConnected\"}]} with kinds desktop, laptop, mobile, hub, beacon", "FILE").AsRequired();
 
-        public string Summary => "show the shard placement for a set of devices (devices.json)";
+        private readonly Option<int> _shards = CliOptions.Int("--shards", "shards in the file (n)", 15, 1, PlacementPlanner.MaxShards);
+        private readonly Option<long> _shardSize = CliOptions.Size(
+            "--shard-size", "bytes per shard: 100000000, 100MB, 1GiB", 100 * StorageAllocation.Megabyte, min: 1);
 
-        public string Usage => """
-            usage: aether plan --devices FILE [--shards N] [--shard-size SIZE] [--data-shards K]
-                               [--tolerate F] [--current PLAN.json] [--json]
+        private readonly Option<int?> _dataShards = CliOptions.OptionalInt(
+            "--data-shards", "shards that rebuild the file (k, default 10 or --shards if fewer)", 1, PlacementPlanner.MaxShards);
 
-              --devices FILE     {"devices":[{"id","kind","allocationBytes","usedBytes","alwaysOn",
-                                 "batteryPercent","pluggedIn","wifiOnly","wifiConnected"}]}
-                                 kinds: desktop, laptop, mobile, hub, beacon
-              --shards N         shards in the file (n, default 15)
-              --shard-size SIZE  bytes per shard: 100000000, 100MB, 1GiB (default 100MB)
-              --data-shards K    shards that rebuild the file (k, default 10)
-              --tolerate F       device losses to survive when feasible (default 1)
-              --current FILE     a previous `plan --json` output: move as few shards as possible
-              --json             machine-readable output
-            """;
+        private readonly Option<int> _tolerate = CliOptions.Int(
+            "--tolerate", "device losses to survive when feasible", PlacementPlanner.DefaultTargetTolerance, 0, PlacementPlanner.MaxDevices);
 
-        public ICollection<string> Flags { get; } = new[] { "json" };
+        private readonly Option<string?> _current = CliOptions.Path(
+            "--current", "a previous `plan --json` output: move as few shards as possible", "PLAN.json");
 
-        public int Run(CommandLine args, CliContext context)
+        public PlanVerb(SharedOptions shared, CliContext context)
+            : base("plan", "show the shard placement for a set of devices (devices.json)\n" +
+                "Missing device fields take the kind's defaults. The JSON output is {\"assignments\":{\"<id>\":[shard,...]},\n" +
+                "\"scores\":{\"<id>\":n},\"toleratesDeviceLoss\":f,\"unplaced\":[{\"shard\":i,\"reason\":\"...\"}]}, with \"moved\"\n" +
+                "and \"minimumMoves\" when --current is given.")
         {
-            string devicesPath = args.RequiredString("devices");
-            int shards = args.Int("shards", 15, 1, PlacementPlanner.MaxShards);
-            long shardSize = args.Size("shard-size", 100 * StorageAllocation.Megabyte);
-            int dataShards = args.Int("data-shards", Math.Min(10, shards), 1, shards);
-            int tolerate = args.Int("tolerate", PlacementPlanner.DefaultTargetTolerance, 0, PlacementPlanner.MaxDevices);
-            string? currentPath = args.String("current");
-            bool json = args.Flag("json");
-            args.EnsureAllUsed(0);
-            if (shardSize < 1)
+            _shared = shared;
+            Add(_devices);
+            Add(_shards);
+            Add(_shardSize);
+            Add(_dataShards);
+            Add(_tolerate);
+            Add(_current);
+            Add(shared.Json);
+            SetAction(parse => Run(parse, context));
+        }
+
+        private int Run(ParseResult parse, CliContext context)
+        {
+            string devicesPath = parse.GetValue(_devices)!;
+            int shards = parse.GetValue(_shards);
+            long shardSize = parse.GetValue(_shardSize);
+            int dataShards = parse.GetValue(_dataShards) ?? Math.Min(10, shards);
+            int tolerate = parse.GetValue(_tolerate);
+            string? currentPath = parse.GetValue(_current);
+            bool json = parse.GetValue(_shared.Json);
+            if (dataShards > shards)
             {
-                throw new UsageException("option --shard-size must be at least 1 byte");
+                throw new UsageException($"option --data-shards must be a whole number from 1 to {shards}, got '{dataShards}'");
             }
 
-            DeviceProfile[] devices = DevicesFile.Load(devicesPath);
+            DeviceProfile[] devices;
+            try
+            {
+                devices = DevicesFile.Load(devicesPath);
+            }
+            catch (DevicesFileException e)
+            {
+                throw new UsageException(e.Message);
+            }
+
             string?[]? current = currentPath == null ? null : LoadCurrent(currentPath, shards);
 
             PlacementPlan plan;

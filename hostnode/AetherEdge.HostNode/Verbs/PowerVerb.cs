@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using AetherEdge.Core.FuelGauge;
@@ -7,33 +8,34 @@ using AetherEdge.HostNode.Power;
 namespace AetherEdge.HostNode.Verbs
 {
     /// <summary><c>aether power</c>: what this host knows about its battery and power source.</summary>
-    public sealed class PowerVerb : IVerb, IHasFlags
+    public sealed class PowerVerb : Command
     {
-        public string Name => "power";
+        private readonly SharedOptions _shared;
+        private readonly Option<int?> _bus = CliOptions.OptionalInt(
+            "--i2c-bus", "read a MAX17048/MAX17049 fuel gauge at 0x36 on /dev/i2c-N first (Raspberry Pi header: 1; default: no gauge)", 0, 255);
 
-        public string Summary => "show this host's battery and power source (fuel gauge or /sys/class/power_supply)";
+        private readonly Option<string?> _gauge = CliOptions.Text("--gauge", "max17048 (1 cell, default) or max17049 (2 cells)", "CHIP");
 
-        public string Usage => """
-            usage: aether power [--i2c-bus N] [--gauge max17048|max17049] [--sysfs-root DIR] [--json]
-
-              --i2c-bus N        read a MAX17048/MAX17049 fuel gauge at 0x36 on /dev/i2c-N first
-                                 (Raspberry Pi header: 1); default: no gauge
-              --gauge CHIP       max17048 (1 cell, default) or max17049 (2 cells)
-              --sysfs-root DIR   power_supply directory (default /sys/class/power_supply)
-              --json             machine-readable output
-            Problems reading the gauge or odd sysfs files are reported on stderr; the answer
-            falls back to sysfs, then to "none: assuming mains".
-            """;
-
-        public ICollection<string> Flags { get; } = new[] { "json" };
-
-        public int Run(CommandLine args, CliContext context)
+        public PowerVerb(SharedOptions shared, CliContext context)
+            : base("power", "show this host's battery and power source (fuel gauge or /sys/class/power_supply)\n" +
+                "Problems reading the gauge or odd sysfs files are reported on stderr; the answer\n" +
+                "falls back to sysfs, then to \"none: assuming mains\".")
         {
-            int? bus = args.Has("i2c-bus") ? args.Int("i2c-bus", 1, 0, 255) : null;
-            string gauge = args.String("gauge") ?? "max17048";
-            string sysfsRoot = args.String("sysfs-root") ?? SysfsBatterySource.DefaultRoot;
-            bool json = args.Flag("json");
-            args.EnsureAllUsed(0);
+            _shared = shared;
+            _gauge.CompletionSources.Add("max17048", "max17049");
+            Add(_bus);
+            Add(_gauge);
+            Add(shared.SysfsRoot);
+            Add(shared.Json);
+            SetAction(parse => Run(parse, context));
+        }
+
+        private int Run(ParseResult parse, CliContext context)
+        {
+            int? bus = parse.GetValue(_bus);
+            string gauge = parse.GetValue(_gauge) ?? "max17048";
+            string sysfsRoot = parse.GetValue(_shared.SysfsRoot) ?? SysfsBatterySource.DefaultRoot;
+            bool json = parse.GetValue(_shared.Json);
             Max1704xVariant variant = gauge switch
             {
                 "max17048" => Max1704xVariant.Max17048,

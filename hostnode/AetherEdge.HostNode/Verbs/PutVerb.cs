@@ -1,3 +1,6 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using AetherEdge.Core.Allocation;
 using AetherEdge.Core.Erasure;
 using AetherEdge.HostNode.Cli;
 using AetherEdge.HostNode.Shards;
@@ -5,41 +8,61 @@ using AetherEdge.HostNode.Shards;
 namespace AetherEdge.HostNode.Verbs
 {
     /// <summary><c>aether put</c>: encrypts a file, erasure-codes it and stores its shards and manifest.</summary>
-    public sealed class PutVerb : IVerb, IHasFlags
+    public sealed class PutVerb : Command
     {
-        public string Name => "put";
+        private const string StdinName = "(stdin)";
 
-        public string Summary => "encrypt and erasure-code a file into the shard store; prints its file id";
+        private readonly SharedOptions _shared;
+        private readonly Argument<string> _file = new("FILE") { Description = "the file to store, or - to read stdin" };
+        private readonly Option<int> _dataShards = CliOptions.Int(
+            "--data-shards", "shards that rebuild the file (K)", ErasureLimits.DefaultDataShards, ErasureLimits.MinDataShards, ErasureLimits.MaxTotalShards - 1);
 
-        public string Usage =>
-            "usage: aether put FILE [--home DIR] [--data-shards K] [--parity-shards M] [--json]\n" +
-            "  Splits FILE into 4 MiB segments, encrypts each (AES-256-GCM, per-file key wrapped by the user key),\n" +
-            "  Reed-Solomon codes them into K+M shards (default 10+5; any K rebuild the file; K+M <= 255) and\n" +
-            "  stores them with an authenticated manifest. Refused with nothing written if over the allocation.\n" +
-            "  Prints the file id (JSON: {\"fileId\":...,\"shards\":N,\"bytes\":SIZE,\"storedBytes\":...}).";
+        private readonly Option<int> _parityShards = CliOptions.Int(
+            "--parity-shards", "extra shards (M); any K of the K+M rebuild the file, K+M <= 255", ErasureLimits.DefaultParityShards, ErasureLimits.MinParityShards, ErasureLimits.MaxTotalShards - 1);
 
-        public ICollection<string> Flags => new[] { "json" };
-
-        public int Run(CommandLine args, CliContext context)
+        public PutVerb(SharedOptions shared, CliContext context)
+            : base("put", "encrypt and erasure-code a file into the shard store; prints its file id\n" +
+                "Splits FILE into 4 MiB segments, encrypts each (AES-256-GCM, per-file key wrapped by the user key),\n" +
+                "Reed-Solomon codes them into K+M shards and stores them with an authenticated manifest.\n" +
+                "Refused with nothing written if over the allocation. FILE - reads stdin (spooled in HOME first,\n" +
+                "unlinked at once, so a crash leaves nothing behind). Prints the file id\n" +
+                "(JSON: {\"fileId\":...,\"shards\":N,\"bytes\":SIZE,\"storedBytes\":...}).")
         {
-            string file = args.Positional(0, "FILE to store");
-            int k = args.Int("data-shards", ErasureLimits.DefaultDataShards, ErasureLimits.MinDataShards, ErasureLimits.MaxTotalShards - 1);
-            int m = args.Int("parity-shards", ErasureLimits.DefaultParityShards, ErasureLimits.MinParityShards, ErasureLimits.MaxTotalShards - 1);
-            bool json = args.Flag("json");
-            var home = StoreVerbSupport.OpenHome(args);
-            args.EnsureAllUsed(1);
+            _shared = shared;
+            Add(_file);
+            Add(shared.Home);
+            Add(_dataShards);
+            Add(_parityShards);
+            Add(shared.Json);
+            SetAction(parse => Run(parse, context));
+        }
+
+        private int Run(ParseResult parse, CliContext context)
+        {
+            string file = parse.GetValue(_file)!;
+            int k = parse.GetValue(_dataShards);
+            int m = parse.GetValue(_parityShards);
+            bool json = parse.GetValue(_shared.Json);
+            bool stdin = file == CliOptions.StandardStream;
+            var home = StoreVerbSupport.OpenHome(_shared, parse, writes: true);
             string? codeError = ErasureLimits.ValidationError(k, m);
             if (codeError != null)
             {
                 throw new UsageException(codeError);
             }
 
-            if (Directory.Exists(file))
+            if (stdin)
+            {
+                if (context.InputIsTerminal)
+                {
+                    throw new UsageException("put - reads the file from stdin, which is a terminal; pipe or redirect the file in");
+                }
+            }
+            else if (Directory.Exists(file))
             {
                 throw new UsageException(file + " is a directory; put stores one file");
             }
-
-            if (!File.Exists(file))
+            else if (!File.Exists(file))
             {
                 throw new UsageException("file not found: " + file);
             }
@@ -47,9 +70,13 @@ namespace AetherEdge.HostNode.Verbs
             var keys = StoreVerbSupport.Keys(home);
             using var store = StoreVerbSupport.OpenStore(home, context);
             var pipeline = new ShardPipeline(store, keys);
-            long size = new FileInfo(file).Length;
-            var result = StoreVerbSupport.WithProgress(context, json, "put " + Path.GetFileName(file), size,
-                progress => pipeline.Put(file, k, m, ShardLimits.DefaultSegmentBytes, progress, context.Cancellation));
+            using var input = stdin
+                ? Spool(context.OpenInput(), home.Path, StorageAllocation.AvailableBytes(home.AllocationBytes, store.UsedBytes), home.AllocationBytes, context.Cancellation)
+                : new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan);
+            string name = stdin ? StdinName : Path.GetFileName(file);
+            long size = input.Length;
+            var result = StoreVerbSupport.WithProgress(context, json, "put " + name, size,
+                progress => pipeline.Put(input, stdin ? StdinName : file, k, m, ShardLimits.DefaultSegmentBytes, progress, context.Cancellation));
             if (json)
             {
                 context.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
@@ -62,11 +89,61 @@ namespace AetherEdge.HostNode.Verbs
             }
             else
             {
-                context.Out.WriteLine(result.FileId + "  " + Path.GetFileName(file) + ": " + SizeText.Format(size) + " in " +
+                context.Out.WriteLine(result.FileId + "  " + name + ": " + SizeText.Format(size) + " in " +
                     result.Manifest.TotalShards + " shards (any " + k + " rebuild it), " + SizeText.Format(result.StoredBytes) + " stored");
             }
 
             return CliHost.ExitOk;
+        }
+
+        /// <summary>
+        /// Copies stdin into an owner-only file in the home, unlinked at once (the open handle keeps it), so
+        /// its length is known before any shard is written. More than the free allocation cannot fit: refused.
+        /// </summary>
+        private static FileStream Spool(Stream input, string home, long availableBytes, long allocationBytes, CancellationToken cancellation)
+        {
+            string path = Path.Combine(home, ".stdin-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)) + ".part");
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite, Options = FileOptions.SequentialScan };
+            if (OperatingSystem.IsWindows())
+            {
+                options.Options |= FileOptions.DeleteOnClose;
+            }
+            else
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            var spool = new FileStream(path, options);
+            try
+            {
+                if (!OperatingSystem.IsWindows())
+                {
+                    File.Delete(path);
+                }
+
+                byte[] buffer = new byte[1 << 20];
+                long total = 0;
+                int read;
+                while ((read = input.Read(buffer, 0, buffer.Length)) > 0)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    total += read;
+                    if (total > availableBytes)
+                    {
+                        throw new IOException("quota exceeded: stdin holds more than the " + availableBytes + " bytes available of " + allocationBytes + " bytes allocation; nothing stored");
+                    }
+
+                    spool.Write(buffer, 0, read);
+                }
+
+                spool.Position = 0;
+                return spool;
+            }
+            catch
+            {
+                spool.Dispose();
+                throw;
+            }
         }
     }
 }

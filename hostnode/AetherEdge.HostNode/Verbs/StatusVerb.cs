@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using AetherEdge.Core.Allocation;
 using AetherEdge.HostNode.Cli;
@@ -7,27 +8,30 @@ using AetherEdge.HostNode.Storage;
 namespace AetherEdge.HostNode.Verbs
 {
     /// <summary><c>aether status</c>: allocation and use of the shard store, after reconciling it.</summary>
-    public sealed class StatusVerb : IVerb, IHasFlags
+    public sealed class StatusVerb : Command
     {
-        public string Name => "status";
+        private readonly SharedOptions _shared;
+        private readonly Option<bool> _verify = CliOptions.Flag("--verify", "re-hash every shard (reads the whole store)");
 
-        public string Summary => "show allocation, used and available space, shard and file counts";
-
-        public string Usage =>
-            "usage: aether status [--home DIR] [--json] [--verify] [--sysfs-root DIR]\n" +
-            "  Reconciles the store first (temp files deleted, orphan or damaged shard files quarantined).\n" +
-            "  --verify re-hashes every shard (reads the whole store).\n" +
-            "  Battery and power source come from /sys/class/power_supply (--sysfs-root to point elsewhere).";
-
-        public ICollection<string> Flags => new[] { "json", "verify" };
-
-        public int Run(CommandLine args, CliContext context)
+        public StatusVerb(SharedOptions shared, CliContext context)
+            : base("status", "show allocation, used and available space, shard and file counts\n" +
+                "Reconciles the store first (temp files deleted, orphan or damaged shard files quarantined).\n" +
+                "Battery and power source come from /sys/class/power_supply (--sysfs-root to point elsewhere).")
         {
-            bool json = args.Flag("json");
-            bool verify = args.Flag("verify");
-            string sysfsRoot = args.String("sysfs-root") ?? SysfsBatterySource.DefaultRoot;
-            var home = StoreVerbSupport.OpenHome(args);
-            args.EnsureAllUsed(0);
+            _shared = shared;
+            Add(shared.Home);
+            Add(shared.Json);
+            Add(_verify);
+            Add(shared.SysfsRoot);
+            SetAction(parse => Run(parse, context));
+        }
+
+        private int Run(ParseResult parse, CliContext context)
+        {
+            bool json = parse.GetValue(_shared.Json);
+            bool verify = parse.GetValue(_verify);
+            string sysfsRoot = parse.GetValue(_shared.SysfsRoot) ?? SysfsBatterySource.DefaultRoot;
+            var home = StoreVerbSupport.OpenHome(_shared, parse, writes: true);
             using var store = StoreVerbSupport.OpenStore(home, context, verify);
             long used = store.UsedBytes;
             long allocation = home.AllocationBytes;

@@ -3,10 +3,10 @@ using System.Globalization;
 using AetherEdge.Benchmarks.Sync;
 using AetherEdge.HostNode.Diagnostics;
 using AetherEdge.HostNode.Home;
-using AetherEdge.HostNode.Hub;
 using AetherEdge.HostNode.Shards;
 using AetherEdge.HostNode.Storage;
 using AetherEdge.HostNode.Sync;
+using AetherEdge.TestSupport;
 
 namespace AetherEdge.Benchmarks.Shards
 {
@@ -80,10 +80,10 @@ namespace AetherEdge.Benchmarks.Shards
             double putSeconds = clock.Elapsed.TotalSeconds;
             Print(Console.Out, "put (" + (big ? "1 GiB file" : "1000 x 1 MiB") + ", k=5 m=5)", putSeconds, bytes, putStages.Snapshot().Concat(storeStagesA.Snapshot()));
 
-            var storeA = new ShardStoreSyncStore(a, pair.HomeA);
-            var storeB = new ShardStoreSyncStore(b, pair.HomeB);
-            pair.Serve(new SyncNode(pair.IdA, pair.PolicyA, storeA, new HubSyncHosts(storeA), TrustedPair.Hello));
-            var nodeB = new SyncNode(pair.IdB, pair.PolicyB, storeB, new HubSyncHosts(storeB), TrustedPair.Hello);
+            var storeA = new ShardStoreSyncStore(a, ShardStoreSyncStore.PartialsOf(pair.HomeA));
+            var storeB = new ShardStoreSyncStore(b, ShardStoreSyncStore.PartialsOf(pair.HomeB));
+            pair.Serve(new SyncNode(pair.IdA, pair.PolicyA, storeA, PullWithinAllocation.PullAll(storeA), TrustedPair.Hello));
+            var nodeB = new SyncNode(pair.IdB, pair.PolicyB, storeB, PullWithinAllocation.PullAll(storeB), TrustedPair.Hello);
             var syncBefore = SyncStages.Shared.Snapshot();
             var verifyBefore = storeStagesA.Verify.Sample();
             clock.Restart();

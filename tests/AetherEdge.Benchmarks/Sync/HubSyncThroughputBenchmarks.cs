@@ -1,6 +1,6 @@
-using AetherEdge.HostNode.Hub;
 using AetherEdge.HostNode.Storage;
 using AetherEdge.HostNode.Sync;
+using AetherEdge.TestSupport;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 
@@ -33,8 +33,8 @@ namespace AetherEdge.Benchmarks.Sync
             string homeB = _pair.HomeB;
             _shardsA = ShardStore.Open(homeA, long.MaxValue / 4);
             _shardsB = ShardStore.Open(homeB, long.MaxValue / 4);
-            var storeA = new ShardStoreSyncStore(_shardsA, homeA);
-            var storeB = new ShardStoreSyncStore(_shardsB, homeB);
+            var storeA = new ShardStoreSyncStore(_shardsA, ShardStoreSyncStore.PartialsOf(homeA));
+            var storeB = new ShardStoreSyncStore(_shardsB, ShardStoreSyncStore.PartialsOf(homeB));
             var rng = new Random(1);
             (int count, int size) = Shape == "16x64MiB" ? (16, 64 * MiB) : (1000, MiB);
             var buffer = new byte[size];
@@ -46,8 +46,8 @@ namespace AetherEdge.Benchmarks.Sync
                 _shardsA.PutShard(_ids[i], new MemoryStream(buffer));
             }
 
-            _pair.Serve(new SyncNode(_pair.IdA, _pair.PolicyA, storeA, new HubSyncHosts(storeA), TrustedPair.Hello));
-            _nodeB = new SyncNode(_pair.IdB, _pair.PolicyB, storeB, new HubSyncHosts(storeB), TrustedPair.Hello);
+            _pair.Serve(new SyncNode(_pair.IdA, _pair.PolicyA, storeA, PullWithinAllocation.PullAll(storeA), TrustedPair.Hello));
+            _nodeB = new SyncNode(_pair.IdB, _pair.PolicyB, storeB, PullWithinAllocation.PullAll(storeB), TrustedPair.Hello);
         }
 
         [IterationSetup]

@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using AetherEdge.Core.Sync;
-using AetherEdge.HostNode.Hub;
 using AetherEdge.HostNode.Sync;
+using AetherEdge.TestSupport;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 
@@ -48,9 +48,8 @@ namespace AetherEdge.Benchmarks.Sync
                 _storeA.HashOf(_ids[i]);
             }
 
-            var oracle = new FillAllocationOracle(() => long.MaxValue);
-            _pair.Serve(new SyncNode(_pair.IdA, _pair.PolicyA, _storeA, new HubSyncHosts(_storeA, oracle), TrustedPair.Hello));
-            _nodeB = new SyncNode(_pair.IdB, _pair.PolicyB, _storeB, new HubSyncHosts(_storeB, oracle), TrustedPair.Hello);
+            _pair.Serve(new SyncNode(_pair.IdA, _pair.PolicyA, _storeA, PullWithinAllocation.PullAll(_storeA), TrustedPair.Hello));
+            _nodeB = new SyncNode(_pair.IdB, _pair.PolicyB, _storeB, PullWithinAllocation.PullAll(_storeB), TrustedPair.Hello);
         }
 
         [IterationSetup]

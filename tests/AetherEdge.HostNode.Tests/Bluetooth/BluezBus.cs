@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using AetherEdge.HostNode.Bluetooth;
-using AetherEdge.HostNode.Tests.DBus;
 using Xunit;
 
 namespace AetherEdge.HostNode.Tests.Bluetooth
@@ -11,6 +10,9 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
         public PrivateBus Bus { get; } = new();
 
         public SimulatedBluez Bluez { get; private set; } = null!;
+
+        /// <summary>Opens the layer's adapter on this bus, as the hub's hosted service would on the system bus.</summary>
+        public Task<BluezAdapter> OpenAdapterAsync() => BluezAdapter.OpenAsync(Bus.Address, callTimeout: TimeSpan.FromSeconds(5));
 
         public async Task InitializeAsync()
         {

@@ -1,5 +1,5 @@
 using AetherEdge.HostNode.Bluetooth;
-using AetherEdge.HostNode.DBus;
+using Tmds.DBus.Protocol;
 using Xunit;
 
 namespace AetherEdge.HostNode.Tests.Bluetooth
@@ -14,50 +14,52 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
             _fixture = fixture;
         }
 
-        private async Task<(DBusConnection Bus, GattPeripheral App, CollectingReceiver Receiver)> RegisterAsync()
+        private async Task<(BluezAdapter Adapter, GattPeripheral App, CollectingReceiver Receiver)> RegisterAsync()
         {
-            DBusConnection bus = await _fixture.Bus.ConnectAsync();
+            BluezAdapter adapter = await _fixture.OpenAdapterAsync();
             var receiver = new CollectingReceiver();
-            var app = new GattPeripheral(bus, receiver, 0xFFFF, Metadata, "aether-hub");
+            var app = new GattPeripheral(adapter, receiver, 0xFFFF, Metadata, "aether-hub");
             await app.RegisterAsync();
-            return (bus, app, receiver);
+            return (adapter, app, receiver);
         }
 
         [Fact]
         public async Task Register_WithSimulatedBluez_ExposesServiceCharacteristicAndAdvertisement()
         {
-            (DBusConnection bus, GattPeripheral app, _) = await RegisterAsync();
+            (BluezAdapter adapter, GattPeripheral app, _) = await RegisterAsync();
+            await using (adapter)
             await using (app)
-            using (bus)
             {
                 SimulatedBluez bluez = _fixture.Bluez;
-                Assert.Equal(bus.UniqueName, bluez.AppOwner);
+                Assert.Equal(adapter.UniqueName, bluez.AppOwner);
                 Assert.Equal(GattPeripheral.AppPath, bluez.AppPath);
                 var objects = bluez.AppObjects!;
-                var service = (Dictionary<object, object>)((Dictionary<object, object>)objects[new DBusObjectPath(GattPeripheral.ServicePath)])[BluezNames.GattService];
-                Assert.Equal(DBusVariant.Of(BluezNames.ShardServiceUuid), service["UUID"]);
-                Assert.Equal(DBusVariant.Of(true), service["Primary"]);
-                var characteristic = (Dictionary<object, object>)((Dictionary<object, object>)objects[new DBusObjectPath(GattPeripheral.CharacteristicPath)])[BluezNames.GattCharacteristic];
-                Assert.Equal(BluezNames.ShardCharacteristicUuid, ((DBusVariant)characteristic["UUID"]).Value);
-                Assert.Equal(new DBusObjectPath(GattPeripheral.ServicePath), ((DBusVariant)characteristic["Service"]).Value);
-                Assert.Equal(new object[] { "write", "write-without-response", "notify" }, (List<object>)((DBusVariant)characteristic["Flags"]).Value);
+                Assert.Equal(new[] { GattPeripheral.ServicePath, GattPeripheral.CharacteristicPath }, objects.Keys.Order());
+                var service = objects[GattPeripheral.ServicePath][BluezNames.GattService];
+                Assert.Equal(BluezNames.ShardServiceUuid, service["UUID"].GetString());
+                Assert.True(service["Primary"].GetBool());
+                var characteristic = objects[GattPeripheral.CharacteristicPath][BluezNames.GattCharacteristic];
+                Assert.Equal(BluezNames.ShardCharacteristicUuid, characteristic["UUID"].GetString());
+                Assert.Equal(GattPeripheral.ServicePath, characteristic["Service"].GetObjectPathAsString());
+                Assert.Equal(new[] { "write", "write-without-response", "notify" }, characteristic["Flags"].GetArray<string>());
 
                 var adv = bluez.AdvertisementProperties!;
-                Assert.Equal(DBusVariant.Of("peripheral"), adv["Type"]);
-                Assert.Equal(DBusVariant.Of("aether-hub"), adv["LocalName"]);
-                Assert.Equal(new object[] { BluezNames.ShardServiceUuid }, (List<object>)((DBusVariant)adv["ServiceUUIDs"]).Value);
-                var manufacturer = (DBusVariant)adv["ManufacturerData"];
-                Assert.Equal("a{qv}", manufacturer.Signature);
-                Assert.Equal(Metadata, (byte[])((DBusVariant)((Dictionary<object, object>)manufacturer.Value)[(ushort)0xFFFF]).Value);
+                Assert.Equal("peripheral", adv["Type"].GetString());
+                Assert.Equal("aether-hub", adv["LocalName"].GetString());
+                Assert.Equal(new[] { BluezNames.ShardServiceUuid }, adv["ServiceUUIDs"].GetArray<string>());
+                VariantValue manufacturer = adv["ManufacturerData"];
+                // a{qv}: company id → variant holding ay
+                Assert.Equal((VariantValueType.Dictionary, VariantValueType.UInt16, VariantValueType.Variant), (manufacturer.Type, manufacturer.KeyType, manufacturer.ValueType));
+                Assert.Equal(Metadata, manufacturer.GetDictionary<ushort, VariantValue>()[0xFFFF].GetArray<byte>());
             }
         }
 
         [Fact]
         public async Task WriteValue_FromBluez_DeliversBytesPeerAndMtu()
         {
-            (DBusConnection bus, GattPeripheral app, CollectingReceiver receiver) = await RegisterAsync();
+            (BluezAdapter adapter, GattPeripheral app, CollectingReceiver receiver) = await RegisterAsync();
+            await using (adapter)
             await using (app)
-            using (bus)
             {
                 await _fixture.Bluez.WriteToAppAsync(GattPeripheral.CharacteristicPath, new byte[] { 1, 2, 3 }, 185, "command");
                 (string peer, byte[] value, int mtu) = receiver.Next();
@@ -71,14 +73,38 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
         [Fact]
         public async Task WriteValue_WithNonZeroOffset_RepliesInvalidOffset()
         {
-            (DBusConnection bus, GattPeripheral app, CollectingReceiver receiver) = await RegisterAsync();
+            (BluezAdapter adapter, GattPeripheral app, CollectingReceiver receiver) = await RegisterAsync();
+            await using (adapter)
             await using (app)
-            using (bus)
             {
-                using DBusConnection bluetoothd = await _fixture.Bus.ConnectAsync();
-                var ex = await Assert.ThrowsAsync<DBusErrorException>(() => bluetoothd.CallAsync(bus.UniqueName, GattPeripheral.CharacteristicPath, BluezNames.GattCharacteristic, "WriteValue", "aya{sv}",
-                    new object[] { new byte[] { 9 }, new Dictionary<object, object> { ["offset"] = DBusVariant.Of((ushort)4) } }));
+                var ex = await Assert.ThrowsAsync<DBusErrorReplyException>(() => _fixture.Bluez.WriteToAppAsync(GattPeripheral.CharacteristicPath, new byte[] { 9 }, 185, "request", offset: 4));
                 Assert.Equal("org.bluez.Error.InvalidOffset", ex.ErrorName);
+                Assert.Empty(receiver.Received);
+            }
+        }
+
+        [Fact]
+        public async Task WriteValue_FromAnyoneButBluetoothd_IsRefusedAndDeliversNothing()
+        {
+            (BluezAdapter adapter, GattPeripheral app, CollectingReceiver receiver) = await RegisterAsync();
+            await using (adapter)
+            await using (app)
+            using (DBusConnection stranger = await _fixture.Bus.ConnectAsync())
+            {
+                var ex = await Assert.ThrowsAsync<DBusErrorReplyException>(() => BusMessages.CallAsync(stranger, adapter.UniqueName, GattPeripheral.CharacteristicPath,
+                    BluezNames.GattCharacteristic, "WriteValue", TimeSpan.FromSeconds(5), "aya{sv}", (ref MessageWriter w) =>
+                    {
+                        w.WriteArray(new byte[] { 6, 6, 6 });
+                        w.WriteDictionary(new Dictionary<string, VariantValue>());
+                    }));
+                Assert.Equal(BusMessages.AccessDenied, ex.ErrorName);
+                var acquire = await Assert.ThrowsAsync<DBusErrorReplyException>(() => BusMessages.CallAsync(stranger, adapter.UniqueName, GattPeripheral.CharacteristicPath,
+                    BluezNames.GattCharacteristic, "AcquireWrite", TimeSpan.FromSeconds(5), "a{sv}", (ref MessageWriter w) => w.WriteDictionary(new Dictionary<string, VariantValue>())));
+                Assert.Equal(BusMessages.AccessDenied, acquire.ErrorName);
+
+                // reading the (public) properties stays open, e.g. for busctl
+                VariantValue uuid = await BusMessages.GetPropertyAsync(stranger, adapter.UniqueName, GattPeripheral.CharacteristicPath, BluezNames.GattCharacteristic, "UUID", TimeSpan.FromSeconds(5));
+                Assert.Equal(BluezNames.ShardCharacteristicUuid, uuid.GetString());
                 Assert.Empty(receiver.Received);
             }
         }
@@ -86,9 +112,9 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
         [Fact]
         public async Task AcquireWrite_PacketsThroughFd_ArriveOnePerValue()
         {
-            (DBusConnection bus, GattPeripheral app, CollectingReceiver receiver) = await RegisterAsync();
+            (BluezAdapter adapter, GattPeripheral app, CollectingReceiver receiver) = await RegisterAsync();
+            await using (adapter)
             await using (app)
-            using (bus)
             {
                 (System.Net.Sockets.Socket socket, ushort mtu) = await _fixture.Bluez.AcquireWriteAsync(GattPeripheral.CharacteristicPath, 247);
                 using (socket)
@@ -109,9 +135,9 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
         [Fact]
         public async Task Notify_AfterStartNotify_ArrivesAsPropertiesChangedValue()
         {
-            (DBusConnection bus, GattPeripheral app, _) = await RegisterAsync();
+            (BluezAdapter adapter, GattPeripheral app, _) = await RegisterAsync();
+            await using (adapter)
             await using (app)
-            using (bus)
             {
                 Assert.False(app.Notify(new byte[] { 1 }));
                 var values = await _fixture.Bluez.StartNotifyAsync(GattPeripheral.CharacteristicPath);

@@ -1,31 +1,45 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using AetherEdge.HostNode.Bluetooth;
-using AetherEdge.HostNode.DBus;
+using Tmds.DBus.Protocol;
 
 namespace AetherEdge.HostNode.Tests.Bluetooth
 {
     /// <summary>
-    /// A simulation of bluetoothd on a real private bus (the build machine has no Bluetooth): owns
-    /// "org.bluez", exports hci0 with GattManager1/LEAdvertisingManager1/Adapter1 and, once discovery
-    /// starts, a fake peer device with our shard service. It drives registered apps the way bluetoothd does.
+    /// A simulation of bluetoothd on a real private bus (the build machine has no Bluetooth), on Tmds.DBus.Protocol
+    /// like the layer it drives: owns "org.bluez", exports hci0 with GattManager1/LEAdvertisingManager1/Adapter1
+    /// and, once discovery starts, a fake peer device with our shard service. It drives registered apps the way
+    /// bluetoothd does.
     /// </summary>
     public sealed class SimulatedBluez : IDisposable
     {
         public const string PeerPath = BluezNames.DefaultAdapterPath + "/dev_AA_BB_CC_DD_EE_01";
         public const string OtherPath = BluezNames.DefaultAdapterPath + "/dev_AA_BB_CC_DD_EE_02";
         public const string PeerCharacteristicPath = PeerPath + "/service0010/char0011";
+        public const string AdapterAddress = "00:11:22:33:44:55";
         public const ushort PeerMtu = 185;
         public static readonly byte[] PeerManufacturerData = { 0x02, 0x40, 0x5A };
+        private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
         private readonly DBusConnection _bus;
-        private readonly List<DBusExportedObject> _devices = new();
-        private bool _servicesResolved;
-        private bool _connected;
+        private readonly ObjectTree _tree;
+        private volatile bool _servicesResolved;
+        private volatile bool _connected;
 
         private SimulatedBluez(DBusConnection bus)
         {
             _bus = bus;
+            _tree = new ObjectTree("/", new[] { "/" }, _ => true, OnCallAsync);
+            _tree.Add(new ExportedObject(BluezNames.DefaultAdapterPath, new()
+            {
+                [BluezNames.GattManager] = () => new(),
+                [BluezNames.AdvertisingManager] = () => new(),
+                [BluezNames.Adapter] = () => new()
+                {
+                    ["Address"] = VariantValue.String(AdapterAddress),
+                    ["Discovering"] = VariantValue.Bool(Discovering),
+                },
+            }));
         }
 
         public string? AppOwner { get; private set; }
@@ -33,213 +47,284 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
         public string? AppPath { get; private set; }
 
         /// <summary>The app's object tree as GetManagedObjects returned it during RegisterApplication.</summary>
-        public Dictionary<object, object>? AppObjects { get; private set; }
+        public Dictionary<string, Dictionary<string, Dictionary<string, VariantValue>>>? AppObjects { get; private set; }
 
         /// <summary>The advertisement's properties as read during RegisterAdvertisement.</summary>
-        public Dictionary<object, object>? AdvertisementProperties { get; private set; }
+        public Dictionary<string, VariantValue>? AdvertisementProperties { get; private set; }
 
-        public Dictionary<object, object>? DiscoveryFilter { get; private set; }
+        public Dictionary<string, VariantValue>? DiscoveryFilter { get; private set; }
 
         public bool Discovering { get; private set; }
 
         /// <summary>Values centrals wrote to the simulated peer's characteristic, with their options.</summary>
-        public BlockingCollection<(byte[] Value, Dictionary<object, object> Options)> PeerWrites { get; } = new();
+        public BlockingCollection<(byte[] Value, Dictionary<string, VariantValue> Options)> PeerWrites { get; } = new();
+
+        public string UniqueName => _bus.UniqueName ?? "";
 
         public static async Task<SimulatedBluez> StartAsync(string address)
         {
-            DBusConnection bus = await DBusConnection.ConnectAsync(address, TimeSpan.FromSeconds(5));
-            var sim = new SimulatedBluez(bus);
-            uint result = (uint)(await bus.CallAsync(DBusConnection.BusName, DBusConnection.BusPath, DBusConnection.BusInterface, "RequestName", "su", new object[] { BluezNames.Service, 4u })).Body[0];
-            if (result != 1)
+            var bus = new DBusConnection(address);
+            try
+            {
+                await bus.ConnectAsync().AsTask().WaitAsync(Timeout);
+                var sim = new SimulatedBluez(bus);
+                bus.AddMethodHandler(sim._tree);
+                await bus.RequestNameAsync(BluezNames.Service, RequestNameOptions.None);
+                return sim;
+            }
+            catch
             {
                 bus.Dispose();
-                throw new InvalidOperationException("could not own org.bluez on the private bus (RequestName said " + result + ")");
+                throw;
             }
-
-            sim.ExportAdapter();
-            return sim;
         }
 
-        private void ExportAdapter()
+        private ValueTask OnCallAsync(MethodContext context, ExportedObject target)
         {
-            _bus.Export(new DBusExportedObject("/", isObjectManager: true));
-            var hci0 = new DBusExportedObject(BluezNames.DefaultAdapterPath);
-            hci0.AddInterface(BluezNames.GattManager)
-                .Method("RegisterApplication", "oa{sv}", async call =>
-                {
-                    AppOwner = call.Sender;
-                    AppPath = ((DBusObjectPath)call.Args[0]).Value;
-                    DBusMessage objects = await _bus.CallAsync(AppOwner, AppPath, DBusConnection.ObjectManagerInterface, "GetManagedObjects", timeout: TimeSpan.FromSeconds(5));
-                    AppObjects = (Dictionary<object, object>)objects.Body[0];
-                    return DBusReply.Empty;
-                })
-                .Method("UnregisterApplication", "o", _ => Task.FromResult(DBusReply.Empty));
-            hci0.AddInterface(BluezNames.AdvertisingManager)
-                .Method("RegisterAdvertisement", "oa{sv}", async call =>
-                {
-                    DBusMessage props = await _bus.CallAsync(call.Sender, ((DBusObjectPath)call.Args[0]).Value, DBusConnection.PropertiesInterface, "GetAll", "s",
-                        new object[] { BluezNames.Advertisement }, TimeSpan.FromSeconds(5));
-                    AdvertisementProperties = (Dictionary<object, object>)props.Body[0];
-                    return DBusReply.Empty;
-                })
-                .Method("UnregisterAdvertisement", "o", _ => Task.FromResult(DBusReply.Empty));
-            hci0.AddInterface(BluezNames.Adapter)
-                .Property("Address", () => DBusVariant.Of("00:11:22:33:44:55"))
-                .Property("Discovering", () => DBusVariant.Of(Discovering))
-                .Method("SetDiscoveryFilter", "a{sv}", call =>
-                {
-                    DiscoveryFilter = (Dictionary<object, object>)call.Args[0];
-                    return Task.FromResult(DBusReply.Empty);
-                })
-                .Method("StartDiscovery", "", call =>
-                {
+            string member = context.Request.MemberAsString ?? "";
+            string sender = context.Request.SenderAsString ?? "";
+            switch (target.Path, context.Request.InterfaceAsString, member)
+            {
+                case (BluezNames.DefaultAdapterPath, BluezNames.GattManager, "RegisterApplication"):
+                    string app = ObjectTree.Arguments(context, "oa{sv}").ReadObjectPathAsString();
+                    ReplyLater(context, async () =>
+                    {
+                        AppOwner = sender;
+                        AppPath = app;
+                        AppObjects = await BusMessages.GetManagedObjectsAsync(_bus, sender, app, Timeout);
+                    });
+                    break;
+                case (BluezNames.DefaultAdapterPath, BluezNames.AdvertisingManager, "RegisterAdvertisement"):
+                    string advertisement = ObjectTree.Arguments(context, "oa{sv}").ReadObjectPathAsString();
+                    ReplyLater(context, async () => AdvertisementProperties = await BusMessages.CallAsync(_bus, sender, advertisement, BusMessages.PropertiesInterface, "GetAll", Timeout,
+                        static (m, _) => m.GetBodyReader().ReadDictionaryOfStringToVariantValue(), "s", (ref MessageWriter w) => w.WriteString(BluezNames.Advertisement)));
+                    break;
+                case (BluezNames.DefaultAdapterPath, BluezNames.GattManager, "UnregisterApplication"):
+                case (BluezNames.DefaultAdapterPath, BluezNames.AdvertisingManager, "UnregisterAdvertisement"):
+                    ObjectTree.ReplyEmpty(context);
+                    break;
+                case (BluezNames.DefaultAdapterPath, BluezNames.Adapter, "SetDiscoveryFilter"):
+                    DiscoveryFilter = ObjectTree.Arguments(context, "a{sv}").ReadDictionaryOfStringToVariantValue();
+                    ObjectTree.ReplyEmpty(context);
+                    break;
+                case (BluezNames.DefaultAdapterPath, BluezNames.Adapter, "StartDiscovery"):
                     Discovering = true;
                     _ = Task.Run(AnnounceDevices);
-                    return Task.FromResult(DBusReply.Empty);
-                })
-                .Method("StopDiscovery", "", _ =>
-                {
+                    ObjectTree.ReplyEmpty(context);
+                    break;
+                case (BluezNames.DefaultAdapterPath, BluezNames.Adapter, "StopDiscovery"):
                     Discovering = false;
-                    return Task.FromResult(DBusReply.Empty);
-                });
-            _bus.Export(hci0);
-        }
-
-        private void AnnounceDevices()
-        {
-            lock (_devices)
-            {
-                if (_devices.Count == 0)
-                {
-                    CreateDevices();
-                }
-
-                foreach (DBusExportedObject device in _devices)
-                {
-                    // bluetoothd re-announces cached devices when a new discovery session sees them again
-                    _bus.EmitSignal("/", DBusConnection.ObjectManagerInterface, "InterfacesAdded", "oa{sa{sv}}",
-                        new object[] { new DBusObjectPath(device.Path), device.InterfacesAndProperties() });
-                }
-            }
-
-            _bus.EmitPropertiesChanged(PeerPath, BluezNames.Device, new Dictionary<object, object> { ["RSSI"] = DBusVariant.Of((short)-55) });
-        }
-
-        private void CreateDevices()
-        {
-            var other = new DBusExportedObject(OtherPath);
-            other.AddInterface(BluezNames.Device)
-                .Property("Address", () => DBusVariant.Of("AA:BB:CC:DD:EE:02"))
-                .Property("UUIDs", () => DBusVariant.Of(new[] { "0000180f-0000-1000-8000-00805f9b34fb" }))
-                .Property("RSSI", () => DBusVariant.Of((short)-40));
-            Announce(other);
-
-            var peer = new DBusExportedObject(PeerPath);
-            peer.AddInterface(BluezNames.Device)
-                .Property("Address", () => DBusVariant.Of("AA:BB:CC:DD:EE:01"))
-                .Property("Name", () => DBusVariant.Of("aether-beacon"))
-                .Property("UUIDs", () => DBusVariant.Of(new[] { BluezNames.ShardServiceUuid.ToUpperInvariant() }))
-                .Property("RSSI", () => DBusVariant.Of((short)-61))
-                .Property("ManufacturerData", () => new DBusVariant("a{qv}", new Dictionary<object, object> { [(ushort)0xFFFF] = DBusVariant.Of(PeerManufacturerData) }))
-                .Property("Connected", () => DBusVariant.Of(_connected))
-                .Property("ServicesResolved", () => DBusVariant.Of(_servicesResolved))
-                .Method("Connect", "", call =>
-                {
+                    ObjectTree.ReplyEmpty(context);
+                    break;
+                case (PeerPath, BluezNames.Device, "Connect"):
                     _connected = true;
                     // bluetoothd answers Connect, then resolves services a moment later.
                     _ = Task.Run(async () =>
                     {
                         await Task.Delay(50);
-                        if (!_servicesResolved)
-                        {
-                            ExportPeerGatt();
-                        }
-
+                        ExportPeerGatt();
                         _servicesResolved = true;
-                        _bus.EmitPropertiesChanged(PeerPath, BluezNames.Device, new Dictionary<object, object> { ["ServicesResolved"] = DBusVariant.Of(true) });
+                        BusMessages.EmitPropertiesChanged(_bus, PeerPath, BluezNames.Device, "ServicesResolved", VariantValue.Bool(true));
                     });
-                    return Task.FromResult(DBusReply.Empty);
-                })
-                .Method("Disconnect", "", _ =>
-                {
+                    ObjectTree.ReplyEmpty(context);
+                    break;
+                case (PeerPath, BluezNames.Device, "Disconnect"):
                     _connected = false;
-                    return Task.FromResult(DBusReply.Empty);
-                });
-            Announce(peer);
+                    ObjectTree.ReplyEmpty(context);
+                    break;
+                case (PeerCharacteristicPath, BluezNames.GattCharacteristic, "WriteValue"):
+                    Reader args = ObjectTree.Arguments(context, "aya{sv}");
+                    PeerWrites.Add((args.ReadArrayOfByte(), args.ReadDictionaryOfStringToVariantValue()));
+                    ObjectTree.ReplyEmpty(context);
+                    break;
+                case (PeerCharacteristicPath, BluezNames.GattCharacteristic, "StartNotify"):
+                case (PeerCharacteristicPath, BluezNames.GattCharacteristic, "StopNotify"):
+                    ObjectTree.ReplyEmpty(context);
+                    break;
+            }
+
+            // Anything else (e.g. Connect on the unrelated device) stays unanswered: the library replies UnknownMethod.
+            return ValueTask.CompletedTask;
         }
 
-        private void Announce(DBusExportedObject device)
+        /// <summary>Replies once <paramref name="work"/> (which calls back over this same connection) is done.</summary>
+        private static void ReplyLater(MethodContext context, Func<Task> work)
         {
-            _bus.Export(device);
-            _devices.Add(device);
+            context.DisposesAsynchronously = true;
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await work();
+                    ObjectTree.ReplyEmpty(context);
+                }
+                catch (DBusErrorReplyException e)
+                {
+                    context.ReplyError(e.ErrorName, e.ErrorMessage);
+                }
+                finally
+                {
+                    context.Dispose();
+                }
+            });
+        }
+
+        private void AnnounceDevices()
+        {
+            lock (_tree)
+            {
+                if (_tree.Find(PeerPath) == null)
+                {
+                    CreateDevices();
+                }
+
+                foreach (string path in new[] { OtherPath, PeerPath })
+                {
+                    // bluetoothd re-announces cached devices when a new discovery session sees them again
+                    ExportedObject device = _tree.Find(path)!;
+                    BusMessages.EmitSignal(_bus, "/", BusMessages.ObjectManagerInterface, "InterfacesAdded", "oa{sa{sv}}", (ref MessageWriter w) =>
+                    {
+                        w.WriteObjectPath(device.Path);
+                        BusMessages.WriteInterfaces(ref w, device.Snapshot());
+                    });
+                }
+            }
+
+            BusMessages.EmitPropertiesChanged(_bus, PeerPath, BluezNames.Device, "RSSI", VariantValue.Int16(-55));
+        }
+
+        private void CreateDevices()
+        {
+            _tree.Add(new ExportedObject(OtherPath, new()
+            {
+                [BluezNames.Device] = () => new()
+                {
+                    ["Address"] = VariantValue.String("AA:BB:CC:DD:EE:02"),
+                    ["UUIDs"] = VariantValue.Array(new[] { "0000180f-0000-1000-8000-00805f9b34fb" }),
+                    ["RSSI"] = VariantValue.Int16(-40),
+                },
+            }));
+            _tree.Add(new ExportedObject(PeerPath, new()
+            {
+                [BluezNames.Device] = () => new()
+                {
+                    ["Address"] = VariantValue.String("AA:BB:CC:DD:EE:01"),
+                    ["Name"] = VariantValue.String("aether-beacon"),
+                    ["UUIDs"] = VariantValue.Array(new[] { BluezNames.ShardServiceUuid.ToUpperInvariant() }),
+                    ["RSSI"] = VariantValue.Int16(-61),
+                    ["ManufacturerData"] = new Dict<ushort, VariantValue> { [0xFFFF] = VariantValue.Array(PeerManufacturerData) }.AsVariantValue(),
+                    ["Connected"] = VariantValue.Bool(_connected),
+                    ["ServicesResolved"] = VariantValue.Bool(_servicesResolved),
+                },
+            }));
         }
 
         private void ExportPeerGatt()
         {
-            var service = new DBusExportedObject(PeerPath + "/service0010");
-            service.AddInterface(BluezNames.GattService)
-                .Property("UUID", () => DBusVariant.Of(BluezNames.ShardServiceUuid))
-                .Property("Device", () => DBusVariant.Of(new DBusObjectPath(PeerPath)))
-                .Property("Primary", () => DBusVariant.Of(true));
-            _bus.Export(service);
-            var characteristic = new DBusExportedObject(PeerCharacteristicPath);
-            characteristic.AddInterface(BluezNames.GattCharacteristic)
-                .Property("UUID", () => DBusVariant.Of(BluezNames.ShardCharacteristicUuid))
-                .Property("Service", () => DBusVariant.Of(new DBusObjectPath(service.Path)))
-                .Property("Flags", () => DBusVariant.Of(new[] { "write", "write-without-response", "notify" }))
-                .Property("MTU", () => DBusVariant.Of(PeerMtu))
-                .Method("WriteValue", "aya{sv}", call =>
+            const string service = PeerPath + "/service0010";
+            _tree.Add(new ExportedObject(service, new()
+            {
+                [BluezNames.GattService] = () => new()
                 {
-                    PeerWrites.Add(((byte[])call.Args[0], (Dictionary<object, object>)call.Args[1]));
-                    return Task.FromResult(DBusReply.Empty);
-                })
-                .Method("StartNotify", "", _ => Task.FromResult(DBusReply.Empty))
-                .Method("StopNotify", "", _ => Task.FromResult(DBusReply.Empty));
-            _bus.Export(characteristic);
+                    ["UUID"] = VariantValue.String(BluezNames.ShardServiceUuid),
+                    ["Device"] = VariantValue.ObjectPath(new ObjectPath(PeerPath)),
+                    ["Primary"] = VariantValue.Bool(true),
+                },
+            }));
+            _tree.Add(new ExportedObject(PeerCharacteristicPath, new()
+            {
+                [BluezNames.GattCharacteristic] = () => new()
+                {
+                    ["UUID"] = VariantValue.String(BluezNames.ShardCharacteristicUuid),
+                    ["Service"] = VariantValue.ObjectPath(new ObjectPath(service)),
+                    ["Flags"] = VariantValue.Array(new[] { "write", "write-without-response", "notify" }),
+                    ["MTU"] = VariantValue.UInt16(PeerMtu),
+                },
+            }));
         }
+
+        /// <summary>A device showing up in discovery (InterfacesAdded only; nothing is exported for it).</summary>
+        public void AnnounceDevice(string path, string address, params string[] uuids) =>
+            BusMessages.EmitSignal(_bus, "/", BusMessages.ObjectManagerInterface, "InterfacesAdded", "oa{sa{sv}}", (ref MessageWriter w) =>
+            {
+                w.WriteObjectPath(path);
+                BusMessages.WriteInterfaces(ref w, new[]
+                {
+                    KeyValuePair.Create(BluezNames.Device, new Dictionary<string, VariantValue>
+                    {
+                        ["Address"] = VariantValue.String(address),
+                        ["UUIDs"] = VariantValue.Array(uuids),
+                    }),
+                });
+            });
+
+        /// <summary>bluetoothd forgetting a device (its temporary-device timeout, or the device was removed).</summary>
+        public void RemoveDevice(string path) =>
+            BusMessages.EmitSignal(_bus, "/", BusMessages.ObjectManagerInterface, "InterfacesRemoved", "oas", (ref MessageWriter w) =>
+            {
+                w.WriteObjectPath(path);
+                w.WriteArray(new[] { "org.freedesktop.DBus.Properties", BluezNames.Device });
+            });
 
         /// <summary>Emits a notification from the simulated peer, as bluetoothd does for a remote characteristic.</summary>
         public void NotifyFromPeer(byte[] value) =>
-            _bus.EmitPropertiesChanged(PeerCharacteristicPath, BluezNames.GattCharacteristic, new Dictionary<object, object> { ["Value"] = DBusVariant.Of(value) });
+            BusMessages.EmitPropertiesChanged(_bus, PeerCharacteristicPath, BluezNames.GattCharacteristic, "Value", VariantValue.Array(value));
 
         /// <summary>What bluetoothd does when a remote central writes to the app's characteristic.</summary>
-        public Task WriteToAppAsync(string characteristicPath, byte[] value, ushort mtu, string type) =>
-            _bus.CallAsync(AppOwner, characteristicPath, BluezNames.GattCharacteristic, "WriteValue", "aya{sv}", new object[]
+        public Task WriteToAppAsync(string characteristicPath, byte[] value, ushort mtu, string type, ushort offset = 0) =>
+            BusMessages.CallAsync(_bus, AppOwner!, characteristicPath, BluezNames.GattCharacteristic, "WriteValue", Timeout, "aya{sv}", (ref MessageWriter w) =>
             {
-                value,
-                new Dictionary<object, object>
+                w.WriteArray(value);
+                var options = new Dictionary<string, VariantValue>
                 {
-                    ["mtu"] = DBusVariant.Of(mtu),
-                    ["type"] = DBusVariant.Of(type),
-                    ["device"] = DBusVariant.Of(new DBusObjectPath(PeerPath)),
-                },
-            }, TimeSpan.FromSeconds(5));
+                    ["mtu"] = VariantValue.UInt16(mtu),
+                    ["type"] = VariantValue.String(type),
+                    ["device"] = VariantValue.ObjectPath(new ObjectPath(PeerPath)),
+                };
+                if (offset != 0)
+                {
+                    options["offset"] = VariantValue.UInt16(offset);
+                }
+
+                w.WriteDictionary(options);
+            });
 
         /// <summary>AcquireWrite on the app's characteristic: returns the SEQPACKET socket and the MTU.</summary>
-        public async Task<(Socket Socket, ushort Mtu)> AcquireWriteAsync(string characteristicPath, ushort mtu)
-        {
-            DBusMessage reply = await _bus.CallAsync(AppOwner, characteristicPath, BluezNames.GattCharacteristic, "AcquireWrite", "a{sv}", new object[]
+        public Task<(Socket Socket, ushort Mtu)> AcquireWriteAsync(string characteristicPath, ushort mtu) =>
+            BusMessages.CallAsync(_bus, AppOwner!, characteristicPath, BluezNames.GattCharacteristic, "AcquireWrite", Timeout, static (m, _) =>
             {
-                new Dictionary<object, object> { ["mtu"] = DBusVariant.Of(mtu), ["device"] = DBusVariant.Of(new DBusObjectPath(PeerPath)) },
-            }, TimeSpan.FromSeconds(5));
-            return (new Socket(new SafeSocketHandle(((DBusUnixFd)reply.Body[0]).Fd, true)), (ushort)reply.Body[1]);
-        }
+                Reader reply = m.GetBodyReader();
+                var socket = new Socket(reply.ReadHandle<SafeSocketHandle>());
+                return (socket, reply.ReadUInt16());
+            }, "a{sv}", (ref MessageWriter w) => w.WriteDictionary(new Dictionary<string, VariantValue>
+            {
+                ["mtu"] = VariantValue.UInt16(mtu),
+                ["device"] = VariantValue.ObjectPath(new ObjectPath(PeerPath)),
+            }));
 
         /// <summary>StartNotify on the app's characteristic; values notified afterwards land in the returned queue.</summary>
         public async Task<BlockingCollection<byte[]>> StartNotifyAsync(string characteristicPath)
         {
             var values = new BlockingCollection<byte[]>();
-            await _bus.SubscribeAsync(new DBusMatchRule(Sender: AppOwner, Path: characteristicPath, Interface: DBusConnection.PropertiesInterface, Member: "PropertiesChanged"), m =>
-            {
-                if (((Dictionary<object, object>)m.Body[1]).TryGetValue("Value", out object? v))
+            await BusMessages.WatchAsync(_bus, new MatchRule { Type = MessageType.Signal, Sender = AppOwner, Path = characteristicPath, Interface = BusMessages.PropertiesInterface, Member = "PropertiesChanged" }, "sa{sv}as",
+                static (m, _) =>
                 {
-                    values.Add((byte[])((DBusVariant)v).Value);
-                }
-            });
-            await _bus.CallAsync(AppOwner, characteristicPath, BluezNames.GattCharacteristic, "StartNotify", timeout: TimeSpan.FromSeconds(5));
+                    Reader r = m.GetBodyReader();
+                    r.ReadString();
+                    return r.ReadDictionaryOfStringToVariantValue();
+                },
+                changed =>
+                {
+                    if (changed.TryGetValue("Value", out VariantValue v))
+                    {
+                        values.Add(v.GetArray<byte>());
+                    }
+                });
+            await BusMessages.CallAsync(_bus, AppOwner!, characteristicPath, BluezNames.GattCharacteristic, "StartNotify", Timeout);
             return values;
         }
 
+        /// <summary>bluetoothd leaving the bus (stop, crash).</summary>
         public void Dispose() => _bus.Dispose();
     }
 }

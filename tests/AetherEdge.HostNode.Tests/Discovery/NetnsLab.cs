@@ -145,6 +145,22 @@ namespace AetherEdge.HostNode.Tests.Discovery
             Run("ip", "-n", A, "addr", "del", AddrA + "/24", "dev", "aemdvA");
         }
 
+        /// <summary>
+        /// Routes 224.0.0.0/4 out of <paramref name="ns"/>'s veth. The lab's namespaces have no default route, like an
+        /// offline kit; Makaretu.Dns.Multicast joins 224.0.0.251 on INADDR_ANY, which needs a route, so it gets one.
+        /// </summary>
+        public static void AddMulticastRoute(string ns) =>
+            Run("ip", "-n", ns, "route", "add", "224.0.0.0/4", "dev", ns == A ? "aemdvA" : "aemdvB");
+
+        /// <summary>Starts the Makaretu.Dns.Multicast peer (tests/AetherEdge.MakaretuPeer) inside <paramref name="ns"/>.</summary>
+        public NsProcess StartMakaretu(string ns, params string[] args) =>
+            Start(ns, new[] { Dotnet, MakaretuDll }.Concat(args).ToArray());
+
+        public static string MakaretuDll => Path.GetFullPath(typeof(NetnsLab).Assembly
+            .GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "MakaretuPeerDll").Value!);
+
         public NsProcess Start(string ns, params string[] command)
         {
             var p = new NsProcess(new[] { "netns", "exec", ns }.Concat(command).ToArray());

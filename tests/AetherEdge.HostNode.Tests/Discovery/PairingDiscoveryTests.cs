@@ -9,7 +9,14 @@ namespace AetherEdge.HostNode.Tests.Discovery
     {
         private static readonly TimeSpan s_step = TimeSpan.FromSeconds(20);
 
-        private static string NewHome() => Path.Combine(Path.GetTempPath(), "aemd-pair-" + Guid.NewGuid().ToString("N"));
+        /// <summary>An initialised home (pair refuses a home `aether init` never made).</summary>
+        private static string NewHome()
+        {
+            string home = Path.Combine(Path.GetTempPath(), "aemd-pair-" + Guid.NewGuid().ToString("N"));
+            var init = CliRunner.Run("init", "--home", home, "--kind", "laptop", "--allocation", "100MB");
+            Assert.True(init.Code == 0, init.Err);
+            return home;
+        }
 
         private static string ShowCode(NsProcess shower)
         {

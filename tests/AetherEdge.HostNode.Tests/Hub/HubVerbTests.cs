@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using AetherEdge.HostNode.Cli;
+using AetherEdge.HostNode.Verbs;
 using Xunit;
 
 namespace AetherEdge.HostNode.Tests.Hub
@@ -52,7 +53,7 @@ namespace AetherEdge.HostNode.Tests.Hub
             var stop = new CancellationTokenSource(TimeSpan.FromSeconds(90));
             var log = TextWriter.Synchronized(new StringWriter());
             _logs.Add(log);
-            var run = Task.Run(() => CliHost.Run(args, new CliContext(log, log, stop.Token)));
+            var run = Task.Run(() => AetherCommand.Run(args, new CliContext(log, log, stop.Token)));
             _hubs.Add((stop, run));
             return run;
         }
@@ -88,6 +89,7 @@ namespace AetherEdge.HostNode.Tests.Hub
             Assert.Equal(0, CliRunner.Run("init", "--home", Home("b"), "--name", "b", "--kind", "laptop").Code);
             Assert.Equal(0, CliRunner.Run("trust", "add", Id("b"), "--home", Home("a")).Code);
             Assert.Equal(0, CliRunner.Run("trust", "add", Id("a"), "--home", Home("b")).Code);
+            Assert.Equal(0, CliRunner.Run("init", "--home", Home("stranger"), "--name", "stranger").Code);
             Id("stranger");
             string file = Path.Combine(_root, "file.bin");
             var content = new byte[700_000];
@@ -126,7 +128,7 @@ namespace AetherEdge.HostNode.Tests.Hub
         public async Task Hub_Cancelled_ExitsZeroWithinShutdownTimeout()
         {
             var stop = new CancellationTokenSource();
-            var run = Task.Run(() => CliHost.Run(
+            var run = Task.Run(() => AetherCommand.Run(
                 new[] { "hub", "--home", Home("x"), "--port", FreePort().ToString(), "--http-port", "0", "--interface", "127.0.0.1", "--no-mdns" },
                 new CliContext(TextWriter.Null, TextWriter.Null, stop.Token)));
             await Task.Delay(1500);

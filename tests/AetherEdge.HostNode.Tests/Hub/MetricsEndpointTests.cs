@@ -1,5 +1,7 @@
 using AetherEdge.HostNode.Discovery;
 using AetherEdge.HostNode.Hub;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace AetherEdge.HostNode.Tests.Hub
 {
@@ -11,7 +13,7 @@ namespace AetherEdge.HostNode.Tests.Hub
             string home = Path.Combine(Path.GetTempPath(), "aether-metrics-" + Guid.NewGuid().ToString("N"));
             try
             {
-                using var hub = new HubRuntime(new HubSettings { Home = home, Name = "metrics-test" });
+                using var hub = HubHost.Build(new HubSettings { Home = home, Name = "metrics-test" }, TextWriter.Null);
                 var discovery = new DiscoveryMetrics();
                 discovery.PeerDiscovered(DiscoveryMetrics.ProtocolMdns);
                 discovery.PeerDiscovered(DiscoveryMetrics.ProtocolMdns);
@@ -21,7 +23,7 @@ namespace AetherEdge.HostNode.Tests.Hub
                 discovery.NameConflict();
                 discovery.LinkChange();
 
-                string text = MetricsEndpoint.Render(hub, discovery);
+                string text = hub.Services.GetServices<IHostedService>().OfType<MetricsEndpoint>().Single().Render(discovery);
 
                 Assert.Contains("aether_discovery_peers_discovered_total{protocol=\"mdns\"} 2\n", text);
                 Assert.Contains("aether_discovery_peers_lost_total{protocol=\"mdns\"} 1\n", text);

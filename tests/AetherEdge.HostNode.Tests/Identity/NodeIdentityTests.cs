@@ -48,6 +48,7 @@ namespace AetherEdge.HostNode.Tests.Identity
         [Fact]
         public void IdVerb_PrintsParsableIdStableAcrossRuns()
         {
+            Assert.Equal(0, CliRunner.Run("init", "--home", _home, "--kind", "laptop", "--allocation", "100MB").Code);
             var (code, output, _) = CliRunner.Run("id", "--home", _home);
             Assert.Equal(0, code);
             Assert.True(DeviceId.TryParse(output.Trim(), out _, out _));

@@ -1,4 +1,3 @@
-using AetherEdge.HostNode.Hub;
 using AetherEdge.HostNode.Shards;
 using AetherEdge.HostNode.Storage;
 using AetherEdge.HostNode.Tests.Storage;
@@ -161,7 +160,7 @@ namespace AetherEdge.HostNode.Tests.Shards
             Assert.DoesNotContain("x.txt", System.Text.Encoding.UTF8.GetString(v2));
 
             // Hubs without the user key plan from the unauthenticated layout: it must read version 2 too.
-            var layout = ManifestLayout.TryRead(v2);
+            var layout = ShardManifest.ReadUnverified(v2);
             Assert.NotNull(layout);
             Assert.Equal(folder.Manifest.ShardIds, layout!.ShardIds);
         }

@@ -4,6 +4,8 @@ using AetherEdge.Core.Allocation;
 using AetherEdge.Core.Devices;
 using AetherEdge.HostNode.Home;
 using AetherEdge.HostNode.Hub;
+using AetherEdge.HostNode.Peers;
+using AetherEdge.HostNode.Placement;
 using AetherEdge.HostNode.Power;
 using AetherEdge.HostNode.Storage;
 using Xunit;
@@ -111,7 +113,7 @@ namespace AetherEdge.HostNode.Tests.Sync
         protected DeviceProfile[] Devices(int[] nodes)
         {
             var battery = BatterySourceChain.Create(new PowerOptions()).Read().Status;
-            return nodes.Select(i => PlacementOracle.ForPlanning(HubRuntime.ProfileFor(IdOf(i), KindOf(i), Allocation(i), 0, battery, true)))
+            return nodes.Select(i => PlacementOracle.ForPlanning(LocalDevice.ProfileFor(IdOf(i), KindOf(i), Allocation(i), 0, battery, true)))
                 .OrderBy(d => d.Id, StringComparer.Ordinal).ToArray();
         }
 

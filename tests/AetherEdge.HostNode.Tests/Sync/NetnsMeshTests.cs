@@ -3,6 +3,7 @@ using AetherEdge.Core.Allocation;
 using AetherEdge.Core.Devices;
 using AetherEdge.HostNode.Home;
 using AetherEdge.HostNode.Hub;
+using AetherEdge.HostNode.Shards;
 using AetherEdge.HostNode.Power;
 using AetherEdge.HostNode.Storage;
 using System.Security.Cryptography;
@@ -82,7 +83,7 @@ namespace AetherEdge.HostNode.Tests.Sync
             int k;
             using (var store = ShardStore.Open(Home(0), Allocation(0)))
             {
-                var layout = ManifestLayout.TryRead(store.TryGetManifest(fileId)!)!;
+                var layout = ShardManifest.ReadUnverified(store.TryGetManifest(fileId)!)!;
                 shardIds = layout.ShardIds;
                 k = layout.DataShards;
                 shardBytes = store.LengthOf(shardIds[0]);

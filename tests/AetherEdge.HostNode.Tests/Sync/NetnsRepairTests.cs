@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using AetherEdge.Core.Devices;
 using AetherEdge.HostNode.Hub;
+using AetherEdge.HostNode.Repair;
+using AetherEdge.HostNode.Shards;
 using AetherEdge.HostNode.Storage;
 using Xunit;
 using Xunit.Abstractions;
@@ -76,7 +78,7 @@ namespace AetherEdge.HostNode.Tests.Sync
             long shardBytes;
             using (var store = ShardStore.Open(Home(0), Allocation(0)))
             {
-                shardIds = ManifestLayout.TryRead(store.TryGetManifest(fileId)!)!.ShardIds;
+                shardIds = ShardManifest.ReadUnverified(store.TryGetManifest(fileId)!)!.ShardIds;
                 shardBytes = store.LengthOf(shardIds[0]);
             }
 
@@ -144,7 +146,7 @@ namespace AetherEdge.HostNode.Tests.Sync
             }
 
             Assert.True(lostBefore.Count > 0);
-            Assert.True(WaitFor(() => survivors.All(i => !Directory.EnumerateFiles(Path.Combine(Home(i), ShardRepairs.InputFolder)).Any()), StepTimeout), "repair inputs were left behind");
+            Assert.True(WaitFor(() => survivors.All(i => !Directory.EnumerateFiles(Path.Combine(Home(i), RepairInputs.Folder)).Any()), StepTimeout), "repair inputs were left behind");
 
             string output = Path.Combine(Root, "out.bin");
             var get = lab.RunAether(2, StepTimeout, "get", fileId, "-o", output, "--home", Home(2), "--peers", lab.Address(3) + ":43216");

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AetherEdge.HostNode.Cli;
+using AetherEdge.HostNode.Verbs;
 using AetherEdge.HostNode.Storage;
 using Xunit;
 
@@ -38,7 +39,7 @@ namespace AetherEdge.HostNode.Tests.Sync
 
             int port = LoopbackKit.FreePort();
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            var hub = Task.Run(() => CliHost.Run(
+            var hub = Task.Run(() => AetherCommand.Run(
                 new[] { "hub", "--home", Home("a"), "--port", port.ToString(), "--http-port", "0", "--interface", "127.0.0.1", "--no-mdns" },
                 new CliContext(TextWriter.Null, TextWriter.Null, stop.Token)));
             try

@@ -52,7 +52,7 @@ namespace AetherEdge.HostNode.Tests.Sync
         public void Read_WholePassInChunks_ReturnsTheShardsBytes()
         {
             using var t = new TempStore();
-            var sync = new ShardStoreSyncStore(t.Store, t.Home);
+            var sync = new ShardStoreSyncStore(t.Store, ShardStoreSyncStore.PartialsOf(t.Home));
             byte[] data = Bytes(300_001, 1);
             string id = Put(t, data);
 
@@ -64,7 +64,7 @@ namespace AetherEdge.HostNode.Tests.Sync
         public void Read_FileCorruptedBeforeANewPass_ServesNothingAndDropsTheShard()
         {
             using var t = new TempStore();
-            var sync = new ShardStoreSyncStore(t.Store, t.Home);
+            var sync = new ShardStoreSyncStore(t.Store, ShardStoreSyncStore.PartialsOf(t.Home));
             byte[] data = Bytes(200_000, 2);
             string id = Put(t, data);
             ReadPass(sync, id, data.Length);
@@ -79,7 +79,7 @@ namespace AetherEdge.HostNode.Tests.Sync
         public void Read_ManyShardsInterleaved_EachPassCorrect()
         {
             using var t = new TempStore();
-            var sync = new ShardStoreSyncStore(t.Store, t.Home);
+            var sync = new ShardStoreSyncStore(t.Store, ShardStoreSyncStore.PartialsOf(t.Home));
             int count = ShardStoreSyncStore.MaxServingShards + 3;
             var shards = Enumerable.Range(0, count).Select(i => Bytes(2 * Chunk + i, 10 + i)).ToArray();
             var ids = shards.Select(d => Put(t, d)).ToArray();
@@ -105,7 +105,7 @@ namespace AetherEdge.HostNode.Tests.Sync
         public void CompletePartial_ContentHashesToId_StoredAndPartialGone()
         {
             using var t = new TempStore();
-            var sync = new ShardStoreSyncStore(t.Store, t.Home);
+            var sync = new ShardStoreSyncStore(t.Store, ShardStoreSyncStore.PartialsOf(t.Home));
             byte[] data = Bytes(250_000, 3);
             string id = ShardId.Of(data);
             Receive(sync, id, data);
@@ -129,7 +129,7 @@ namespace AetherEdge.HostNode.Tests.Sync
         public void CompletePartial_PeerClaimsMatchingHashForWrongId_BadHashAndNotStored()
         {
             using var t = new TempStore();
-            var sync = new ShardStoreSyncStore(t.Store, t.Home);
+            var sync = new ShardStoreSyncStore(t.Store, ShardStoreSyncStore.PartialsOf(t.Home));
             byte[] data = Bytes(100_000, 4);
             string otherId = ShardId.Of(Bytes(10, 5));
             Receive(sync, otherId, data);
@@ -144,7 +144,7 @@ namespace AetherEdge.HostNode.Tests.Sync
         public void CompletePartial_OverAllocation_NoSpaceAndNothingKept()
         {
             using var t = new TempStore(allocationBytes: 50_000);
-            var sync = new ShardStoreSyncStore(t.Store, t.Home);
+            var sync = new ShardStoreSyncStore(t.Store, ShardStoreSyncStore.PartialsOf(t.Home));
             byte[] data = Bytes(60_000, 6);
             string id = ShardId.Of(data);
             Receive(sync, id, data);

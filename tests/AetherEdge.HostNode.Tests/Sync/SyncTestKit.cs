@@ -4,6 +4,7 @@ using AetherEdge.Core.Sync;
 using AetherEdge.HostNode.Identity;
 using AetherEdge.HostNode.Sync;
 using AetherEdge.HostNode.Trust;
+using AetherEdge.TestSupport;
 
 namespace AetherEdge.HostNode.Tests.Sync
 {

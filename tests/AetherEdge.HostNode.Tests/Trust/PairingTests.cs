@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using AetherEdge.HostNode.Cli;
+using AetherEdge.HostNode.Verbs;
 using AetherEdge.HostNode.Identity;
 using AetherEdge.HostNode.Trust;
 using Xunit;
@@ -95,10 +96,12 @@ namespace AetherEdge.HostNode.Tests.Trust
         [Fact]
         public async Task Cli_ShowThenJoin_PairsAndBothListsShowPeer()
         {
+            Assert.Equal(0, CliRunner.Run("init", "--home", Home("a"), "--kind", "laptop", "--allocation", "100MB").Code);
+            Assert.Equal(0, CliRunner.Run("init", "--home", Home("b"), "--kind", "laptop", "--allocation", "100MB").Code);
             var output = new StringWriter();
             var synced = TextWriter.Synchronized(output);
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            var show = Task.Run(() => CliHost.Run(
+            var show = Task.Run(() => AetherCommand.Run(
                 new[] { "pair", "--home", Home("a"), "--name", "hub", "--port", "0", "--interface", "127.0.0.1", "--timeout", "30" },
                 new CliContext(synced, TextWriter.Null, cts.Token)));
             Match m = Match.Empty;

@@ -43,6 +43,7 @@ namespace AetherEdge.HostNode.Tests.Trust
         [Fact]
         public void Cli_AddListRemove_RoundTrips()
         {
+            InitHome();
             string id = Id(3).Text;
             Assert.Equal(0, CliRunner.Run("trust", "add", id, "--name", "phone", "--home", _home).Code);
             var (code, output, _) = CliRunner.Run("trust", "list", "--json", "--home", _home);
@@ -58,6 +59,7 @@ namespace AetherEdge.HostNode.Tests.Trust
         [Fact]
         public void Cli_AddWithTypo_Exit2NamesGroup()
         {
+            InitHome();
             string id = Id(4).Text;
             string typo = (id[0] == 'A' ? "B" : "A") + id.Substring(1);
             var (code, _, err) = CliRunner.Run("trust", "add", typo, "--home", _home);
@@ -69,6 +71,7 @@ namespace AetherEdge.HostNode.Tests.Trust
         [Fact]
         public void Cli_RemoveUnknown_Exit2()
         {
+            InitHome();
             var (code, _, err) = CliRunner.Run("trust", "remove", Id(5).Text, "--home", _home);
             Assert.Equal(2, code);
             Assert.Contains("not in the trust circle", err);
@@ -77,6 +80,7 @@ namespace AetherEdge.HostNode.Tests.Trust
         [Fact]
         public void Cli_AddOwnId_Exit2()
         {
+            InitHome();
             string self = CliRunner.Run("id", "--home", _home).Out.Trim();
             var (code, _, err) = CliRunner.Run("trust", "add", self, "--home", _home);
             Assert.Equal(2, code);
@@ -86,11 +90,13 @@ namespace AetherEdge.HostNode.Tests.Trust
         [Fact]
         public void Load_CorruptFile_ClearIoError()
         {
-            Directory.CreateDirectory(_home);
+            InitHome();
             File.WriteAllText(Path.Combine(_home, TrustCircle.FileName), "{not json");
             var (code, _, err) = CliRunner.Run("trust", "list", "--home", _home);
             Assert.Equal(1, code);
             Assert.Contains("not valid trust JSON", err);
         }
+
+        private void InitHome() => Assert.Equal(0, CliRunner.Run("init", "--home", _home, "--kind", "laptop", "--allocation", "100MB").Code);
     }
 }

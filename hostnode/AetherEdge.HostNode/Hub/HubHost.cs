@@ -1,0 +1,132 @@
+using AetherEdge.HostNode.Discovery;
+using AetherEdge.HostNode.Home;
+using AetherEdge.HostNode.Identity;
+using AetherEdge.HostNode.Peers;
+using AetherEdge.HostNode.Placement;
+using AetherEdge.HostNode.Repair;
+using AetherEdge.HostNode.Storage;
+using AetherEdge.HostNode.Sync;
+using AetherEdge.HostNode.Trust;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AetherEdge.HostNode.Hub
+{
+    /// <summary>
+    /// Composes <c>aether hub</c> in the generic host's container: every part a singleton built by its
+    /// constructor from the parts it needs, so the container builds them in dependency order, nothing
+    /// is wired after construction, and <c>ValidateOnBuild</c> refuses a cycle or a missing part at start.
+    /// Factories are used only where a constructor needs values from the settings (and then resolve
+    /// nothing but leaves), to alias an interface to its one instance, and for <see cref="SyncNode"/>
+    /// (it takes its Hello as a delegate). The type graph is in Hub/README.md.
+    /// </summary>
+    public static class HubHost
+    {
+        public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(20);
+
+        /// <summary>The container refuses cycles, missing parts and scoped parts in singletons when it is built.</summary>
+        public static readonly ServiceProviderOptions ContainerOptions = new() { ValidateOnBuild = true, ValidateScopes = true };
+
+        /// <summary>
+        /// Runs the hub until <paramref name="cancellation"/> or SIGINT/SIGTERM; returns the exit code
+        /// (0, or 1 when a service failed). <see cref="HomeException"/> when the home cannot be created.
+        /// </summary>
+        public static int Run(HubSettings settings, TextWriter output, TextWriter log, CancellationToken cancellation)
+        {
+            using var host = Build(settings, log);
+
+            // Build every service now: a broken home fails here, before anything listens.
+            host.Services.GetServices<IHostedService>();
+            output.WriteLine("aether hub: device " + host.Services.GetRequiredService<LocalDevice>().Id + " (" + settings.Name + "), home " + settings.Home);
+            output.Flush();
+            try
+            {
+                host.RunAsync(cancellation).GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                // Told to stop while starting: what did start is stopped by the host; that is a clean exit.
+            }
+
+            return Environment.ExitCode == 0 ? 0 : 1;
+        }
+
+        /// <summary>The hub's host for <paramref name="settings"/> (initialising the home when it is new), not started.</summary>
+        public static IHost Build(HubSettings settings, TextWriter log)
+        {
+            if (!NodeHome.IsInitialized(settings.Home))
+            {
+                NodeHome.Init(settings.Home, settings.Kind, settings.AllocationBytes, settings.Name, DateTimeOffset.UtcNow);
+            }
+
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = settings.Home });
+            builder.ConfigureContainer(new DefaultServiceProviderFactory(ContainerOptions));
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+            });
+            builder.Logging.SetMinimumLevel(LogLevel.Information);
+            builder.Services.AddSystemd();
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = ShutdownTimeout);
+            AddHub(builder.Services, settings, log);
+            return builder.Build();
+        }
+
+        /// <summary>Registers the hub's parts and hosted services. <paramref name="log"/> takes the store's start-up reconciliation notes.</summary>
+        public static void AddHub(IServiceCollection services, HubSettings settings, TextWriter log)
+        {
+            string home = settings.Home;
+
+            // Leaves: made from the settings alone.
+            services.AddSingleton(settings);
+            services.AddSingleton(TimeProvider.System);
+            services.AddSingleton(DiscoveryMetrics.Shared);
+            services.AddSingleton(_ => NodeIdentity.LoadOrCreate(home));
+            services.AddSingleton(_ => new TrustCircle(home));
+            services.AddSingleton(_ => ShardStore.Open(home, settings.AllocationBytes, false, log));
+            services.AddSingleton(_ => ShardStoreSyncStore.PartialsOf(home));
+            services.AddSingleton(_ => RepairInputs.Of(home));
+            services.AddSingleton<PeerDirectory>();
+            services.AddSingleton<HubScheduler>();
+            services.AddSingleton<SyncTrigger>();
+
+            // Settings values plus leaves.
+            services.AddSingleton(sp => new LocalDevice(sp.GetRequiredService<NodeIdentity>().DeviceId, settings.Name, settings.Kind, settings.AllocationBytes));
+            services.AddSingleton(sp => new PeerKnowledge(sp.GetRequiredService<TrustCircle>().Contains, TimeSpan.FromSeconds(settings.OnlineWindowSeconds), sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton(sp => TlsPeerPolicy.ForCircle(sp.GetRequiredService<NodeIdentity>(), sp.GetRequiredService<TrustCircle>()));
+
+            // Constructor injection.
+            services.AddSingleton<ShardStoreSyncStore>();
+            services.AddSingleton<PlacementOracle>();
+            services.AddSingleton<MisplacedShards>();
+            services.AddSingleton<ShardRepairs>();
+            services.AddSingleton<PullPolicy>();
+            services.AddSingleton<HubSyncHosts>();
+            services.AddSingleton<LocalStatus>();
+            Alias<IShardDiversion, RepairInputs>(services);
+            Alias<INodeStore, ShardStoreSyncStore>(services);
+            Alias<IPullPolicy, PullPolicy>(services);
+            services.AddSingleton(sp => new SyncNode(
+                sp.GetRequiredService<NodeIdentity>(),
+                sp.GetRequiredService<TlsPeerPolicy>(),
+                sp.GetRequiredService<ShardStoreSyncStore>(),
+                sp.GetRequiredService<HubSyncHosts>(),
+                sp.GetRequiredService<LocalStatus>().Hello));
+
+            services.AddHostedService<SyncHostedService>();
+            services.AddHostedService<MetricsEndpoint>();
+            if (settings.Mdns)
+            {
+                services.AddHostedService<HubDiscoveryService>();
+            }
+        }
+
+        // The interface resolves to the one instance registered for the implementation.
+        private static void Alias<TService, TImplementation>(IServiceCollection services)
+            where TService : class
+            where TImplementation : class, TService =>
+            services.AddSingleton<TService>(sp => sp.GetRequiredService<TImplementation>());
+    }
+}

@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using AetherEdge.Core.Sync;
+using AetherEdge.HostNode.Identity;
+using AetherEdge.HostNode.Peers;
+using AetherEdge.HostNode.Sync;
+
+namespace AetherEdge.HostNode.Hub
+{
+    /// <summary>The hub's session policy: record what peers say and hold, pull missing manifests and the shards the pull policy accepts.</summary>
+    public sealed class HubSyncHosts : ISyncHostFactory
+    {
+        private readonly INodeStore _store;
+        private readonly IPullPolicy _policy;
+        private readonly PeerKnowledge _peers;
+        private readonly ConcurrentDictionary<string, DeviceId> _claims = new(StringComparer.Ordinal);
+
+        public HubSyncHosts(INodeStore store, IPullPolicy policy, PeerKnowledge peers)
+        {
+            _store = store;
+            _policy = policy;
+            _peers = peers;
+        }
+
+        public ISyncSessionHost Create(DeviceId peer) => new Host(this, peer);
+
+        private sealed class Host : ISyncSessionHost, IDisposable
+        {
+            private readonly HubSyncHosts _owner;
+            private readonly DeviceId _peer;
+            private readonly HashSet<string> _mine = new(StringComparer.Ordinal);
+
+            public Host(HubSyncHosts owner, DeviceId peer)
+            {
+                _owner = owner;
+                _peer = peer;
+            }
+
+            public void OnPeerHello(HelloFrame hello) => _owner._peers.Heard(_peer, hello);
+
+            public string[] ChooseWants(InventoryEntry[] peerInventory)
+            {
+                _owner._peers.Inventory(_peer, peerInventory.Where(e => e.Kind == SyncItemKind.Shard).Select(e => e.Id));
+                var wants = new List<string>();
+                using var batch = _owner._policy.Batch();
+                foreach (var e in peerInventory)
+                {
+                    bool missing = e.Kind == SyncItemKind.Manifest ? !_owner._store.HasManifest(e.Id) : !_owner._store.HasShard(e.Id);
+                    if (!missing || (e.Kind == SyncItemKind.Shard && !_owner._policy.ShouldPull(e, _peer)))
+                    {
+                        continue;
+                    }
+
+                    // Another session may already be pulling it from a different peer.
+                    if (_owner._claims.TryAdd(e.Id, _peer))
+                    {
+                        _mine.Add(e.Id);
+                        wants.Add(e.Id);
+                    }
+                }
+
+                return wants.ToArray();
+            }
+
+            public void OnItemReceived(string id, SyncItemKind kind, AckStatus status, long bytes) => Release(id);
+
+            public void OnItemServed(string id, AckStatus status)
+            {
+                if (status == AckStatus.Ok)
+                {
+                    _owner._peers.Served(_peer, id);
+                }
+            }
+
+            public void OnBytesReceived(long bytes)
+            {
+            }
+
+            public void Dispose()
+            {
+                foreach (string id in _mine.ToArray())
+                {
+                    Release(id);
+                }
+            }
+
+            private void Release(string id)
+            {
+                if (_mine.Remove(id))
+                {
+                    _owner._claims.TryRemove(id, out _);
+                }
+            }
+        }
+    }
+}

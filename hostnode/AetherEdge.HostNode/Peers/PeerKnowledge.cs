@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using AetherEdge.Core.Devices;
+using AetherEdge.Core.Sync;
+using AetherEdge.HostNode.Identity;
+
+namespace AetherEdge.HostNode.Peers
+{
+    /// <summary>
+    /// What this node learnt of each peer in sync sessions: its last Hello (as a profile for plans),
+    /// when that arrived, and which shards it holds (its last inventory plus what it acknowledged since).
+    /// Only peers that passed the trusted TLS handshake get here, so its size is bounded by the trust
+    /// circle. A peer counts as online while its last Hello is younger than the online window and it is
+    /// still trusted (a device removed from the circle drops out of every plan at once). Thread-safe:
+    /// one session per peer writes while planning reads.
+    /// </summary>
+    public sealed class PeerKnowledge
+    {
+        public static readonly TimeSpan DefaultOnlineWindow = TimeSpan.FromMinutes(3);
+
+        private readonly Func<DeviceId, bool> _trusted;
+        private readonly TimeSpan _onlineWindow;
+        private readonly TimeProvider _clock;
+        private readonly ConcurrentDictionary<DeviceId, (DeviceProfile Profile, long Seen)> _profiles = new();
+        private readonly ConcurrentDictionary<DeviceId, ConcurrentDictionary<string, bool>> _holds = new();
+
+        public PeerKnowledge(Func<DeviceId, bool> trusted, TimeSpan onlineWindow, TimeProvider? clock = null)
+        {
+            _trusted = trusted;
+            _onlineWindow = onlineWindow;
+            _clock = clock ?? TimeProvider.System;
+        }
+
+        /// <summary>Records a peer's Hello (now).</summary>
+        public void Heard(DeviceId peer, HelloFrame hello) => Heard(peer, ToProfile(peer, hello));
+
+        /// <summary>Records a peer's profile as if its Hello arrived now.</summary>
+        public void Heard(DeviceId peer, DeviceProfile profile) => _profiles[peer] = (profile, _clock.GetTimestamp());
+
+        /// <summary>Replaces what <paramref name="peer"/> holds with its inventory's shards.</summary>
+        public void Inventory(DeviceId peer, IEnumerable<string> shardIds)
+        {
+            var held = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+            foreach (string id in shardIds)
+            {
+                held[id] = true;
+            }
+
+            _holds[peer] = held;
+        }
+
+        /// <summary>The peer acknowledged a shard we served: it holds it now.</summary>
+        public void Served(DeviceId peer, string shardId) =>
+            _holds.GetOrAdd(peer, _ => new ConcurrentDictionary<string, bool>(StringComparer.Ordinal))[shardId] = true;
+
+        /// <summary>False until the peer's first inventory arrived (what it holds is unknown).</summary>
+        public bool HasInventory(DeviceId peer) => _holds.ContainsKey(peer);
+
+        public bool Holds(DeviceId peer, string shardId) => _holds.TryGetValue(peer, out var held) && held.ContainsKey(shardId);
+
+        public bool IsTrusted(DeviceId peer) => _trusted(peer);
+
+        /// <summary>Trusted peers whose Hello arrived within the online window (any order).</summary>
+        public List<(DeviceId Id, DeviceProfile Profile)> Online()
+        {
+            var online = new List<(DeviceId Id, DeviceProfile Profile)>();
+            foreach (var kv in _profiles)
+            {
+                if (_clock.GetElapsedTime(kv.Value.Seen) <= _onlineWindow && _trusted(kv.Key))
+                {
+                    online.Add((kv.Key, kv.Value.Profile));
+                }
+            }
+
+            return online;
+        }
+
+        /// <summary>A Hello as the planner's device profile.</summary>
+        public static DeviceProfile ToProfile(DeviceId id, HelloFrame hello) => new(
+            id.Text,
+            Enum.IsDefined(typeof(DeviceKind), hello.Kind) ? (DeviceKind)hello.Kind : DeviceKind.Desktop,
+            hello.AllocationBytes,
+            hello.UsedBytes,
+            hello.Has(HelloFrame.FlagAlwaysOn),
+            new BatteryStatus(hello.BatteryPercent, hello.Has(HelloFrame.FlagPluggedIn)),
+            hello.Has(HelloFrame.FlagWifiOnly),
+            hello.Has(HelloFrame.FlagWifiConnected));
+    }
+}

@@ -1,0 +1,195 @@
+using System.Collections.Concurrent;
+using AetherEdge.Core.Devices;
+using AetherEdge.HostNode.Identity;
+using AetherEdge.HostNode.Peers;
+using AetherEdge.HostNode.Shards;
+using AetherEdge.HostNode.Sync;
+
+namespace AetherEdge.HostNode.Placement
+{
+    /// <summary>
+    /// Placement drives the sync: for the file a shard belongs to (found through the manifests this
+    /// node holds), plan the file's N shards over the online devices — this node plus every trusted
+    /// (still in the circle) peer whose Hello arrived within the online window — and pull the shard
+    /// only if the plan assigns it here. The plan starts from the current holders (this node's store
+    /// and the online peers' inventories, <see cref="HolderAwarePlacement"/>), so a join or a leave
+    /// moves as few shards as possible. Devices are sorted by ID and planned by allocation (used bytes
+    /// set to 0), so every node with the same knowledge computes the same plan. Shards of files whose
+    /// manifest is not here yet are not planned (the manifest comes first, then the next round pulls).
+    /// </summary>
+    public sealed class PlacementOracle
+    {
+        private readonly INodeStore _store;
+        private readonly PeerKnowledge _peers;
+        private readonly LocalDevice _self;
+        private readonly string _selfId;
+        private readonly ConcurrentDictionary<string, ShardManifest> _layouts = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, (string Manifest, int Index)> _fileOf = new(StringComparer.Ordinal);
+
+        public PlacementOracle(INodeStore store, PeerKnowledge peers, LocalDevice self)
+        {
+            _store = store;
+            _peers = peers;
+            _self = self;
+            _selfId = self.Id.Text;
+        }
+
+        /// <summary>This node's device ID (the one plans assign shards to when they belong here).</summary>
+        public string SelfId => _selfId;
+
+        /// <summary>The devices a plan is made over, sorted by ID.</summary>
+        public DeviceProfile[] Devices() => Online().Select(o => o.Profile).ToArray();
+
+        /// <summary>The plan for <paramref name="manifestId"/> and where its shards are, or null without a (readable) manifest.</summary>
+        public FileView? View(string manifestId)
+        {
+            var layout = Layout(manifestId);
+            if (layout == null)
+            {
+                return null;
+            }
+
+            var online = Online();
+            var devices = online.Select(o => o.Profile).ToArray();
+            int n = layout.TotalShards;
+            var holders = new List<int>[n];
+            var local = new bool[n];
+            var offered = new bool[n];
+            bool known = online.All(o => o.Id is not { } peer || _peers.HasInventory(peer));
+            for (int s = 0; s < n; s++)
+            {
+                holders[s] = new List<int>();
+                for (int d = 0; d < online.Length; d++)
+                {
+                    bool holds = online[d].Id is { } peer
+                        ? _peers.Holds(peer, layout.ShardIds[s])
+                        : _store.HasShard(layout.ShardIds[s]);
+                    if (holds)
+                    {
+                        holders[s].Add(d);
+                        local[s] |= online[d].Id == null;
+                        offered[s] |= online[d].Id != null;
+                    }
+                }
+            }
+
+            var plan = HolderAwarePlacement.Plan(devices, layout.Layout.ShardBytes, layout.DataShards, holders.Select(h => h.ToArray()).ToArray());
+            return new FileView(layout, plan.HolderIds(), local, offered, known);
+        }
+
+        /// <summary>The device ID the plan assigns each shard of <paramref name="manifestId"/> to (null: unplaced), or null without a manifest.</summary>
+        public string?[]? Assignment(string manifestId)
+        {
+            var memo = t_memo != null && t_memo.Owner == this ? t_memo.Plans : null;
+            if (memo != null && memo.TryGetValue(manifestId, out var planned))
+            {
+                return planned;
+            }
+
+            var assigned = View(manifestId)?.Assigned;
+            memo?.Add(manifestId, assigned);
+            return assigned;
+        }
+
+        /// <summary>
+        /// Until the result is disposed, this thread plans each file at most once: a session's
+        /// <c>ChooseWants</c> asks about every shard of a peer's inventory, and a file's plan costs a store
+        /// lookup per shard plus the planner. The knowledge it plans from is a snapshot for that call.
+        /// </summary>
+        public IDisposable PlanEachFileOnce()
+        {
+            var outer = t_memo;
+            t_memo = new Memo(this, outer);
+            return t_memo;
+        }
+
+        [ThreadStatic]
+        private static Memo? t_memo;
+
+        private sealed class Memo : IDisposable
+        {
+            public Memo(PlacementOracle owner, Memo? outer)
+            {
+                Owner = owner;
+                Outer = outer;
+            }
+
+            public PlacementOracle Owner { get; }
+
+            public Memo? Outer { get; }
+
+            public Dictionary<string, string?[]?> Plans { get; } = new(StringComparer.Ordinal);
+
+            public bool ManifestsListed { get; set; }
+
+            public void Dispose() => t_memo = Outer;
+        }
+
+        /// <summary>The device ID the current plan assigns <paramref name="shardId"/> to; null when unknown or unplaced.</summary>
+        public string? AssignedHolder(string shardId) =>
+            Locate(shardId) is { } found ? Assignment(found.Manifest)?[found.Index] : null;
+
+        /// <summary>The file (manifest id) and index of a shard, from the manifests held; null when none lists it.</summary>
+        public (string Manifest, int Index)? Locate(string shardId)
+        {
+            if (!_fileOf.TryGetValue(shardId, out var found))
+            {
+                // Within one PlanEachFileOnce scope the manifests are listed once, however many unknown shards are asked about.
+                var memo = t_memo != null && t_memo.Owner == this ? t_memo : null;
+                if (memo != null && memo.ManifestsListed)
+                {
+                    return null;
+                }
+
+                if (memo != null)
+                {
+                    memo.ManifestsListed = true;
+                }
+
+                foreach (string m in _store.ManifestIds())
+                {
+                    var layout = Layout(m);
+                    for (int i = 0; layout != null && i < layout.ShardIds.Length; i++)
+                    {
+                        _fileOf.TryAdd(layout.ShardIds[i], (m, i));
+                    }
+                }
+
+                if (!_fileOf.TryGetValue(shardId, out found))
+                {
+                    return null;
+                }
+            }
+
+            return found;
+        }
+
+        /// <summary>This node (Id null) and the online trusted peers, sorted by device ID.</summary>
+        private (DeviceProfile Profile, DeviceId? Id)[] Online()
+        {
+            var list = new List<(DeviceProfile Profile, DeviceId? Id)> { (_self.PlanningProfile(), null) };
+            foreach (var (id, profile) in _peers.Online())
+            {
+                list.Add((ForPlanning(profile), id));
+            }
+
+            return list.OrderBy(d => d.Profile.Id, StringComparer.Ordinal).ToArray();
+        }
+
+        // Cached once read; a manifest not here yet is looked up again next time.
+        private ShardManifest? Layout(string manifestId)
+        {
+            if (_layouts.TryGetValue(manifestId, out var known))
+            {
+                return known;
+            }
+
+            var layout = _store.ReadManifest(manifestId) is { } body ? ShardManifest.ReadUnverified(body) : null;
+            return layout == null ? null : _layouts.GetOrAdd(manifestId, layout);
+        }
+
+        /// <summary>A profile as plans see it: allocation counts, current usage does not (keeps plans equal on every node).</summary>
+        public static DeviceProfile ForPlanning(DeviceProfile p) =>
+            new(p.Id, p.Kind, p.AllocationBytes, 0, p.AlwaysOn, p.Battery, p.WifiOnly, p.WifiConnected);
+    }
+}
