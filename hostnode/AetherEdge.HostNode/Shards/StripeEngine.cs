@@ -20,6 +20,9 @@ namespace AetherEdge.HostNode.Shards
         /// <summary>Files sealed before a group is committed (each holds n open temp files until then).</summary>
         public const int GroupFiles = 64;
 
+        /// <summary>Files opened but not yet committed before coders wait (bounds open temp files at this × n).</summary>
+        public const int MaxOpenFiles = 2 * GroupFiles;
+
         /// <summary>Shard bytes that make a group worth committing on their own.</summary>
         public const long GroupBytes = 256L << 20;
 
@@ -41,6 +44,7 @@ namespace AetherEdge.HostNode.Shards
         private readonly Queue<FileJob> _finished = new();
         private long _nextStripe;
         private long _done;
+        private int _openFiles;
         private ExceptionDispatchInfo? _failure;
 
         public StripeEngine(ShardBatch batch, UserKeys keys, PutStages stages, IReadOnlyList<PutSource> files, int k, int m, int segmentBytes, Action<long>? progress, CancellationToken cancellation)
@@ -186,6 +190,25 @@ namespace AetherEdge.HostNode.Shards
                 _cancellation.ThrowIfCancellationRequested();
                 var job = _jobs[_stripeFile[g]];
                 long s = _stripeSegment[g];
+                if (s == 0)
+                {
+                    // A file's first stripe opens it: wait while too many files hold temp files uncommitted.
+                    lock (_gate)
+                    {
+                        while (_openFiles >= MaxOpenFiles && _failure == null)
+                        {
+                            Monitor.Wait(_gate);
+                        }
+
+                        if (_failure != null)
+                        {
+                            return;
+                        }
+
+                        _openFiles++;
+                    }
+                }
+
                 job.Open(_batch, _keys, _segmentBytes);
                 var layout = job.Layout;
                 int plain = layout.PlainBytes(s);
@@ -337,6 +360,12 @@ namespace AetherEdge.HostNode.Shards
             {
                 results[j.Index] = j.Result();
                 j.Dispose();
+            }
+
+            lock (_gate)
+            {
+                _openFiles -= group.Count;
+                Monitor.PulseAll(_gate);
             }
 
             group.Clear();
