@@ -18,7 +18,7 @@ namespace AetherEdge.HostNode.Trust
 
     /// <summary>
     /// Proves, inside a TLS connection where both sides presented their certificates, that both know
-    /// the same 6-digit code, with J-PAKE (RFC 8236; BouncyCastle's implementation, NIST 3072-bit group,
+    /// the same 6-digit code, with J-PAKE (RFC 8236; BouncyCastle's implementation, NIST 2048-bit group (112-bit strength: ample for a code that lives minutes),
     /// SHA-256). A password-authenticated key exchange gives an active attacker exactly one guess per
     /// attempt: it learns whether that one code was right and nothing else, and no transcript can be
     /// tested offline. Each participant ID is the role plus the device ID of the certificate the other
@@ -26,7 +26,7 @@ namespace AetherEdge.HostNode.Trust
     /// relay between two honest devices fails. The joining side confirms first; the showing side judges
     /// that tag (through its <see cref="PairingGate"/>) and answers one byte, adding its own tag only
     /// when the proof held, so two different wrong codes see byte-identical answers.
-    /// Wire (all inside TLS; INT = u16 length + unsigned big-endian, 1..384 bytes):
+    /// Wire (all inside TLS; INT = u16 length + unsigned big-endian, 1..256 bytes):
     /// both: "AEPAIR2", name (u8 length + UTF-8), gx1, gx2, ZKP(x1) = (gv, r), ZKP(x2) = (gv, r);
     /// both: A, ZKP(x2·s) = (gv, r); client → server: tag (u16 length + signed big-endian, as BouncyCastle makes it);
     /// server → client: verdict u8 (0 wrong, 1 right, 2 closed) [+ its tag when 1];
@@ -39,8 +39,8 @@ namespace AetherEdge.HostNode.Trust
         public const int MaxCode = 999_999;
         public const int MaxNameBytes = 64;
 
-        /// <summary>Largest integer on the wire: an element of the 3072-bit group.</summary>
-        public const int MaxIntBytes = 384;
+        /// <summary>Largest integer on the wire: an element of the 2048-bit group.</summary>
+        public const int MaxIntBytes = 256;
 
         private static readonly byte[] s_magic = Encoding.ASCII.GetBytes("AEPAIR2");
 
@@ -144,7 +144,7 @@ namespace AetherEdge.HostNode.Trust
 
             string selfParticipant = ParticipantId(server, keys.SelfSpki);
             string peerParticipant = ParticipantId(!server, keys.PeerSpki);
-            var jpake = new JPakeParticipant(selfParticipant, code.ToString("000000").ToCharArray(), JPakePrimeOrderGroups.NIST_3072,
+            var jpake = new JPakeParticipant(selfParticipant, code.ToString("000000").ToCharArray(), JPakePrimeOrderGroups.NIST_2048,
                 new Sha256Digest(), random ?? new SecureRandom());
 
             byte[] name = Encoding.UTF8.GetBytes(selfName);

@@ -63,7 +63,7 @@ namespace AetherEdge.HostNode.Tests.Trust
             var answers = new HashSet<string>();
             var eliminated = new HashSet<int>();
             byte[] seen = Array.Empty<byte>();
-            const int attempts = 8;
+            const int attempts = 6;
             for (int i = 0; i < attempts; i++)
             {
                 int guess = NextGuess(seen, eliminated);
