@@ -19,6 +19,7 @@ namespace AetherEdge.HostNode.Cli
             new PutVerb(),
             new GetVerb(),
             new StatusVerb(),
+            new RepairIndexVerb(),
             new LinkBenchVerb(),
         };
     }
