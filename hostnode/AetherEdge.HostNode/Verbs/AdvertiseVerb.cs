@@ -72,9 +72,9 @@ namespace AetherEdge.HostNode.Verbs
                     context.Out.Flush();
                 }
             };
-            service.NameConflict += (old, renamed) =>
+            service.NameConflict += (kind, old, renamed) =>
             {
-                context.Error.WriteLine($"aether advertise: name conflict: '{old}' is taken, trying '{renamed}'");
+                context.Error.WriteLine($"aether advertise: {MdnsService.ConflictKind(kind)} conflict: '{old}' is taken, trying '{renamed}'");
                 context.Error.Flush();
             };
 
