@@ -99,6 +99,13 @@ namespace AetherEdge.HostNode.Verbs
 
             stop.Token.WaitHandle.WaitOne();
             service.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            long withheld = DiscoveryMetrics.Shared.UnicastRepliesDropped;
+            if (withheld > 0)
+            {
+                context.Error.WriteLine($"aether advertise: withheld {withheld} unicast replies over the per-querier budget");
+                context.Error.Flush();
+            }
+
             return CliHost.ExitOk;
         }
 
