@@ -12,7 +12,7 @@ namespace AetherEdge.HostNode.Trust
     public sealed record PairingLimits(TimeSpan HandshakeTimeout, TimeSpan ExchangeTimeout, int MaxConnections, int MaxConnectionsPerAddress)
     {
         /// <summary>
-        /// TLS and the hello must arrive within 5 s; the whole exchange plus key handover within 20 s;
+        /// TLS must complete within 5 s of the connection; the exchange plus key handover within 20 s more;
         /// 16 connections at once, 4 from any one address (so one address cannot fill the others' room).
         /// </summary>
         public static readonly PairingLimits Default = new(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20), 16, 4);
