@@ -7,6 +7,13 @@ namespace AetherEdge.HostNode.Tests.Discovery
     [Collection(NetnsLab.Collection)]
     public class MdnsFloodTests
     {
+        private readonly Xunit.Abstractions.ITestOutputHelper _out;
+
+        public MdnsFloodTests(Xunit.Abstractions.ITestOutputHelper output)
+        {
+            _out = output;
+        }
+
         [NetnsFact]
         public void LegacyQueryFlood_FromManyPortsOfOneAddress_ReplyBytesStayBelowTheQueryBytes()
         {
@@ -22,6 +29,7 @@ namespace AetherEdge.HostNode.Tests.Discovery
             long queryBytes = long.Parse(m.Groups[2].Value);
             long replies = long.Parse(m.Groups[3].Value);
             long replyBytes = long.Parse(m.Groups[4].Value);
+            _out.WriteLine(m.Value + " ratio=" + ((double)replyBytes / queryBytes).ToString("0.0000"));
             Assert.True(replies >= 1, "the responder still answers legacy queriers: " + flood.Output);
             Assert.True(queryBytes > 0 && replyBytes <= queryBytes * 1.5, "reply/query bytes above 1.5: " + flood.Output);
 
