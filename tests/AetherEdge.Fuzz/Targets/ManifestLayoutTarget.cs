@@ -1,10 +1,9 @@
-using AetherEdge.HostNode.Hub;
 using AetherEdge.HostNode.Shards;
 
 namespace AetherEdge.Fuzz.Targets
 {
     /// <summary>
-    /// ManifestLayout.TryRead: the hub reads placement fields of manifests it cannot authenticate (other users'
+    /// ShardManifest.ReadUnverified: the hub reads placement fields of manifests it cannot authenticate (other users'
     /// files, received in sync), so any bytes reach it. Rejection is a null result; any exception is a crash.
     /// Properties: the layout matches the manifest's own fields, and when the same bytes also authenticate,
     /// ShardManifest.Parse agrees with it.
@@ -21,7 +20,7 @@ namespace AetherEdge.Fuzz.Targets
 
         public override bool Execute(byte[] input)
         {
-            var layout = ManifestLayout.TryRead(input);
+            var layout = ShardManifest.ReadUnverified(input);
             ShardManifest? manifest = null;
             try
             {
@@ -33,7 +32,7 @@ namespace AetherEdge.Fuzz.Targets
 
             if (layout == null)
             {
-                FuzzPropertyException.Check(manifest == null, "ShardManifest.Parse accepts a manifest ManifestLayout refuses");
+                FuzzPropertyException.Check(manifest == null, "ShardManifest.Parse accepts a manifest ReadUnverified refuses");
                 return false;
             }
 
@@ -41,7 +40,7 @@ namespace AetherEdge.Fuzz.Targets
             FuzzPropertyException.Check(layout.ShardIds.All(id => id.Length == 2 * ShardLimits.HashBytes), "a shard id is not 64 hex digits");
             if (manifest != null)
             {
-                FuzzPropertyException.Check(layout.ShardIds.SequenceEqual(manifest.ShardIds) && layout.FileId.SequenceEqual(manifest.FileId), "layout and manifest disagree");
+                FuzzPropertyException.Check(layout.ShardIds.SequenceEqual(manifest.ShardIds) && layout.FileId.AsEnumerable().SequenceEqual(manifest.FileId), "layout and manifest disagree");
             }
 
             return true;
