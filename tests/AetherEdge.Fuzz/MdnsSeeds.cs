@@ -108,7 +108,7 @@ namespace AetherEdge.Fuzz
             {
             }
 
-            public void NameConflict(string oldInstanceLabel, string newInstanceLabel, string newHostLabel)
+            public void NameConflict(MdnsNameKind kind, string oldName, string newName)
             {
             }
 

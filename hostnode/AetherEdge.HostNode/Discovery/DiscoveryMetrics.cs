@@ -17,6 +17,7 @@ namespace AetherEdge.HostNode.Discovery
         private long _nameConflicts;
         private long _linkChanges;
         private long _packetsOffLink;
+        private long _unicastRepliesDropped;
 
         /// <summary>The process-wide instance the services report to.</summary>
         public static DiscoveryMetrics Shared { get; } = new();
@@ -49,6 +50,11 @@ namespace AetherEdge.HostNode.Discovery
 
         public void LinkChange() => Interlocked.Increment(ref _linkChanges);
 
+        /// <summary>Unicast (legacy or QU) replies the responders withheld because a source exceeded its budget.</summary>
+        public long UnicastRepliesDropped => Interlocked.Read(ref _unicastRepliesDropped);
+
+        public void UnicastRepliesDroppedBy(long count) => Interlocked.Add(ref _unicastRepliesDropped, count);
+
         /// <summary>One-line help per metric name of <see cref="Snapshot"/>.</summary>
         public static string Help(string name) => name switch
         {
@@ -59,6 +65,7 @@ namespace AetherEdge.HostNode.Discovery
             "aether_mdns_name_conflicts_total" => "Names lost to another host, leading to a rename.",
             "aether_mdns_link_changes_total" => "Interface changes after which names were probed and announced again.",
             "aether_mdns_packets_off_link_total" => "Unicast mDNS packets dropped because the source is not on the receiving link.",
+            "aether_mdns_unicast_replies_dropped_total" => "Unicast (legacy or QU) mDNS replies withheld because the querier's address, or all queriers together, exceeded the reply budget.",
             _ => name,
         };
 
@@ -81,6 +88,7 @@ namespace AetherEdge.HostNode.Discovery
             list.Add(("aether_mdns_name_conflicts_total", null, NameConflicts));
             list.Add(("aether_mdns_link_changes_total", null, LinkChanges));
             list.Add(("aether_mdns_packets_off_link_total", null, PacketsOffLink));
+            list.Add(("aether_mdns_unicast_replies_dropped_total", null, UnicastRepliesDropped));
             return list;
         }
 

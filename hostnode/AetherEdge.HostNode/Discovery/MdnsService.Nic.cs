@@ -74,10 +74,10 @@ namespace AetherEdge.HostNode.Discovery
             public void NameClaimed(string instanceLabel, string hostLabel) =>
                 _owner.NameClaimed?.Invoke(instanceLabel, Link.Name);
 
-            public void NameConflict(string oldInstanceLabel, string newInstanceLabel, string newHostLabel)
+            public void NameConflict(MdnsNameKind kind, string oldLabel, string newLabel)
             {
                 _owner._options.Metrics.NameConflict();
-                _owner.NameConflict?.Invoke(oldInstanceLabel, newInstanceLabel);
+                _owner.NameConflict?.Invoke(kind, ConflictName(kind, oldLabel), ConflictName(kind, newLabel));
             }
 
             public void ServiceResolved(MdnsServiceInstance service, bool isNew)

@@ -56,8 +56,14 @@ namespace AetherEdge.HostNode.Discovery
         /// <summary>A responder claimed a name on an interface: (instance label, interface name).</summary>
         public event Action<string, string>? NameClaimed;
 
-        /// <summary>A conflict renamed the instance: (old label, new label).</summary>
-        public event Action<string, string>? NameConflict;
+        /// <summary>A conflict renamed the instance or the host: (which name, old, new), names as <see cref="ConflictName"/> shows them.</summary>
+        public event Action<MdnsNameKind, string, string>? NameConflict;
+
+        /// <summary>How logs word a conflict: "host name" or "service instance name".</summary>
+        public static string ConflictKind(MdnsNameKind kind) => kind == MdnsNameKind.Host ? "host name" : "service instance name";
+
+        /// <summary>A conflicting label as users see it: host labels with their ".local".</summary>
+        public static string ConflictName(MdnsNameKind kind, string label) => kind == MdnsNameKind.Host ? label + ".local" : label;
 
         public event Action<PeerInfo, bool>? PeerResolved;
 
@@ -246,11 +252,18 @@ namespace AetherEdge.HostNode.Discovery
                     }
 
                     long before = nic.Core.MalformedPackets;
-                    var from = new MdnsSource(source, source.Port, unicastDest, nic.Link.Holds(source.Address));
+                    long withheld = nic.Core.Responder?.UnicastRepliesDropped ?? 0;
+                    var from = new MdnsSource(source, source.Address, source.Port, unicastDest, nic.Link.Holds(source.Address));
                     nic.Core.Receive(buffer, 0, r.ReceivedBytes, from, _clock.MonotonicMilliseconds);
                     if (nic.Core.MalformedPackets != before)
                     {
                         _options.Metrics.PacketMalformed();
+                    }
+
+                    withheld = (nic.Core.Responder?.UnicastRepliesDropped ?? 0) - withheld;
+                    if (withheld > 0)
+                    {
+                        _options.Metrics.UnicastRepliesDroppedBy(withheld);
                     }
                 }
 

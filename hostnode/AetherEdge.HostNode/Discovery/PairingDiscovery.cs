@@ -8,7 +8,7 @@ namespace AetherEdge.HostNode.Discovery
     /// Finds a device that is showing a pairing code: while <c>aether pair</c> waits it advertises
     /// <c>NAME._aetherpair._tcp.local</c> on the pairing port with TXT <c>fp</c> (its device ID), and
     /// <c>aether pair --code</c> browses for it, so nobody types an address. The code exchange itself
-    /// stays the proof; a fake advertiser learns nothing and gets nothing trusted.
+    /// stays the proof: a fake advertiser gets one online guess at the typed code (J-PAKE) and nothing trusted.
     /// </summary>
     public static class PairingDiscovery
     {

@@ -50,7 +50,8 @@ namespace AetherEdge.HostNode.Hub
                 Browse = true,
             });
             service.NameClaimed += (name, link) => _log.LogInformation("mDNS: advertising '{Name}' on {Link}", name, link);
-            service.NameConflict += (old, renamed) => _log.LogWarning("mDNS: name '{Old}' is taken on the network, renamed to '{New}'", old, renamed);
+            service.NameConflict += (kind, old, renamed) =>
+                _log.LogWarning("mDNS: {What} '{Old}' is taken on the network, renamed to '{New}'", MdnsService.ConflictKind(kind), old, renamed);
             service.LinkChanged += (link, what) => _log.LogInformation("mDNS: link {Link}: {What}; probing and announcing again", link, what);
             service.PeerResolved += (peer, isNew) => OnPeer(peer, own);
             service.PeerLost += peer =>

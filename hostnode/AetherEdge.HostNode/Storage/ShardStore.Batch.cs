@@ -101,6 +101,8 @@ namespace AetherEdge.HostNode.Storage
                 }
 
                 _stages.Index.Stop(started, files.Count + sets.Count);
+                // Manifest files (index-loss recovery) are fsynced one each: in parallel too.
+                Parallel.ForEach(sets, new ParallelOptions { MaxDegreeOfParallelism = ParallelFsyncs }, set => WriteManifestFile(set.FileId, set.Manifest));
             }
             catch
             {

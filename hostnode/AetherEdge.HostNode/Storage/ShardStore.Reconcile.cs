@@ -85,6 +85,7 @@ namespace AetherEdge.HostNode.Storage
                 }
             }
 
+            report.ManifestFilesWritten = BackfillManifestFiles();
             return report;
         }
 

@@ -58,15 +58,45 @@ namespace AetherEdge.HostNode.Storage
         public static ShardStore Open(string home, long allocationBytes, bool verifyHashes = false, TextWriter? log = null, StoreStages? stages = null)
         {
             Directory.CreateDirectory(Path.Combine(home, ShardsFolder, TempFolder));
+            using var writeLock = TryLockWriters(home);
+
+            // Only while nobody writes: a concurrent first put has files but no rows yet.
+            string? lost = writeLock != null ? DiagnoseIndex(home) : null;
+            if (lost != null)
+            {
+                throw new IndexLostException(home, lost);
+            }
+
+            var store = Connect(home, allocationBytes, log, stages);
+            try
+            {
+                store.OpenReport = writeLock != null ? store.ReconcileLocked(verifyHashes) : new ReconcileReport { SkippedBusy = true };
+                return store;
+            }
+            catch (SqliteException e)
+            {
+                store.Dispose();
+                throw Unusable(home, e);
+            }
+            catch
+            {
+                store.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>Opens the index database (creating it and its tables if needed); no reconciliation.</summary>
+        private static ShardStore Connect(string home, long allocationBytes, TextWriter? log, StoreStages? stages = null)
+        {
             var db = new SqliteConnection(new SqliteConnectionStringBuilder
             {
                 DataSource = Path.Combine(home, IndexFileName),
                 Pooling = false,
             }.ToString());
-            db.Open();
             var store = new ShardStore(home, allocationBytes, db, log, stages ?? StoreStages.Shared);
             try
             {
+                db.Open();
                 store.Execute("PRAGMA journal_mode=WAL;");
                 store.Execute("PRAGMA synchronous=FULL;");
                 store.Execute(
@@ -76,17 +106,12 @@ namespace AetherEdge.HostNode.Storage
                     "CREATE INDEX IF NOT EXISTS shards_file ON shards(file_id);" +
                     "CREATE TABLE IF NOT EXISTS manifests (" +
                     " file_id TEXT PRIMARY KEY, body BLOB NOT NULL, stored_ms INTEGER NOT NULL);");
-                using (var writeLock = store.TryLockWriters())
-                {
-                    store.OpenReport = writeLock != null ? store.ReconcileLocked(verifyHashes) : new ReconcileReport { SkippedBusy = true };
-                }
-
                 return store;
             }
             catch (SqliteException e)
             {
                 store.Dispose();
-                throw new IOException("shard index " + Path.Combine(home, IndexFileName) + " is unusable: " + e.Message, e);
+                throw Unusable(home, e);
             }
             catch
             {
@@ -94,6 +119,10 @@ namespace AetherEdge.HostNode.Storage
                 throw;
             }
         }
+
+        private static IOException Unusable(string home, SqliteException e) =>
+            new("shard index " + Path.Combine(home, IndexFileName) + " is unusable: " + e.Message +
+                "; run 'aether repair-index --home " + home + "' to rebuild it from the shard files and manifests", e);
 
         /// <summary>Bytes of all indexed shards.</summary>
         public long UsedBytes => Scalar("SELECT COALESCE(SUM(size), 0) FROM shards;");
@@ -335,11 +364,13 @@ namespace AetherEdge.HostNode.Storage
         private FileStream LockWriters() =>
             TryLockWriters() ?? throw new IOException("another aether process is writing to " + Home + "; try again when it has finished");
 
-        private FileStream? TryLockWriters()
+        private FileStream? TryLockWriters() => TryLockWriters(Home);
+
+        private static FileStream? TryLockWriters(string home)
         {
             try
             {
-                return new FileStream(Path.Combine(Home, WriteLockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                return new FileStream(Path.Combine(home, WriteLockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
             catch (IOException)
             {
@@ -350,9 +381,18 @@ namespace AetherEdge.HostNode.Storage
         /// <summary>Stores (or replaces) the manifest of a file.</summary>
         public void PutManifest(string fileId, byte[] body)
         {
-            using var tx = _db.BeginTransaction();
-            InsertManifest(tx, fileId, body, NowMs());
-            tx.Commit();
+            if (!IsFileId(fileId))
+            {
+                throw new ArgumentException("file id must be 32 lower-case hex characters, got '" + fileId + "'", nameof(fileId));
+            }
+
+            using (var tx = _db.BeginTransaction())
+            {
+                InsertManifest(tx, fileId, body, NowMs());
+                tx.Commit();
+            }
+
+            WriteManifestFile(fileId, body);
         }
 
         public byte[]? TryGetManifest(string fileId)

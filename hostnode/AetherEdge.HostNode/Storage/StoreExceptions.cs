@@ -26,4 +26,18 @@ namespace AetherEdge.HostNode.Storage
         {
         }
     }
+
+    /// <summary>
+    /// The index is missing, empty or lacks a table while shard or manifest files exist: opening it as a
+    /// new store would hide every file and quarantine every shard, so the store refuses and names the fix.
+    /// </summary>
+    public sealed class IndexLostException : IOException
+    {
+        public IndexLostException(string home, string problem)
+            : base("shard index " + Path.Combine(home, ShardStore.IndexFileName) + " " + problem + " but " + home +
+                " holds shard or manifest files; nothing was changed: run 'aether repair-index --home " + home +
+                "' to rebuild it from them")
+        {
+        }
+    }
 }

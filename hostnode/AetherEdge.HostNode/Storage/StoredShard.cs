@@ -41,6 +41,9 @@ namespace AetherEdge.HostNode.Storage
 
         public int ShardsVerified { get; internal set; }
 
+        /// <summary>Manifest files (HOME/manifests) written for indexed manifests that lacked one.</summary>
+        public int ManifestFilesWritten { get; internal set; }
+
         /// <summary>True when another process was writing, so nothing was reconciled this time.</summary>
         public bool SkippedBusy { get; internal set; }
 

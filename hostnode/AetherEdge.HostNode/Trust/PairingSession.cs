@@ -2,105 +2,230 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using AetherEdge.HostNode.Identity;
 using AetherEdge.HostNode.Tls;
 
 namespace AetherEdge.HostNode.Trust
 {
+    /// <summary>Bounds on what connecting strangers can hold while a code is shown.</summary>
+    public sealed record PairingLimits(TimeSpan HandshakeTimeout, TimeSpan ExchangeTimeout, int MaxConnections, int MaxConnectionsPerAddress)
+    {
+        /// <summary>
+        /// TLS must complete within 5 s of the connection; the exchange plus key handover within 20 s more;
+        /// 16 connections at once, 4 from any one address (so one address cannot fill the others' room).
+        /// </summary>
+        public static readonly PairingLimits Default = new(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(20), 16, 4);
+    }
+
     /// <summary>
     /// Runs pairing over TCP + TLS 1.3 (both certificates presented, any self-signed key accepted
-    /// because trust is what is being established). The showing side accepts attempts until one
-    /// succeeds, the code expires, or <see cref="MaxFailedAttempts"/> wrong codes arrive; then the
-    /// code is dead. Both sides add each other to their trust circle only on success.
+    /// because trust is what is being established). The showing side serves up to
+    /// <see cref="PairingLimits.MaxConnections"/> connections at once, each bounded in time, until one
+    /// pairs, the code expires, or <see cref="MaxFailedAttempts"/> completed wrong proofs arrive.
+    /// Connections that stall, drop or speak garbage before a proof are closed and cost no attempt.
+    /// Both sides add each other to their trust circle only on success.
     /// </summary>
     public static class PairingSession
     {
         public const int DefaultPort = 43218;
         public const int MaxFailedAttempts = 3;
         public static readonly TimeSpan DefaultLifetime = TimeSpan.FromMinutes(5);
-        public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(20);
 
         /// <summary>What the last pairing in this process did with the user key (when a home was given).</summary>
         public static UserKeyHandover.Result? KeyResult { get; private set; }
 
-        /// <summary>Outcome of the showing side.</summary>
-        public sealed record ShowResult(PairedPeer? Peer, int FailedAttempts, bool Expired);
+        /// <summary>
+        /// Outcome of the showing side: <paramref name="Unfinished"/> counts connections that ended
+        /// before a proof (timeouts, bare TCP, TLS failures), <paramref name="TurnedAway"/> those closed
+        /// at once because the connection bounds were full.
+        /// </summary>
+        public sealed record ShowResult(PairedPeer? Peer, int FailedAttempts, bool Expired, int Unfinished = 0, int TurnedAway = 0);
 
-        /// <summary>Listens with <paramref name="code"/> until success, expiry or too many wrong tries.</summary>
-        public static async Task<ShowResult> ShowAsync(TcpListener listener, NodeIdentity self, string selfName, TrustCircle circle, int code, TimeSpan lifetime, CancellationToken ct, string? home = null)
+        /// <summary>Listens with <paramref name="code"/> until success, expiry or too many wrong proofs.</summary>
+        public static async Task<ShowResult> ShowAsync(TcpListener listener, NodeIdentity self, string selfName, TrustCircle circle, int code, TimeSpan lifetime,
+            CancellationToken ct, string? home = null, PairingLimits? limits = null)
         {
-            using var expiry = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            expiry.CancelAfter(lifetime);
-            int failed = 0;
+            limits ??= PairingLimits.Default;
+            var gate = new PairingGate(code, MaxFailedAttempts);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var expiry = Task.Delay(lifetime, stop.Token);
+            var perAddress = new Dictionary<IPAddress, int>();
+            var running = new List<Task>();
+            int unfinished = 0;
+            int turnedAway = 0;
+            PairedPeer? paired = null;
+            var serverOptions = ServerOptions(self);
+            Task<Socket>? accept = null;
             try
             {
-                while (failed < MaxFailedAttempts)
+                while (!gate.IsFinished)
                 {
-                    using Socket socket = await listener.AcceptSocketAsync(expiry.Token);
-                    using var attempt = CancellationTokenSource.CreateLinkedTokenSource(expiry.Token);
-                    attempt.CancelAfter(AttemptTimeout);
-                    PairedPeer? peer = null;
-                    try
+                    accept ??= listener.AcceptSocketAsync(stop.Token).AsTask();
+                    var done = await Task.WhenAny(accept, gate.Finished, expiry);
+                    if (done == expiry)
                     {
-                        await using var ssl = new SslStream(new NetworkStream(socket, false), false);
-                        await ssl.AuthenticateAsServerAsync(ServerOptions(self), attempt.Token);
-                        peer = await PairingExchange.RunServerAsync(ssl, self, selfName, code, attempt.Token);
-                        if (peer != null && home != null)
+                        ct.ThrowIfCancellationRequested();
+                        return new ShowResult(null, gate.FailedAttempts, true, unfinished, turnedAway);
+                    }
+
+                    if (done != accept)
+                    {
+                        break;
+                    }
+
+                    Socket socket = await accept;
+                    accept = null;
+                    var from = ((IPEndPoint)socket.RemoteEndPoint!).Address;
+                    lock (perAddress)
+                    {
+                        running.RemoveAll(t => t.IsCompleted);
+                        perAddress.TryGetValue(from, out int fromCount);
+                        if (running.Count >= limits.MaxConnections || fromCount >= limits.MaxConnectionsPerAddress)
                         {
-                            KeyResult = await UserKeyHandover.RunAsync(ssl, home, true, attempt.Token);
+                            turnedAway++;
+                            socket.Dispose();
+                            continue;
                         }
-                    }
-                    catch (Exception e) when (e is IOException or AuthenticationException or OperationCanceledException && !expiry.IsCancellationRequested)
-                    {
-                        peer = null;
+
+                        perAddress[from] = fromCount + 1;
                     }
 
-                    if (peer != null)
+                    running.Add(Task.Run(async () =>
                     {
-                        circle.Add(peer.Id, peer.Name, DateTimeOffset.UtcNow);
-                        return new ShowResult(peer, failed, false);
-                    }
-
-                    failed++;
+                        try
+                        {
+                            var outcome = await ServeAsync(socket, self, selfName, circle, gate, serverOptions, limits, home, stop.Token);
+                            if (outcome == null)
+                            {
+                                Interlocked.Increment(ref unfinished);
+                            }
+                            else if (outcome.Peer != null)
+                            {
+                                paired = outcome.Peer;
+                            }
+                        }
+                        finally
+                        {
+                            lock (perAddress)
+                            {
+                                perAddress[from]--;
+                            }
+                        }
+                    }));
                 }
             }
-            catch (OperationCanceledException) when (expiry.IsCancellationRequested && !ct.IsCancellationRequested)
+            finally
             {
-                return new ShowResult(null, failed, true);
+                stop.Cancel();
+                try
+                {
+                    await Task.WhenAll(running);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+
+                if (accept != null)
+                {
+                    await accept.ContinueWith(t => t.Exception, TaskScheduler.Default);
+                }
             }
 
-            return new ShowResult(null, failed, false);
+            ct.ThrowIfCancellationRequested();
+            return new ShowResult(paired, gate.FailedAttempts, false, unfinished, turnedAway);
         }
 
-        /// <summary>Connects to the showing device and proves the typed code; null when it did not match.</summary>
-        public static async Task<PairedPeer?> JoinAsync(IPEndPoint endpoint, NodeIdentity self, string selfName, TrustCircle circle, int code, CancellationToken ct, string? home = null)
+        /// <summary>
+        /// One connection on the showing side, bounded in time: the verdict on its proof, or null when it
+        /// ended before one (never throws for a peer's fault).
+        /// </summary>
+        private static async Task<PairingExchange.Outcome?> ServeAsync(Socket socket, NodeIdentity self, string selfName, TrustCircle circle, PairingGate gate,
+            SslServerAuthenticationOptions options, PairingLimits limits, string? home, CancellationToken ct)
         {
+            using var owned = socket;
             using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            attempt.CancelAfter(AttemptTimeout);
-            using var tcp = new TcpClient(endpoint.AddressFamily);
-            await tcp.ConnectAsync(endpoint, attempt.Token);
-            await using var ssl = new SslStream(tcp.GetStream(), false);
-            await ssl.AuthenticateAsClientAsync(ClientOptions(self), attempt.Token);
-            PairedPeer? peer;
+            attempt.CancelAfter(limits.HandshakeTimeout);
             try
             {
-                peer = await PairingExchange.RunClientAsync(ssl, self, selfName, code, attempt.Token);
-                if (peer != null && home != null)
+                await using var ssl = new SslStream(new NetworkStream(socket, false), false);
+                await ssl.AuthenticateAsServerAsync(options, attempt.Token);
+                attempt.CancelAfter(limits.ExchangeTimeout);
+                var outcome = await PairingExchange.RunServerAsync(ssl, KeysOf(ssl, self), selfName, gate, attempt.Token);
+                if (outcome.Peer == null)
+                {
+                    return outcome;
+                }
+
+                try
+                {
+                    if (home != null)
+                    {
+                        KeyResult = await UserKeyHandover.RunAsync(ssl, home, true, attempt.Token);
+                    }
+
+                    circle.Add(outcome.Peer.Id, outcome.Peer.Name, DateTimeOffset.UtcNow);
+                    gate.Complete();
+                    return outcome;
+                }
+                finally
+                {
+                    if (!gate.IsFinished)
+                    {
+                        gate.Release();
+                    }
+                }
+            }
+            catch (Exception e) when (e is IOException or AuthenticationException or OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>Connects to the showing device and proves the typed code: the verdict and, when it matched, the peer.</summary>
+        public static async Task<PairingExchange.Outcome> JoinAsync(IPEndPoint endpoint, NodeIdentity self, string selfName, TrustCircle circle, int code, CancellationToken ct, string? home = null)
+        {
+            using var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            using var connect = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            connect.CancelAfter(PairingLimits.Default.HandshakeTimeout);
+            await socket.ConnectAsync(endpoint, connect.Token);
+            return await JoinOnAsync(socket, self, selfName, circle, code, ct, home);
+        }
+
+        /// <summary>The joining side over a connected socket: the showing side's verdict and, on success, the peer.</summary>
+        internal static async Task<PairingExchange.Outcome> JoinOnAsync(Socket socket, NodeIdentity self, string selfName, TrustCircle circle, int code, CancellationToken ct, string? home = null)
+        {
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            attempt.CancelAfter(PairingLimits.Default.ExchangeTimeout);
+            await using var ssl = new SslStream(new NetworkStream(socket, false), false);
+            await ssl.AuthenticateAsClientAsync(ClientOptions(self), attempt.Token);
+            PairingExchange.Outcome outcome;
+            try
+            {
+                outcome = await PairingExchange.RunClientAsync(ssl, KeysOf(ssl, self), selfName, code, attempt.Token);
+                if (outcome.Peer != null && home != null)
                 {
                     KeyResult = await UserKeyHandover.RunAsync(ssl, home, false, attempt.Token);
                 }
             }
             catch (EndOfStreamException)
             {
-                peer = null;
+                // The showing side hung up: it closed the code (expired, disabled) while we were proving.
+                return new PairingExchange.Outcome(PairingVerdict.Closed, null);
             }
 
-            if (peer != null)
+            if (outcome.Peer != null)
             {
-                circle.Add(peer.Id, peer.Name, DateTimeOffset.UtcNow);
+                circle.Add(outcome.Peer.Id, outcome.Peer.Name, DateTimeOffset.UtcNow);
             }
 
-            return peer;
+            return outcome;
+        }
+
+        private static PairingKeys KeysOf(SslStream ssl, NodeIdentity self)
+        {
+            using var peerCert = new X509Certificate2(ssl.RemoteCertificate ?? throw new IOException("peer presented no certificate"));
+            return new PairingKeys(self.Certificate.PublicKey.ExportSubjectPublicKeyInfo(), peerCert.PublicKey.ExportSubjectPublicKeyInfo());
         }
 
         // Any certificate: trust is what pairing establishes.

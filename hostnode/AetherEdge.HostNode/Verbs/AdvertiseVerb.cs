@@ -83,9 +83,9 @@ namespace AetherEdge.HostNode.Verbs
                     context.Out.Flush();
                 }
             };
-            service.NameConflict += (old, renamed) =>
+            service.NameConflict += (kind, old, renamed) =>
             {
-                context.Error.WriteLine($"aether advertise: name conflict: '{old}' is taken, trying '{renamed}'");
+                context.Error.WriteLine($"aether advertise: {MdnsService.ConflictKind(kind)} conflict: '{old}' is taken, trying '{renamed}'");
                 context.Error.Flush();
             };
 
@@ -110,6 +110,13 @@ namespace AetherEdge.HostNode.Verbs
 
             stop.Token.WaitHandle.WaitOne();
             service.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            long withheld = DiscoveryMetrics.Shared.UnicastRepliesDropped;
+            if (withheld > 0)
+            {
+                context.Error.WriteLine($"aether advertise: withheld {withheld} unicast replies over the per-querier budget");
+                context.Error.Flush();
+            }
+
             return CliHost.ExitOk;
         }
 

@@ -25,6 +25,7 @@ namespace AetherEdge.HostNode.Verbs
                 new PutVerb(shared, context),
                 new GetVerb(shared, context),
                 new StatusVerb(shared, context),
+                new RepairIndexVerb(shared, context),
                 new LinkBenchVerb(shared, context),
                 new CompletionVerb(context),
             };

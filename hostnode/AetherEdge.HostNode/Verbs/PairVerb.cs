@@ -34,8 +34,9 @@ namespace AetherEdge.HostNode.Verbs
                 "unless --no-mdns) and waits (until paired, the timeout, or 3 wrong codes).\n" +
                 "With --code: finds the waiting device on the LAN (or dials --peer) and proves the code;\n" +
                 "if several devices are waiting it lists them and asks for --peer.\n" +
-                "The code is checked bit by bit with commitments inside mutually authenticated TLS 1.3,\n" +
-                "so a device in the middle cannot learn it offline. Both sides then trust each other.")
+                "The code is proven with a password-authenticated key exchange (J-PAKE) inside mutually\n" +
+                "authenticated TLS 1.3: a wrong try learns only that its one guess was wrong, and a device\n" +
+                "in the middle learns nothing it can test offline. Both sides then trust each other.")
         {
             _shared = shared;
             Add(shared.Home);
@@ -197,7 +198,8 @@ namespace AetherEdge.HostNode.Verbs
 
             context.Error.WriteLine("aether pair: " + (result.Expired
                 ? "code expired after " + (int)lifetime.TotalSeconds + " s without a match"
-                : "code disabled after " + result.FailedAttempts + " wrong attempts") + "; nothing was trusted");
+                : "code disabled after " + result.FailedAttempts + " wrong attempts") + "; nothing was trusted" +
+                (result.Unfinished + result.TurnedAway > 0 ? " (" + (result.Unfinished + result.TurnedAway) + " other connections ended without a proof)" : string.Empty));
             return CliHost.ExitFailure;
         }
 
@@ -205,10 +207,10 @@ namespace AetherEdge.HostNode.Verbs
         {
             using var identity = NodeIdentity.LoadOrCreate(home);
             var circle = new TrustCircle(home);
-            PairedPeer? peer;
+            PairingExchange.Outcome outcome;
             try
             {
-                peer = PairingSession.JoinAsync(endpoint, identity, name, circle, code, context.Cancellation, home).GetAwaiter().GetResult();
+                outcome = PairingSession.JoinAsync(endpoint, identity, name, circle, code, context.Cancellation, home).GetAwaiter().GetResult();
             }
             catch (SocketException e)
             {
@@ -218,10 +220,17 @@ namespace AetherEdge.HostNode.Verbs
             {
                 throw new IOException("TLS with " + endpoint + " failed: " + e.Message);
             }
+            catch (OperationCanceledException) when (!context.Cancellation.IsCancellationRequested)
+            {
+                throw new IOException(endpoint + " did not finish pairing in time");
+            }
 
+            var peer = outcome.Peer;
             if (peer == null)
             {
-                context.Error.WriteLine("aether pair: the code did not match (or it expired); nothing was trusted");
+                context.Error.WriteLine("aether pair: " + (outcome.Verdict == PairingVerdict.Closed
+                    ? "that device no longer accepts its code (it paired, expired or was disabled); nothing was trusted"
+                    : "the code did not match; nothing was trusted"));
                 return CliHost.ExitFailure;
             }
 

@@ -101,5 +101,17 @@ namespace AetherEdge.Core.Mdns
 
         /// <summary>Most records one interface cache holds (flood protection).</summary>
         public const int MaxCacheEntries = 1024;
+
+        /// <summary>Unicast replies (legacy and QU) one source address may draw at once (the bucket size).</summary>
+        public const int UnicastReplyBurst = 8;
+
+        /// <summary>A source earns one more unicast reply per this interval (4 per second).</summary>
+        public const int UnicastReplyIntervalMs = 250;
+
+        /// <summary>Unicast replies per second to all sources together (and the shared bucket size).</summary>
+        public const int UnicastRepliesPerSecond = 32;
+
+        /// <summary>Source addresses whose unicast reply budget is remembered (least recently seen forgotten first).</summary>
+        public const int MaxUnicastSources = 64;
     }
 }

@@ -54,8 +54,25 @@ namespace AetherEdge.Core.Mdns
             ArrayList additional = Additionals(answers, m);
             if (source.IsLegacy)
             {
-                SendLegacy(m, answers, additional, source);
+                if (_unicastLimit.TryTake(source.Address, nowMs))
+                {
+                    SendLegacy(m, answers, additional, source);
+                }
+
                 return;
+            }
+
+            // Only ask the unicast budget when some answer would go by unicast; refused QU answers fall
+            // back to the multicast path, which sends each record at most once a second.
+            bool unicastAllowed = true;
+            for (int i = 0; i < answers.Count; i++)
+            {
+                DnsRecord r = (DnsRecord)answers[i]!;
+                if ((bool)wantsUnicast[i]! && nowMs - _lastMulticast[_records.IndexOf(r)] < r.Ttl * 250)
+                {
+                    unicastAllowed = _unicastLimit.TryTake(source.Address, nowMs);
+                    break;
+                }
             }
 
             ArrayList unicast = new ArrayList();
@@ -66,7 +83,7 @@ namespace AetherEdge.Core.Mdns
                 DnsRecord r = (DnsRecord)answers[i]!;
                 int index = _records.IndexOf(r);
                 // QU is answered by unicast unless the record was not multicast within a quarter TTL (§5.4).
-                if ((bool)wantsUnicast[i]! && nowMs - _lastMulticast[index] < r.Ttl * 250)
+                if (unicastAllowed && (bool)wantsUnicast[i]! && nowMs - _lastMulticast[index] < r.Ttl * 250)
                 {
                     unicast.Add(r);
                     continue;

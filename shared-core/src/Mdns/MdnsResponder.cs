@@ -23,14 +23,27 @@ namespace AetherEdge.Core.Mdns
         Stopped = 4,
     }
 
+    /// <summary>Which of a responder's two names another host already uses.</summary>
+    public enum MdnsNameKind
+    {
+        /// <summary>The service instance name ("Name._service._tcp.local").</summary>
+        Instance = 0,
+
+        /// <summary>The host name ("host.local") the SRV and address records carry.</summary>
+        Host = 1,
+    }
+
     /// <summary>Tells the owner about name changes.</summary>
     public interface IMdnsResponderListener
     {
         /// <summary>Probing finished: the (possibly renamed) names are ours.</summary>
         void NameClaimed(string instanceLabel, string hostLabel);
 
-        /// <summary>A conflict forced a rename (§9); the new names will be probed next.</summary>
-        void NameConflict(string oldInstanceLabel, string newInstanceLabel, string newHostLabel);
+        /// <summary>
+        /// A conflict on the <paramref name="kind"/> name forced a rename (§9) from
+        /// <paramref name="oldLabel"/> to <paramref name="newLabel"/>; the new name will be probed next.
+        /// </summary>
+        void NameConflict(MdnsNameKind kind, string oldLabel, string newLabel);
     }
 
     /// <summary>
@@ -48,6 +61,7 @@ namespace AetherEdge.Core.Mdns
         private readonly long[] _conflictTimes = new long[MdnsLimits.ConflictsBeforeBackoff];
         private readonly ArrayList _pending = new ArrayList();
         private readonly ArrayList _pendingAdditional = new ArrayList();
+        private readonly MdnsReplyLimiter _unicastLimit = new MdnsReplyLimiter();
         private ArrayList _records = new ArrayList();
         private long[] _lastMulticast = new long[0];
         private int _conflictCount;
@@ -77,6 +91,18 @@ namespace AetherEdge.Core.Mdns
 
         /// <summary>The host label being probed or owned (changes on conflict).</summary>
         public string HostLabel { get; private set; }
+
+        /// <summary>Unicast replies (legacy and QU) sent so far.</summary>
+        public long UnicastRepliesSent
+        {
+            get { return _unicastLimit.Allowed; }
+        }
+
+        /// <summary>Unicast replies not sent because their source, or all sources together, exceeded the budget.</summary>
+        public long UnicastRepliesDropped
+        {
+            get { return _unicastLimit.Dropped; }
+        }
 
         /// <summary>Conflicts seen so far (probing and after claiming).</summary>
         public int ConflictCount
@@ -271,7 +297,7 @@ namespace AetherEdge.Core.Mdns
         {
             _conflictTimes[_conflictCount % _conflictTimes.Length] = nowMs;
             _conflictCount++;
-            string old = InstanceLabel;
+            string old = instanceName ? InstanceLabel : HostLabel;
             if (instanceName)
             {
                 InstanceLabel = MdnsProbeRules.NextInstanceLabel(InstanceLabel);
@@ -284,7 +310,7 @@ namespace AetherEdge.Core.Mdns
             Rebuild();
             if (_listener != null)
             {
-                _listener.NameConflict(old, InstanceLabel, HostLabel);
+                _listener.NameConflict(instanceName ? MdnsNameKind.Instance : MdnsNameKind.Host, old, instanceName ? InstanceLabel : HostLabel);
             }
 
             // After 15 conflicts within 10 s, wait 5 s before each new attempt (§8.1).

@@ -22,8 +22,18 @@ namespace AetherEdge.Core.Mdns
 
         /// <summary>Describes a packet's origin; <paramref name="fromSelf"/> marks our own looped-back multicast.</summary>
         public MdnsSource(object? token, int port, bool unicastDestination, bool fromSelf)
+            : this(token, token, port, unicastDestination, fromSelf)
+        {
+        }
+
+        /// <summary>
+        /// Describes a packet's origin; <paramref name="address"/> is the sender's address without its port,
+        /// the key unicast replies are rate-limited by (a querier cannot gain budget by changing ports).
+        /// </summary>
+        public MdnsSource(object? token, object? address, int port, bool unicastDestination, bool fromSelf)
         {
             Token = token;
+            Address = address;
             Port = port;
             UnicastDestination = unicastDestination;
             FromSelf = fromSelf;
@@ -31,6 +41,9 @@ namespace AetherEdge.Core.Mdns
 
         /// <summary>Opaque sender address, passed back to <see cref="IMdnsSink.Send"/> for unicast replies.</summary>
         public object? Token { get; }
+
+        /// <summary>The sender's address (no port): what unicast replies are rate-limited by.</summary>
+        public object? Address { get; }
 
         /// <summary>Source UDP port; anything but 5353 is a legacy querier (§6.7).</summary>
         public int Port { get; }

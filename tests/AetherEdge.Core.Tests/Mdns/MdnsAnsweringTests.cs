@@ -148,6 +148,78 @@ namespace AetherEdge.Core.Tests.Mdns
         }
 
         [Fact]
+        public void LegacyFlood_FromOneSource_RepliesBoundedByTheBucket_DroppedOnesCounted()
+        {
+            // The seed-era responder answered every legacy query: 11 MB of queries drew 58.9 MB.
+            var legacy = _link.AddNode("flooder", port: 40000);
+            long t0 = _link.NowMs;
+            const int queries = 2000;
+            long queryBytes = 0;
+            for (int i = 0; i < queries; i++)
+            {
+                var q = Query(s_type, DnsType.Ptr);
+                q.Id = i;
+                queryBytes += Length(q);
+                _link.Inject(legacy, q);
+            }
+
+            var replies = Replies(t0).Where(p => p.UnicastTo == legacy).ToList();
+            var responder = _responder.Core.Responder!;
+            Assert.Equal(MdnsLimits.UnicastReplyBurst, replies.Count);
+            Assert.Equal(queries - MdnsLimits.UnicastReplyBurst, responder.UnicastRepliesDropped);
+            double ratio = (double)replies.Sum(p => p.Length) / queryBytes;
+            Assert.True(ratio < 0.1, "reply/query bytes " + ratio + " (the seed-era responder: 5.4)");
+
+            // The bucket refills: one more reply per interval, not a burst of replies per query.
+            _link.RunFor(MdnsLimits.UnicastReplyIntervalMs);
+            _link.Inject(legacy, Query(s_type, DnsType.Ptr));
+            _link.Inject(legacy, Query(s_type, DnsType.Ptr));
+            Assert.Equal(MdnsLimits.UnicastReplyBurst + 1, Replies(t0).Count(p => p.UnicastTo == legacy));
+        }
+
+        [Fact]
+        public void LegacyFlood_FromManySpoofedSources_BoundedByTheSharedBucket_StateStaysFixed()
+        {
+            long t0 = _link.NowMs;
+            var sources = Enumerable.Range(0, 500).Select(i => _link.AddNode("spoof" + i, port: 40000 + i)).ToList();
+            foreach (var source in sources)
+            {
+                _link.Inject(source, Query(s_instance, DnsType.Srv));
+            }
+
+            Assert.Equal(MdnsLimits.UnicastRepliesPerSecond, Replies(t0).Count(p => p.UnicastTo != null));
+            Assert.Equal(500 - MdnsLimits.UnicastRepliesPerSecond, _responder.Core.Responder!.UnicastRepliesDropped);
+
+            // An honest legacy querier a second later is answered again.
+            _link.RunFor(1000);
+            var honest = _link.AddNode("honest", port: 39999);
+            _link.Inject(honest, Query(s_instance, DnsType.Srv));
+            Assert.Single(Replies(t0), p => p.UnicastTo == honest);
+        }
+
+        [Fact]
+        public void QuFlood_UnicastRepliesBounded_RefusedOnesFallBackToRateLimitedMulticast()
+        {
+            _link.RunFor(2000);
+            long t0 = _link.NowMs;
+            for (int i = 0; i < 200; i++)
+            {
+                _link.Inject(_querier, Query(s_instance, DnsType.Srv, qu: true));
+            }
+
+            _link.RunFor(100);
+            Assert.Equal(MdnsLimits.UnicastReplyBurst, Replies(t0).Count(p => p.UnicastTo == _querier));
+            Assert.True(Replies(t0).Count(p => p.UnicastTo == null) <= 1, "at most one multicast per record per second");
+        }
+
+        private static int Length(DnsMessage m)
+        {
+            var buffer = new byte[DnsLimits.MaxMessageLength];
+            Assert.True(m.TryWrite(buffer, 0, buffer.Length, out int n));
+            return n;
+        }
+
+        [Fact]
         public void TruncatedQuery_Waits400To500ms_AndContinuationKnownAnswersSuppress()
         {
             _link.RunFor(2000);

@@ -115,6 +115,30 @@ namespace AetherEdge.Core.Tests.Mdns
         }
 
         [Fact]
+        public void HostNameTaken_ReportedAsAHostConflictNotAsTheInstance_WhereTheSeedSaidAdvAIsTakenTryingAdvA()
+        {
+            // Same host name, different instance: only the host is renamed, and the event says so.
+            var link = new SimulatedMulticastLink();
+            var owner = link.AddResponder("owner", "advA", "aether-h", 1111, s_addrA);
+            owner.Core.Responder!.Start(link.NowMs);
+            link.RunFor(5000);
+            var newcomer = link.AddResponder("new", "advB", "aether-h", 2222, s_addrB, new TestRandom(0, 0));
+            newcomer.Core.Responder!.Start(link.NowMs);
+            link.RunFor(5000);
+
+            var conflict = Assert.Single(newcomer.ConflictDetails);
+            Assert.Equal(MdnsNameKind.Host, conflict.Kind);
+            Assert.Equal("aether-h", conflict.Old);
+            Assert.Equal("aether-h-2", conflict.New);
+            Assert.Equal("advB", newcomer.Core.Responder.InstanceLabel);
+
+            var instanceClash = link.AddResponder("third", "advA", "aether-t", 3333, new byte[] { 10, 77, 0, 9 }, new TestRandom(0, 0));
+            instanceClash.Core.Responder!.Start(link.NowMs);
+            link.RunFor(5000);
+            Assert.Equal((MdnsNameKind.Instance, "advA", "advA (2)"), Assert.Single(instanceClash.ConflictDetails));
+        }
+
+        [Fact]
         public void SimultaneousProbes_LexicographicallyLaterDataWins_LoserRenames()
         {
             var link = new SimulatedMulticastLink();

@@ -57,7 +57,14 @@ namespace AetherEdge.Core.Tests.Mdns
 
         public void NameClaimed(string instanceLabel, string hostLabel) => Claimed.Add(instanceLabel);
 
-        public void NameConflict(string oldInstanceLabel, string newInstanceLabel, string newHostLabel) => Conflicts.Add(newInstanceLabel);
+        /// <summary>Every conflict as (which name, old label, new label).</summary>
+        public List<(MdnsNameKind Kind, string Old, string New)> ConflictDetails { get; } = new();
+
+        public void NameConflict(MdnsNameKind kind, string oldLabel, string newLabel)
+        {
+            ConflictDetails.Add((kind, oldLabel, newLabel));
+            Conflicts.Add(kind == MdnsNameKind.Instance ? newLabel : Core.Responder!.InstanceLabel);
+        }
 
         public void ServiceResolved(MdnsServiceInstance service, bool isNew) => Resolved.Add((service, isNew, _link.NowMs));
 

@@ -125,7 +125,7 @@ namespace AetherEdge.HostNode.Tests.Discovery
 
             var us = lab.StartAether(NetnsLab.A, "advertise", "--name", "clash", "--interface", NetnsLab.AddrA, "--port", "43216");
             Assert.True(us.WaitForLine(l => l == "clash (2)", s_claim) != null, us.Output + "\n--- avahi:\n" + avahi.Output);
-            Assert.Contains("name conflict: 'clash' is taken, trying 'clash (2)'", us.Output);
+            Assert.Contains("service instance name conflict: 'clash' is taken, trying 'clash (2)'", us.Output);
             Assert.DoesNotContain("Host name conflict", avahi.Output);
 
             var zc = lab.StartPython(NetnsLab.B, "zc_browse.py", NetnsLab.AddrB, "4");

@@ -149,14 +149,18 @@ namespace AetherEdge.HostNode.Tests.Storage
         [Fact]
         public void Manifests_PutGetListReplace_PersistAcrossReopen()
         {
-            _t.Store.PutManifest("aa", new byte[] { 1, 2 });
-            _t.Store.PutManifest("bb", new byte[] { 3 });
-            _t.Store.PutManifest("aa", new byte[] { 9 });
+            string aa = new('a', 32);
+            string bb = new('b', 32);
+            _t.Store.PutManifest(aa, new byte[] { 1, 2 });
+            _t.Store.PutManifest(bb, new byte[] { 3 });
+            _t.Store.PutManifest(aa, new byte[] { 9 });
             _t.Reopen();
-            Assert.Equal(new[] { "aa", "bb" }, _t.Store.ListManifests());
-            Assert.Equal(new byte[] { 9 }, _t.Store.TryGetManifest("aa"));
-            Assert.Null(_t.Store.TryGetManifest("cc"));
+            Assert.Equal(new[] { aa, bb }, _t.Store.ListManifests());
+            Assert.Equal(new byte[] { 9 }, _t.Store.TryGetManifest(aa));
+            Assert.Equal(new byte[] { 9 }, File.ReadAllBytes(Path.Combine(_t.Store.ManifestsPath, aa)));
+            Assert.Null(_t.Store.TryGetManifest(new string('c', 32)));
             Assert.Equal(2, _t.Store.ManifestCount);
+            Assert.Throws<ArgumentException>(() => _t.Store.PutManifest("../../etc/x", new byte[] { 1 }));
         }
 
         [Fact]
@@ -167,6 +171,7 @@ namespace AetherEdge.HostNode.Tests.Storage
             File.Delete(Path.Combine(_t.Home, ShardStore.IndexFileName + "-wal"));
             var e = Assert.Throws<IOException>(() => ShardStore.Open(_t.Home, 1000));
             Assert.Contains("index.db is unusable", e.Message);
+            Assert.Contains("aether repair-index", e.Message);
             File.Delete(Path.Combine(_t.Home, ShardStore.IndexFileName));
             _t.Reopen();
         }

@@ -42,7 +42,7 @@ namespace AetherEdge.HostNode.Tests.Trust
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             int code = 123456;
             var show = PairingSession.ShowAsync(listener, a, "hub", circleA, code, TimeSpan.FromSeconds(30), cts.Token);
-            var joined = await PairingSession.JoinAsync((IPEndPoint)listener.LocalEndpoint, b, "phone", circleB, code, cts.Token);
+            var joined = (await PairingSession.JoinAsync((IPEndPoint)listener.LocalEndpoint, b, "phone", circleB, code, cts.Token)).Peer;
             var shown = await show;
             listener.Stop();
             Assert.Equal(a.DeviceId, joined!.Id);
@@ -66,7 +66,7 @@ namespace AetherEdge.HostNode.Tests.Trust
             var show = PairingSession.ShowAsync(listener, a, "hub", circleA, code, TimeSpan.FromSeconds(30), cts.Token);
             for (int i = 0; i < 3; i++)
             {
-                Assert.Null(await PairingSession.JoinAsync(ep, b, "x", circleB, code ^ (1 << (i * 5)), cts.Token));
+                Assert.Equal(PairingVerdict.Wrong, (await PairingSession.JoinAsync(ep, b, "x", circleB, code ^ (1 << (i * 5)), cts.Token)).Verdict);
             }
 
             var result = await show;
