@@ -8,5 +8,6 @@ dll="$root/hostnode/AetherEdge.HostNode/bin/Release/net10.0/aether.dll"
 if [ ! -f "$dll" ]; then
   dotnet build "$root/hostnode/AetherEdge.HostNode/AetherEdge.HostNode.csproj" -c Release -nologo -v q >/dev/null
 fi
-export AETHER_DLL="$dll" DOTNET="$(command -v dotnet)" ROUNDS="${1:-10}"
+DOTNET="$(command -v dotnet)"
+export AETHER_DLL="$dll" DOTNET ROUNDS="${1:-10}"
 exec /usr/bin/python3 "$root/tests/bench/discovery_latency.py"

@@ -14,6 +14,7 @@ namespace AetherEdge.HostNode.Shards
     {
         private static readonly byte[] s_segmentLabel = Encoding.ASCII.GetBytes("AESG");
         private static readonly byte[] s_wrapLabel = Encoding.ASCII.GetBytes("AEKW");
+        private static readonly byte[] s_pathLabel = Encoding.ASCII.GetBytes("AEPN");
 
         public static byte[] WrapKey(byte[] keyWrapKey, byte[] fileId, byte[] fileKey)
         {
@@ -48,6 +49,39 @@ namespace AetherEdge.HostNode.Shards
             }
 
             return key;
+        }
+
+        /// <summary>
+        /// Encrypts a recorded relative path (UTF-8) under the file key: the manifest must not show
+        /// names to devices that hold it without the user key. Nonce <c>00 00 00 01 | 0 (u64)</c> never
+        /// equals a segment nonce (those start with four zero bytes); AAD = "AEPN" | fileId.
+        /// Output: ciphertext | tag.
+        /// </summary>
+        public static byte[] EncryptPath(byte[] fileKey, byte[] fileId, string path)
+        {
+            byte[] plain = Encoding.UTF8.GetBytes(path);
+            byte[] sealedPath = new byte[plain.Length + ShardLimits.TagBytes];
+            using var aes = new AesGcm(fileKey, ShardLimits.TagBytes);
+            aes.Encrypt(PathNonce(), plain, sealedPath.AsSpan(0, plain.Length), sealedPath.AsSpan(plain.Length), PathAad(fileId));
+            return sealedPath;
+        }
+
+        /// <summary>The path sealed by <see cref="EncryptPath"/>; throws <see cref="ShardException"/> when it fails authentication.</summary>
+        public static string DecryptPath(byte[] fileKey, byte[] fileId, byte[] sealedPath)
+        {
+            int length = sealedPath.Length - ShardLimits.TagBytes;
+            byte[] plain = new byte[Math.Max(0, length)];
+            using var aes = new AesGcm(fileKey, ShardLimits.TagBytes);
+            try
+            {
+                aes.Decrypt(PathNonce(), sealedPath.AsSpan(0, length), sealedPath.AsSpan(length), plain, PathAad(fileId));
+            }
+            catch (Exception e) when (e is AuthenticationTagMismatchException or ArgumentException)
+            {
+                throw new ShardException("the recorded path of file " + Convert.ToHexStringLower(fileId) + " failed authentication");
+            }
+
+            return Encoding.UTF8.GetString(plain);
         }
 
         /// <summary>Encrypts buffer[0, length) in place and writes the tag at buffer[length, length + 16).</summary>
@@ -92,6 +126,21 @@ namespace AetherEdge.HostNode.Shards
             fileId.CopyTo(aad.Slice(4));
             BinaryPrimitives.WriteInt64BigEndian(aad.Slice(4 + ShardLimits.FileIdBytes), index);
             aad[AadBytes - 1] = final ? (byte)1 : (byte)0;
+        }
+
+        private static byte[] PathNonce()
+        {
+            byte[] nonce = new byte[ShardLimits.NonceBytes];
+            nonce[3] = 1;
+            return nonce;
+        }
+
+        private static byte[] PathAad(byte[] fileId)
+        {
+            byte[] aad = new byte[s_pathLabel.Length + fileId.Length];
+            s_pathLabel.CopyTo(aad, 0);
+            fileId.CopyTo(aad, s_pathLabel.Length);
+            return aad;
         }
 
         private static byte[] WrapAad(byte[] fileId)

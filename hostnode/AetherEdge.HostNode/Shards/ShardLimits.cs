@@ -27,6 +27,9 @@ namespace AetherEdge.HostNode.Shards
         /// <summary>Wrapped file key: nonce, encrypted key, tag.</summary>
         public const int WrappedKeyBytes = NonceBytes + KeyBytes + TagBytes;
 
+        /// <summary>Longest recorded relative path (UTF-8 bytes), as Linux's PATH_MAX.</summary>
+        public const int MaxPathBytes = 4096;
+
         /// <summary>SHA-256 size (shard ids and HMAC).</summary>
         public const int HashBytes = 32;
     }

@@ -14,6 +14,9 @@ namespace AetherEdge.HostNode.Shards
     public sealed class ShardManifest
     {
         public const int FormatVersion = 1;
+
+        /// <summary>Version 2 = version 1 followed by the encrypted relative path (a folder put); written only when there is one.</summary>
+        public const int PathFormatVersion = 2;
         public static readonly byte[] Magic = Encoding.ASCII.GetBytes("AEMF");
         public const int HeaderBytes = 4 + 1 + ShardLimits.FileIdBytes + 8 + 4 + 1 + 1 + 8 + ShardLimits.WrappedKeyBytes;
 
@@ -22,8 +25,9 @@ namespace AetherEdge.HostNode.Shards
 
         public ShardManifest(
             byte[] fileId, long originalBytes, int segmentBytes, int dataShards, int totalShards,
-            DateTimeOffset createdUtc, byte[] wrappedKey, string[] shardIds)
+            DateTimeOffset createdUtc, byte[] wrappedKey, string[] shardIds, byte[]? encryptedPath = null)
         {
+            EncryptedPath = encryptedPath;
             FileId = fileId;
             OriginalBytes = originalBytes;
             SegmentBytes = segmentBytes;
@@ -52,6 +56,9 @@ namespace AetherEdge.HostNode.Shards
 
         public string[] ShardIds { get; }
 
+        /// <summary>The relative path recorded by a folder put, sealed under the file key (<see cref="SegmentCrypto.DecryptPath"/>); null for a single put.</summary>
+        public byte[]? EncryptedPath { get; }
+
         public ShardLayout Layout => new(OriginalBytes, SegmentBytes, DataShards, TotalShards);
 
         public static bool IsFileId(string text) =>
@@ -59,12 +66,12 @@ namespace AetherEdge.HostNode.Shards
 
         public byte[] Serialize(byte[] manifestKey)
         {
-            int bodyLength = HeaderBytes + TotalShards * ShardLimits.HashBytes;
+            int bodyLength = HeaderBytes + TotalShards * ShardLimits.HashBytes + (EncryptedPath == null ? 0 : 2 + EncryptedPath.Length);
             byte[] b = new byte[bodyLength + ShardLimits.HashBytes];
             int p = 0;
             Magic.CopyTo(b, p);
             p += Magic.Length;
-            b[p++] = FormatVersion;
+            b[p++] = EncryptedPath == null ? (byte)FormatVersion : (byte)PathFormatVersion;
             FileId.CopyTo(b, p);
             p += ShardLimits.FileIdBytes;
             BinaryPrimitives.WriteInt64BigEndian(b.AsSpan(p), OriginalBytes);
@@ -81,6 +88,12 @@ namespace AetherEdge.HostNode.Shards
             {
                 Convert.FromHexString(id).CopyTo(b, p);
                 p += ShardLimits.HashBytes;
+            }
+
+            if (EncryptedPath != null)
+            {
+                BinaryPrimitives.WriteUInt16BigEndian(b.AsSpan(p), (ushort)EncryptedPath.Length);
+                EncryptedPath.CopyTo(b, p + 2);
             }
 
             HMACSHA256.HashData(manifestKey, b.AsSpan(0, bodyLength), b.AsSpan(bodyLength));
@@ -124,7 +137,7 @@ namespace AetherEdge.HostNode.Shards
                 return null;
             }
 
-            if (!b.AsSpan(0, Magic.Length).SequenceEqual(Magic) || b[4] != FormatVersion)
+            if (!b.AsSpan(0, Magic.Length).SequenceEqual(Magic) || (b[4] != FormatVersion && b[4] != PathFormatVersion))
             {
                 error = "manifest has an unknown magic or format version " + b[4];
                 return null;
@@ -157,7 +170,19 @@ namespace AetherEdge.HostNode.Shards
                 return null;
             }
 
-            if (b.Length - ShardLimits.HashBytes != HeaderBytes + n * ShardLimits.HashBytes)
+            int bodyLength = b.Length - ShardLimits.HashBytes;
+            int fixedLength = HeaderBytes + n * ShardLimits.HashBytes;
+            byte[]? path = null;
+            if (b[4] == PathFormatVersion && bodyLength >= fixedLength + 2)
+            {
+                int pathLength = BinaryPrimitives.ReadUInt16BigEndian(b.AsSpan(fixedLength));
+                if (pathLength >= ShardLimits.TagBytes && pathLength <= ShardLimits.MaxPathBytes + ShardLimits.TagBytes && bodyLength == fixedLength + 2 + pathLength)
+                {
+                    path = b.AsSpan(fixedLength + 2, pathLength).ToArray();
+                }
+            }
+
+            if (bodyLength != fixedLength + (path == null ? 0 : 2 + path.Length))
             {
                 error = "manifest length does not match its " + n + " shards";
                 return null;
@@ -171,7 +196,7 @@ namespace AetherEdge.HostNode.Shards
             }
 
             error = null;
-            return new ShardManifest(fileId, size, segment, k, n, DateTimeOffset.FromUnixTimeMilliseconds(created), wrapped, ids);
+            return new ShardManifest(fileId, size, segment, k, n, DateTimeOffset.FromUnixTimeMilliseconds(created), wrapped, ids, path);
         }
     }
 }

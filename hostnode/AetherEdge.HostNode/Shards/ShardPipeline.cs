@@ -8,10 +8,11 @@ namespace AetherEdge.HostNode.Shards
     /// <summary>What a put stored.</summary>
     public sealed class PutResult
     {
-        public PutResult(ShardManifest manifest, long storedBytes)
+        public PutResult(ShardManifest manifest, long storedBytes, string? recordedPath = null)
         {
             Manifest = manifest;
             StoredBytes = storedBytes;
+            RecordedPath = recordedPath;
         }
 
         public ShardManifest Manifest { get; }
@@ -20,21 +21,64 @@ namespace AetherEdge.HostNode.Shards
 
         /// <summary>Bytes of all shards written.</summary>
         public long StoredBytes { get; }
+
+        /// <summary>The relative path recorded in the manifest (folder puts), else null.</summary>
+        public string? RecordedPath { get; }
+    }
+
+    /// <summary>One file to put: where to read it, its size now, and the relative path to record (null: none).</summary>
+    public sealed class PutSource
+    {
+        public PutSource(string path, string? recordedPath = null)
+        {
+            if (recordedPath != null && System.Text.Encoding.UTF8.GetByteCount(recordedPath) > ShardLimits.MaxPathBytes)
+            {
+                throw new ShardException("path " + recordedPath + " is longer than " + ShardLimits.MaxPathBytes + " bytes");
+            }
+
+            Path = path;
+            RecordedPath = recordedPath;
+            Length = new FileInfo(path).Length;
+        }
+
+        /// <summary>The rest of an open file from its position (e.g. stdin spooled to an unlinked file); <paramref name="name"/> names it in errors.</summary>
+        public PutSource(FileStream input, string name)
+        {
+            Path = name;
+            Handle = input.SafeFileHandle;
+            Offset = input.Position;
+            Length = input.Length - input.Position;
+        }
+
+        public string Path { get; }
+
+        public string? RecordedPath { get; }
+
+        public long Length { get; }
+
+        /// <summary>An already open file (not closed by the put), or null to open <see cref="Path"/>.</summary>
+        public Microsoft.Win32.SafeHandles.SafeFileHandle? Handle { get; }
+
+        /// <summary>Where the content starts in <see cref="Handle"/>.</summary>
+        public long Offset { get; }
     }
 
     /// <summary>
     /// file → segments → AES-256-GCM → Reed-Solomon stripes → n content-addressed shards + manifest,
-    /// and back. Streams: memory is one stripe (about n/k × segment size), never the whole file.
+    /// and back. Puts stream through <see cref="StripeEngine"/> across cores; memory is a ring of a
+    /// few stripes (about n/k × segment size each), never the whole file.
     /// </summary>
     public sealed class ShardPipeline
     {
         private readonly ShardStore _store;
         private readonly UserKeys _keys;
+        private readonly PutStages _stages;
 
-        public ShardPipeline(ShardStore store, UserKeys keys)
+        public ShardPipeline(ShardStore store, UserKeys keys, PutStages? stages = null)
         {
             _store = store;
             _keys = keys;
+            _stages = stages ?? PutStages.Shared;
         }
 
         /// <summary>
@@ -48,15 +92,12 @@ namespace AetherEdge.HostNode.Shards
             int parityShards = ErasureLimits.DefaultParityShards,
             int segmentBytes = ShardLimits.DefaultSegmentBytes,
             Action<long>? progress = null,
-            CancellationToken cancellation = default)
-        {
-            using var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan);
-            return Put(input, path, dataShards, parityShards, segmentBytes, progress, cancellation);
-        }
+            CancellationToken cancellation = default) =>
+            PutMany(new[] { new PutSource(path) }, dataShards, parityShards, segmentBytes, progress, cancellation)[0];
 
         /// <summary>
-        /// Stores the rest of a seekable <paramref name="input"/> (its length fixes the layout, so stdin is
-        /// spooled first); <paramref name="path"/> names it in errors. Otherwise as the path overload.
+        /// Stores the rest of a seekable file stream <paramref name="input"/> (its length fixes the layout,
+        /// so stdin is spooled first); <paramref name="path"/> names it in errors. Otherwise as the path overload.
         /// </summary>
         public PutResult Put(
             Stream input,
@@ -67,60 +108,104 @@ namespace AetherEdge.HostNode.Shards
             Action<long>? progress,
             CancellationToken cancellation)
         {
+            if (input is not FileStream file)
+            {
+                throw new ArgumentException("put reads a file stream (spool other streams to a file first)", nameof(input));
+            }
+
+            return PutMany(new[] { new PutSource(file, path) }, dataShards, parityShards, segmentBytes, progress, cancellation)[0];
+        }
+
+        /// <summary>
+        /// Puts many files in one pass (one hold of the store's writers' lock, stripes of all files
+        /// flowing through the same pipeline, commits grouped). The quota is checked for all of them
+        /// before a byte is written. Each file ends either complete (manifest and every shard indexed
+        /// together) or absent: a failure or kill keeps the files committed before it, and nothing of
+        /// the others. Results are in input order.
+        /// </summary>
+        public IReadOnlyList<PutResult> PutMany(
+            IReadOnlyList<PutSource> files,
+            int dataShards = ErasureLimits.DefaultDataShards,
+            int parityShards = ErasureLimits.DefaultParityShards,
+            int segmentBytes = ShardLimits.DefaultSegmentBytes,
+            Action<long>? progress = null,
+            CancellationToken cancellation = default)
+        {
             if (segmentBytes < ShardLimits.MinSegmentBytes || segmentBytes > ShardLimits.MaxSegmentBytes)
             {
                 throw new ArgumentOutOfRangeException(nameof(segmentBytes));
             }
 
-            var rs = new ReedSolomon(dataShards, parityShards, VectorGaloisKernel.Instance);
-            int n = rs.TotalShards;
-            var layout = new ShardLayout(input.Length - input.Position, segmentBytes, dataShards, n);
-            using var set = _store.BeginShardSet(n, layout.ShardBytes);
-
-            byte[] fileId = RandomNumberGenerator.GetBytes(ShardLimits.FileIdBytes);
-            byte[] fileKey = RandomNumberGenerator.GetBytes(ShardLimits.KeyBytes);
-            byte[] wrapped = SegmentCrypto.WrapKey(_keys.KeyWrapKey, fileId, fileKey);
-            for (int i = 0; i < n; i++)
+            string? codeError = ErasureLimits.ValidationError(dataShards, parityShards);
+            if (codeError != null)
             {
-                set.Write(i, ShardHeader.Create(fileId, i, dataShards, n), 0, ShardHeader.Bytes);
+                throw new ArgumentException(codeError);
             }
 
-            byte[] stripe = new byte[n * layout.MaxPieceBytes];
-            long done = 0;
-            using (var aes = new AesGcm(fileKey, ShardLimits.TagBytes))
+            if (files.Count == 0)
+            {
+                return Array.Empty<PutResult>();
+            }
+
+            long need = 0;
+            foreach (var f in files)
+            {
+                need += new ShardLayout(f.Length, segmentBytes, dataShards, dataShards + parityShards).TotalBytes;
+            }
+
+            using var batch = _store.BeginBatch(need);
+            return new StripeEngine(batch, _keys, _stages, files, dataShards, parityShards, segmentBytes, progress, cancellation).Run();
+        }
+
+        /// <summary>
+        /// Puts every regular file under <paramref name="folder"/>, recursively, recording each one's
+        /// path relative to the folder's parent ("photos/2024/a.jpg" for folder "~/photos"), '/'-separated,
+        /// in ordinal order. Symbolic links to folders are not followed.
+        /// </summary>
+        public IReadOnlyList<PutResult> PutFolder(
+            string folder,
+            int dataShards = ErasureLimits.DefaultDataShards,
+            int parityShards = ErasureLimits.DefaultParityShards,
+            int segmentBytes = ShardLimits.DefaultSegmentBytes,
+            Action<long>? progress = null,
+            CancellationToken cancellation = default) =>
+            PutMany(FolderSources(folder), dataShards, parityShards, segmentBytes, progress, cancellation);
+
+        /// <summary>The files <see cref="PutFolder"/> puts, with the paths it records.</summary>
+        public static IReadOnlyList<PutSource> FolderSources(string folder)
+        {
+            string root = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar);
+            string parent = Path.GetDirectoryName(root) ?? root;
+            var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false };
+            var paths = Directory.EnumerateFiles(root, "*", options).ToList();
+            paths.Sort(StringComparer.Ordinal);
+            var sources = new List<PutSource>(paths.Count);
+            foreach (string p in paths)
+            {
+                sources.Add(new PutSource(p, Path.GetRelativePath(parent, p).Replace(Path.DirectorySeparatorChar, '/')));
+            }
+
+            return sources;
+        }
+
+        /// <summary>The relative path a folder put recorded for a held file, or null when it was put alone.</summary>
+        public string? ReadPath(string fileId)
+        {
+            var manifest = ReadManifest(fileId);
+            if (manifest.EncryptedPath == null)
+            {
+                return null;
+            }
+
+            byte[] fileKey = SegmentCrypto.UnwrapKey(_keys.KeyWrapKey, manifest.FileId, manifest.WrappedKey);
+            try
+            {
+                return SegmentCrypto.DecryptPath(fileKey, manifest.FileId, manifest.EncryptedPath);
+            }
+            finally
             {
                 CryptographicOperations.ZeroMemory(fileKey);
-                for (long s = 0; s < layout.SegmentCount; s++)
-                {
-                    cancellation.ThrowIfCancellationRequested();
-                    int plain = layout.PlainBytes(s);
-                    int piece = layout.PieceBytes(s);
-                    if (input.ReadAtLeast(stripe.AsSpan(0, plain), plain, throwOnEndOfStream: false) != plain)
-                    {
-                        throw new ShardException(path + " shrank while it was read; nothing stored");
-                    }
-
-                    SegmentCrypto.EncryptSegment(aes, fileId, s, s == layout.SegmentCount - 1, stripe, plain);
-                    int cipher = plain + ShardLimits.TagBytes;
-                    Array.Clear(stripe, cipher, dataShards * piece - cipher);
-                    rs.Encode(stripe, 0, piece);
-                    for (int i = 0; i < n; i++)
-                    {
-                        set.Write(i, stripe, i * piece, piece);
-                    }
-
-                    done += plain;
-                    progress?.Invoke(done);
-                }
             }
-
-            ShardManifest? manifest = null;
-            set.Commit(Convert.ToHexStringLower(fileId), ids =>
-            {
-                manifest = new ShardManifest(fileId, layout.FileBytes, segmentBytes, dataShards, n, DateTimeOffset.UtcNow, wrapped, ids);
-                return manifest.Serialize(_keys.ManifestKey);
-            });
-            return new PutResult(manifest!, layout.TotalBytes);
         }
 
         /// <summary>Reads and authenticates the manifest of a held file.</summary>

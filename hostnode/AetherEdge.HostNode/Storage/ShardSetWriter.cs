@@ -3,9 +3,12 @@ using System.Security.Cryptography;
 namespace AetherEdge.HostNode.Storage
 {
     /// <summary>
-    /// The n shards of one file being written: n temp files, each hashed as it grows. Commit fsyncs
-    /// them, moves them to their content paths and indexes them with the manifest in one transaction;
-    /// disposing without commit deletes every temp file, so a failed put leaves nothing.
+    /// The n shards of one file being written: n temp files, each hashed as it grows. Writes to
+    /// different shard indexes may come from different threads at once (each index has its own file
+    /// and hash). <see cref="Seal"/> finishes the hashes and builds the manifest; the store then fsyncs,
+    /// renames and indexes sealed sets, alone (<see cref="Commit"/>) or many in one transaction
+    /// (<see cref="ShardBatch.Commit"/>). Disposing an uncommitted set deletes every temp file, so a
+    /// failed put leaves nothing.
     /// </summary>
     public sealed class ShardSetWriter : IDisposable
     {
@@ -15,13 +18,16 @@ namespace AetherEdge.HostNode.Storage
         private readonly IncrementalHash[] _hashes;
         private readonly long[] _written;
         private readonly long _expected;
-        private readonly IDisposable _writeLock;
+        private readonly IDisposable? _ownedLock;
+        private readonly StoreStages _stages;
+        private string[]? _ids;
         private bool _done;
 
-        internal ShardSetWriter(ShardStore store, string[] temps, long bytesPerShard, IDisposable writeLock)
+        internal ShardSetWriter(ShardStore store, string[] temps, long bytesPerShard, IDisposable? ownedLock, StoreStages stages)
         {
             _store = store;
-            _writeLock = writeLock;
+            _ownedLock = ownedLock;
+            _stages = stages;
             _temps = temps;
             _expected = bytesPerShard;
             _files = new FileStream[temps.Length];
@@ -44,7 +50,19 @@ namespace AetherEdge.HostNode.Storage
 
         public int Count => _temps.Length;
 
-        /// <summary>Appends bytes to shard <paramref name="index"/>.</summary>
+        public long BytesPerShard => _expected;
+
+        /// <summary>The file id given to <see cref="Seal"/>.</summary>
+        public string FileId { get; private set; } = string.Empty;
+
+        /// <summary>Shard ids in index order, once sealed.</summary>
+        public IReadOnlyList<string> Ids => _ids ?? throw new InvalidOperationException("shard set is not sealed");
+
+        internal string[] Temps => _temps;
+
+        internal byte[] Manifest { get; private set; } = Array.Empty<byte>();
+
+        /// <summary>Appends bytes to shard <paramref name="index"/> (one thread per index at a time).</summary>
         public void Write(int index, byte[] buffer, int offset, int count)
         {
             if (_written[index] + count > _expected)
@@ -52,17 +70,26 @@ namespace AetherEdge.HostNode.Storage
                 throw new InvalidOperationException("shard " + index + " would exceed the " + _expected + " bytes reserved for it");
             }
 
+            long started = Diagnostics.StageCounter.Start();
             _files[index].Write(buffer, offset, count);
+            _stages.Write.Stop(started, count);
+            started = Diagnostics.StageCounter.Start();
             _hashes[index].AppendData(buffer, offset, count);
+            _stages.Hash.Stop(started, count);
             _written[index] += count;
         }
 
         /// <summary>
-        /// Seals the shards and makes them and the manifest built from their ids visible atomically.
-        /// Returns the shard ids in index order.
+        /// Finishes the hashes and builds the manifest from the ids; nothing is visible yet. The temp
+        /// files stay open until the commit fsyncs them.
         /// </summary>
-        public string[] Commit(string fileId, Func<string[], byte[]> manifestForIds)
+        public string[] Seal(string fileId, Func<string[], byte[]> manifestForIds)
         {
+            if (_ids != null)
+            {
+                throw new InvalidOperationException("shard set is already sealed");
+            }
+
             var ids = new string[_temps.Length];
             for (int i = 0; i < _temps.Length; i++)
             {
@@ -71,14 +98,36 @@ namespace AetherEdge.HostNode.Storage
                     throw new InvalidOperationException("shard " + i + " has " + _written[i] + " bytes, expected " + _expected);
                 }
 
-                _files[i].Flush(true);
-                _files[i].Dispose();
                 ids[i] = ShardId.FromHash(_hashes[i].GetHashAndReset());
             }
 
-            _store.CommitSet(_temps, ids, _expected, fileId, manifestForIds(ids));
-            _done = true;
+            FileId = fileId;
+            Manifest = manifestForIds(ids);
+            _ids = ids;
             return ids;
+        }
+
+        /// <summary>
+        /// Seals the shards and makes them and the manifest built from their ids visible atomically.
+        /// Returns the shard ids in index order.
+        /// </summary>
+        public string[] Commit(string fileId, Func<string[], byte[]> manifestForIds)
+        {
+            string[] ids = Seal(fileId, manifestForIds);
+            _store.CommitSets(new[] { this });
+            return ids;
+        }
+
+        /// <summary>fsync of shard <paramref name="index"/> (the commit runs these in parallel).</summary>
+        internal void Flush(int index) => _files[index].Flush(true);
+
+        internal void MarkCommitted()
+        {
+            _done = true;
+            foreach (var f in _files)
+            {
+                f.Dispose();
+            }
         }
 
         public void Dispose()
@@ -93,7 +142,7 @@ namespace AetherEdge.HostNode.Storage
                 }
             }
 
-            _writeLock.Dispose();
+            _ownedLock?.Dispose();
         }
     }
 }

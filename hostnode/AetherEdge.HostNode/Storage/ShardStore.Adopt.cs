@@ -35,7 +35,9 @@ namespace AetherEdge.HostNode.Storage
                     throw new QuotaExceededException(size, available, AllocationBytes);
                 }
 
+                long started = Diagnostics.StageCounter.Start();
                 fs.Flush(true);
+                _stages.Fsync.Stop(started, size);
             }
 
             return Commit(path, id, size, fileId, index);

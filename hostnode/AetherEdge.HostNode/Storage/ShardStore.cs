@@ -23,14 +23,19 @@ namespace AetherEdge.HostNode.Storage
         private readonly SqliteConnection _db;
         private readonly TextWriter? _log;
         private readonly object _gate = new();
+        private readonly StoreStages _stages;
 
-        private ShardStore(string home, long allocationBytes, SqliteConnection db, TextWriter? log)
+        private ShardStore(string home, long allocationBytes, SqliteConnection db, TextWriter? log, StoreStages stages)
         {
             Home = home;
             AllocationBytes = allocationBytes;
             _db = db;
             _log = log;
+            _stages = stages;
         }
+
+        /// <summary>Where this store's time goes (hash, write, fsync, rename, index, verify).</summary>
+        public StoreStages Stages => _stages;
 
         public string Home { get; }
 
@@ -50,7 +55,7 @@ namespace AetherEdge.HostNode.Storage
         /// index. With <paramref name="verifyHashes"/> every shard is re-hashed (slow on big stores);
         /// without it sizes are checked and hashes are verified on every read instead.
         /// </summary>
-        public static ShardStore Open(string home, long allocationBytes, bool verifyHashes = false, TextWriter? log = null)
+        public static ShardStore Open(string home, long allocationBytes, bool verifyHashes = false, TextWriter? log = null, StoreStages? stages = null)
         {
             Directory.CreateDirectory(Path.Combine(home, ShardsFolder, TempFolder));
             using var writeLock = TryLockWriters(home);
@@ -62,7 +67,7 @@ namespace AetherEdge.HostNode.Storage
                 throw new IndexLostException(home, lost);
             }
 
-            var store = Connect(home, allocationBytes, log);
+            var store = Connect(home, allocationBytes, log, stages);
             try
             {
                 store.OpenReport = writeLock != null ? store.ReconcileLocked(verifyHashes) : new ReconcileReport { SkippedBusy = true };
@@ -81,14 +86,14 @@ namespace AetherEdge.HostNode.Storage
         }
 
         /// <summary>Opens the index database (creating it and its tables if needed); no reconciliation.</summary>
-        private static ShardStore Connect(string home, long allocationBytes, TextWriter? log)
+        private static ShardStore Connect(string home, long allocationBytes, TextWriter? log, StoreStages? stages = null)
         {
             var db = new SqliteConnection(new SqliteConnectionStringBuilder
             {
                 DataSource = Path.Combine(home, IndexFileName),
                 Pooling = false,
             }.ToString());
-            var store = new ShardStore(home, allocationBytes, db, log);
+            var store = new ShardStore(home, allocationBytes, db, log, stages ?? StoreStages.Shared);
             try
             {
                 db.Open();
@@ -236,7 +241,9 @@ namespace AetherEdge.HostNode.Storage
             }
             else
             {
+                long started = Diagnostics.StageCounter.Start();
                 string hash = ShardId.Of(stream);
+                _stages.Verify.Stop(started, stream.Length);
                 actual = hash == id ? string.Empty : "SHA-256 " + hash;
             }
 
@@ -297,8 +304,12 @@ namespace AetherEdge.HostNode.Storage
                             throw new QuotaExceededException(written, available, AllocationBytes);
                         }
 
+                        long started = Diagnostics.StageCounter.Start();
                         sha.AppendData(buffer, 0, n);
+                        _stages.Hash.Stop(started, n);
+                        started = Diagnostics.StageCounter.Start();
                         fs.Write(buffer, 0, n);
+                        _stages.Write.Stop(started, n);
                     }
 
                     hash = ShardId.FromHash(sha.GetHashAndReset());
@@ -307,7 +318,9 @@ namespace AetherEdge.HostNode.Storage
                         throw new ShardHashMismatchException(id, hash);
                     }
 
+                    long synced = Diagnostics.StageCounter.Start();
                     fs.Flush(true);
+                    _stages.Fsync.Stop(synced, written);
                 }
 
                 return Commit(temp, id, written, fileId, index);
@@ -334,13 +347,7 @@ namespace AetherEdge.HostNode.Storage
                     throw new QuotaExceededException(need, available, AllocationBytes);
                 }
 
-                var temps = new string[count];
-                for (int i = 0; i < count; i++)
-                {
-                    temps[i] = NewTempPath();
-                }
-
-                return new ShardSetWriter(this, temps, bytesPerShard, writeLock);
+                return NewShardSet(count, bytesPerShard, writeLock);
             }
             catch
             {
@@ -412,48 +419,6 @@ namespace AetherEdge.HostNode.Storage
             _db.Dispose();
         }
 
-        internal void CommitSet(string[] temps, string[] ids, long size, string fileId, byte[] manifest)
-        {
-            var moved = new List<string>();
-            try
-            {
-                for (int i = 0; i < temps.Length; i++)
-                {
-                    if (File.Exists(PathOf(ids[i])) && HasShard(ids[i]))
-                    {
-                        File.Delete(temps[i]);
-                        continue;
-                    }
-
-                    MoveIntoPlace(temps[i], ids[i]);
-                    moved.Add(ids[i]);
-                }
-
-                long now = NowMs();
-                using var tx = _db.BeginTransaction();
-                for (int i = 0; i < ids.Length; i++)
-                {
-                    InsertShard(tx, ids[i], size, fileId, i, now);
-                }
-
-                InsertManifest(tx, fileId, manifest, now);
-                tx.Commit();
-                WriteManifestFile(fileId, manifest);
-            }
-            catch
-            {
-                foreach (string id in moved)
-                {
-                    if (!HasShard(id))
-                    {
-                        File.Delete(PathOf(id));
-                    }
-                }
-
-                throw;
-            }
-        }
-
         internal static FileStream CreateTemp(string path) =>
             new(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0 });
 
@@ -464,11 +429,14 @@ namespace AetherEdge.HostNode.Storage
         {
             MoveIntoPlace(verifiedPath, id);
             long now = NowMs();
+            long started = Diagnostics.StageCounter.Start();
             using (var tx = _db.BeginTransaction())
             {
                 InsertShard(tx, id, size, fileId, index, now);
                 tx.Commit();
             }
+
+            _stages.Index.Stop(started, 1);
 
             var at = DateTimeOffset.FromUnixTimeMilliseconds(now);
             return new StoredShard(id, size, fileId, index, at, at);
@@ -476,9 +444,11 @@ namespace AetherEdge.HostNode.Storage
 
         private void MoveIntoPlace(string temp, string id)
         {
+            long started = Diagnostics.StageCounter.Start();
             string final = PathOf(id);
             Directory.CreateDirectory(Path.GetDirectoryName(final)!);
             File.Move(temp, final, true);
+            _stages.Rename.Stop(started, 0);
         }
 
         private void InsertShard(SqliteTransaction tx, string id, long size, string? fileId, int? index, long now)

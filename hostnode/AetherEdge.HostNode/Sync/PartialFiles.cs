@@ -55,7 +55,9 @@ namespace AetherEdge.HostNode.Sync
                 throw new IOException("partial " + id + " has " + w.Stream.Length + " bytes, chunk starts at " + position);
             }
 
+            long started = Diagnostics.StageCounter.Start();
             w.Stream.Write(data, offset, count);
+            SyncStages.Shared.Write.Stop(started, count);
             w.Hash.Append(data, offset, count);
         }
 

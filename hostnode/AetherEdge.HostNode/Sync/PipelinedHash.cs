@@ -49,7 +49,9 @@ namespace AetherEdge.HostNode.Sync
             // Until the first hand-over only this thread touches _hash; starting the worker orders it.
             if (!_offloaded && Length + count <= InlineBytes)
             {
+                long started = Diagnostics.StageCounter.Start();
                 _hash.AppendData(data, offset, count);
+                SyncStages.Shared.Hash.Stop(started, count);
                 Length += count;
                 return;
             }
@@ -129,7 +131,9 @@ namespace AetherEdge.HostNode.Sync
                 {
                     if (_failure == null)
                     {
+                        long started = Diagnostics.StageCounter.Start();
                         _hash.AppendData(segment.Buffer, 0, segment.Count);
+                        SyncStages.Shared.Hash.Stop(started, segment.Count);
                     }
                 }
                 catch (CryptographicException e)

@@ -79,7 +79,9 @@ namespace AetherEdge.HostNode.Sync
 
                 if (any)
                 {
+                    long started = Diagnostics.StageCounter.Start();
                     await stream.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
+                    SyncStages.Shared.Send.Stop(started, n);
                     continue;
                 }
 
@@ -122,10 +124,13 @@ namespace AetherEdge.HostNode.Sync
                     try
                     {
                         int length = SyncFrameCodec.PeekFrameLength(buffer, 0, SyncLimits.HeaderBytes);
+                        long started = Diagnostics.StageCounter.Start();
                         if (!await ReadExactlyOrEndAsync(stream, buffer, SyncLimits.HeaderBytes, length - SyncLimits.HeaderBytes, ct).ConfigureAwait(false))
                         {
                             throw new IOException("peer closed the connection inside a frame");
                         }
+
+                        SyncStages.Shared.Receive.Stop(started, length);
 
                         SyncFrameCodec.TryRead(buffer, 0, length, out var frame);
                         bool output;

@@ -7,13 +7,13 @@ using AetherEdge.HostNode.Shards;
 
 namespace AetherEdge.HostNode.Verbs
 {
-    /// <summary><c>aether put</c>: encrypts a file, erasure-codes it and stores its shards and manifest.</summary>
+    /// <summary><c>aether put</c>: encrypts a file (or every file of a folder), erasure-codes it and stores its shards and manifest.</summary>
     public sealed class PutVerb : Command
     {
         private const string StdinName = "(stdin)";
 
         private readonly SharedOptions _shared;
-        private readonly Argument<string> _file = new("FILE") { Description = "the file to store, or - to read stdin" };
+        private readonly Argument<string> _file = new("FILE") { Description = "the file to store, a folder (every file in it, recursively), or - to read stdin" };
         private readonly Option<int> _dataShards = CliOptions.Int(
             "--data-shards", "shards that rebuild the file (K)", ErasureLimits.DefaultDataShards, ErasureLimits.MinDataShards, ErasureLimits.MaxTotalShards - 1);
 
@@ -26,7 +26,10 @@ namespace AetherEdge.HostNode.Verbs
                 "Reed-Solomon codes them into K+M shards and stores them with an authenticated manifest.\n" +
                 "Refused with nothing written if over the allocation. FILE - reads stdin (spooled in HOME first,\n" +
                 "unlinked at once, so a crash leaves nothing behind). Prints the file id\n" +
-                "(JSON: {\"fileId\":...,\"shards\":N,\"bytes\":SIZE,\"storedBytes\":...}).")
+                "(JSON: {\"fileId\":...,\"shards\":N,\"bytes\":SIZE,\"storedBytes\":...}).\n" +
+                "A folder puts every file under it in one pass, recording each one's path from the folder's name on\n" +
+                "(sealed in its manifest); each file is stored whole or not at all. Prints one line per file\n" +
+                "(JSON: {\"files\":[{\"fileId\":...,\"path\":...,\"bytes\":SIZE,\"storedBytes\":...}],\"bytes\":...,\"storedBytes\":...}).")
         {
             _shared = shared;
             Add(_file);
@@ -60,7 +63,7 @@ namespace AetherEdge.HostNode.Verbs
             }
             else if (Directory.Exists(file))
             {
-                throw new UsageException(file + " is a directory; put stores one file");
+                return PutFolder(file, home, k, m, json, context);
             }
             else if (!File.Exists(file))
             {
@@ -91,6 +94,45 @@ namespace AetherEdge.HostNode.Verbs
             {
                 context.Out.WriteLine(result.FileId + "  " + name + ": " + SizeText.Format(size) + " in " +
                     result.Manifest.TotalShards + " shards (any " + k + " rebuild it), " + SizeText.Format(result.StoredBytes) + " stored");
+            }
+
+            return CliHost.ExitOk;
+        }
+
+        private static int PutFolder(string folder, Home.NodeHome home, int k, int m, bool json, CliContext context)
+        {
+            string root = Path.GetFullPath(folder).TrimEnd('/') + "/";
+            if ((Path.GetFullPath(home.Path).TrimEnd('/') + "/").StartsWith(root, StringComparison.Ordinal))
+            {
+                throw new UsageException(folder + " contains the home " + home.Path + "; put a folder outside it");
+            }
+
+            var sources = ShardPipeline.FolderSources(folder);
+            var keys = StoreVerbSupport.Keys(home);
+            using var store = StoreVerbSupport.OpenStore(home, context);
+            var pipeline = new ShardPipeline(store, keys);
+            long size = sources.Sum(s => s.Length);
+            var results = StoreVerbSupport.WithProgress(context, json, "put " + Path.GetFileName(Path.GetFullPath(folder).TrimEnd('/')), size,
+                progress => pipeline.PutMany(sources, k, m, ShardLimits.DefaultSegmentBytes, progress, context.Cancellation));
+            long stored = results.Sum(r => r.StoredBytes);
+            if (json)
+            {
+                context.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
+                {
+                    files = results.Select(r => new { fileId = r.FileId, path = r.RecordedPath, bytes = r.Manifest.OriginalBytes, storedBytes = r.StoredBytes }),
+                    bytes = size,
+                    storedBytes = stored,
+                }));
+            }
+            else
+            {
+                foreach (var r in results)
+                {
+                    context.Out.WriteLine(r.FileId + "  " + r.RecordedPath);
+                }
+
+                context.Out.WriteLine(results.Count + " files, " + SizeText.Format(size) + " in " + (k + m) + " shards each (any " + k +
+                    " rebuild a file), " + SizeText.Format(stored) + " stored");
             }
 
             return CliHost.ExitOk;

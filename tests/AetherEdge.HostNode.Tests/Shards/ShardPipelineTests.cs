@@ -208,9 +208,10 @@ namespace AetherEdge.HostNode.Tests.Shards
         {
             const long size = 1L << 30;
             string input = _t.NewFile(size, 42);
+            var stages = new PutStages();
             long before = GC.GetAllocatedBytesForCurrentThread();
-            var put = _t.Pipeline.Put(input);
-            long putAllocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            var put = new ShardPipeline(_t.Store, _t.Keys, stages).Put(input);
+            long putAllocated = GC.GetAllocatedBytesForCurrentThread() - before + stages.AllocatedBytes;
 
             string output = _t.OutPath();
             before = GC.GetAllocatedBytesForCurrentThread();
