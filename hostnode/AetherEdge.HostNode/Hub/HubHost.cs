@@ -1,6 +1,7 @@
 using AetherEdge.HostNode.Discovery;
 using AetherEdge.HostNode.Home;
 using AetherEdge.HostNode.Identity;
+using AetherEdge.HostNode.Mesh;
 using AetherEdge.HostNode.Peers;
 using AetherEdge.HostNode.Placement;
 using AetherEdge.HostNode.Repair;
@@ -91,6 +92,7 @@ namespace AetherEdge.HostNode.Hub
             services.AddSingleton<PeerDirectory>();
             services.AddSingleton<HubScheduler>();
             services.AddSingleton<SyncTrigger>();
+            services.AddSingleton<MeshLinks>();
 
             // Settings values plus leaves.
             services.AddSingleton(sp => new LocalDevice(sp.GetRequiredService<NodeIdentity>().DeviceId, settings.Name, settings.Kind, settings.AllocationBytes));
@@ -114,6 +116,14 @@ namespace AetherEdge.HostNode.Hub
                 sp.GetRequiredService<ShardStoreSyncStore>(),
                 sp.GetRequiredService<HubSyncHosts>(),
                 sp.GetRequiredService<LocalStatus>().Hello));
+
+            // The mesh router: one node over every transport's links (Mesh/README.md); handlers by payload kind.
+            services.AddSingleton(sp => new MeshNode(
+                new MeshNodeOptions(MeshAddress.Of(sp.GetRequiredService<NodeIdentity>().DeviceId)) { HopLimit = settings.MeshHopLimit },
+                CryptoRandom.Instance,
+                sp.GetServices<IMeshPayloadHandler>()));
+            services.AddSingleton<MeshRouterService>();
+            services.AddHostedService(sp => sp.GetRequiredService<MeshRouterService>());
 
             services.AddHostedService<SyncHostedService>();
             services.AddHostedService<MetricsEndpoint>();
