@@ -117,13 +117,31 @@ namespace AetherEdge.HostNode.Hub
                 sp.GetRequiredService<HubSyncHosts>(),
                 sp.GetRequiredService<LocalStatus>().Hello));
 
-            // The mesh router: one node over every transport's links (Mesh/README.md); handlers by payload kind.
+            // The mesh: links to peer hubs, tunnels through relays, knowledge and membership on the router
+            // (Mesh/README.md); handlers by payload kind.
+            services.AddSingleton<MeshReachability>();
+            services.AddSingleton<MeshConnections>();
+            services.AddSingleton(sp => new MeshTunnels(
+                sp.GetRequiredService<MeshConnections>(),
+                sp.GetRequiredService<MeshReachability>(),
+                sp.GetRequiredService<SyncNode>(),
+                sp.GetRequiredService<TrustCircle>().Contains,
+                new MeshTunnelOptions { RelayBytes = settings.RelayBufferBytes, HopLimit = settings.MeshHopLimit, ReachableFor = TimeSpan.FromSeconds(settings.OnlineWindowSeconds) },
+                sp.GetRequiredService<ILogger<MeshTunnels>>()));
+            Alias<IFarPeers, MeshTunnels>(services);
+            services.AddSingleton(sp => new MembershipLog(home, sp.GetRequiredService<TrustCircle>(), sp.GetRequiredService<NodeIdentity>()));
+            services.AddSingleton<MeshKnowledge>();
+            services.AddSingleton<MeshMembership>();
+            Alias<IMeshPayloadHandler, MeshKnowledge>(services);
+            Alias<IMeshPayloadHandler, MeshMembership>(services);
             services.AddSingleton(sp => new MeshNode(
                 new MeshNodeOptions(MeshAddress.Of(sp.GetRequiredService<NodeIdentity>().DeviceId)) { HopLimit = settings.MeshHopLimit },
                 CryptoRandom.Instance,
                 sp.GetServices<IMeshPayloadHandler>()));
             services.AddSingleton<MeshRouterService>();
             services.AddHostedService(sp => sp.GetRequiredService<MeshRouterService>());
+            services.AddSingleton<MeshLinkService>();
+            services.AddHostedService(sp => sp.GetRequiredService<MeshLinkService>());
 
             services.AddHostedService<SyncHostedService>();
             services.AddHostedService<MetricsEndpoint>();
