@@ -34,6 +34,7 @@ namespace AetherEdge.HostNode.Hub
         private readonly IHostApplicationLifetime _lifetime;
         private HashSet<string> _problems = new(StringComparer.Ordinal);
         private bool _synced;
+        private readonly System.Diagnostics.Stopwatch _startedFar = System.Diagnostics.Stopwatch.StartNew();
 
         public SyncHostedService(
             HubSettings settings,
@@ -214,7 +215,12 @@ namespace AetherEdge.HostNode.Hub
         {
             foreach (var far in _far.Reachable())
             {
-                if (_node.SinceLastSync(far.Device) < _settings.SyncIntervalSeconds * 1000L * 9 / 10)
+                // Both ends would dial each other every round and refuse the crossing session: the smaller
+                // device ID dials, the other only when nothing came for three intervals.
+                long interval = _settings.SyncIntervalSeconds * 1000L;
+                long? since = _node.SinceLastSync(far.Device);
+                bool mine = string.CompareOrdinal(_node.Identity.DeviceId.Text, far.Device.Text) < 0;
+                if (since < interval * 9 / 10 || (!mine && (since == null ? _startedFar.Elapsed.TotalMilliseconds < 3 * interval : since < 3 * interval)))
                 {
                     continue;
                 }

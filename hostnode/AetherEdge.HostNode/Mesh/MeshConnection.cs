@@ -73,10 +73,21 @@ namespace AetherEdge.HostNode.Mesh
             };
             options.SeededChannels.Add(new MultiplexingStream.ChannelOptions { ChannelReceivingWindowSize = MaxQueuedBytes });
             var mux = await MultiplexingStream.CreateAsync(ssl, options, ct).ConfigureAwait(false);
-            var packets = mux.AcceptChannel(0UL).AsStream();
-            var connection = new MeshConnection(ssl, mux, packets, peer, dialled, kind, remote);
-            mux.ChannelOffered += (_, offer) => onOffer(connection, offer);
+            MeshConnection? connection = null;
+            mux.ChannelOffered += (_, offer) =>
+            {
+                if (Volatile.Read(ref connection) is { } c)
+                {
+                    onOffer(c, offer);
+                }
+                else
+                {
+                    mux.RejectChannel(offer.QualifiedId.Id); // in the instant before the link is set up: the dialler retries
+                }
+            };
             mux.StartListening();
+            var packets = mux.AcceptChannel(0UL).AsStream();
+            Volatile.Write(ref connection, new MeshConnection(ssl, mux, packets, peer, dialled, kind, remote));
             return connection;
         }
 
