@@ -140,6 +140,7 @@ namespace AetherEdge.HostNode.Hub
                 sp.GetServices<IMeshPayloadHandler>()));
             services.AddSingleton<MeshRouterService>();
             services.AddHostedService(sp => sp.GetRequiredService<MeshRouterService>());
+            services.AddSingleton<MeshMetrics>();
             services.AddSingleton<MeshLinkService>();
             services.AddHostedService(sp => sp.GetRequiredService<MeshLinkService>());
 

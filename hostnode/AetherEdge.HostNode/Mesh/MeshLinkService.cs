@@ -61,6 +61,14 @@ namespace AetherEdge.HostNode.Mesh
             {
                 while (!stoppingToken.IsCancellationRequested)
                 {
+                    // A device removed from the circle (here or through a removal that travelled) loses its link now.
+                    foreach (var c in _connections.Snapshot().Where(c => !_peers.IsTrusted(c.Peer)))
+                    {
+                        _log.LogInformation("mesh link to {Peer} closed: no longer trusted", c.Description);
+                        _connections.Remove(c);
+                        await c.DisposeAsync().ConfigureAwait(false);
+                    }
+
                     foreach (var peer in _directory.Snapshot())
                     {
                         if (peer.Id is { } id && (_connections.Has(id) || !_peers.IsTrusted(id)))
