@@ -11,7 +11,7 @@ namespace AetherEdge.HostNode.Tests.Cli
     {
         private static readonly string[] s_verbs =
         {
-            "plan", "id", "trust", "power", "pair", "hub", "peers", "advertise", "init", "put", "get", "status", "link-bench", "completion",
+            "plan", "id", "trust", "power", "pair", "hub", "peers", "advertise", "init", "put", "get", "status", "repair-index", "link-bench", "completion",
         };
 
         private readonly string _dir = Directory.CreateTempSubdirectory("aether-cli-").FullName;
@@ -106,7 +106,7 @@ namespace AetherEdge.HostNode.Tests.Cli
             }
 
             var withHome = Commands(root).Where(c => c.Options.Any(o => o.Name == "--home")).Select(c => c.Name).OrderBy(n => n, StringComparer.Ordinal);
-            Assert.Equal(new[] { "add", "get", "hub", "id", "init", "list", "pair", "put", "remove", "status" }, withHome);
+            Assert.Equal(new[] { "add", "get", "hub", "id", "init", "list", "pair", "put", "remove", "repair-index", "status" }, withHome);
         }
 
         [Fact]
