@@ -220,11 +220,14 @@ namespace AetherEdge.HostNode.Mesh
                     var read = await from.ReadAsync(ct).ConfigureAwait(false);
                     foreach (var segment in read.Buffer)
                     {
-                        await to.WriteAsync(segment, ct).ConfigureAwait(false);
-                        Interlocked.Add(ref _relayedBytes, segment.Length);
+                        System.Buffers.BuffersExtensions.Write(to, segment.Span);
                     }
 
+                    Interlocked.Add(ref _relayedBytes, read.Buffer.Length);
                     from.AdvanceTo(read.Buffer.End);
+
+                    // One flush per read: what arrived in several 20 KiB frames leaves in as few as it can.
+                    await to.FlushAsync(ct).ConfigureAwait(false);
                     if (read.IsCompleted || read.IsCanceled)
                     {
                         return;
