@@ -1,6 +1,7 @@
 using AetherEdge.HostNode.Discovery;
 using AetherEdge.HostNode.Home;
 using AetherEdge.HostNode.Identity;
+using AetherEdge.HostNode.Mesh;
 using AetherEdge.HostNode.Peers;
 using AetherEdge.HostNode.Placement;
 using AetherEdge.HostNode.Repair;
@@ -91,6 +92,7 @@ namespace AetherEdge.HostNode.Hub
             services.AddSingleton<PeerDirectory>();
             services.AddSingleton<HubScheduler>();
             services.AddSingleton<SyncTrigger>();
+            services.AddSingleton<MeshLinks>();
 
             // Settings values plus leaves.
             services.AddSingleton(sp => new LocalDevice(sp.GetRequiredService<NodeIdentity>().DeviceId, settings.Name, settings.Kind, settings.AllocationBytes));
@@ -114,6 +116,33 @@ namespace AetherEdge.HostNode.Hub
                 sp.GetRequiredService<ShardStoreSyncStore>(),
                 sp.GetRequiredService<HubSyncHosts>(),
                 sp.GetRequiredService<LocalStatus>().Hello));
+
+            // The mesh: links to peer hubs, tunnels through relays, knowledge and membership on the router
+            // (Mesh/README.md); handlers by payload kind.
+            services.AddSingleton<MeshReachability>();
+            services.AddSingleton<MeshConnections>();
+            services.AddSingleton(sp => new MeshTunnels(
+                sp.GetRequiredService<MeshConnections>(),
+                sp.GetRequiredService<MeshReachability>(),
+                sp.GetRequiredService<SyncNode>(),
+                sp.GetRequiredService<TrustCircle>().Contains,
+                new MeshTunnelOptions { RelayBytes = settings.RelayBufferBytes, HopLimit = settings.MeshHopLimit, ReachableFor = TimeSpan.FromSeconds(settings.OnlineWindowSeconds) },
+                sp.GetRequiredService<ILogger<MeshTunnels>>()));
+            Alias<IFarPeers, MeshTunnels>(services);
+            services.AddSingleton(sp => new MembershipLog(home, sp.GetRequiredService<TrustCircle>(), sp.GetRequiredService<NodeIdentity>()));
+            services.AddSingleton<MeshKnowledge>();
+            services.AddSingleton<MeshMembership>();
+            Alias<IMeshPayloadHandler, MeshKnowledge>(services);
+            Alias<IMeshPayloadHandler, MeshMembership>(services);
+            services.AddSingleton(sp => new MeshNode(
+                new MeshNodeOptions(MeshAddress.Of(sp.GetRequiredService<NodeIdentity>().DeviceId)) { HopLimit = settings.MeshHopLimit },
+                CryptoRandom.Instance,
+                sp.GetServices<IMeshPayloadHandler>()));
+            services.AddSingleton<MeshRouterService>();
+            services.AddHostedService(sp => sp.GetRequiredService<MeshRouterService>());
+            services.AddSingleton<MeshMetrics>();
+            services.AddSingleton<MeshLinkService>();
+            services.AddHostedService(sp => sp.GetRequiredService<MeshLinkService>());
 
             services.AddHostedService<SyncHostedService>();
             services.AddHostedService<MetricsEndpoint>();

@@ -9,7 +9,7 @@ namespace AetherEdge.HostNode.Hub
     /// <summary>
     /// Hub settings: embedded defaults, then the home's config (<c>HOME/config.json</c>, read by
     /// <see cref="NodeHome"/>: nodeName, kind, allocationBytes, port) and <c>HOME/hub.json</c> (httpPort,
-    /// interface, peers, syncIntervalSeconds, onlineWindowSeconds, mdns), then command-line overrides.
+    /// interface, peers, syncIntervalSeconds, onlineWindowSeconds, mdns, meshHops, relayBufferBytes), then command-line overrides.
     /// Unknown keys are ignored.
     /// </summary>
     public sealed class HubSettings
@@ -42,6 +42,15 @@ namespace AetherEdge.HostNode.Hub
 
         /// <summary>A peer counts as online (in plans) this long after its last Hello.</summary>
         public int OnlineWindowSeconds { get; set; } = DefaultOnlineWindowSeconds;
+
+        /// <summary>Hop limit of mesh packets this hub originates (router default 3, at most 7).</summary>
+        public int MeshHopLimit { get; set; } = AetherEdge.Core.Routing.RoutingLimits.DefaultHopLimit;
+
+        /// <summary>
+        /// The relay budget (the "relay cache"): bytes this hub may hold in flight for tunnels it relays
+        /// between other hubs (flow-control windows and pipes; nothing is stored). Bounds a relay's memory.
+        /// </summary>
+        public long RelayBufferBytes { get; set; } = AetherEdge.HostNode.Mesh.MeshTunnelOptions.DefaultRelayBytes;
 
         /// <summary>Tests: bind the metrics endpoint to an ephemeral port when HttpPort is 0.</summary>
         public bool MetricsOnEphemeralPort { get; set; }
@@ -108,6 +117,18 @@ namespace AetherEdge.HostNode.Hub
                 if (root.TryGetProperty("onlineWindowSeconds", out var ow) && ow.TryGetInt32(out int win) && win > 0)
                 {
                     s.OnlineWindowSeconds = win;
+                }
+
+                if (root.TryGetProperty("meshHops", out var mh) && mh.TryGetInt32(out int hops))
+                {
+                    s.MeshHopLimit = hops is >= 1 and <= AetherEdge.Core.Routing.RoutingLimits.MaxHopLimit
+                        ? hops
+                        : throw new IOException(hub + ": meshHops must be 1.." + AetherEdge.Core.Routing.RoutingLimits.MaxHopLimit);
+                }
+
+                if (root.TryGetProperty("relayBufferBytes", out var rb) && rb.TryGetInt64(out long relay))
+                {
+                    s.RelayBufferBytes = relay > 0 ? relay : throw new IOException(hub + ": relayBufferBytes must be more than 0");
                 }
 
                 if (root.TryGetProperty("mdns", out var md) && (md.ValueKind == JsonValueKind.False || md.ValueKind == JsonValueKind.True))

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using AetherEdge.HostNode.Discovery;
+using AetherEdge.HostNode.Mesh;
 using AetherEdge.HostNode.Peers;
 using AetherEdge.HostNode.Repair;
 using AetherEdge.HostNode.Sync;
@@ -26,6 +27,7 @@ namespace AetherEdge.HostNode.Hub
         private readonly ShardRepairs _repairs;
         private readonly HubScheduler _scheduler;
         private readonly DiscoveryMetrics _discovery;
+        private readonly MeshMetrics _mesh;
         private readonly ILogger<MetricsEndpoint> _log;
 
         public MetricsEndpoint(
@@ -36,6 +38,7 @@ namespace AetherEdge.HostNode.Hub
             ShardRepairs repairs,
             HubScheduler scheduler,
             DiscoveryMetrics discovery,
+            MeshMetrics mesh,
             ILogger<MetricsEndpoint> log)
         {
             _settings = settings;
@@ -45,6 +48,7 @@ namespace AetherEdge.HostNode.Hub
             _repairs = repairs;
             _scheduler = scheduler;
             _discovery = discovery;
+            _mesh = mesh;
             _log = log;
         }
 
@@ -89,6 +93,7 @@ namespace AetherEdge.HostNode.Hub
             Metric("sync_skipped_battery", "counter", "Sync rounds skipped for low battery.", counts.SkippedBattery);
             Metric("sync_skipped_network", "counter", "Sync rounds skipped for network (cellular only).", counts.SkippedNetwork);
             Metric("sync_skipped_frequency", "counter", "Sync rounds skipped for rate limiting.", counts.SkippedFrequency);
+            _mesh.AppendTo(sb);
             return sb.ToString();
         }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using AetherEdge.Core.Scheduling;
+using AetherEdge.HostNode.Mesh;
 using AetherEdge.HostNode.Peers;
 using AetherEdge.HostNode.Placement;
 using AetherEdge.HostNode.Repair;
@@ -28,10 +29,12 @@ namespace AetherEdge.HostNode.Hub
         private readonly HubScheduler _scheduler;
         private readonly LocalStatus _local;
         private readonly SyncTrigger _trigger;
+        private readonly IFarPeers _far;
         private readonly ILogger<SyncHostedService> _log;
         private readonly IHostApplicationLifetime _lifetime;
         private HashSet<string> _problems = new(StringComparer.Ordinal);
         private bool _synced;
+        private readonly System.Diagnostics.Stopwatch _startedFar = System.Diagnostics.Stopwatch.StartNew();
 
         public SyncHostedService(
             HubSettings settings,
@@ -44,6 +47,7 @@ namespace AetherEdge.HostNode.Hub
             HubScheduler scheduler,
             LocalStatus local,
             SyncTrigger trigger,
+            IFarPeers far,
             ILogger<SyncHostedService> log,
             IHostApplicationLifetime lifetime)
         {
@@ -57,6 +61,7 @@ namespace AetherEdge.HostNode.Hub
             _scheduler = scheduler;
             _local = local;
             _trigger = trigger;
+            _far = far;
             _log = log;
             _lifetime = lifetime;
             _node.SessionEnded += o => _log.LogInformation(
@@ -188,6 +193,7 @@ namespace AetherEdge.HostNode.Hub
                 }
             }
 
+            await SyncFarPeersAsync(ct);
             _scheduler.Completed(_local.Profile());
 
             // Inputs pulled this round may complete a repair now. Not before a round has heard from
@@ -199,6 +205,38 @@ namespace AetherEdge.HostNode.Hub
             }
 
             return heardFromAll;
+        }
+
+        /// <summary>
+        /// Trusted hubs heard through the mesh that no direct link reaches: one session each through a tunnel
+        /// (end-to-end TLS inside; the relays only splice bytes). A failure waits for the next round.
+        /// </summary>
+        private async Task SyncFarPeersAsync(CancellationToken ct)
+        {
+            foreach (var far in _far.Reachable())
+            {
+                // Both ends would dial each other every round and refuse the crossing session: the smaller
+                // device ID dials, the other only when nothing came for three intervals.
+                long interval = _settings.SyncIntervalSeconds * 1000L;
+                long? since = _node.SinceLastSync(far.Device);
+                bool mine = string.CompareOrdinal(_node.Identity.DeviceId.Text, far.Device.Text) < 0;
+                if (since < interval * 9 / 10 || (!mine && (since == null ? _startedFar.Elapsed.TotalMilliseconds < 3 * interval : since < 3 * interval)))
+                {
+                    continue;
+                }
+
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                timeout.CancelAfter(SessionTimeout);
+                try
+                {
+                    var tunnel = await _far.OpenAsync(far.Device, timeout.Token);
+                    await _node.SyncOverAsync(tunnel, far.Device, timeout.Token);
+                }
+                catch (Exception e) when (!ct.IsCancellationRequested)
+                {
+                    _log.LogInformation("sync with {Peer} ({Hops} hops) through the mesh failed: {Error}", far.Device.Short, far.Hops, e.Message);
+                }
+            }
         }
 
         private void Repair()

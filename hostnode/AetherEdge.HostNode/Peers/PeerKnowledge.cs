@@ -22,6 +22,7 @@ namespace AetherEdge.HostNode.Peers
         private readonly TimeProvider _clock;
         private readonly ConcurrentDictionary<DeviceId, (DeviceProfile Profile, long Seen)> _profiles = new();
         private readonly ConcurrentDictionary<DeviceId, ConcurrentDictionary<string, bool>> _holds = new();
+        private readonly ConcurrentDictionary<DeviceId, int> _hops = new();
 
         public PeerKnowledge(Func<DeviceId, bool> trusted, TimeSpan onlineWindow, TimeProvider? clock = null)
         {
@@ -35,6 +36,22 @@ namespace AetherEdge.HostNode.Peers
 
         /// <summary>Records a peer's profile as if its Hello arrived now.</summary>
         public void Heard(DeviceId peer, DeviceProfile profile) => _profiles[peer] = (profile, _clock.GetTimestamp());
+
+        /// <summary>
+        /// Records a device's profile from its signed knowledge record that crossed <paramref name="hops"/> mesh
+        /// links (1: a neighbour): it counts as online like a Hello, so plans cover devices beyond the neighbours.
+        /// </summary>
+        public void HeardThroughMesh(DeviceId device, DeviceProfile profile, int hops)
+        {
+            _profiles[device] = (profile, _clock.GetTimestamp());
+            _hops[device] = hops;
+        }
+
+        /// <summary>Mesh links between this node and <paramref name="peer"/> in its last knowledge record (1 = a neighbour), or null.</summary>
+        public int? HopsTo(DeviceId peer) => _hops.TryGetValue(peer, out int h) ? h : null;
+
+        /// <summary>How long ago the peer was last heard (Hello or knowledge record), or null.</summary>
+        public TimeSpan? Age(DeviceId peer) => _profiles.TryGetValue(peer, out var p) ? _clock.GetElapsedTime(p.Seen) : null;
 
         /// <summary>Replaces what <paramref name="peer"/> holds with its inventory's shards.</summary>
         public void Inventory(DeviceId peer, IEnumerable<string> shardIds)

@@ -47,6 +47,7 @@ namespace AetherEdge.HostNode.Sync
         private readonly ConcurrentDictionary<DeviceId, ReplayWindow> _windows = new();
         private readonly ConcurrentDictionary<DeviceId, SemaphoreSlim> _peerLocks = new();
         private readonly ConcurrentDictionary<DeviceId, long> _lastComplete = new();
+        private readonly ConcurrentDictionary<string, Func<SslStream, DeviceId, CancellationToken, Task>> _protocols = new(StringComparer.Ordinal);
 
         public SyncNode(NodeIdentity identity, TlsPeerPolicy policy, ISyncStore store, ISyncHostFactory hosts, Func<HelloFrame> hello, int chunkBytes = SyncLimits.DefaultChunkBytes)
         {
@@ -127,17 +128,64 @@ namespace AetherEdge.HostNode.Sync
             }
         }
 
+        /// <summary>
+        /// Also accepts TLS connections that ask for <paramref name="alpn"/> on the sync port (same certificate,
+        /// same trust check); <paramref name="serve"/> takes the authenticated stream and its peer. Registered by
+        /// the mesh links at construction (the sync listener is the one listener of the hub).
+        /// </summary>
+        public void AcceptProtocol(string alpn, Func<SslStream, DeviceId, CancellationToken, Task> serve) => _protocols[alpn] = serve;
+
+        /// <summary>Runs one session over a stream that reaches a trusted peer through relays (a mesh tunnel), as its TLS client.</summary>
+        public async Task<SyncOutcome> SyncOverAsync(Stream transport, DeviceId expected, CancellationToken cancellation)
+        {
+            await using var ssl = new SslStream(transport, false);
+            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
+            {
+                timeout.CancelAfter(HandshakeTimeout);
+                await ssl.AuthenticateAsClientAsync(_policy.ClientOptions(expected), timeout.Token).ConfigureAwait(false);
+            }
+
+            return await RunAsync(ssl, cancellation).ConfigureAwait(false);
+        }
+
+        /// <summary>Serves one incoming connection that arrived through relays (a mesh tunnel) as if it were accepted here.</summary>
+        public Task ServeStreamAsync(Stream transport, EndPoint? remote, CancellationToken cancellation) =>
+            HandleIncomingAsync(transport, remote, cancellation);
+
         private async Task HandleIncomingAsync(Socket socket, CancellationToken cancellation)
         {
-            EndPoint? remote = socket.RemoteEndPoint;
             try
             {
                 socket.NoDelay = true;
-                await using var ssl = new SslStream(new NetworkStream(socket, true), false);
+                await HandleIncomingAsync(new NetworkStream(socket, true), socket.RemoteEndPoint, cancellation).ConfigureAwait(false);
+            }
+            finally
+            {
+                socket.Dispose();
+            }
+        }
+
+        private async Task HandleIncomingAsync(Stream transport, EndPoint? remote, CancellationToken cancellation)
+        {
+            try
+            {
+                await using var ssl = new SslStream(transport, false);
+                var options = _policy.ServerOptions();
+                foreach (string alpn in _protocols.Keys)
+                {
+                    options.ApplicationProtocols!.Add(new SslApplicationProtocol(alpn));
+                }
+
                 using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation))
                 {
                     timeout.CancelAfter(HandshakeTimeout);
-                    await ssl.AuthenticateAsServerAsync(_policy.ServerOptions(), timeout.Token).ConfigureAwait(false);
+                    await ssl.AuthenticateAsServerAsync(options, timeout.Token).ConfigureAwait(false);
+                }
+
+                if (_protocols.TryGetValue(ssl.NegotiatedApplicationProtocol.ToString(), out var serve))
+                {
+                    await serve(ssl, TlsPeerPolicy.PeerOf(ssl), cancellation).ConfigureAwait(false);
+                    return;
                 }
 
                 await RunAsync(ssl, cancellation).ConfigureAwait(false);
@@ -154,7 +202,7 @@ namespace AetherEdge.HostNode.Sync
             }
             finally
             {
-                socket.Dispose();
+                await transport.DisposeAsync().ConfigureAwait(false);
             }
         }
 

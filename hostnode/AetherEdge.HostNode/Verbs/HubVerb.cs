@@ -23,6 +23,12 @@ namespace AetherEdge.HostNode.Verbs
         private readonly Option<int?> _onlineWindow = CliOptions.OptionalInt(
             "--online-window", "seconds unheard after which a peer leaves the placement plans (default " + HubSettings.DefaultOnlineWindowSeconds + ")", 1, 86400);
 
+        private readonly Option<int?> _meshHops = CliOptions.OptionalInt(
+            "--mesh-hops", "hop limit of mesh packets this hub sends: relays after it (default " + AetherEdge.Core.Routing.RoutingLimits.DefaultHopLimit + ")", 1, AetherEdge.Core.Routing.RoutingLimits.MaxHopLimit);
+
+        private readonly Option<long?> _relayBuffer = CliOptions.OptionalSize(
+            "--relay-buffer", "bytes this hub may hold in flight while relaying between other hubs (default 16MB; bounds its relay memory)");
+
         private readonly Option<bool> _noMdns = CliOptions.Flag("--no-mdns", "neither advertise nor browse on the LAN (use --peers)");
 
         public HubVerb(SharedOptions shared, CliContext context)
@@ -44,6 +50,8 @@ namespace AetherEdge.HostNode.Verbs
             Add(shared.Peers);
             Add(_syncInterval);
             Add(_onlineWindow);
+            Add(_meshHops);
+            Add(_relayBuffer);
             Add(_noMdns);
             SetAction(parse => Run(parse, context));
         }
@@ -79,6 +87,13 @@ namespace AetherEdge.HostNode.Verbs
             settings.HttpPort = parse.GetValue(_httpPort) ?? settings.HttpPort;
             settings.SyncIntervalSeconds = parse.GetValue(_syncInterval) ?? settings.SyncIntervalSeconds;
             settings.OnlineWindowSeconds = parse.GetValue(_onlineWindow) ?? settings.OnlineWindowSeconds;
+            settings.MeshHopLimit = parse.GetValue(_meshHops) ?? settings.MeshHopLimit;
+            settings.RelayBufferBytes = parse.GetValue(_relayBuffer) ?? settings.RelayBufferBytes;
+            if (settings.RelayBufferBytes <= 0)
+            {
+                throw new UsageException("--relay-buffer must be more than 0 bytes");
+            }
+
             settings.Interface = parse.GetValue(_shared.Interface) ?? settings.Interface;
             settings.StaticPeers.AddRange(parse.GetValue(_shared.Peers) ?? Array.Empty<IPEndPoint>());
             if (parse.GetValue(_noMdns))

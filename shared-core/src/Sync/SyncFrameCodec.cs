@@ -71,7 +71,7 @@ namespace AetherEdge.Core.Sync
             }
 
             int type = buffer[offset + 2];
-            if (type < (int)SyncFrameType.Hello || type > (int)SyncFrameType.Done)
+            if ((type < (int)SyncFrameType.Hello || type > (int)SyncFrameType.Done) && type != (int)SyncFrameType.Routed)
             {
                 throw new ProtocolViolationException("unknown frame type " + type);
             }
@@ -169,6 +169,19 @@ namespace AetherEdge.Core.Sync
                 {
                     int code = r.UInt16("code");
                     return new ErrorFrame((SyncErrorCode)code, r.Utf8(SyncLimits.MaxErrorMessageBytes, "message"));
+                }
+
+                case SyncFrameType.Routed:
+                {
+                    int n = r.Remaining;
+                    if (n < Routing.RoutingLimits.HeaderBytes || n > Routing.RoutingLimits.MaxPacketBytes)
+                    {
+                        throw new ProtocolViolationException("Routed frame of " + n + " bytes is outside " + Routing.RoutingLimits.HeaderBytes + ".." + Routing.RoutingLimits.MaxPacketBytes);
+                    }
+
+                    // Refers to the input buffer, like a chunk: valid until the caller reuses it.
+                    int at = r.Skip(n, "packet");
+                    return new RoutedFrame(r.Buffer, at, n);
                 }
 
                 default:

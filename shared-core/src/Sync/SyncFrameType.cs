@@ -29,5 +29,11 @@ namespace AetherEdge.Core.Sync
 
         /// <summary>The sender wants nothing more.</summary>
         Done = 9,
+
+        /// <summary>
+        /// One mesh packet (routing header + payload) between neighbours on a mesh link; never part of a
+        /// sync conversation (a session refuses it). Numbered apart from the conversation's types.
+        /// </summary>
+        Routed = 32,
     }
 }

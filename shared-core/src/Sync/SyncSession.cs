@@ -236,6 +236,8 @@ namespace AetherEdge.Core.Sync
                     _control.Clear();
                     _serve.Clear();
                     break;
+                case SyncFrameType.Routed:
+                    throw new ProtocolViolationException("Routed frame inside a sync session (mesh links carry those)");
                 default:
                     if (_receivedDone)
                     {

@@ -1,0 +1,275 @@
+using System.Net;
+using AetherEdge.HostNode.Identity;
+using AetherEdge.HostNode.Sync;
+using Microsoft.Extensions.Logging;
+using Nerdbank.Streams;
+
+namespace AetherEdge.HostNode.Mesh
+{
+    /// <summary>Tunnel settings: the relay budget and the window per channel.</summary>
+    public sealed record MeshTunnelOptions
+    {
+        /// <summary>Default relay budget: bytes a hub may hold in flight for others (all tunnels it relays).</summary>
+        public const long DefaultRelayBytes = 16L * 1024 * 1024;
+
+        /// <summary>Receive window per tunnel channel (flow control: the most a sender may have unacknowledged).</summary>
+        public long WindowBytes { get; init; } = 1024 * 1024;
+
+        /// <summary>What a channel's outgoing pipe holds before a writer waits (System.IO.Pipelines' pause threshold), per direction.</summary>
+        public int SpliceBufferBytes { get; init; } = 64 * 1024;
+
+        /// <summary>What relaying may hold at once: each relayed tunnel costs two windows and two copy buffers.</summary>
+        public long RelayBytes { get; init; } = DefaultRelayBytes;
+
+        /// <summary>Hop limit: relays a tunnel may cross (the router's, default 3).</summary>
+        public int HopLimit { get; init; } = Core.Routing.RoutingLimits.DefaultHopLimit;
+
+        /// <summary>How long a device counts as reachable after its last knowledge record.</summary>
+        public TimeSpan ReachableFor { get; init; } = TimeSpan.FromMinutes(3);
+
+        public long BytesPerRelayedTunnel => (2 * WindowBytes) + (2L * SpliceBufferBytes);
+
+        public int MaxRelayedTunnels => (int)Math.Max(1, RelayBytes / BytesPerRelayedTunnel);
+    }
+
+    /// <summary>Hubs this hub can sync with through relays, and how to reach one.</summary>
+    public interface IFarPeers
+    {
+        /// <summary>Trusted devices heard through the mesh that no direct link reaches, nearest first.</summary>
+        IReadOnlyList<MeshRoute> Reachable();
+
+        /// <summary>Opens a byte stream to <paramref name="device"/> through the relays (end-to-end TLS runs inside it).</summary>
+        Task<Stream> OpenAsync(DeviceId device, CancellationToken ct);
+    }
+
+    /// <summary>
+    /// Multi-hop sync between hubs: a tunnel is a chain of multiplexed channels over the mesh links,
+    /// A → B → C, that each relay splices (copies both ways) without reading: the sync session inside is
+    /// TLS 1.3 between the two ends, authenticated by their own trust circles (so B can neither read nor
+    /// alter shards, manifests or inventories, and A and C must trust each other, e.g. after B introduced
+    /// them). The channel name is <c>tunnel/TARGET-DEVICE-ID/HOPS-LEFT</c>; a relay forwards it to the
+    /// neighbour its knowledge says leads to the target, with one hop fewer, and refuses when no hops are
+    /// left, the target is unknown or would go back where it came from, or its relay budget is spent.
+    /// Relayed bytes sit only in the channels' flow-control windows, so a relay's memory is bounded by
+    /// <see cref="MeshTunnelOptions.RelayBytes"/> whatever the size of what crosses it; nothing is stored
+    /// and nothing counts against its plan.
+    /// </summary>
+    public sealed class MeshTunnels : IFarPeers
+    {
+        public const string Prefix = "tunnel/";
+
+        private readonly MeshConnections _connections;
+        private readonly MeshReachability _reach;
+        private readonly SyncNode _node;
+        private readonly Func<DeviceId, bool> _trusted;
+        private readonly ILogger<MeshTunnels> _log;
+        private int _relaying;
+        private long _relayedTotal;
+        private long _relayedBytes;
+        private long _refused;
+        private long _opened;
+        private long _served;
+
+        public MeshTunnels(MeshConnections connections, MeshReachability reach, SyncNode node, Func<DeviceId, bool> trusted, MeshTunnelOptions options, ILogger<MeshTunnels> log)
+        {
+            _connections = connections;
+            _reach = reach;
+            _node = node;
+            _trusted = trusted;
+            Options = options;
+            _log = log;
+        }
+
+        public MeshTunnelOptions Options { get; }
+
+        /// <summary>Tunnels this hub relays now (each holds at most <see cref="MeshTunnelOptions.BytesPerRelayedTunnel"/>).</summary>
+        public int Relaying => Volatile.Read(ref _relaying);
+
+        /// <summary>Relay budget in use now, bytes (the windows and buffers of the tunnels relayed).</summary>
+        public long RelayBytesInUse => Relaying * Options.BytesPerRelayedTunnel;
+
+        public long RelayedTotal => Interlocked.Read(ref _relayedTotal);
+
+        /// <summary>Bytes copied through this hub for others (both directions).</summary>
+        public long RelayedBytes => Interlocked.Read(ref _relayedBytes);
+
+        /// <summary>Tunnel requests refused (no route, no hops left, budget spent, untrusted target).</summary>
+        public long Refused => Interlocked.Read(ref _refused);
+
+        /// <summary>Tunnels this hub opened as one end / served as the other.</summary>
+        public long Opened => Interlocked.Read(ref _opened);
+
+        public long Served => Interlocked.Read(ref _served);
+
+        public IReadOnlyList<MeshRoute> Reachable() =>
+            _reach.Snapshot(Options.ReachableFor)
+                .Where(r => r.Device != _connections.Self && !_connections.Has(r.Device) && _trusted(r.Device) && r.Hops <= Options.HopLimit + 1)
+                .ToList();
+
+        public async Task<Stream> OpenAsync(DeviceId device, CancellationToken ct)
+        {
+            var route = _reach.Find(device, Options.ReachableFor) ?? throw new IOException("no mesh route to " + device.Short);
+            var via = _connections.FindByNode(route.Via) ?? throw new IOException("the neighbour towards " + device.Short + " is not connected");
+            var channel = await via.Mux.OfferChannelAsync(Prefix + device.Text + "/" + Options.HopLimit, ct).ConfigureAwait(false);
+            Interlocked.Increment(ref _opened);
+            return channel.AsStream();
+        }
+
+        /// <summary>A neighbour offered a channel on <paramref name="from"/>: serve it here, relay it on, or refuse it.</summary>
+        public void OnOffered(MeshConnection from, MultiplexingStream.ChannelOfferEventArgs offer, CancellationToken stopping)
+        {
+            if (!TryParse(offer.Name, out var target, out int hopsLeft))
+            {
+                Refuse(from, offer, "malformed tunnel name");
+                return;
+            }
+
+            if (target == _connections.Self)
+            {
+                var channel = from.Mux.AcceptChannel(offer.QualifiedId.Id);
+                Interlocked.Increment(ref _served);
+                _ = Task.Run(() => _node.ServeStreamAsync(channel.AsStream(), new DnsEndPoint("tunnel-via-" + from.Peer.Short, 0), stopping), CancellationToken.None);
+                return;
+            }
+
+            _ = Task.Run(() => RelayAsync(from, offer, target, hopsLeft, stopping), CancellationToken.None);
+        }
+
+        private async Task RelayAsync(MeshConnection from, MultiplexingStream.ChannelOfferEventArgs offer, DeviceId target, int hopsLeft, CancellationToken stopping)
+        {
+            if (hopsLeft <= 0)
+            {
+                Refuse(from, offer, "no hops left");
+                return;
+            }
+
+            if (!_trusted(target))
+            {
+                Refuse(from, offer, "target not in the trust circle");
+                return;
+            }
+
+            var next = _connections.Find(target);
+            if (next == null)
+            {
+                var route = _reach.Find(target, Options.ReachableFor);
+                next = route == null ? null : _connections.FindByNode(route.Via);
+            }
+
+            if (next == null || next.Peer == from.Peer)
+            {
+                Refuse(from, offer, "no route");
+                return;
+            }
+
+            if (Interlocked.Increment(ref _relaying) > Options.MaxRelayedTunnels)
+            {
+                Interlocked.Decrement(ref _relaying);
+                Refuse(from, offer, "relay budget spent");
+                return;
+            }
+
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping, from.Closed, next.Closed);
+                timeout.CancelAfter(SyncNode.HandshakeTimeout);
+                MultiplexingStream.Channel onward;
+                try
+                {
+                    onward = await next.Mux.OfferChannelAsync(Prefix + target.Text + "/" + (hopsLeft - 1), timeout.Token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is OperationCanceledException or IOException or MultiplexingProtocolException or ObjectDisposedException)
+                {
+                    Refuse(from, offer, "onward offer failed: " + e.Message);
+                    return;
+                }
+
+                var back = from.Mux.AcceptChannel(offer.QualifiedId.Id);
+                Interlocked.Increment(ref _relayedTotal);
+                using var both = CancellationTokenSource.CreateLinkedTokenSource(stopping, from.Closed, next.Closed);
+
+                // Each direction ends by completing the other side's writing (a half close), so the TLS
+                // close of one end reaches the other; a direction that never ends is cut when the links go.
+                var ab = SpliceAsync(back.Input, onward.Output, both.Token);
+                var ba = SpliceAsync(onward.Input, back.Output, both.Token);
+                try
+                {
+                    await Task.WhenAll(ab, ba).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException or InvalidOperationException)
+                {
+                }
+                finally
+                {
+                    back.Dispose();
+                    onward.Dispose();
+                }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _relaying);
+            }
+        }
+
+        private async Task SpliceAsync(System.IO.Pipelines.PipeReader from, System.IO.Pipelines.PipeWriter to, CancellationToken ct)
+        {
+            try
+            {
+                while (true)
+                {
+                    var read = await from.ReadAsync(ct).ConfigureAwait(false);
+                    foreach (var segment in read.Buffer)
+                    {
+                        System.Buffers.BuffersExtensions.Write(to, segment.Span);
+                    }
+
+                    Interlocked.Add(ref _relayedBytes, read.Buffer.Length);
+                    from.AdvanceTo(read.Buffer.End);
+
+                    // One flush per read: what arrived in several 20 KiB frames leaves in as few as it can.
+                    await to.FlushAsync(ct).ConfigureAwait(false);
+                    if (read.IsCompleted || read.IsCanceled)
+                    {
+                        return;
+                    }
+                }
+            }
+            finally
+            {
+                await to.CompleteAsync().ConfigureAwait(false);
+                await from.CompleteAsync().ConfigureAwait(false);
+            }
+        }
+
+        private void Refuse(MeshConnection from, MultiplexingStream.ChannelOfferEventArgs offer, string why)
+        {
+            Interlocked.Increment(ref _refused);
+            _log.LogInformation("refused tunnel {Name} from {Peer}: {Reason}", offer.Name, from.Peer.Short, why);
+            try
+            {
+                from.Mux.RejectChannel(offer.QualifiedId.Id);
+            }
+            catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+            {
+            }
+        }
+
+        /// <summary>Parses <c>tunnel/ID/HOPS</c>.</summary>
+        public static bool TryParse(string name, out DeviceId target, out int hopsLeft)
+        {
+            target = default;
+            hopsLeft = 0;
+            if (!name.StartsWith(Prefix, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            string[] parts = name.Substring(Prefix.Length).Split('/');
+            return parts.Length == 2
+                && parts[0].Length == DeviceId.TextLength
+                && DeviceId.TryParse(parts[0], out target, out _)
+                && int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out hopsLeft)
+                && hopsLeft is >= 0 and <= Core.Routing.RoutingLimits.MaxHopLimit;
+        }
+    }
+}

@@ -1,0 +1,21 @@
+namespace AetherEdge.Core.Routing
+{
+    /// <summary>
+    /// First byte of every routed payload: which application handles it. One registry for every
+    /// node (hub, beacon, phone) so kinds never collide; a node drops kinds it has no handler for.
+    /// </summary>
+    public static class MeshPayloadKind
+    {
+        /// <summary>A shard envelope (<see cref="Relay.ShardEnvelope"/>): kind, SHA-256 content id, shard bytes.</summary>
+        public const byte Shard = 1;
+
+        /// <summary>A device's signed knowledge record (profile, neighbours); hostnode Mesh/README.md.</summary>
+        public const byte Knowledge = 2;
+
+        /// <summary>Signed membership statements (introductions and removals); hostnode Mesh/README.md.</summary>
+        public const byte Membership = 3;
+
+        /// <summary>A probe: delivery measurements (simulation, link tests); carries nothing else.</summary>
+        public const byte Probe = 4;
+    }
+}

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using AetherEdge.Core.Devices;
+using AetherEdge.HostNode.Shards;
+using AetherEdge.HostNode.Storage;
+using AetherEdge.HostNode.Tests.Sync;
+
+namespace AetherEdge.HostNode.Tests.Mesh
+{
+    /// <summary>
+    /// Three real hubs in a chain of network namespaces, A – B – C, where A cannot reach C: only B pairs with
+    /// each, the hubs find their neighbours by mDNS, B's membership statements make A and C trust each other,
+    /// a file put on A ends with C holding its planned shards (synced end to end through B's relay) and is
+    /// rebuilt on C, a file put on C is rebuilt on A, and `aether trust remove` on A reaches B.
+    /// </summary>
+    [Collection(NetnsMeshKit.Collection)]
+    public sealed class NetnsChainTests : NetnsMeshKit
+    {
+        private static readonly TimeSpan MeshTimeout = TimeSpan.FromSeconds(90);
+
+        protected override DeviceKind KindOf(int node) => DeviceKind.Hub;
+
+        [SkippableFact]
+        public void Chain_AandCMeetOnlyThroughB_TrustPlacementGetAndRemovalTravel()
+        {
+            Skip.IfNot(NetnsLab.IsRoot, "needs root for network namespaces (CI runs as root)");
+            for (int i = 0; i < 3; i++)
+            {
+                var init = CliRunner.Run("init", "--home", Home(i), "--name", "node" + i, "--kind", "hub", "--allocation", "2GB");
+                Assert.True(init.Code == 0, init.Err);
+            }
+
+            using var lab = new NetnsChainLab();
+            Assert.NotEqual(0, lab.Exec(0, StepTimeout, "ping", "-c", "1", "-W", "1", lab.LinkB(2)).Code);
+            Pair(lab, show: 0, join: 1, lab.LinkA(0), lab.LinkA(1));
+            Pair(lab, show: 1, join: 2, lab.LinkB(1), lab.LinkB(2));
+            string a = IdOf(0), b = IdOf(1), c = IdOf(2);
+            Assert.DoesNotContain(c, Trusted(0));
+            Assert.DoesNotContain(a, Trusted(2));
+
+            // No addresses typed: each hub finds its neighbours by mDNS on its own links.
+            lab.StartAether(0, Log("hub0"), "hub", "--home", Home(0), "--interface", lab.LinkA(0), "--sync-interval", "1");
+            lab.StartAether(1, Log("hub1"), "hub", "--home", Home(1), "--sync-interval", "1");
+            lab.StartAether(2, Log("hub2"), "hub", "--home", Home(2), "--interface", lab.LinkB(2), "--sync-interval", "1");
+
+            // B introduced them: A and C trust each other although they never met.
+            Assert.True(WaitFor(() => Trusted(0).Contains(c) && Trusted(2).Contains(a), MeshTimeout), "no introduction: " + Logs());
+
+            // A put on A: C ends with exactly its planned shards, although only B's relay connects them.
+            var (file1, shards1, bytes1, k1) = Put(0, "a.bin", 11);
+            int[] all = { 0, 1, 2 };
+            Assert.True(WaitFor(() => Settled(all, 0, shards1, bytes1, k1) && Held(2).Overlaps(shards1), MeshTimeout), "C never got its planned shards: " + Logs());
+            Get(lab, 2, file1, lab.LinkB(1), "a.bin");
+
+            // And back: a put on C is rebuilt on A.
+            var (file2, shards2, bytes2, k2) = Put(2, "c.bin", 12);
+            Assert.True(WaitFor(() => Held(0).Overlaps(shards2) && Held(1).Overlaps(shards2), MeshTimeout), "A never got C's shards: " + Logs());
+            Get(lab, 0, file2, lab.LinkA(1), "c.bin");
+
+            // B relayed (and counted) what crossed it.
+            var metrics = lab.Exec(1, StepTimeout, "curl", "-s", "http://127.0.0.1:43217/metrics");
+            var relayed = Regex.Match(metrics.Output, @"^mesh_relayed_bytes_total (\S+)$", RegexOptions.Multiline);
+            Assert.True(relayed.Success && double.Parse(relayed.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > bytes1, metrics.Output);
+            Assert.Matches(@"mesh_transport_peers\{transport=""lan""\} 2", metrics.Output);
+
+            // A removal made on A reaches B, which then drops its link to C.
+            var remove = CliRunner.Run("trust", "remove", c, "--home", Home(0));
+            Assert.True(remove.Code == 0, remove.Err);
+            Assert.True(WaitFor(() => !Trusted(1).Contains(c), MeshTimeout), "removal never reached B: " + Logs());
+            Assert.True(WaitFor(() => Read(Log("hub1")).Contains("no longer trusted"), MeshTimeout), Read(Log("hub1")));
+            Assert.Contains(a, Trusted(1));
+        }
+
+        private HashSet<string> Trusted(int i) =>
+            CliRunner.Run("trust", "list", "--home", Home(i)).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0]).ToHashSet();
+
+        private string Logs() => "\nA: " + Read(Log("hub0")) + "\nB: " + Read(Log("hub1")) + "\nC: " + Read(Log("hub2"));
+
+        private (string FileId, string[] Shards, long ShardBytes, int K) Put(int node, string name, int seed)
+        {
+            string path = Path.Combine(Root, name);
+            var data = new byte[3_000_000];
+            new Random(seed).NextBytes(data);
+            File.WriteAllBytes(path, data);
+            var put = CliRunner.Run("put", path, "--home", Home(node), "--json");
+            Assert.True(put.Code == 0, put.Err);
+            string fileId = Regex.Match(put.Out, "\"fileId\":\"([0-9a-f]+)\"").Groups[1].Value;
+            using var store = ShardStore.Open(Home(node), Allocation(node));
+            var layout = ShardManifest.ReadUnverified(store.TryGetManifest(fileId)!)!;
+            return (fileId, layout.ShardIds, store.LengthOf(layout.ShardIds[0]), layout.DataShards);
+        }
+
+        private void Get(NetnsChainLab lab, int node, string fileId, string neighbour, string original)
+        {
+            string output = Path.Combine(Root, "got-" + node + "-" + original);
+            var get = lab.RunAether(node, StepTimeout, "get", fileId, "-o", output, "--home", Home(node), "--peers", neighbour + ":43216");
+            Assert.True(get.Code == 0, get.Output);
+            Assert.Equal(SHA256.HashData(File.ReadAllBytes(Path.Combine(Root, original))), SHA256.HashData(File.ReadAllBytes(output)));
+        }
+
+        private void Pair(NetnsChainLab lab, int show, int join, string showAddress, string joinAddress)
+        {
+            string log = Log("pair-" + show + "-" + join);
+            var shower = lab.StartAether(show, log, "pair", "--home", Home(show), "--name", "node" + show, "--interface", showAddress, "--timeout", "60");
+            Match m = Match.Empty;
+            Assert.True(WaitFor(() => (m = Regex.Match(Read(log), @"--code (\d{6})")).Success, StepTimeout), "no pairing code: " + Read(log));
+            var (code, output) = lab.RunAether(join, StepTimeout, "pair", "--home", Home(join), "--name", "node" + join, "--code", m.Groups[1].Value, "--interface", joinAddress);
+            Assert.True(code == 0, "join failed: " + output);
+            Assert.True(shower.WaitForExit(30_000), "showing side did not finish");
+            Assert.Equal(0, shower.ExitCode);
+        }
+    }
+}
