@@ -1,3 +1,4 @@
+using AetherEdge.HostNode.Dashboard;
 using AetherEdge.HostNode.Discovery;
 using AetherEdge.HostNode.Home;
 using AetherEdge.HostNode.Identity;
@@ -143,6 +144,16 @@ namespace AetherEdge.HostNode.Hub
             services.AddSingleton<MeshMetrics>();
             services.AddSingleton<MeshLinkService>();
             services.AddHostedService(sp => sp.GetRequiredService<MeshLinkService>());
+
+            // The dashboard: kit snapshot, settings change, routes (Dashboard/README.md).
+            services.AddSingleton(_ => new DashboardOptions(home, TimeSpan.FromSeconds(settings.OnlineWindowSeconds)));
+            services.AddSingleton(_ => DashboardSecret.LoadOrCreate(home));
+            services.AddSingleton<DashboardActivity>();
+            Alias<IHubActivity, DashboardActivity>(services);
+            services.AddSingleton<FileNames>();
+            services.AddSingleton<KitView>();
+            services.AddSingleton<AllocationSettings>();
+            services.AddSingleton<DashboardApi>();
 
             services.AddHostedService<SyncHostedService>();
             services.AddHostedService<MetricsEndpoint>();

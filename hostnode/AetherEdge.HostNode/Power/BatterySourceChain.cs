@@ -73,7 +73,7 @@ public sealed class BatterySourceChain : IDisposable
             }
         }
 
-        return new BatteryReading(BatteryStatus.Mains, AssumedMainsSource);
+        return new BatteryReading(BatteryStatus.Mains, AssumedMainsSource, HasBattery: false);
     }
 
     /// <summary>Disposes every source that is disposable (the gauge and its I2C device).</summary>
