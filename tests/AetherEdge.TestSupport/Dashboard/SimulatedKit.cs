@@ -28,7 +28,7 @@ namespace AetherEdge.TestSupport.Dashboard
         public SimulatedKit(string name = "kit-hub", bool start = false, Action<HubSettings>? configure = null)
         {
             Home = Path.Combine(Path.GetTempPath(), "aesy-dash-" + Guid.NewGuid().ToString("N"));
-            Settings = new HubSettings { Home = Home, Name = name, Mdns = false, Port = 0, HttpPort = 0, MetricsOnEphemeralPort = true };
+            Settings = new HubSettings { Home = Home, Name = name, Mdns = false, Port = 0, HttpPort = 0 };
             configure?.Invoke(Settings);
             Host = HubHost.Build(Settings, TextWriter.Null);
             if (start)
