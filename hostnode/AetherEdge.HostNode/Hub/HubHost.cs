@@ -1,3 +1,4 @@
+using AetherEdge.Core.Sync;
 using AetherEdge.HostNode.Discovery;
 using AetherEdge.HostNode.Home;
 using AetherEdge.HostNode.Identity;
@@ -115,7 +116,9 @@ namespace AetherEdge.HostNode.Hub
                 sp.GetRequiredService<TlsPeerPolicy>(),
                 sp.GetRequiredService<ShardStoreSyncStore>(),
                 sp.GetRequiredService<HubSyncHosts>(),
-                sp.GetRequiredService<LocalStatus>().Hello));
+                sp.GetRequiredService<LocalStatus>().Hello,
+                SyncLimits.DefaultChunkBytes,
+                SyncSessionOptions.FromIdleSeconds(settings.SessionIdleSeconds)));
 
             // The mesh: links to peer hubs, tunnels through relays, knowledge and membership on the router
             // (Mesh/README.md); handlers by payload kind.

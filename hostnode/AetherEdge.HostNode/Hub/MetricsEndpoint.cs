@@ -80,6 +80,9 @@ namespace AetherEdge.HostNode.Hub
             Metric("mesh_sync_success_rate", "gauge", "Fraction of sync sessions that completed.", m.SuccessRate);
             Metric("mesh_sync_latency_ms", "gauge", "Duration of the last completed sync session in milliseconds.", m.LastLatencyMilliseconds, "{protocol=\"tls\"}");
             Metric("mesh_bytes_transferred", "counter", "Shard and manifest bytes received from peers.", m.BytesTransferred);
+            Metric("sync_session_timeouts_total", "counter", "Sync sessions ended because nothing moved for the idle timeout.", m.Timeouts);
+            Metric("sync_sessions_replaced_total", "counter", "Stale sync sessions replaced by a newer one from the same peer.", m.Replaced);
+            Metric("sync_keepalives_sent_total", "counter", "KeepAlive frames sent by quiet sync sessions.", m.KeepAlivesSent);
             Metric("mesh_handshakes_refused", "counter", "TLS handshakes refused (peer not in the trust circle).", m.Rejected);
             Metric("aether_shards_repaired_total", "counter", "Lost shards this node rebuilt from k others (Reed-Solomon, no user key).", _repairs.RepairedTotal);
             Metric("device_battery_percent", "gauge", "Battery state of charge.", p.Battery.Percent);

@@ -10,6 +10,24 @@ namespace AetherEdge.HostNode.Sync
         private long _lastLatencyMs;
         private long _rejected;
         private long _connected;
+        private long _timeouts;
+        private long _replaced;
+        private long _keepAlives;
+
+        /// <summary>Sessions ended because nothing moved for the idle timeout.</summary>
+        public long Timeouts => Interlocked.Read(ref _timeouts);
+
+        /// <summary>Stale sessions replaced by a newer one from the same peer.</summary>
+        public long Replaced => Interlocked.Read(ref _replaced);
+
+        /// <summary>KeepAlive frames sent by quiet sessions.</summary>
+        public long KeepAlivesSent => Interlocked.Read(ref _keepAlives);
+
+        internal void Timeout() => Interlocked.Increment(ref _timeouts);
+
+        internal void Replacement() => Interlocked.Increment(ref _replaced);
+
+        internal void KeepAlives(long n) => Interlocked.Add(ref _keepAlives, n);
 
         public long Attempts => Interlocked.Read(ref _attempts);
 
