@@ -12,7 +12,7 @@ namespace AetherEdge.HostNode.Tests.Sync
     /// </summary>
     public sealed class SyncSessionTimeoutTests
     {
-        private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+        private static readonly TimeSpan s_bound = TimeSpan.FromSeconds(60);
 
         private static byte[] Bytes(int n, int seed)
         {
@@ -52,7 +52,7 @@ namespace AetherEdge.HostNode.Tests.Sync
             Assert.Equal(0, a.Node.Metrics.Connected);
             Assert.True(await ClosedByPeerAsync(silent.Ssl));
 
-            using var cts = new CancellationTokenSource(Bound);
+            using var cts = new CancellationTokenSource(s_bound);
             var real = await b.Node.SyncWithAsync(a.EndPoint, a.Identity.DeviceId, cts.Token);
             Assert.Equal(SyncSessionState.Complete, real.State);
             Assert.True(b.Store.HasShard("f.0"));
@@ -79,7 +79,7 @@ namespace AetherEdge.HostNode.Tests.Sync
             await WaitUntil(() => a.Node.Metrics.Timeouts == 1);
             Assert.Equal(0, a.Node.Metrics.Connected);
 
-            using var cts = new CancellationTokenSource(Bound);
+            using var cts = new CancellationTokenSource(s_bound);
             var real = await b.Node.SyncWithAsync(a.EndPoint, a.Identity.DeviceId, cts.Token);
             Assert.Equal(SyncSessionState.Complete, real.State);
         }
@@ -99,7 +99,7 @@ namespace AetherEdge.HostNode.Tests.Sync
             await WaitUntil(() => a.Node.SessionsStarted == 1);
             await Task.Delay(600);
 
-            using var cts = new CancellationTokenSource(Bound);
+            using var cts = new CancellationTokenSource(s_bound);
             var real = await b.Node.SyncWithAsync(a.EndPoint, a.Identity.DeviceId, cts.Token);
             Assert.Equal(SyncSessionState.Complete, real.State);
             Assert.True(b.Store.HasShard("f.0"));
@@ -119,7 +119,7 @@ namespace AetherEdge.HostNode.Tests.Sync
             a.Listen();
             using var first = await ConnectTlsAsync(a, b);
             await WaitUntil(() => a.Node.SessionsStarted == 1);
-            using var cts = new CancellationTokenSource(Bound);
+            using var cts = new CancellationTokenSource(s_bound);
             var second = await b.Node.SyncWithAsync(a.EndPoint, a.Identity.DeviceId, cts.Token);
             Assert.Equal(SyncSessionState.Failed, second.State);
             Assert.Equal(0, a.Node.Metrics.Replaced);
@@ -138,7 +138,7 @@ namespace AetherEdge.HostNode.Tests.Sync
             b.Trust(a);
             a.Listen();
             a.Store.PutShard("f.0", Bytes(100_000, 4));
-            using var cts = new CancellationTokenSource(Bound);
+            using var cts = new CancellationTokenSource(s_bound);
             var outcome = await b.Node.SyncWithAsync(a.EndPoint, a.Identity.DeviceId, cts.Token);
             Assert.True(outcome.State == SyncSessionState.Complete, outcome.Failure);
             Assert.True(b.Store.HasShard("f.0"));
@@ -158,7 +158,7 @@ namespace AetherEdge.HostNode.Tests.Sync
             b.Trust(a);
             a.Listen();
             a.Store.PutShard("f.0", Bytes(100_000, 4));
-            using var cts = new CancellationTokenSource(Bound);
+            using var cts = new CancellationTokenSource(s_bound);
             var outcome = await b.Node.SyncWithAsync(a.EndPoint, a.Identity.DeviceId, cts.Token);
             Assert.NotEqual(SyncSessionState.Complete, outcome.State);
             Assert.Equal(0, a.Node.Metrics.KeepAlivesSent);
@@ -167,7 +167,7 @@ namespace AetherEdge.HostNode.Tests.Sync
 
         private static async Task<TlsClient> ConnectTlsAsync(TestNode server, TestNode as_)
         {
-            using var cts = new CancellationTokenSource(Bound);
+            using var cts = new CancellationTokenSource(s_bound);
             var tcp = new TcpClient();
             await tcp.ConnectAsync(server.EndPoint, cts.Token);
             var ssl = new SslStream(tcp.GetStream());
@@ -190,7 +190,7 @@ namespace AetherEdge.HostNode.Tests.Sync
         /// <summary>True when the server closed the connection (reads end) within the bound.</summary>
         private static async Task<bool> ClosedByPeerAsync(SslStream ssl)
         {
-            using var cts = new CancellationTokenSource(Bound);
+            using var cts = new CancellationTokenSource(s_bound);
             var chunk = new byte[65536];
             try
             {
