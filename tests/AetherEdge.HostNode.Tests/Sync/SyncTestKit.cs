@@ -65,7 +65,7 @@ namespace AetherEdge.HostNode.Tests.Sync
             Store = new FileSyncStore(Path.Combine(Home, "store"));
             Policy = TlsPeerPolicy.ForCircle(Identity, Circle);
             Node = new SyncNode(Identity, Policy, wrap == null ? Store : wrap(Store), new PullAllHosts(Store),
-                () => new HelloFrame(protocol, 3, 1_000_000_000, Store.UsedBytes, 100, HelloFrame.FlagAlwaysOn, name), 64 * 1024, sessions);
+                () => new HelloFrame(protocol, 3, 1_000_000_000, Store.UsedBytes, 100, HelloFrame.FlagAlwaysOn, name), 64 * 1024, sessions: sessions);
         }
 
         public string Home { get; }
