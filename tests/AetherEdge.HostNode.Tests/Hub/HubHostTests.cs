@@ -4,7 +4,6 @@ using AetherEdge.HostNode.Storage;
 using AetherEdge.HostNode.Sync;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace AetherEdge.HostNode.Tests.Hub
 {
@@ -31,7 +30,8 @@ namespace AetherEdge.HostNode.Tests.Hub
 
             var hosted = host.Services.GetServices<IHostedService>().Select(s => s.GetType()).ToList();
             Assert.Contains(typeof(SyncHostedService), hosted);
-            Assert.Contains(typeof(MetricsEndpoint), hosted);
+            Assert.Contains(typeof(AetherEdge.HostNode.Http.HttpHost), hosted);
+            Assert.Contains(host.Services.GetRequiredService<MetricsEndpoint>(), host.Services.GetServices<AetherEdge.HostNode.Http.IHttpEndpoints>());
             Assert.Equal(mdns, hosted.Contains(typeof(HubDiscoveryService)));
 
             // One instance per part, whichever interface it is asked for by.
