@@ -180,6 +180,7 @@ namespace AetherEdge.HostNode.Hub
             Alias<IHttpEndpoints, DashboardEndpoints>(services);
 
             services.AddHostedService<SyncHostedService>();
+            services.AddHostedService<StoreChangeWatcher>();
             if (settings.Mdns)
             {
                 services.AddHostedService<HubDiscoveryService>();
