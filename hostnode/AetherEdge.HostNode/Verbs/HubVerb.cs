@@ -15,7 +15,10 @@ namespace AetherEdge.HostNode.Verbs
         private readonly Option<string?> _name = CliOptions.Text("--name", "this node's name (default: config.json's, else the host name)", "NAME");
         private readonly Option<int?> _port = CliOptions.OptionalInt("--port", "TCP port for sync (default " + HubSettings.DefaultPort + ")", 1, 65535);
         private readonly Option<int?> _httpPort = CliOptions.OptionalInt(
-            "--http-port", "HTTP port for /metrics on 127.0.0.1 (default " + HubSettings.DefaultHttpPort + "; 0: any free port)", 0, 65535);
+            "--http-port", "HTTP port for /metrics (default " + HubSettings.DefaultHttpPort + "; 0: any free port)", 0, 65535);
+
+        private readonly Option<IPAddress?> _httpBind = CliOptions.Address(
+            "--http-bind", "address the HTTP port listens on (default 127.0.0.1; 0.0.0.0: every interface, e.g. for a scraper on another device)");
 
         private readonly Option<int?> _syncInterval = CliOptions.OptionalInt(
             "--sync-interval", "seconds between sync rounds (default " + HubSettings.DefaultSyncIntervalSeconds + ")", 1, 86400);
@@ -29,6 +32,9 @@ namespace AetherEdge.HostNode.Verbs
         private readonly Option<long?> _relayBuffer = CliOptions.OptionalSize(
             "--relay-buffer", "bytes this hub may hold in flight while relaying between other hubs (default 16MB; bounds its relay memory)");
 
+        private readonly Option<int?> _sessionIdle = CliOptions.OptionalInt(
+            "--session-idle", "seconds a sync session may make no progress before it is ended (default " + HubSettings.DefaultSessionIdleSeconds + "; keep-alives every quarter of it)", 2, 3600);
+
         private readonly Option<bool> _noMdns = CliOptions.Flag("--no-mdns", "neither advertise nor browse on the LAN (use --peers)");
 
         public HubVerb(SharedOptions shared, CliContext context)
@@ -36,7 +42,7 @@ namespace AetherEdge.HostNode.Verbs
                 "Runs until SIGINT/SIGTERM. Settings come from embedded defaults, then HOME/config.json and\n" +
                 "HOME/hub.json, then these options; a home never initialised is initialised with them.\n" +
                 "Only devices in the trust circle (aether trust/pair) can connect. Metrics:\n" +
-                "http://127.0.0.1:HTTP-PORT/metrics (Prometheus text). A peer unheard of for --online-window\n" +
+                "http://127.0.0.1:HTTP-PORT/metrics (Prometheus text; --http-bind to serve beyond this device). A peer unheard of for --online-window\n" +
                 "seconds leaves the placement plans (its shards are re-placed or rebuilt).")
         {
             _shared = shared;
@@ -46,12 +52,14 @@ namespace AetherEdge.HostNode.Verbs
             Add(shared.Allocation);
             Add(_port);
             Add(_httpPort);
+            Add(_httpBind);
             Add(shared.Interface);
             Add(shared.Peers);
             Add(_syncInterval);
             Add(_onlineWindow);
             Add(_meshHops);
             Add(_relayBuffer);
+            Add(_sessionIdle);
             Add(_noMdns);
             SetAction(parse => Run(parse, context));
         }
@@ -85,9 +93,11 @@ namespace AetherEdge.HostNode.Verbs
 
             settings.Port = parse.GetValue(_port) ?? settings.Port;
             settings.HttpPort = parse.GetValue(_httpPort) ?? settings.HttpPort;
+            settings.HttpBind = parse.GetValue(_httpBind) ?? settings.HttpBind;
             settings.SyncIntervalSeconds = parse.GetValue(_syncInterval) ?? settings.SyncIntervalSeconds;
             settings.OnlineWindowSeconds = parse.GetValue(_onlineWindow) ?? settings.OnlineWindowSeconds;
             settings.MeshHopLimit = parse.GetValue(_meshHops) ?? settings.MeshHopLimit;
+            settings.SessionIdleSeconds = parse.GetValue(_sessionIdle) ?? settings.SessionIdleSeconds;
             settings.RelayBufferBytes = parse.GetValue(_relayBuffer) ?? settings.RelayBufferBytes;
             if (settings.RelayBufferBytes <= 0)
             {
