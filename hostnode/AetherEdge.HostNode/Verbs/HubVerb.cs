@@ -29,6 +29,9 @@ namespace AetherEdge.HostNode.Verbs
         private readonly Option<long?> _relayBuffer = CliOptions.OptionalSize(
             "--relay-buffer", "bytes this hub may hold in flight while relaying between other hubs (default 16MB; bounds its relay memory)");
 
+        private readonly Option<string?> _bluetooth = CliOptions.Text(
+            "--bluetooth", "BlueZ adapter for BLE beacons and phones (default hci0), or off; without bluetoothd the hub runs on its other links", "hci0|off");
+
         private readonly Option<bool> _noMdns = CliOptions.Flag("--no-mdns", "neither advertise nor browse on the LAN (use --peers)");
 
         public HubVerb(SharedOptions shared, CliContext context)
@@ -52,6 +55,7 @@ namespace AetherEdge.HostNode.Verbs
             Add(_onlineWindow);
             Add(_meshHops);
             Add(_relayBuffer);
+            Add(_bluetooth);
             Add(_noMdns);
             SetAction(parse => Run(parse, context));
         }
@@ -96,6 +100,13 @@ namespace AetherEdge.HostNode.Verbs
 
             settings.Interface = parse.GetValue(_shared.Interface) ?? settings.Interface;
             settings.StaticPeers.AddRange(parse.GetValue(_shared.Peers) ?? Array.Empty<IPEndPoint>());
+            if (parse.GetValue(_bluetooth) is string bt)
+            {
+                settings.BluetoothAdapter = HubSettings.TryParseBluetooth(bt.Trim(), out string? adapter)
+                    ? adapter
+                    : throw new UsageException("--bluetooth must be an adapter name (hci0) or off");
+            }
+
             if (parse.GetValue(_noMdns))
             {
                 settings.Mdns = false;
