@@ -182,6 +182,13 @@ namespace AetherEdge.HostNode.Shards
                 }
             }
 
+            // Found by tests/AetherEdge.Fuzz: a version-2 manifest without its path parsed, then wrote back as version 1.
+            if (b[4] == PathFormatVersion && path == null)
+            {
+                error = "manifest format 2 has no valid encrypted path";
+                return null;
+            }
+
             if (bodyLength != fixedLength + (path == null ? 0 : 2 + path.Length))
             {
                 error = "manifest length does not match its " + n + " shards";
