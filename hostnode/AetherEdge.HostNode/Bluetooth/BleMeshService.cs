@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using AetherEdge.Core.Devices;
 using AetherEdge.Core.Gatt;
 using AetherEdge.Core.Protocol;

@@ -6,7 +6,6 @@ using AetherEdge.HostNode.Hub;
 using AetherEdge.HostNode.Mesh;
 using AetherEdge.HostNode.Sync;
 using Microsoft.Extensions.Logging.Abstractions;
-using Xunit;
 
 namespace AetherEdge.HostNode.Tests.Bluetooth
 {
@@ -18,7 +17,7 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
     {
         private const uint HubId = 0x0A000001;
         private const uint BeaconId = 0x0B000001;
-        private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+        private static readonly TimeSpan s_patience = TimeSpan.FromSeconds(20);
 
         [Fact]
         public async Task Hub_FindsTheBeaconByItsMetadata_AndTheRouterRunsOverTheGattLinkBothWays()
@@ -95,7 +94,7 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
         internal static async Task<T> Until<T>(Func<T?> probe, string what)
             where T : class
         {
-            var deadline = DateTime.UtcNow + Patience;
+            var deadline = DateTime.UtcNow + s_patience;
             while (true)
             {
                 if (probe() is T value)
@@ -111,7 +110,7 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
         internal static async Task<T> UntilSome<T>(Func<T?> probe, string what)
             where T : struct
         {
-            var deadline = DateTime.UtcNow + Patience;
+            var deadline = DateTime.UtcNow + s_patience;
             while (true)
             {
                 if (probe() is T value)
