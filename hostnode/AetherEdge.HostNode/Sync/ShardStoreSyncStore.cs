@@ -257,10 +257,37 @@ namespace AetherEdge.HostNode.Sync
 
             lock (_gate)
             {
-                _store.PutManifest(id, data);
+                // False for a removed file: a removal is final, whoever offers the manifest again.
+                return _store.PutManifest(id, data) ? AckStatus.Ok : AckStatus.StoreError;
+            }
+        }
+
+        public RemovalEntry[] ListRemovals()
+        {
+            lock (_gate)
+            {
+                return _store.ListTombstones().Select(t => new RemovalEntry(t.FileId, Math.Max(0, t.RemovedAtMs))).ToArray();
+            }
+        }
+
+        /// <summary>
+        /// A trusted peer's tombstone: removes the file here as <c>aether rm</c> does (manifest, the shards only it
+        /// uses, tombstone kept). Ids that are not file ids are ignored; a file already removed costs one lookup.
+        /// </summary>
+        public void ApplyRemoval(string id, long removedAtMilliseconds)
+        {
+            if (!ShardManifest.IsFileId(id))
+            {
+                return;
             }
 
-            return AckStatus.Ok;
+            lock (_gate)
+            {
+                if (_store.RemovedAt(id) == null)
+                {
+                    _store.Remove(id, removedAtMilliseconds, new ShardFormat());
+                }
+            }
         }
 
         public void Dispose() => ClosePartials();
