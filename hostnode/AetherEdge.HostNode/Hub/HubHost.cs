@@ -98,6 +98,7 @@ namespace AetherEdge.HostNode.Hub
             services.AddSingleton(sp => new LocalDevice(sp.GetRequiredService<NodeIdentity>().DeviceId, settings.Name, settings.Kind, settings.AllocationBytes));
             services.AddSingleton(sp => new PeerKnowledge(sp.GetRequiredService<TrustCircle>().Contains, TimeSpan.FromSeconds(settings.OnlineWindowSeconds), sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton(sp => TlsPeerPolicy.ForCircle(sp.GetRequiredService<NodeIdentity>(), sp.GetRequiredService<TrustCircle>()));
+            services.AddSingleton(sp => new DiscoveryGate(sp.GetRequiredService<NodeIdentity>().DeviceId, sp.GetRequiredService<TrustCircle>().Contains, settings.Port, settings.HttpPort));
 
             // Constructor injection.
             services.AddSingleton<ShardStoreSyncStore>();
@@ -144,6 +145,7 @@ namespace AetherEdge.HostNode.Hub
             services.AddSingleton<MeshLinkService>();
             services.AddHostedService(sp => sp.GetRequiredService<MeshLinkService>());
 
+            services.AddSingleton<PeerDialer>();
             services.AddHostedService<SyncHostedService>();
             services.AddHostedService<MetricsEndpoint>();
             if (settings.Mdns)

@@ -28,6 +28,8 @@ namespace AetherEdge.HostNode.Hub
         private readonly HubScheduler _scheduler;
         private readonly DiscoveryMetrics _discovery;
         private readonly MeshMetrics _mesh;
+        private readonly DiscoveryGate _gate;
+        private readonly PeerDialer _dialer;
         private readonly ILogger<MetricsEndpoint> _log;
 
         public MetricsEndpoint(
@@ -39,6 +41,8 @@ namespace AetherEdge.HostNode.Hub
             HubScheduler scheduler,
             DiscoveryMetrics discovery,
             MeshMetrics mesh,
+            DiscoveryGate gate,
+            PeerDialer dialer,
             ILogger<MetricsEndpoint> log)
         {
             _settings = settings;
@@ -49,6 +53,8 @@ namespace AetherEdge.HostNode.Hub
             _scheduler = scheduler;
             _discovery = discovery;
             _mesh = mesh;
+            _gate = gate;
+            _dialer = dialer;
             _log = log;
         }
 
@@ -75,6 +81,8 @@ namespace AetherEdge.HostNode.Hub
             sb.Append("mesh_peers_discovered{protocol=\"mdns\"} ").Append(_directory.Discovered.ToString(CultureInfo.InvariantCulture)).Append('\n');
             sb.Append("mesh_peers_discovered{protocol=\"static\"} ").Append(_settings.StaticPeers.Count.ToString(CultureInfo.InvariantCulture)).Append('\n');
             AppendDiscovery(sb, discovery);
+            _gate.AppendTo(sb);
+            _dialer.AppendTo(sb);
             Metric("mesh_peers_connected", "gauge", "Active authenticated sync connections.", m.Connected);
             Metric("mesh_sync_attempts", "counter", "Sync sessions started (success + failure).", m.Attempts);
             Metric("mesh_sync_success_rate", "gauge", "Fraction of sync sessions that completed.", m.SuccessRate);

@@ -22,6 +22,7 @@ namespace AetherEdge.HostNode.Hub
         private readonly HubSettings _settings;
         private readonly SyncNode _node;
         private readonly PeerDirectory _directory;
+        private readonly PeerDialer _dialer;
         private readonly PeerKnowledge _peers;
         private readonly PullPolicy _pulling;
         private readonly MisplacedShards _misplaced;
@@ -40,6 +41,7 @@ namespace AetherEdge.HostNode.Hub
             HubSettings settings,
             SyncNode node,
             PeerDirectory directory,
+            PeerDialer dialer,
             PeerKnowledge peers,
             PullPolicy pulling,
             MisplacedShards misplaced,
@@ -54,6 +56,7 @@ namespace AetherEdge.HostNode.Hub
             _settings = settings;
             _node = node;
             _directory = directory;
+            _dialer = dialer;
             _peers = peers;
             _pulling = pulling;
             _misplaced = misplaced;
@@ -162,36 +165,9 @@ namespace AetherEdge.HostNode.Hub
                 return true;
             }
 
-            bool heardFromAll = true;
-
-            foreach (var peer in peers)
-            {
-                if (peer.Id is { } id && (!_peers.IsTrusted(id) || _node.SinceLastSync(id) < _settings.SyncIntervalSeconds * 1000L * 9 / 10))
-                {
-                    // Untrusted, or it synced with us (both ways) moments ago.
-                    continue;
-                }
-
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                timeout.CancelAfter(SessionTimeout);
-                try
-                {
-                    var outcome = await _node.SyncWithAsync(peer.EndPoint, peer.Id, timeout.Token);
-                    peer.Id ??= outcome.Peer;
-                }
-                catch (Exception e) when (!ct.IsCancellationRequested)
-                {
-                    // Unreachable, refusing, busy or broken: try again next round; the daemon keeps running.
-                    // Busy means the peer is dialling us right now: it counts as heard from only once that
-                    // session delivered its inventory (crossing dials at start-up otherwise leave a node
-                    // planning over itself and one peer, pulling shards the full plan gives others).
-                    _log.LogInformation("sync with {Peer} failed: {Error}", peer.EndPoint, e.Message);
-                    if (e is SessionBusyException busy && !_peers.HasInventory(busy.Peer))
-                    {
-                        heardFromAll = false;
-                    }
-                }
-            }
+            // Devices are dialled concurrently with short connect bounds (PeerDialer): one slow or silent
+            // address never holds up the others.
+            bool heardFromAll = await _dialer.RoundAsync(ct);
 
             await SyncFarPeersAsync(ct);
             _scheduler.Completed(_local.Profile());
