@@ -89,6 +89,15 @@ namespace AetherEdge.HostNode.Hub
             Metric("mesh_sync_latency_ms", "gauge", "Duration of the last completed sync session in milliseconds.", m.LastLatencyMilliseconds, "{protocol=\"tls\"}");
             Metric("mesh_bytes_transferred", "counter", "Shard and manifest bytes received from peers.", m.BytesTransferred);
             Metric("mesh_handshakes_refused", "counter", "TLS handshakes refused (peer not in the trust circle).", m.Rejected);
+            sb.Append("# HELP aether_sync_frames_refused_total Sync frames refused by the replay window, by reason (clock_skew: timestamp outside the allowed skew; replay: nonce seen before or older than the replay floor).\n");
+            sb.Append("# TYPE aether_sync_frames_refused_total counter\n");
+            sb.Append("aether_sync_frames_refused_total{reason=\"clock_skew\"} ").Append(_node.SkewRefusals.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            sb.Append("aether_sync_frames_refused_total{reason=\"replay\"} ").Append(_node.ReplayRefusals.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            sb.Append("# HELP aether_sync_items_refused_total Items a peer offered that were not stored, by reason.\n");
+            sb.Append("# TYPE aether_sync_items_refused_total counter\n");
+            sb.Append("aether_sync_items_refused_total{reason=\"no_space\"} ").Append(m.ItemsRefusedNoSpace.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            sb.Append("aether_sync_items_refused_total{reason=\"bad_hash\"} ").Append(m.ItemsRefusedBadHash.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            sb.Append("aether_sync_items_refused_total{reason=\"store_error\"} ").Append(m.ItemsRefusedStoreError.ToString(CultureInfo.InvariantCulture)).Append('\n');
             Metric("aether_shards_repaired_total", "counter", "Lost shards this node rebuilt from k others (Reed-Solomon, no user key).", _repairs.RepairedTotal);
             Metric("device_battery_percent", "gauge", "Battery state of charge.", p.Battery.Percent);
             Metric("device_battery_plugged_in", "gauge", "1 when on external power.", p.Battery.PluggedIn ? 1 : 0);

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using AetherEdge.Core.Scheduling;
+using AetherEdge.Core.Sync;
+using AetherEdge.HostNode.Diagnostics;
 using AetherEdge.HostNode.Mesh;
 using AetherEdge.HostNode.Peers;
 using AetherEdge.HostNode.Placement;
@@ -33,6 +35,7 @@ namespace AetherEdge.HostNode.Hub
         private readonly IFarPeers _far;
         private readonly ILogger<SyncHostedService> _log;
         private readonly IHostApplicationLifetime _lifetime;
+        private readonly LogBudget _budget = new(PeerDialer.LogLinesPerMinute);
         private HashSet<string> _problems = new(StringComparer.Ordinal);
         private bool _synced;
         private readonly System.Diagnostics.Stopwatch _startedFar = System.Diagnostics.Stopwatch.StartNew();
@@ -67,11 +70,43 @@ namespace AetherEdge.HostNode.Hub
             _far = far;
             _log = log;
             _lifetime = lifetime;
-            _node.SessionEnded += o => _log.LogInformation(
-                "sync with {Peer}: {State}{Failure}, received {Received} B ({Items} items), sent {Sent} B",
-                o.Peer, o.State, o.Failure == null ? string.Empty : " (" + o.Failure + ")", o.BytesReceived, o.ItemsReceived, o.BytesSent);
-            _node.HandshakeRefused += (ep, why) => _log.LogWarning("refused connection from {Remote}: {Reason}", ep, why);
-            _node.ConnectionFailed += (ep, why) => _log.LogInformation("connection from {Remote} ended: {Reason}", ep, why);
+            _node.SessionEnded += OnSessionEnded;
+            _node.HandshakeRefused += (ep, why) =>
+            {
+                if (_budget.TryTake("refused", out long withheld))
+                {
+                    _log.LogWarning("refused connection from {Remote}: {Reason}{Withheld}", ep, why, LogBudget.Withheld(withheld));
+                }
+            };
+            _node.ConnectionFailed += (ep, why) =>
+            {
+                if (_budget.TryTake("failed", out long withheld))
+                {
+                    _log.LogInformation("connection from {Remote} ended: {Reason}{Withheld}", ep, why, LogBudget.Withheld(withheld));
+                }
+            };
+        }
+
+        /// <summary>
+        /// Every session is logged; one refused for clock skew or replayed frames (ours or the peer's refusal)
+        /// is a warning, at a bounded rate: a wrong clock stops sync with everyone and should be seen.
+        /// </summary>
+        private void OnSessionEnded(SyncOutcome o)
+        {
+            string failure = o.Failure == null ? string.Empty : " (" + o.Failure + ")";
+            string? kind = o.Failure == null ? null : ReplayWindow.IsSkew(o.Failure) ? "clock skew" : ReplayWindow.IsReplay(o.Failure) ? "replayed frames" : null;
+            if (kind == null)
+            {
+                _log.LogInformation(
+                    "sync with {Peer}: {State}{Failure}, received {Received} B ({Items} items), sent {Sent} B",
+                    o.Peer, o.State, failure, o.BytesReceived, o.ItemsReceived, o.BytesSent);
+            }
+            else if (_budget.TryTake(kind, out long withheld))
+            {
+                _log.LogWarning(
+                    "sync with {Peer}: {State}, frames refused for {Kind}{Failure}{Hint}{Withheld}",
+                    o.Peer, o.State, kind, failure, kind == "clock skew" ? "; check both devices' clocks" : string.Empty, LogBudget.Withheld(withheld));
+            }
         }
 
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)

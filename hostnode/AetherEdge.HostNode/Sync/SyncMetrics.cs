@@ -10,6 +10,18 @@ namespace AetherEdge.HostNode.Sync
         private long _lastLatencyMs;
         private long _rejected;
         private long _connected;
+        private long _noSpace;
+        private long _badHash;
+        private long _storeError;
+
+        /// <summary>Items offered by a peer that this node could not take for lack of room under its allocation.</summary>
+        public long ItemsRefusedNoSpace => Interlocked.Read(ref _noSpace);
+
+        /// <summary>Items whose bytes did not match their hash (discarded).</summary>
+        public long ItemsRefusedBadHash => Interlocked.Read(ref _badHash);
+
+        /// <summary>Items local storage failed to keep.</summary>
+        public long ItemsRefusedStoreError => Interlocked.Read(ref _storeError);
 
         public long Attempts => Interlocked.Read(ref _attempts);
 
@@ -39,6 +51,22 @@ namespace AetherEdge.HostNode.Sync
         internal void Bytes(long n) => Interlocked.Add(ref _bytes, n);
 
         internal void Reject() => Interlocked.Increment(ref _rejected);
+
+        internal void ItemRefused(AetherEdge.Core.Sync.AckStatus status)
+        {
+            switch (status)
+            {
+                case AetherEdge.Core.Sync.AckStatus.NoSpace:
+                    Interlocked.Increment(ref _noSpace);
+                    break;
+                case AetherEdge.Core.Sync.AckStatus.BadHash:
+                    Interlocked.Increment(ref _badHash);
+                    break;
+                case AetherEdge.Core.Sync.AckStatus.StoreError:
+                    Interlocked.Increment(ref _storeError);
+                    break;
+            }
+        }
 
         internal void ConnectionOpened() => Interlocked.Increment(ref _connected);
 

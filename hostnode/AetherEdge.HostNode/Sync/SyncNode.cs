@@ -70,6 +70,12 @@ namespace AetherEdge.HostNode.Sync
 
         private long _sessionsStarted;
 
+        /// <summary>Frames refused for a timestamp outside the allowed clock skew, all peers together.</summary>
+        public long SkewRefusals => _windows.Values.Sum(w => w.RejectedSkew);
+
+        /// <summary>Frames refused as replays (nonce seen before, older than the replay floor), all peers together.</summary>
+        public long ReplayRefusals => _windows.Values.Sum(w => w.RejectedReplay);
+
         /// <summary>Called after every session (for logs and the planner).</summary>
         public event Action<SyncOutcome>? SessionEnded;
 
@@ -275,7 +281,11 @@ namespace AetherEdge.HostNode.Sync
 
             public string[] ChooseWants(InventoryEntry[] peerInventory) => _inner.ChooseWants(peerInventory);
 
-            public void OnItemReceived(string id, SyncItemKind kind, AckStatus status, long bytes) => _inner.OnItemReceived(id, kind, status, bytes);
+            public void OnItemReceived(string id, SyncItemKind kind, AckStatus status, long bytes)
+            {
+                _metrics.ItemRefused(status);
+                _inner.OnItemReceived(id, kind, status, bytes);
+            }
 
             public void OnItemServed(string id, AckStatus status) => _inner.OnItemServed(id, status);
 
