@@ -25,7 +25,7 @@ namespace AetherEdge.HostNode.Hub
         public const string BadPort = "bad_port";
         public const string TableFull = "table_full";
 
-        private static readonly string[] Reasons = { NoFingerprint, Untrusted, Self, OffLink, OwnAddress, BadPort, TableFull };
+        private static readonly string[] s_reasons = { NoFingerprint, Untrusted, Self, OffLink, OwnAddress, BadPort, TableFull };
 
         private readonly DeviceId _own;
         private readonly Func<DeviceId, bool> _trusted;
@@ -39,7 +39,7 @@ namespace AetherEdge.HostNode.Hub
             _trusted = trusted;
             _syncPort = syncPort;
             _httpPort = httpPort;
-            foreach (string r in Reasons)
+            foreach (string r in s_reasons)
             {
                 _refused[r] = new long[1];
             }

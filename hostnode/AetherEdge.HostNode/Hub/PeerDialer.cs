@@ -1,11 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
 using AetherEdge.HostNode.Diagnostics;
-using AetherEdge.HostNode.Identity;
 using AetherEdge.HostNode.Peers;
 using AetherEdge.HostNode.Sync;
 using Microsoft.Extensions.Logging;
@@ -34,7 +32,7 @@ namespace AetherEdge.HostNode.Hub
         public const string Timeout = "timeout";
         public const string Failed = "failed";
 
-        private static readonly string[] Results = { Ok, Busy, Refused, Unreachable, Timeout, Failed };
+        private static readonly string[] s_results = { Ok, Busy, Refused, Unreachable, Timeout, Failed };
 
         private readonly HubSettings _settings;
         private readonly SyncNode _node;
@@ -55,7 +53,7 @@ namespace AetherEdge.HostNode.Hub
             _clock = clock;
             _log = log;
             _budget = new LogBudget(LogLinesPerMinute, clock);
-            foreach (string r in Results)
+            foreach (string r in s_results)
             {
                 _dials[r] = new long[1];
             }

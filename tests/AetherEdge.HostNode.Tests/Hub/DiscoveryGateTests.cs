@@ -8,14 +8,14 @@ namespace AetherEdge.HostNode.Tests.Hub
     /// <summary>An announcement only suggests: trusted devices, on the link, not ourselves.</summary>
     public sealed class DiscoveryGateTests
     {
-        private static readonly DeviceId Own = Device(1);
-        private static readonly DeviceId Friend = Device(2);
-        private static readonly DeviceId Stranger = Device(3);
+        private static readonly DeviceId s_own = Device(1);
+        private static readonly DeviceId s_friend = Device(2);
+        private static readonly DeviceId s_stranger = Device(3);
 
-        private static readonly MdnsNetworkInterface Lan = new("eth0", 2, IPAddress.Parse("10.1.2.3"), Array.Empty<IPAddress>(),
+        private static readonly MdnsNetworkInterface s_lan = new("eth0", 2, IPAddress.Parse("10.1.2.3"), Array.Empty<IPAddress>(),
             new[] { (IPAddress.Parse("10.1.2.3"), 24) });
 
-        private static readonly MdnsNetworkInterface Loopback = new("lo", 1, IPAddress.Loopback, Array.Empty<IPAddress>(),
+        private static readonly MdnsNetworkInterface s_loopback = new("lo", 1, IPAddress.Loopback, Array.Empty<IPAddress>(),
             new[] { (IPAddress.Loopback, 8) });
 
         private static DeviceId Device(int seed)
@@ -25,7 +25,7 @@ namespace AetherEdge.HostNode.Tests.Hub
             return DeviceId.FromPublicKeyInfo(info);
         }
 
-        private static DiscoveryGate Gate() => new(Own, id => id == Friend, 43216, 43217);
+        private static DiscoveryGate Gate() => new(s_own, id => id == s_friend, 43216, 43217);
 
         [Theory]
         [InlineData(null, DiscoveryGate.NoFingerprint)]
@@ -41,10 +41,10 @@ namespace AetherEdge.HostNode.Tests.Hub
         public void CheckDevice_TrustedStrangerAndSelf_OnlyTheTrustedOneAccepted()
         {
             var gate = Gate();
-            Assert.Null(gate.CheckDevice(Friend.Text, out var id));
-            Assert.Equal(Friend, id);
-            Assert.Equal(DiscoveryGate.Untrusted, gate.CheckDevice(Stranger.Text, out _));
-            Assert.Equal(DiscoveryGate.Self, gate.CheckDevice(Own.Text, out _));
+            Assert.Null(gate.CheckDevice(s_friend.Text, out var id));
+            Assert.Equal(s_friend, id);
+            Assert.Equal(DiscoveryGate.Untrusted, gate.CheckDevice(s_stranger.Text, out _));
+            Assert.Equal(DiscoveryGate.Self, gate.CheckDevice(s_own.Text, out _));
         }
 
         [Theory]
@@ -58,7 +58,7 @@ namespace AetherEdge.HostNode.Tests.Hub
         [InlineData("10.1.2.9", 0, DiscoveryGate.BadPort)]
         public void CheckAddress_OnALan_OnlyOtherOnLinkAddressesPass(string address, int port, string? reason)
         {
-            Assert.Equal(reason, Gate().CheckAddress(IPAddress.Parse(address), port, Lan));
+            Assert.Equal(reason, Gate().CheckAddress(IPAddress.Parse(address), port, s_lan));
         }
 
         [Theory]
@@ -67,7 +67,7 @@ namespace AetherEdge.HostNode.Tests.Hub
         [InlineData(43217, DiscoveryGate.OwnAddress)]
         public void CheckAddress_OnLoopback_HubsSideBySideButNeverOurOwnPorts(int port, string? reason)
         {
-            Assert.Equal(reason, Gate().CheckAddress(IPAddress.Loopback, port, Loopback));
+            Assert.Equal(reason, Gate().CheckAddress(IPAddress.Loopback, port, s_loopback));
         }
 
         [Fact]

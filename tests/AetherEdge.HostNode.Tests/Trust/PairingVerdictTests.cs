@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using AetherEdge.HostNode.Identity;
 using AetherEdge.HostNode.Trust;
-using Xunit;
 
 namespace AetherEdge.HostNode.Tests.Trust
 {
