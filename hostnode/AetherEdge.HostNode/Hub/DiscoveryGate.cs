@@ -1,9 +1,7 @@
-using System.Collections.Concurrent;
-using System.Globalization;
 using System.Net;
-using System.Text;
 using AetherEdge.HostNode.Discovery;
 using AetherEdge.HostNode.Identity;
+using Prometheus;
 
 namespace AetherEdge.HostNode.Hub
 {
@@ -31,22 +29,28 @@ namespace AetherEdge.HostNode.Hub
         private readonly Func<DeviceId, bool> _trusted;
         private readonly int _syncPort;
         private readonly int _httpPort;
-        private readonly ConcurrentDictionary<string, long[]> _refused = new(StringComparer.Ordinal);
+        private readonly Counter _refused;
 
-        public DiscoveryGate(DeviceId own, Func<DeviceId, bool> trusted, int syncPort, int httpPort)
+        /// <summary>Counts into <paramref name="metrics"/> (the hub's registry), or a private registry.</summary>
+        public DiscoveryGate(DeviceId own, Func<DeviceId, bool> trusted, int syncPort, int httpPort, IMetricFactory? metrics = null)
         {
             _own = own;
             _trusted = trusted;
             _syncPort = syncPort;
             _httpPort = httpPort;
+            metrics ??= Metrics.WithCustomRegistry(Metrics.NewCustomRegistry());
+            _refused = metrics.CreateCounter(
+                "aether_discovery_suggestions_refused_total",
+                "mDNS announcements (per address) not taken as peers to dial, by reason.",
+                new[] { "reason" });
             foreach (string r in s_reasons)
             {
-                _refused[r] = new long[1];
+                _refused.WithLabels(r);
             }
         }
 
         /// <summary>Suggestions refused for <paramref name="reason"/> so far.</summary>
-        public long Refused(string reason) => _refused.TryGetValue(reason, out var c) ? Interlocked.Read(ref c[0]) : 0;
+        public long Refused(string reason) => (long)_refused.WithLabels(reason).Value;
 
         /// <summary>The device an announcement names, or the reason it names none we would dial (counted).</summary>
         public string? CheckDevice(string? fingerprint, out DeviceId id)
@@ -93,23 +97,11 @@ namespace AetherEdge.HostNode.Hub
             return null;
         }
 
-        /// <summary>Counts a suggestion refused for <paramref name="reason"/>; returns the reason.</summary>
+        /// <summary>Counts a suggestion refused for <paramref name="reason"/> (one of the constants); returns the reason.</summary>
         public string Count(string reason)
         {
-            Interlocked.Increment(ref _refused.GetOrAdd(reason, _ => new long[1])[0]);
+            _refused.WithLabels(reason).Inc();
             return reason;
-        }
-
-        /// <summary>Appends the refusal counters in Prometheus text format.</summary>
-        public void AppendTo(StringBuilder sb)
-        {
-            sb.Append("# HELP aether_discovery_suggestions_refused_total mDNS announcements (per address) not taken as peers to dial, by reason.\n");
-            sb.Append("# TYPE aether_discovery_suggestions_refused_total counter\n");
-            foreach (var kv in _refused.OrderBy(k => k.Key, StringComparer.Ordinal))
-            {
-                sb.Append("aether_discovery_suggestions_refused_total{reason=\"").Append(kv.Key).Append("\"} ")
-                    .Append(Interlocked.Read(ref kv.Value[0]).ToString(CultureInfo.InvariantCulture)).Append('\n');
-            }
         }
     }
 }

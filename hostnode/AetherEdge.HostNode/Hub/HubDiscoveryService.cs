@@ -28,13 +28,15 @@ namespace AetherEdge.HostNode.Hub
         private readonly SyncTrigger _trigger;
         private readonly DiscoveryGate _gate;
         private readonly TimeProvider _clock;
+        private readonly DiscoveryMetrics _metrics;
         private readonly ILogger<HubDiscoveryService> _log;
         private readonly LogBudget _budget;
         private long _lastRound = long.MinValue;
         private int _roundPending;
 
-        public HubDiscoveryService(HubSettings settings, LocalDevice self, PeerDirectory directory, SyncTrigger trigger, DiscoveryGate gate, TimeProvider clock, ILogger<HubDiscoveryService> log)
+        public HubDiscoveryService(HubSettings settings, LocalDevice self, PeerDirectory directory, SyncTrigger trigger, DiscoveryMetrics metrics, DiscoveryGate gate, TimeProvider clock, ILogger<HubDiscoveryService> log)
         {
+            _metrics = metrics;
             _settings = settings;
             _self = self;
             _directory = directory;
@@ -61,6 +63,7 @@ namespace AetherEdge.HostNode.Hub
                 InterfaceAddress = _settings.Interface,
                 Advertise = Advertisement(_settings, own),
                 Browse = true,
+                Metrics = _metrics,
             });
             service.NameClaimed += (name, link) => _log.LogInformation("mDNS: advertising '{Name}' on {Link}", name, link);
             service.NameConflict += (kind, old, renamed) =>
@@ -136,7 +139,6 @@ namespace AetherEdge.HostNode.Hub
 
             if (added)
             {
-                _directory.CountDiscovered();
                 if (_budget.TryTake("found", out long withheld))
                 {
                     _log.LogInformation("mDNS: found {Instance} ({Device}) at {Addresses} port {Port}{Withheld}", peer.Instance, id.Short, string.Join(", ", peer.Addresses), peer.Port, LogBudget.Withheld(withheld));

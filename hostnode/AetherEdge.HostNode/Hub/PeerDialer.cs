@@ -1,12 +1,11 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using System.Text;
 using AetherEdge.HostNode.Diagnostics;
 using AetherEdge.HostNode.Peers;
 using AetherEdge.HostNode.Sync;
 using Microsoft.Extensions.Logging;
+using Prometheus;
 
 namespace AetherEdge.HostNode.Hub
 {
@@ -41,10 +40,10 @@ namespace AetherEdge.HostNode.Hub
         private readonly TimeProvider _clock;
         private readonly ILogger<PeerDialer> _log;
         private readonly LogBudget _budget;
-        private readonly ConcurrentDictionary<string, long[]> _dials = new(StringComparer.Ordinal);
+        private readonly Counter _dials;
         private readonly ConcurrentDictionary<string, (long Next, TimeSpan Backoff)> _backoff = new(StringComparer.Ordinal);
 
-        public PeerDialer(HubSettings settings, SyncNode node, PeerDirectory directory, PeerKnowledge peers, TimeProvider clock, ILogger<PeerDialer> log)
+        public PeerDialer(HubSettings settings, SyncNode node, PeerDirectory directory, PeerKnowledge peers, TimeProvider clock, ILogger<PeerDialer> log, IMetricFactory? metrics = null)
         {
             _settings = settings;
             _node = node;
@@ -53,14 +52,16 @@ namespace AetherEdge.HostNode.Hub
             _clock = clock;
             _log = log;
             _budget = new LogBudget(LogLinesPerMinute, clock);
+            metrics ??= Metrics.WithCustomRegistry(Metrics.NewCustomRegistry());
+            _dials = metrics.CreateCounter("aether_sync_dials_total", "Sync dials by result (ok, busy, refused, unreachable, timeout, failed).", new[] { "result" });
             foreach (string r in s_results)
             {
-                _dials[r] = new long[1];
+                _dials.WithLabels(r);
             }
         }
 
         /// <summary>Dials that ended with <paramref name="result"/> so far.</summary>
-        public long Dials(string result) => _dials.TryGetValue(result, out var c) ? Interlocked.Read(ref c[0]) : 0;
+        public long Dials(string result) => (long)_dials.WithLabels(result).Value;
 
         /// <summary>
         /// One round over every known device not synced moments ago; true when each was heard from or could not
@@ -208,19 +209,7 @@ namespace AetherEdge.HostNode.Hub
             }
         }
 
-        private void Count(string result) => Interlocked.Increment(ref _dials.GetOrAdd(result, _ => new long[1])[0]);
-
-        /// <summary>Appends the dial counters in Prometheus text format.</summary>
-        public void AppendTo(StringBuilder sb)
-        {
-            sb.Append("# HELP aether_sync_dials_total Sync dials by result (ok, busy, refused, unreachable, timeout, failed).\n");
-            sb.Append("# TYPE aether_sync_dials_total counter\n");
-            foreach (var kv in _dials.OrderBy(k => k.Key, StringComparer.Ordinal))
-            {
-                sb.Append("aether_sync_dials_total{result=\"").Append(kv.Key).Append("\"} ")
-                    .Append(Interlocked.Read(ref kv.Value[0]).ToString(CultureInfo.InvariantCulture)).Append('\n');
-            }
-        }
+        private void Count(string result) => _dials.WithLabels(result).Inc();
 
         private sealed class DialFailure : Exception
         {

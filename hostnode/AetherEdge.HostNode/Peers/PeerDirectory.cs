@@ -60,7 +60,6 @@ namespace AetherEdge.HostNode.Peers
 
         private readonly Dictionary<string, PeerEndpoint> _peers = new(StringComparer.Ordinal);
         private readonly object _gate = new();
-        private long _discovered;
         private long _heard;
 
         public int Count
@@ -73,11 +72,6 @@ namespace AetherEdge.HostNode.Peers
                 }
             }
         }
-
-        /// <summary>Discovery events that added addresses (mesh_peers_discovered{protocol="mdns"}).</summary>
-        public long Discovered => Interlocked.Read(ref _discovered);
-
-        public void CountDiscovered() => Interlocked.Increment(ref _discovered);
 
         /// <summary>Adds an address the user configured (not bounded: the user typed it).</summary>
         public void Upsert(IPEndPoint endpoint, DeviceId? id, string source)

@@ -49,7 +49,7 @@ namespace AetherEdge.HostNode.Sync
         private readonly ConcurrentDictionary<DeviceId, long> _lastComplete = new();
         private readonly ConcurrentDictionary<string, Func<SslStream, DeviceId, CancellationToken, Task>> _protocols = new(StringComparer.Ordinal);
 
-        public SyncNode(NodeIdentity identity, TlsPeerPolicy policy, ISyncStore store, ISyncHostFactory hosts, Func<HelloFrame> hello, int chunkBytes = SyncLimits.DefaultChunkBytes)
+        public SyncNode(NodeIdentity identity, TlsPeerPolicy policy, ISyncStore store, ISyncHostFactory hosts, Func<HelloFrame> hello, int chunkBytes = SyncLimits.DefaultChunkBytes, SyncMetrics? metrics = null)
         {
             Identity = identity;
             _policy = policy;
@@ -57,24 +57,20 @@ namespace AetherEdge.HostNode.Sync
             _hosts = hosts;
             _hello = hello;
             ChunkBytes = chunkBytes;
+            Metrics = metrics ?? new SyncMetrics();
         }
 
         public NodeIdentity Identity { get; }
 
         public int ChunkBytes { get; }
 
-        public SyncMetrics Metrics { get; } = new();
+        /// <summary>This node's sync counters (the hub's registry when the hub made it).</summary>
+        public SyncMetrics Metrics { get; }
 
         /// <summary>Sessions that got past the TLS handshake (untrusted peers never count here).</summary>
         public long SessionsStarted => Interlocked.Read(ref _sessionsStarted);
 
         private long _sessionsStarted;
-
-        /// <summary>Frames refused for a timestamp outside the allowed clock skew, all peers together.</summary>
-        public long SkewRefusals => _windows.Values.Sum(w => w.RejectedSkew);
-
-        /// <summary>Frames refused as replays (nonce seen before, older than the replay floor), all peers together.</summary>
-        public long ReplayRefusals => _windows.Values.Sum(w => w.RejectedReplay);
 
         /// <summary>Called after every session (for logs and the planner).</summary>
         public event Action<SyncOutcome>? SessionEnded;
@@ -231,6 +227,8 @@ namespace AetherEdge.HostNode.Sync
             try
             {
                 var window = _windows.GetOrAdd(peer, _ => new ReplayWindow());
+                long skewBefore = window.RejectedSkew;
+                long replayBefore = window.RejectedReplay;
                 var inner = _hosts.Create(peer);
                 var host = new MeteredHost(inner, Metrics);
                 var session = new SyncSession(_store, host, CryptoRandom.Instance, window, _hello(), ChunkBytes);
@@ -242,11 +240,12 @@ namespace AetherEdge.HostNode.Sync
                 finally
                 {
                     (inner as IDisposable)?.Dispose();
+                    Metrics.FramesRefused(window.RejectedSkew - skewBefore, window.RejectedReplay - replayBefore);
                 }
 
                 if (state == SyncSessionState.Complete)
                 {
-                    Metrics.Success(watch.ElapsedMilliseconds);
+                    Metrics.Success(watch.Elapsed);
                 }
 
                 if (state == SyncSessionState.Complete)
