@@ -130,7 +130,8 @@ namespace AetherEdge.HostNode.Hub
                 sp.GetRequiredService<ShardStoreSyncStore>(),
                 sp.GetRequiredService<HubSyncHosts>(),
                 sp.GetRequiredService<LocalStatus>().Hello,
-                metrics: sp.GetRequiredService<SyncMetrics>()));
+                metrics: sp.GetRequiredService<SyncMetrics>(),
+                sessions: SyncSessionOptions.FromIdleSeconds(settings.SessionIdleSeconds)));
 
             // The mesh: links to peer hubs, tunnels through relays, knowledge and membership on the router
             // (Mesh/README.md); handlers by payload kind.

@@ -53,7 +53,7 @@ namespace AetherEdge.HostNode.Peers
                 | (p.AlwaysOn ? HelloFrame.FlagAlwaysOn : 0)
                 | (p.WifiOnly ? HelloFrame.FlagWifiOnly : 0);
             string name = Name.Length > MaxHelloNameLength ? Name.Substring(0, MaxHelloNameLength) : Name;
-            return new HelloFrame(SyncLimits.Version, (int)p.Kind, p.AllocationBytes, p.UsedBytes, p.Battery.Percent, flags, name);
+            return new HelloFrame(SyncLimits.ProtocolVersion, (int)p.Kind, p.AllocationBytes, p.UsedBytes, p.Battery.Percent, flags, name);
         }
 
         /// <summary>How a node describes itself: hubs and desktops are always on; phones sync on Wi-Fi only.</summary>
