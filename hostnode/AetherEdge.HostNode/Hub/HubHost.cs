@@ -1,3 +1,4 @@
+using AetherEdge.HostNode.Dashboard;
 using AetherEdge.HostNode.Discovery;
 using AetherEdge.HostNode.Home;
 using AetherEdge.HostNode.Http;
@@ -166,6 +167,18 @@ namespace AetherEdge.HostNode.Hub
             services.AddHostedService(sp => sp.GetRequiredService<HttpHost>());
             services.AddSingleton<MetricsEndpoint>();
             Alias<IHttpEndpoints, MetricsEndpoint>(services);
+
+            // The dashboard: kit snapshot, settings change, routes (Dashboard/README.md).
+            services.AddSingleton(_ => new DashboardOptions(home, TimeSpan.FromSeconds(settings.OnlineWindowSeconds)));
+            services.AddSingleton(_ => DashboardSecret.LoadOrCreate(home));
+            services.AddSingleton<DashboardActivity>();
+            Alias<IHubActivity, DashboardActivity>(services);
+            services.AddSingleton<FileNames>();
+            services.AddSingleton<KitView>();
+            services.AddSingleton<AllocationSettings>();
+            services.AddSingleton<DashboardApi>();
+            services.AddSingleton<DashboardEndpoints>();
+            Alias<IHttpEndpoints, DashboardEndpoints>(services);
 
             services.AddSingleton<PeerDialer>();
             services.AddHostedService<SyncHostedService>();

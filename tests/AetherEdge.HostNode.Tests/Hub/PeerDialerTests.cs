@@ -140,15 +140,15 @@ namespace AetherEdge.HostNode.Tests.Hub
             var log = new ListLogger();
             for (int i = 0; i < 20; i++)
             {
-                using var probe = new TcpListener(IPAddress.Loopback, 0);
-                probe.Start();
-                var closed = (IPEndPoint)probe.LocalEndpoint;
-                probe.Stop();
+                // Bound but not listening: connecting is refused, and no other test can take the port meanwhile.
+                var closed = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                closed.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+                _held.Add(closed);
                 var info = new byte[91];
                 new Random(i).NextBytes(info);
                 var d = DeviceId.FromPublicKeyInfo(info);
                 b.Circle.Add(d, "gone" + i, DateTimeOffset.UtcNow);
-                directory.Suggest(closed, d, "mdns");
+                directory.Suggest((IPEndPoint)closed.LocalEndPoint!, d, "mdns");
             }
 
             var dialer = Dialer(b, directory, log);
