@@ -1,3 +1,4 @@
+using AetherEdge.HostNode.Bluetooth;
 using AetherEdge.HostNode.Dashboard;
 using AetherEdge.HostNode.Discovery;
 using AetherEdge.HostNode.Home;
@@ -134,6 +135,9 @@ namespace AetherEdge.HostNode.Hub
                 metrics: sp.GetRequiredService<SyncMetrics>(),
                 sessions: SyncSessionOptions.FromIdleSeconds(settings.SessionIdleSeconds)));
 
+            // Dials for sync rounds: concurrent per device, bounded, counted (PeerDialer).
+            services.AddSingleton<PeerDialer>();
+
             // The mesh: links to peer hubs, tunnels through relays, knowledge and membership on the router
             // (Mesh/README.md); handlers by payload kind.
             services.AddSingleton<MeshReachability>();
@@ -180,7 +184,12 @@ namespace AetherEdge.HostNode.Hub
             services.AddSingleton<DashboardEndpoints>();
             Alias<IHttpEndpoints, DashboardEndpoints>(services);
 
-            services.AddSingleton<PeerDialer>();
+            // BLE: beacons, phones and hubs over BlueZ as mesh links (Bluetooth/README.md).
+            services.AddSingleton(sp => new BleOptions(settings.BluetoothAdapter, settings.BluetoothBus,
+                MeshAddress.Of(sp.GetRequiredService<NodeIdentity>().DeviceId), settings.Kind, settings.AllocationBytes, "aether " + settings.Name));
+            services.AddSingleton<BleMeshService>();
+            services.AddHostedService(sp => sp.GetRequiredService<BleMeshService>());
+
             services.AddHostedService<SyncHostedService>();
             if (settings.Mdns)
             {
