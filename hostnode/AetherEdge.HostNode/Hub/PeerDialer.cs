@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using AetherEdge.HostNode.Diagnostics;
+using AetherEdge.HostNode.Identity;
 using AetherEdge.HostNode.Peers;
 using AetherEdge.HostNode.Sync;
 using Microsoft.Extensions.Logging;
@@ -67,16 +68,24 @@ namespace AetherEdge.HostNode.Hub
         /// One round over every known device not synced moments ago; true when each was heard from or could not
         /// be reached (false when a device was busy with us and its inventory has not arrived yet).
         /// </summary>
-        public async Task<bool> RoundAsync(CancellationToken ct)
+        public Task<bool> RoundAsync(CancellationToken ct) =>
+            RoundAsync(id => !(_node.SinceLastSync(id) < _settings.SyncIntervalSeconds * 1000L * 9 / 10), null, ct);
+
+        /// <summary>
+        /// One round over every known trusted device <paramref name="due"/> says to dial now (and every configured
+        /// address whose device is not known yet); <paramref name="busy"/> hears of each device that was in a session
+        /// with us already. True when each was heard from or could not be reached.
+        /// </summary>
+        public async Task<bool> RoundAsync(Func<DeviceId, bool> due, Action<DeviceId>? busy, CancellationToken ct)
         {
             var devices = new Dictionary<string, List<PeerEndpoint>>(StringComparer.Ordinal);
             var live = new HashSet<string>(StringComparer.Ordinal);
             foreach (var peer in _directory.Snapshot())
             {
                 live.Add(peer.EndPoint.ToString());
-                if (peer.Id is { } id && (!_peers.IsTrusted(id) || _node.SinceLastSync(id) < _settings.SyncIntervalSeconds * 1000L * 9 / 10))
+                if (peer.Id is { } id && (!_peers.IsTrusted(id) || !due(id)))
                 {
-                    // Untrusted, or it synced with us (both ways) moments ago.
+                    // Untrusted, or not due (it synced with us, both ways, moments ago).
                     continue;
                 }
 
@@ -101,7 +110,7 @@ namespace AetherEdge.HostNode.Hub
                 await slots.WaitAsync(ct).ConfigureAwait(false);
                 try
                 {
-                    return await DialDeviceAsync(list, ct).ConfigureAwait(false);
+                    return await DialDeviceAsync(list, busy, ct).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -112,7 +121,7 @@ namespace AetherEdge.HostNode.Hub
             return heard.All(h => h);
         }
 
-        private async Task<bool> DialDeviceAsync(List<PeerEndpoint> addresses, CancellationToken ct)
+        private async Task<bool> DialDeviceAsync(List<PeerEndpoint> addresses, Action<DeviceId>? busyWith, CancellationToken ct)
         {
             long now = _clock.GetTimestamp();
             foreach (var peer in addresses.OrderByDescending(p => p.Proven).ThenByDescending(p => p.Source == "static").ThenByDescending(p => p.LastSyncMilliseconds))
@@ -139,6 +148,7 @@ namespace AetherEdge.HostNode.Hub
                     // once that session delivered its inventory (crossing dials at start-up otherwise leave a
                     // node planning over itself and one peer, pulling shards the full plan gives others).
                     Count(Busy);
+                    busyWith?.Invoke(busy.Peer);
                     return _peers.HasInventory(busy.Peer);
                 }
                 catch (DialFailure f) when (!ct.IsCancellationRequested)

@@ -1,9 +1,11 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using AetherEdge.Core.Scheduling;
 using AetherEdge.Core.Sync;
 using AetherEdge.HostNode.Diagnostics;
 using AetherEdge.HostNode.Discovery;
+using AetherEdge.HostNode.Identity;
 using AetherEdge.HostNode.Mesh;
 using AetherEdge.HostNode.Peers;
 using AetherEdge.HostNode.Placement;
@@ -40,6 +42,7 @@ namespace AetherEdge.HostNode.Hub
         private readonly DiscoveryMetrics _discovery;
         private HashSet<string> _problems = new(StringComparer.Ordinal);
         private bool _synced;
+        private readonly ConcurrentDictionary<DeviceId, byte> _pushAfter = new();
         private readonly System.Diagnostics.Stopwatch _startedFar = System.Diagnostics.Stopwatch.StartNew();
 
         public SyncHostedService(
@@ -75,6 +78,13 @@ namespace AetherEdge.HostNode.Hub
             _log = log;
             _lifetime = lifetime;
             _node.SessionEnded += OnSessionEnded;
+            _node.SessionEnded += o =>
+            {
+                if (_pushAfter.TryRemove(o.Peer, out _))
+                {
+                    _trigger.RequestPush();
+                }
+            };
             _node.HandshakeRefused += (ep, why) =>
             {
                 if (_budget.TryTake("refused", out long withheld))
@@ -143,7 +153,7 @@ namespace AetherEdge.HostNode.Hub
                 {
                     // Once a round has heard from every known peer (or found it unreachable), plans see who
                     // is online and what they hold; until then pulling would follow a plan over too few devices.
-                    if (await RoundAsync(stoppingToken))
+                    if (await RoundAsync(_trigger.TakePush(), stoppingToken))
                     {
                         _synced = true;
                         _pulling.Start();
@@ -168,8 +178,11 @@ namespace AetherEdge.HostNode.Hub
             }
         }
 
-        /// <summary>One round; true when every known peer was heard from or could not be reached.</summary>
-        private async Task<bool> RoundAsync(CancellationToken ct)
+        /// <summary>
+        /// One round; true when every known peer was heard from or could not be reached. A <paramref name="push"/>
+        /// round (the store changed) dials every trusted peer, also those it synced with moments ago.
+        /// </summary>
+        private async Task<bool> RoundAsync(bool push, CancellationToken ct)
         {
             _local.RefreshPower();
 
@@ -198,6 +211,11 @@ namespace AetherEdge.HostNode.Hub
                 return true;
             }
 
+            if (push)
+            {
+                _log.LogInformation("the store changed: pushing to trusted peers now");
+            }
+
             var decision = _scheduler.Request(_local.Profile());
             if (decision != SyncDecision.Allowed)
             {
@@ -206,10 +224,21 @@ namespace AetherEdge.HostNode.Hub
             }
 
             // Devices are dialled concurrently with short connect bounds (PeerDialer): one slow or silent
-            // address never holds up the others.
-            bool heardFromAll = await _dialer.RoundAsync(ct);
+            // address never holds up the others. A device synced moments ago is skipped unless this is a push it
+            // would take now; one busy with us during a push (its session started with the old inventory) gets
+            // another push when that session ends.
+            bool heardFromAll = await _dialer.RoundAsync(
+                id => !(_node.SinceLastSync(id) < _settings.SyncIntervalSeconds * 1000L * 9 / 10) || (push && TakesPushes(id)),
+                id =>
+                {
+                    if (push)
+                    {
+                        _pushAfter.TryAdd(id, 0);
+                    }
+                },
+                ct);
 
-            await SyncFarPeersAsync(ct);
+            await SyncFarPeersAsync(push, ct);
             _scheduler.Completed(_local.Profile());
 
             // Inputs pulled this round may complete a repair now. Not before a round has heard from
@@ -227,7 +256,7 @@ namespace AetherEdge.HostNode.Hub
         /// Trusted hubs heard through the mesh that no direct link reaches: one session each through a tunnel
         /// (end-to-end TLS inside; the relays only splice bytes). A failure waits for the next round.
         /// </summary>
-        private async Task SyncFarPeersAsync(CancellationToken ct)
+        private async Task SyncFarPeersAsync(bool push, CancellationToken ct)
         {
             foreach (var far in _far.Reachable())
             {
@@ -236,7 +265,7 @@ namespace AetherEdge.HostNode.Hub
                 long interval = _settings.SyncIntervalSeconds * 1000L;
                 long? since = _node.SinceLastSync(far.Device);
                 bool mine = string.CompareOrdinal(_node.Identity.DeviceId.Text, far.Device.Text) < 0;
-                if (since < interval * 9 / 10 || (!mine && (since == null ? _startedFar.Elapsed.TotalMilliseconds < 3 * interval : since < 3 * interval)))
+                if ((!push || !TakesPushes(far.Device)) && (since < interval * 9 / 10 || (!mine && (since == null ? _startedFar.Elapsed.TotalMilliseconds < 3 * interval : since < 3 * interval))))
                 {
                     continue;
                 }
@@ -254,6 +283,14 @@ namespace AetherEdge.HostNode.Hub
                 }
             }
         }
+
+        /// <summary>
+        /// A push dials a peer outside its rounds only when the seed's policy would let that device sync now, judged
+        /// by its last Hello (a phone on low battery or cellular, or one synced under five minutes ago, waits for its
+        /// own scheduled round: incoming sessions pull, so a push would make it spend the battery its scheduler saves).
+        /// </summary>
+        private bool TakesPushes(DeviceId peer) =>
+            _peers.LastProfile(peer) is not { } profile || SyncPolicy.ShouldSyncNow(profile, _node.SinceLastSync(peer) ?? -1) == SyncDecision.Allowed;
 
         private void Repair()
         {
