@@ -236,6 +236,7 @@ namespace AetherEdge.HostNode.Hub
                         _pushAfter.TryAdd(id, 0);
                     }
                 },
+                push,
                 ct);
 
             await SyncFarPeersAsync(push, ct);
