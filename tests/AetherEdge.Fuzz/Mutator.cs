@@ -57,34 +57,34 @@ namespace AetherEdge.Fuzz
                 case 3:
                     return d.AsSpan(0, _random.Next(d.Length + 1)).ToArray();
                 case 4:
-                {
-                    var tail = new byte[1 + _random.Next(32)];
-                    _random.NextBytes(tail);
-                    return d.Concat(tail).ToArray();
-                }
+                    {
+                        var tail = new byte[1 + _random.Next(32)];
+                        _random.NextBytes(tail);
+                        return d.Concat(tail).ToArray();
+                    }
 
                 case 5 when d.Length > 1:
-                {
-                    int at = _random.Next(d.Length);
-                    int n = 1 + _random.Next(Math.Min(16, d.Length - at));
-                    return d.Take(at).Concat(d.Skip(at + n)).ToArray();
-                }
+                    {
+                        int at = _random.Next(d.Length);
+                        int n = 1 + _random.Next(Math.Min(16, d.Length - at));
+                        return d.Take(at).Concat(d.Skip(at + n)).ToArray();
+                    }
 
                 case 6 when d.Length > 0:
-                {
-                    int from = _random.Next(d.Length);
-                    int n = 1 + _random.Next(Math.Min(32, d.Length - from));
-                    int to = _random.Next(d.Length + 1);
-                    return d.Take(to).Concat(d.Skip(from).Take(n)).Concat(d.Skip(to)).ToArray();
-                }
+                    {
+                        int from = _random.Next(d.Length);
+                        int n = 1 + _random.Next(Math.Min(32, d.Length - from));
+                        int to = _random.Next(d.Length + 1);
+                        return d.Take(to).Concat(d.Skip(from).Take(n)).Concat(d.Skip(to)).ToArray();
+                    }
 
                 case 7:
-                {
-                    byte[] other = pool[_random.Next(pool.Count)];
-                    int cut = _random.Next(d.Length + 1);
-                    int otherCut = _random.Next(other.Length + 1);
-                    return d.Take(cut).Concat(other.Skip(otherCut)).ToArray();
-                }
+                    {
+                        byte[] other = pool[_random.Next(pool.Count)];
+                        int cut = _random.Next(d.Length + 1);
+                        int otherCut = _random.Next(other.Length + 1);
+                        return d.Take(cut).Concat(other.Skip(otherCut)).ToArray();
+                    }
 
                 default:
                     return EditLengthField(target, d);

@@ -1,5 +1,3 @@
-using Microsoft.CodeAnalysis.CSharp;
-
 namespace AetherEdge.NanoCheck.Tests
 {
     /// <summary>

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using AetherEdge.Core.Devices;
 using AetherEdge.Core.Relay;
-using AetherEdge.Core.Routing;
 using AetherEdge.Firmware.Beacon;
 using Xunit.Abstractions;
 

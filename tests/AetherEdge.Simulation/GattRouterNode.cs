@@ -1,4 +1,3 @@
-using AetherEdge.Core.Gatt;
 using AetherEdge.Core.Routing;
 
 namespace AetherEdge.Simulation

@@ -16,7 +16,7 @@ namespace AetherEdge.HostNode.Bluetooth
         public const string CharacteristicPath = ServicePath + "/char0";
         public const string AdvertisementPath = Root + "/advertisement0";
         private const string Root = "/org/aetheredge";
-        private static readonly TimeSpan UnregisterTimeout = TimeSpan.FromSeconds(2);
+        private static readonly TimeSpan s_unregisterTimeout = TimeSpan.FromSeconds(2);
 
         private readonly BluezAdapter _adapter;
         private readonly IBleLinkReceiver _receiver;
@@ -225,8 +225,8 @@ namespace AetherEdge.HostNode.Bluetooth
                 _registered = false;
                 try
                 {
-                    await _adapter.CallAsync(_adapter.AdapterPath, BluezNames.AdvertisingManager, "UnregisterAdvertisement", "o", (ref MessageWriter w) => w.WriteObjectPath(AdvertisementPath), UnregisterTimeout).ConfigureAwait(false);
-                    await _adapter.CallAsync(_adapter.AdapterPath, BluezNames.GattManager, "UnregisterApplication", "o", (ref MessageWriter w) => w.WriteObjectPath(AppPath), UnregisterTimeout).ConfigureAwait(false);
+                    await _adapter.CallAsync(_adapter.AdapterPath, BluezNames.AdvertisingManager, "UnregisterAdvertisement", "o", (ref MessageWriter w) => w.WriteObjectPath(AdvertisementPath), s_unregisterTimeout).ConfigureAwait(false);
+                    await _adapter.CallAsync(_adapter.AdapterPath, BluezNames.GattManager, "UnregisterApplication", "o", (ref MessageWriter w) => w.WriteObjectPath(AppPath), s_unregisterTimeout).ConfigureAwait(false);
                 }
                 catch (Exception e) when (BusMessages.IsGone(e))
                 {

@@ -1,7 +1,5 @@
-using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
-using AetherEdge.Core.Mdns;
 
 namespace AetherEdge.HostNode.Discovery
 {

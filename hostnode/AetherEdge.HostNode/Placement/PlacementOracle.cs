@@ -209,7 +209,9 @@ namespace AetherEdge.HostNode.Placement
         }
 
         [ThreadStatic]
+#pragma warning disable IDE1006 // t_ marks a [ThreadStatic] field (dotnet/runtime naming)
         private static Memo? t_memo;
+#pragma warning restore IDE1006
 
         private sealed class Memo : IDisposable
         {

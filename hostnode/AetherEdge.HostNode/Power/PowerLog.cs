@@ -1,27 +1,28 @@
-namespace AetherEdge.HostNode.Power;
-
-/// <summary>
-/// One-line problem reports to a <see cref="TextWriter"/>, each distinct line once, so a source
-/// polled every minute does not flood the journal with the same odd file.
-/// </summary>
-internal sealed class PowerLog
+namespace AetherEdge.HostNode.Power
 {
-    private readonly TextWriter _writer;
-    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
-    private readonly object _lock = new();
-
-    public PowerLog(TextWriter? writer)
+    /// <summary>
+    /// One-line problem reports to a <see cref="TextWriter"/>, each distinct line once, so a source
+    /// polled every minute does not flood the journal with the same odd file.
+    /// </summary>
+    internal sealed class PowerLog
     {
-        _writer = writer ?? TextWriter.Null;
-    }
+        private readonly TextWriter _writer;
+        private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+        private readonly object _lock = new();
 
-    public void Warn(string message)
-    {
-        lock (_lock)
+        public PowerLog(TextWriter? writer)
         {
-            if (_seen.Add(message))
+            _writer = writer ?? TextWriter.Null;
+        }
+
+        public void Warn(string message)
+        {
+            lock (_lock)
             {
-                _writer.WriteLine("power: " + message);
+                if (_seen.Add(message))
+                {
+                    _writer.WriteLine("power: " + message);
+                }
             }
         }
     }

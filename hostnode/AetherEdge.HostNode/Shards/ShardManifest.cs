@@ -20,8 +20,8 @@ namespace AetherEdge.HostNode.Shards
         public static readonly byte[] Magic = Encoding.ASCII.GetBytes("AEMF");
         public const int HeaderBytes = 4 + 1 + ShardLimits.FileIdBytes + 8 + 4 + 1 + 1 + 8 + ShardLimits.WrappedKeyBytes;
 
-        private static readonly long MinCreatedMs = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
-        private static readonly long MaxCreatedMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+        private static readonly long s_minCreatedMs = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+        private static readonly long s_maxCreatedMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
 
         public ShardManifest(
             byte[] fileId, long originalBytes, int segmentBytes, int dataShards, int totalShards,
@@ -164,7 +164,7 @@ namespace AetherEdge.HostNode.Shards
             }
 
             // Found by tests/AetherEdge.Fuzz: a time DateTimeOffset cannot hold threw ArgumentOutOfRangeException.
-            if (created < MinCreatedMs || created > MaxCreatedMs)
+            if (created < s_minCreatedMs || created > s_maxCreatedMs)
             {
                 error = "manifest creation time " + created + " ms is outside the years 1-9999";
                 return null;
@@ -180,6 +180,13 @@ namespace AetherEdge.HostNode.Shards
                 {
                     path = b.AsSpan(fixedLength + 2, pathLength).ToArray();
                 }
+            }
+
+            // Found by tests/AetherEdge.Fuzz: a version-2 manifest without its path parsed, then wrote back as version 1.
+            if (b[4] == PathFormatVersion && path == null)
+            {
+                error = "manifest format 2 has no valid encrypted path";
+                return null;
             }
 
             if (bodyLength != fixedLength + (path == null ? 0 : 2 + path.Length))

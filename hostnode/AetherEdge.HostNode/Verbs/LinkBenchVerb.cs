@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using AetherEdge.Core.Gatt;
-using AetherEdge.Core.Routing;
 using AetherEdge.Core.Relay;
+using AetherEdge.Core.Routing;
 using AetherEdge.HostNode.Cli;
 using AetherEdge.HostNode.LinkBench;
 
@@ -59,10 +59,18 @@ namespace AetherEdge.HostNode.Verbs
             {
                 context.Out.WriteLine(JsonSerializer.Serialize(rows.Select(r => new
                 {
-                    mtu = r.Mtu, loss = r.Loss, shardBytes = r.ShardBytes, values = r.Values, retransmissions = r.Retransmissions,
-                    attBytes = r.AttBytes, airBytes = r.AirBytes, efficiency = Math.Round(r.Efficiency, 4),
-                    attHeaderShare = Math.Round(r.AttHeaderShare, 4), protocolShare = Math.Round(r.ProtocolShare, 4),
-                    airEfficiency = Math.Round(r.AirEfficiency, 4), completed = r.Completed,
+                    mtu = r.Mtu,
+                    loss = r.Loss,
+                    shardBytes = r.ShardBytes,
+                    values = r.Values,
+                    retransmissions = r.Retransmissions,
+                    attBytes = r.AttBytes,
+                    airBytes = r.AirBytes,
+                    efficiency = Math.Round(r.Efficiency, 4),
+                    attHeaderShare = Math.Round(r.AttHeaderShare, 4),
+                    protocolShare = Math.Round(r.ProtocolShare, 4),
+                    airEfficiency = Math.Round(r.AirEfficiency, 4),
+                    completed = r.Completed,
                 }), new JsonSerializerOptions { WriteIndented = true }));
                 return CliHost.ExitOk;
             }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Net;
 using System.Text.Json;
 using AetherEdge.HostNode.Cli;
 using AetherEdge.HostNode.Discovery;

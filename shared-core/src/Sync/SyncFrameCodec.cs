@@ -127,62 +127,62 @@ namespace AetherEdge.Core.Sync
                 case SyncFrameType.Want:
                     return ReadWant(r);
                 case SyncFrameType.Have:
-                {
-                    string id = r.ItemId("item id");
-                    int held = r.Byte("held flag");
-                    if (held > 1)
                     {
-                        throw new ProtocolViolationException("Have frame held flag must be 0 or 1");
-                    }
+                        string id = r.ItemId("item id");
+                        int held = r.Byte("held flag");
+                        if (held > 1)
+                        {
+                            throw new ProtocolViolationException("Have frame held flag must be 0 or 1");
+                        }
 
-                    long total = r.NonNegativeInt64("total length");
-                    return new HaveFrame(id, held == 1, total, r.Bytes(SyncLimits.HashBytes, "hash"));
-                }
+                        long total = r.NonNegativeInt64("total length");
+                        return new HaveFrame(id, held == 1, total, r.Bytes(SyncLimits.HashBytes, "hash"));
+                    }
 
                 case SyncFrameType.ShardChunk:
                     return ReadChunk(r);
                 case SyncFrameType.Ack:
-                {
-                    string id = r.ItemId("item id");
-                    int status = r.Byte("status");
-                    if (status > (int)AckStatus.StoreError)
                     {
-                        throw new ProtocolViolationException("Ack frame has unknown status " + status);
-                    }
+                        string id = r.ItemId("item id");
+                        int status = r.Byte("status");
+                        if (status > (int)AckStatus.StoreError)
+                        {
+                            throw new ProtocolViolationException("Ack frame has unknown status " + status);
+                        }
 
-                    return new AckFrame(id, (AckStatus)status);
-                }
+                        return new AckFrame(id, (AckStatus)status);
+                    }
 
                 case SyncFrameType.Manifest:
-                {
-                    string id = r.ItemId("manifest id");
-                    long n = r.UInt32("manifest length");
-                    if (n > SyncLimits.MaxManifestBytes)
                     {
-                        throw new ProtocolViolationException("Manifest frame of " + n + " bytes is over the " + SyncLimits.MaxManifestBytes + "-byte limit");
-                    }
+                        string id = r.ItemId("manifest id");
+                        long n = r.UInt32("manifest length");
+                        if (n > SyncLimits.MaxManifestBytes)
+                        {
+                            throw new ProtocolViolationException("Manifest frame of " + n + " bytes is over the " + SyncLimits.MaxManifestBytes + "-byte limit");
+                        }
 
-                    return new ManifestFrame(id, r.Bytes((int)n, "manifest"));
-                }
+                        return new ManifestFrame(id, r.Bytes((int)n, "manifest"));
+                    }
 
                 case SyncFrameType.Error:
-                {
-                    int code = r.UInt16("code");
-                    return new ErrorFrame((SyncErrorCode)code, r.Utf8(SyncLimits.MaxErrorMessageBytes, "message"));
-                }
-
-                case SyncFrameType.Routed:
-                {
-                    int n = r.Remaining;
-                    if (n < Routing.RoutingLimits.HeaderBytes || n > Routing.RoutingLimits.MaxPacketBytes)
                     {
-                        throw new ProtocolViolationException("Routed frame of " + n + " bytes is outside " + Routing.RoutingLimits.HeaderBytes + ".." + Routing.RoutingLimits.MaxPacketBytes);
+                        int code = r.UInt16("code");
+                        return new ErrorFrame((SyncErrorCode)code, r.Utf8(SyncLimits.MaxErrorMessageBytes, "message"));
                     }
 
-                    // Refers to the input buffer, like a chunk: valid until the caller reuses it.
-                    int at = r.Skip(n, "packet");
-                    return new RoutedFrame(r.Buffer, at, n);
-                }
+                case SyncFrameType.Routed:
+                    {
+                        int n = r.Remaining;
+                        if (n < Routing.RoutingLimits.HeaderBytes || n > Routing.RoutingLimits.MaxPacketBytes)
+                        {
+                            throw new ProtocolViolationException("Routed frame of " + n + " bytes is outside " + Routing.RoutingLimits.HeaderBytes + ".." + Routing.RoutingLimits.MaxPacketBytes);
+                        }
+
+                        // Refers to the input buffer, like a chunk: valid until the caller reuses it.
+                        int at = r.Skip(n, "packet");
+                        return new RoutedFrame(r.Buffer, at, n);
+                    }
 
                 default:
                     return new DoneFrame();

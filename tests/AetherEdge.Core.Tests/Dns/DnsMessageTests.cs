@@ -1,7 +1,6 @@
 using AetherEdge.Core.Dns;
 using AetherEdge.Core.Protocol;
 using CsCheck;
-using Xunit;
 
 namespace AetherEdge.Core.Tests.Dns
 {

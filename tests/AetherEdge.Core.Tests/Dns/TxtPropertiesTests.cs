@@ -2,7 +2,6 @@ using System.Text;
 using AetherEdge.Core.Dns;
 using AetherEdge.Core.Protocol;
 using CsCheck;
-using Xunit;
 
 namespace AetherEdge.Core.Tests.Dns
 {

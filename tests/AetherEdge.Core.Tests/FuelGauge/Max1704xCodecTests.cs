@@ -1,7 +1,6 @@
 using AetherEdge.Core.FuelGauge;
 using AetherEdge.Core.Protocol;
 using CsCheck;
-using Xunit;
 
 namespace AetherEdge.Core.Tests.FuelGauge
 {

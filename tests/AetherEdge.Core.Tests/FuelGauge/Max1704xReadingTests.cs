@@ -1,6 +1,5 @@
 using AetherEdge.Core.Devices;
 using AetherEdge.Core.FuelGauge;
-using Xunit;
 
 namespace AetherEdge.Core.Tests.FuelGauge
 {

@@ -16,7 +16,12 @@ namespace AetherEdge.Core.Tests.Gatt
                 {
                     var ad = new BeaconAdvertisement
                     {
-                        Kind = (DeviceKind)kind, NodeId = node, AllocationBytes = allocation, BatteryPercent = battery, PluggedIn = plugged, AcceptsBulk = bulk,
+                        Kind = (DeviceKind)kind,
+                        NodeId = node,
+                        AllocationBytes = allocation,
+                        BatteryPercent = battery,
+                        PluggedIn = plugged,
+                        AcceptsBulk = bulk,
                     };
                     var buffer = new byte[BeaconAdvertisement.Length];
                     Assert.True(ad.TryWrite(buffer, 0, out int written));

@@ -1,6 +1,5 @@
 using AetherEdge.Core.Dns;
 using AetherEdge.Core.Mdns;
-using Xunit;
 
 namespace AetherEdge.Core.Tests.Mdns
 {

@@ -1,7 +1,6 @@
 using AetherEdge.Core.Abstractions;
 using AetherEdge.Core.Dns;
 using AetherEdge.Core.Mdns;
-using Xunit;
 
 namespace AetherEdge.Core.Tests.Mdns
 {

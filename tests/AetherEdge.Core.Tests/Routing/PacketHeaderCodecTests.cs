@@ -31,8 +31,15 @@ namespace AetherEdge.Core.Tests.Routing
                 {
                     var h = new PacketHeader
                     {
-                        HopStart = hopStart, HopLimit = hopStart / 2, Source = source, Destination = destination,
-                        PacketId = id, NextHop = nextHop, WantAck = wantAck, Bulk = bulk, PayloadLength = length,
+                        HopStart = hopStart,
+                        HopLimit = hopStart / 2,
+                        Source = source,
+                        Destination = destination,
+                        PacketId = id,
+                        NextHop = nextHop,
+                        WantAck = wantAck,
+                        Bulk = bulk,
+                        PayloadLength = length,
                     };
                     var buffer = new byte[RoutingLimits.HeaderBytes + length];
                     Assert.True(PacketHeaderCodec.TryWrite(h, buffer, 0, out int written));

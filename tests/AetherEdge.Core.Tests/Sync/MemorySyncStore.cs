@@ -1,8 +1,5 @@
-using System.Collections.Generic;
-using System.Linq;
 using System.Security.Cryptography;
 using AetherEdge.Core.Sync;
-using Xunit;
 
 namespace AetherEdge.Core.Tests.Sync
 {

@@ -1,6 +1,5 @@
 using AetherEdge.Core.Protocol;
 using AetherEdge.Core.Sync;
-using Xunit;
 
 namespace AetherEdge.Core.Tests.Sync
 {

@@ -1,9 +1,6 @@
-using System;
-using System.Linq;
 using AetherEdge.Core.Protocol;
 using AetherEdge.Core.Sync;
 using CsCheck;
-using Xunit;
 
 namespace AetherEdge.Core.Tests.Sync
 {

@@ -1,9 +1,5 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
 using AetherEdge.Core.Protocol;
 using AetherEdge.Core.Sync;
-using Xunit;
 
 namespace AetherEdge.Core.Tests.Sync
 {

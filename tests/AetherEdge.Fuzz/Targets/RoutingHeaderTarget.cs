@@ -16,8 +16,16 @@ namespace AetherEdge.Fuzz.Targets
             {
                 var h = new PacketHeader
                 {
-                    WantAck = wantAck, IsAck = isAck, Bulk = bulk, HopLimit = 3, HopStart = 5,
-                    Source = 0x0A0B0C0D, Destination = 0x01020304, PacketId = 77, NextHop = 0x11223344, PayloadLength = payload,
+                    WantAck = wantAck,
+                    IsAck = isAck,
+                    Bulk = bulk,
+                    HopLimit = 3,
+                    HopStart = 5,
+                    Source = 0x0A0B0C0D,
+                    Destination = 0x01020304,
+                    PacketId = 77,
+                    NextHop = 0x11223344,
+                    PayloadLength = payload,
                 };
                 var packet = new byte[RoutingLimits.HeaderBytes + payload];
                 PacketHeaderCodec.TryWrite(h, packet, 0, out _);

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using AetherEdge.HostNode.Bluetooth;
 using Tmds.DBus.Protocol;
-using Xunit;
 
 namespace AetherEdge.HostNode.Tests.Bluetooth
 {

@@ -2,7 +2,6 @@ using System.Net.Sockets;
 using System.Text;
 using AetherEdge.HostNode.Bluetooth;
 using Tmds.DBus.Protocol;
-using Xunit;
 
 namespace AetherEdge.HostNode.Tests.Bluetooth
 {
@@ -12,14 +11,14 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
     /// </summary>
     public class BluezAdapterTests
     {
-        private static readonly TimeSpan Limit = TimeSpan.FromSeconds(5);
+        private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(5);
 
         [Fact]
         public async Task Open_WithSimulatedBluez_ReadsAdapterAddressAndBluetoothdName()
         {
             using var bus = new PrivateBus();
             using SimulatedBluez bluez = await SimulatedBluez.StartAsync(bus.Address);
-            await using BluezAdapter adapter = await BluezAdapter.OpenAsync(bus.Address, callTimeout: Limit);
+            await using BluezAdapter adapter = await BluezAdapter.OpenAsync(bus.Address, callTimeout: s_limit);
             Assert.Equal(BluezNames.DefaultAdapterPath, adapter.AdapterPath);
             Assert.Equal(SimulatedBluez.AdapterAddress, adapter.Address);
             Assert.Equal(bluez.UniqueName, adapter.BluezUniqueName);
@@ -31,7 +30,7 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
         public async Task Open_BusWithoutBluetoothd_FailsWithNoBluetoothd()
         {
             using var bus = new PrivateBus();
-            var ex = await Assert.ThrowsAsync<BluetoothUnavailableException>(() => BluezAdapter.OpenAsync(bus.Address, callTimeout: Limit));
+            var ex = await Assert.ThrowsAsync<BluetoothUnavailableException>(() => BluezAdapter.OpenAsync(bus.Address, callTimeout: s_limit));
             Assert.Equal(BluetoothUnavailableReason.NoBluetoothd, ex.Reason);
             Assert.Contains("bluetoothd is not running", ex.Message);
         }
@@ -41,7 +40,7 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
         {
             using var bus = new PrivateBus();
             using SimulatedBluez bluez = await SimulatedBluez.StartAsync(bus.Address);
-            var ex = await Assert.ThrowsAsync<BluetoothUnavailableException>(() => BluezAdapter.OpenAsync(bus.Address, "/org/bluez/hci1", Limit));
+            var ex = await Assert.ThrowsAsync<BluetoothUnavailableException>(() => BluezAdapter.OpenAsync(bus.Address, "/org/bluez/hci1", s_limit));
             Assert.Equal(BluetoothUnavailableReason.NoAdapter, ex.Reason);
             Assert.Contains("/org/bluez/hci1", ex.Message);
         }
@@ -50,7 +49,7 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
         public async Task Open_NoSocketAtAddress_FailsWithBusUnreachable()
         {
             string path = Path.Combine(Path.GetTempPath(), "aether-no-bus-" + Guid.NewGuid().ToString("N"));
-            var ex = await Assert.ThrowsAsync<BluetoothUnavailableException>(() => BluezAdapter.OpenAsync("unix:path=" + path, callTimeout: Limit));
+            var ex = await Assert.ThrowsAsync<BluetoothUnavailableException>(() => BluezAdapter.OpenAsync("unix:path=" + path, callTimeout: s_limit));
             Assert.Equal(BluetoothUnavailableReason.BusUnreachable, ex.Reason);
             Assert.Contains(path, ex.Message);
         }
@@ -58,7 +57,7 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
         [Fact]
         public async Task Open_BadAddress_FailsWithBusUnreachable()
         {
-            var ex = await Assert.ThrowsAsync<BluetoothUnavailableException>(() => BluezAdapter.OpenAsync("nonsense", callTimeout: Limit));
+            var ex = await Assert.ThrowsAsync<BluetoothUnavailableException>(() => BluezAdapter.OpenAsync("nonsense", callTimeout: s_limit));
             Assert.Equal(BluetoothUnavailableReason.BusUnreachable, ex.Reason);
         }
 
@@ -69,7 +68,7 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
             {
                 Assert.StartsWith("AUTH EXTERNAL", await ReadLine(s));
                 await s.SendAsync(Encoding.ASCII.GetBytes("REJECTED EXTERNAL\r\n"));
-            }, Limit);
+            }, s_limit);
             Assert.Equal(BluetoothUnavailableReason.BusUnreachable, ex.Reason);
         }
 
@@ -79,7 +78,7 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
             BluetoothUnavailableException ex = await OpenAgainstScriptedServer(async s =>
             {
                 // stay silent until the client gives up and closes its end
-                using var cts = new CancellationTokenSource(Limit);
+                using var cts = new CancellationTokenSource(s_limit);
                 while (await s.ReceiveAsync(new byte[64], cts.Token) > 0)
                 {
                 }
@@ -93,11 +92,11 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
         {
             using var bus = new PrivateBus();
             SimulatedBluez first = await SimulatedBluez.StartAsync(bus.Address);
-            await using BluezAdapter adapter = await BluezAdapter.OpenAsync(bus.Address, callTimeout: Limit);
+            await using BluezAdapter adapter = await BluezAdapter.OpenAsync(bus.Address, callTimeout: s_limit);
             var peripheral = new GattPeripheral(adapter, new CollectingReceiver(), 0xFFFF, new byte[] { 1 }, "aether-hub");
             await peripheral.RegisterAsync();
             first.Dispose();
-            await CancelledWithin(adapter.Lost, Limit);
+            await CancelledWithin(adapter.Lost, s_limit);
             await peripheral.DisposeAsync(); // closing after the loss is quiet: nothing left to unregister
 
             // bluetoothd restarts under the same name: the old adapter's calls must not reach the new instance
@@ -107,7 +106,7 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
             Assert.Null(second.DiscoveryFilter);
             Assert.False(second.Discovering);
 
-            await using BluezAdapter reopened = await BluezAdapter.OpenAsync(bus.Address, callTimeout: Limit);
+            await using BluezAdapter reopened = await BluezAdapter.OpenAsync(bus.Address, callTimeout: s_limit);
             Assert.Equal(second.UniqueName, reopened.BluezUniqueName);
         }
 
@@ -116,11 +115,11 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
         {
             var bus = new PrivateBus();
             using SimulatedBluez bluez = await SimulatedBluez.StartAsync(bus.Address);
-            BluezAdapter adapter = await BluezAdapter.OpenAsync(bus.Address, callTimeout: Limit);
+            BluezAdapter adapter = await BluezAdapter.OpenAsync(bus.Address, callTimeout: s_limit);
             var peripheral = new GattPeripheral(adapter, new CollectingReceiver(), 0xFFFF, new byte[] { 1 }, "aether-hub");
             await peripheral.RegisterAsync();
             bus.Dispose();
-            await CancelledWithin(adapter.Lost, Limit);
+            await CancelledWithin(adapter.Lost, s_limit);
 
             // a host closing in the wrong order still closes quietly
             await adapter.DisposeAsync();
@@ -152,7 +151,7 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
                     await script(peer);
                 });
                 var ex = await Assert.ThrowsAsync<BluetoothUnavailableException>(() => BluezAdapter.OpenAsync("unix:path=" + path, callTimeout: timeout));
-                await server.WaitAsync(Limit);
+                await server.WaitAsync(s_limit);
                 return ex;
             }
             finally

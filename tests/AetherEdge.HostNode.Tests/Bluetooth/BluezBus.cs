@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using AetherEdge.HostNode.Bluetooth;
-using Xunit;
 
 namespace AetherEdge.HostNode.Tests.Bluetooth
 {

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using AetherEdge.HostNode.Bluetooth;
 using Tmds.DBus.Protocol;
-using Xunit;
 
 namespace AetherEdge.HostNode.Tests.Bluetooth
 {
@@ -12,7 +11,7 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
     public class BusIntegrationTests : IClassFixture<PrivateBus>
     {
         private const string Iface = "org.aether.Test";
-        private static readonly TimeSpan Limit = TimeSpan.FromSeconds(5);
+        private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(5);
         private readonly PrivateBus _bus;
 
         public BusIntegrationTests(PrivateBus bus)
@@ -27,11 +26,11 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
             using DBusConnection client = await _bus.ConnectAsync();
             server.AddMethodHandler(new SilentHandler("/raw"));
 
-            await BusMessages.CallAsync(client, server.UniqueName!, "/raw", "org.freedesktop.DBus.Peer", "Ping", Limit);
-            var getAll = await Assert.ThrowsAsync<DBusErrorReplyException>(() => BusMessages.CallAsync(client, server.UniqueName!, "/raw", BusMessages.PropertiesInterface, "GetAll", Limit,
+            await BusMessages.CallAsync(client, server.UniqueName!, "/raw", "org.freedesktop.DBus.Peer", "Ping", s_limit);
+            var getAll = await Assert.ThrowsAsync<DBusErrorReplyException>(() => BusMessages.CallAsync(client, server.UniqueName!, "/raw", BusMessages.PropertiesInterface, "GetAll", s_limit,
                 "s", (ref MessageWriter w) => w.WriteString(Iface)));
             Assert.Equal(BusMessages.UnknownMethod, getAll.ErrorName);
-            var managed = await Assert.ThrowsAsync<DBusErrorReplyException>(() => BusMessages.GetManagedObjectsAsync(client, server.UniqueName!, "/raw", Limit));
+            var managed = await Assert.ThrowsAsync<DBusErrorReplyException>(() => BusMessages.GetManagedObjectsAsync(client, server.UniqueName!, "/raw", s_limit));
             Assert.Equal(BusMessages.UnknownMethod, managed.ErrorName);
         }
 
@@ -60,14 +59,14 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
             var outside = new ObjectTree("/elsewhere", Array.Empty<string>(), _ => true, (_, _) => ValueTask.CompletedTask);
             server.AddMethodHandler(outside);
 
-            Dictionary<string, VariantValue> all = await BusMessages.CallAsync(client, server.UniqueName!, "/app/thing", BusMessages.PropertiesInterface, "GetAll", Limit,
+            Dictionary<string, VariantValue> all = await BusMessages.CallAsync(client, server.UniqueName!, "/app/thing", BusMessages.PropertiesInterface, "GetAll", s_limit,
                 static (m, _) => m.GetBodyReader().ReadDictionaryOfStringToVariantValue(), "s", (ref MessageWriter w) => w.WriteString(Iface));
             AssertThing(all);
 
-            VariantValue one = await BusMessages.GetPropertyAsync(client, server.UniqueName!, "/app/thing", Iface, "Q", Limit);
+            VariantValue one = await BusMessages.GetPropertyAsync(client, server.UniqueName!, "/app/thing", Iface, "Q", s_limit);
             Assert.Equal((ushort)517, one.GetUInt16());
 
-            var objects = await BusMessages.GetManagedObjectsAsync(client, server.UniqueName!, "/app", Limit);
+            var objects = await BusMessages.GetManagedObjectsAsync(client, server.UniqueName!, "/app", s_limit);
             Assert.Equal(new[] { "/app/thing" }, objects.Keys);
             AssertThing(objects["/app/thing"][Iface]);
         }
@@ -117,7 +116,7 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
             server.AddMethodHandler(tree);
             string dest = server.UniqueName!;
 
-            int five = await BusMessages.CallAsync(client, dest, "/app/thing", Iface, "Add", Limit, static (m, _) => m.GetBodyReader().ReadInt32(), "ii", (ref MessageWriter w) =>
+            int five = await BusMessages.CallAsync(client, dest, "/app/thing", Iface, "Add", s_limit, static (m, _) => m.GetBodyReader().ReadInt32(), "ii", (ref MessageWriter w) =>
             {
                 w.WriteInt32(2);
                 w.WriteInt32(3);
@@ -125,24 +124,24 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
             Assert.Equal(5, five);
 
             async Task<string> ErrorOf(Func<Task> call) => (await Assert.ThrowsAsync<DBusErrorReplyException>(call)).ErrorName;
-            var boom = await Assert.ThrowsAsync<DBusErrorReplyException>(() => BusMessages.CallAsync(client, dest, "/app/thing", Iface, "Fail", Limit));
+            var boom = await Assert.ThrowsAsync<DBusErrorReplyException>(() => BusMessages.CallAsync(client, dest, "/app/thing", Iface, "Fail", s_limit));
             Assert.Equal(("org.aether.Error.Boom", "it broke"), (boom.ErrorName, boom.ErrorMessage));
             // a handler bug fails that call only; the server's connection carries on (the calls below)
-            var crash = await Assert.ThrowsAsync<DBusErrorReplyException>(() => BusMessages.CallAsync(client, dest, "/app/thing", Iface, "Crash", Limit));
+            var crash = await Assert.ThrowsAsync<DBusErrorReplyException>(() => BusMessages.CallAsync(client, dest, "/app/thing", Iface, "Crash", s_limit));
             Assert.Equal(("org.freedesktop.DBus.Error.Failed", "a bug in a handler"), (crash.ErrorName, crash.ErrorMessage));
-            Assert.Equal(BusMessages.UnknownMethod, await ErrorOf(() => BusMessages.CallAsync(client, dest, "/app/thing", Iface, "Nope", Limit)));
-            Assert.Equal(BusMessages.InvalidArgs, await ErrorOf(() => BusMessages.CallAsync(client, dest, "/app/thing", Iface, "Add", Limit, "s", (ref MessageWriter w) => w.WriteString("x"))));
-            Assert.Equal(BusMessages.UnknownObject, await ErrorOf(() => BusMessages.CallAsync(client, dest, "/app/other", Iface, "Add", Limit)));
-            Assert.Equal(BusMessages.InvalidArgs, await ErrorOf(() => BusMessages.GetPropertyAsync(client, dest, "/app/thing", "org.aether.None", "Level", Limit)));
-            Assert.Equal(BusMessages.InvalidArgs, await ErrorOf(() => BusMessages.GetPropertyAsync(client, dest, "/app/thing", Iface, "Missing", Limit)));
-            Assert.Equal(BusMessages.PropertyReadOnly, await ErrorOf(() => BusMessages.CallAsync(client, dest, "/app/thing", BusMessages.PropertiesInterface, "Set", Limit, "ssv", (ref MessageWriter w) =>
+            Assert.Equal(BusMessages.UnknownMethod, await ErrorOf(() => BusMessages.CallAsync(client, dest, "/app/thing", Iface, "Nope", s_limit)));
+            Assert.Equal(BusMessages.InvalidArgs, await ErrorOf(() => BusMessages.CallAsync(client, dest, "/app/thing", Iface, "Add", s_limit, "s", (ref MessageWriter w) => w.WriteString("x"))));
+            Assert.Equal(BusMessages.UnknownObject, await ErrorOf(() => BusMessages.CallAsync(client, dest, "/app/other", Iface, "Add", s_limit)));
+            Assert.Equal(BusMessages.InvalidArgs, await ErrorOf(() => BusMessages.GetPropertyAsync(client, dest, "/app/thing", "org.aether.None", "Level", s_limit)));
+            Assert.Equal(BusMessages.InvalidArgs, await ErrorOf(() => BusMessages.GetPropertyAsync(client, dest, "/app/thing", Iface, "Missing", s_limit)));
+            Assert.Equal(BusMessages.PropertyReadOnly, await ErrorOf(() => BusMessages.CallAsync(client, dest, "/app/thing", BusMessages.PropertiesInterface, "Set", s_limit, "ssv", (ref MessageWriter w) =>
             {
                 w.WriteString(Iface);
                 w.WriteString("Level");
                 w.WriteVariant(VariantValue.String("high"));
             })));
-            Assert.Equal("low", (await BusMessages.GetPropertyAsync(client, dest, "/app/thing", Iface, "Level", Limit)).GetString());
-            Assert.Equal("org.freedesktop.DBus.Error.ServiceUnknown", await ErrorOf(() => BusMessages.CallAsync(client, "org.aether.Nobody", "/x", Iface, "Y", Limit)));
+            Assert.Equal("low", (await BusMessages.GetPropertyAsync(client, dest, "/app/thing", Iface, "Level", s_limit)).GetString());
+            Assert.Equal("org.freedesktop.DBus.Error.ServiceUnknown", await ErrorOf(() => BusMessages.CallAsync(client, "org.aether.Nobody", "/x", Iface, "Y", s_limit)));
         }
 
         [Fact]
@@ -176,7 +175,7 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
             Assert.True(held.TryDequeue(out MethodContext? late));
             ObjectTree.ReplyEmpty(late);
             late.Dispose();
-            await BusMessages.CallAsync(client, server.UniqueName!, "/slow", Iface, "Now", Limit);
+            await BusMessages.CallAsync(client, server.UniqueName!, "/slow", Iface, "Now", s_limit);
         }
 
         [Fact]
@@ -194,7 +193,7 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
             Task pending = BusMessages.CallAsync(client, server.UniqueName!, "/slow", Iface, "Wait", TimeSpan.FromSeconds(30));
             await Task.Delay(100);
             client.Dispose();
-            Exception ex = await Assert.ThrowsAnyAsync<Exception>(() => pending.WaitAsync(Limit));
+            Exception ex = await Assert.ThrowsAnyAsync<Exception>(() => pending.WaitAsync(s_limit));
             Assert.True(BusMessages.IsGone(ex), ex.ToString());
         }
 
@@ -245,10 +244,10 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
                 w.WriteDictionary(new Dictionary<string, VariantValue> { ["n"] = VariantValue.UInt32(7) });
             });
 
-            Assert.True(got.TryTake(out string? first, Limit));
+            Assert.True(got.TryTake(out string? first, s_limit));
             Assert.Equal("good=7", first);
             Assert.False(got.TryTake(out _, TimeSpan.FromMilliseconds(200)));
-            await BusMessages.CallAsync(listener, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus.Peer", "Ping", Limit);
+            await BusMessages.CallAsync(listener, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus.Peer", "Ping", s_limit);
         }
 
         [Fact]
@@ -269,9 +268,9 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
                 new MatchRule { Type = MessageType.Signal, Sender = server.UniqueName, Interface = Iface, Member = "After" }, "",
                 static (m, _) => m.MemberAsString ?? "", signals.Add);
 
-            await BusMessages.CallAsync(client, server.UniqueName!, "/obj", Iface, "Go", Limit);
+            await BusMessages.CallAsync(client, server.UniqueName!, "/obj", Iface, "Go", s_limit);
             // a caller blocking here must not be sitting on the connection's reader, or the signal never comes
-            Assert.True(signals.TryTake(out string? after, Limit));
+            Assert.True(signals.TryTake(out string? after, s_limit));
             Assert.Equal("After", after);
         }
 

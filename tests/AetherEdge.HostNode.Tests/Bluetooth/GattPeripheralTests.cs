@@ -1,12 +1,11 @@
 using AetherEdge.HostNode.Bluetooth;
 using Tmds.DBus.Protocol;
-using Xunit;
 
 namespace AetherEdge.HostNode.Tests.Bluetooth
 {
     public class GattPeripheralTests : IClassFixture<BluezBus>
     {
-        private static readonly byte[] Metadata = { 0x01, 0x32, 0x64 };
+        private static readonly byte[] s_metadata = { 0x01, 0x32, 0x64 };
         private readonly BluezBus _fixture;
 
         public GattPeripheralTests(BluezBus fixture)
@@ -18,7 +17,7 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
         {
             BluezAdapter adapter = await _fixture.OpenAdapterAsync();
             var receiver = new CollectingReceiver();
-            var app = new GattPeripheral(adapter, receiver, 0xFFFF, Metadata, "aether-hub");
+            var app = new GattPeripheral(adapter, receiver, 0xFFFF, s_metadata, "aether-hub");
             await app.RegisterAsync();
             return (adapter, app, receiver);
         }
@@ -50,7 +49,7 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
                 VariantValue manufacturer = adv["ManufacturerData"];
                 // a{qv}: company id → variant holding ay
                 Assert.Equal((VariantValueType.Dictionary, VariantValueType.UInt16, VariantValueType.Variant), (manufacturer.Type, manufacturer.KeyType, manufacturer.ValueType));
-                Assert.Equal(Metadata, manufacturer.GetDictionary<ushort, VariantValue>()[0xFFFF].GetArray<byte>());
+                Assert.Equal(s_metadata, manufacturer.GetDictionary<ushort, VariantValue>()[0xFFFF].GetArray<byte>());
             }
         }
 

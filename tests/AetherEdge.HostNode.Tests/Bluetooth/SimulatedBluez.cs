@@ -19,7 +19,7 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
         public const string AdapterAddress = "00:11:22:33:44:55";
         public const ushort PeerMtu = 185;
         public static readonly byte[] PeerManufacturerData = { 0x02, 0x40, 0x5A };
-        private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+        private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(5);
 
         private readonly DBusConnection _bus;
         private readonly ObjectTree _tree;
@@ -66,7 +66,7 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
             var bus = new DBusConnection(address);
             try
             {
-                await bus.ConnectAsync().AsTask().WaitAsync(Timeout);
+                await bus.ConnectAsync().AsTask().WaitAsync(s_timeout);
                 var sim = new SimulatedBluez(bus);
                 bus.AddMethodHandler(sim._tree);
                 await bus.RequestNameAsync(BluezNames.Service, RequestNameOptions.None);
@@ -91,12 +91,12 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
                     {
                         AppOwner = sender;
                         AppPath = app;
-                        AppObjects = await BusMessages.GetManagedObjectsAsync(_bus, sender, app, Timeout);
+                        AppObjects = await BusMessages.GetManagedObjectsAsync(_bus, sender, app, s_timeout);
                     });
                     break;
                 case (BluezNames.DefaultAdapterPath, BluezNames.AdvertisingManager, "RegisterAdvertisement"):
                     string advertisement = ObjectTree.Arguments(context, "oa{sv}").ReadObjectPathAsString();
-                    ReplyLater(context, async () => AdvertisementProperties = await BusMessages.CallAsync(_bus, sender, advertisement, BusMessages.PropertiesInterface, "GetAll", Timeout,
+                    ReplyLater(context, async () => AdvertisementProperties = await BusMessages.CallAsync(_bus, sender, advertisement, BusMessages.PropertiesInterface, "GetAll", s_timeout,
                         static (m, _) => m.GetBodyReader().ReadDictionaryOfStringToVariantValue(), "s", (ref MessageWriter w) => w.WriteString(BluezNames.Advertisement)));
                     break;
                 case (BluezNames.DefaultAdapterPath, BluezNames.GattManager, "UnregisterApplication"):
@@ -272,7 +272,7 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
 
         /// <summary>What bluetoothd does when a remote central writes to the app's characteristic.</summary>
         public Task WriteToAppAsync(string characteristicPath, byte[] value, ushort mtu, string type, ushort offset = 0) =>
-            BusMessages.CallAsync(_bus, AppOwner!, characteristicPath, BluezNames.GattCharacteristic, "WriteValue", Timeout, "aya{sv}", (ref MessageWriter w) =>
+            BusMessages.CallAsync(_bus, AppOwner!, characteristicPath, BluezNames.GattCharacteristic, "WriteValue", s_timeout, "aya{sv}", (ref MessageWriter w) =>
             {
                 w.WriteArray(value);
                 var options = new Dictionary<string, VariantValue>
@@ -291,7 +291,7 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
 
         /// <summary>AcquireWrite on the app's characteristic: returns the SEQPACKET socket and the MTU.</summary>
         public Task<(Socket Socket, ushort Mtu)> AcquireWriteAsync(string characteristicPath, ushort mtu) =>
-            BusMessages.CallAsync(_bus, AppOwner!, characteristicPath, BluezNames.GattCharacteristic, "AcquireWrite", Timeout, static (m, _) =>
+            BusMessages.CallAsync(_bus, AppOwner!, characteristicPath, BluezNames.GattCharacteristic, "AcquireWrite", s_timeout, static (m, _) =>
             {
                 Reader reply = m.GetBodyReader();
                 var socket = new Socket(reply.ReadHandle<SafeSocketHandle>());
@@ -320,7 +320,7 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
                         values.Add(v.GetArray<byte>());
                     }
                 });
-            await BusMessages.CallAsync(_bus, AppOwner!, characteristicPath, BluezNames.GattCharacteristic, "StartNotify", Timeout);
+            await BusMessages.CallAsync(_bus, AppOwner!, characteristicPath, BluezNames.GattCharacteristic, "StartNotify", s_timeout);
             return values;
         }
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using AetherEdge.HostNode.Home;
 using AetherEdge.HostNode.Tests.Scripts;
 
 namespace AetherEdge.HostNode.Tests.Cli

@@ -78,10 +78,12 @@ namespace AetherEdge.HostNode.Tests.Cli
             Assert.Equal(0, r.Code);
             var root = AetherCommand.Create(new CliContext(TextWriter.Null, TextWriter.Null, CancellationToken.None));
             Assert.Equal(s_verbs, root.Subcommands.Where(c => !c.Hidden).Select(c => c.Name));
+            // Summaries line up in one column two spaces past the longest verb name, whatever verbs exist.
+            int column = s_verbs.Max(v => v.Length) + 2;
             foreach (var verb in root.Subcommands.Where(c => !c.Hidden))
             {
                 string summary = verb.Description!.Split('\n')[0];
-                Assert.Contains("  " + verb.Name.PadRight(12) + summary + "\n", r.Out.ReplaceLineEndings("\n"));
+                Assert.Contains("  " + verb.Name.PadRight(column) + summary + "\n", r.Out.ReplaceLineEndings("\n"));
                 var own = CliRunner.Run(verb.Name, "--help");
                 Assert.True(own.Code == 0, verb.Name + ": " + own.Err);
                 Assert.Contains("aether " + verb.Name, own.Out);

@@ -1,7 +1,6 @@
 using AetherEdge.Core.Dns;
 using AetherEdge.Core.Mdns;
 using AetherEdge.HostNode.Discovery;
-using Xunit;
 
 namespace AetherEdge.HostNode.Tests.Discovery
 {

@@ -4,7 +4,6 @@ using AetherEdge.HostNode.Storage;
 using AetherEdge.HostNode.Sync;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace AetherEdge.HostNode.Tests.Hub
 {

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using AetherEdge.HostNode.Cli;
 using AetherEdge.HostNode.Verbs;
-using Xunit;
 
 namespace AetherEdge.HostNode.Tests.Hub
 {

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using AetherEdge.HostNode.Identity;
 using CsCheck;
-using Xunit;
 
 namespace AetherEdge.HostNode.Tests.Identity
 {

@@ -1,5 +1,4 @@
 using AetherEdge.HostNode.Identity;
-using Xunit;
 
 namespace AetherEdge.HostNode.Tests.Identity
 {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using AetherEdge.Core.Devices;
@@ -17,7 +16,7 @@ namespace AetherEdge.HostNode.Tests.Mesh
     [Collection(NetnsMeshKit.Collection)]
     public sealed class NetnsChainTests : NetnsMeshKit
     {
-        private static readonly TimeSpan MeshTimeout = TimeSpan.FromSeconds(90);
+        private static readonly TimeSpan s_meshTimeout = TimeSpan.FromSeconds(90);
 
         protected override DeviceKind KindOf(int node) => DeviceKind.Hub;
 
@@ -45,17 +44,17 @@ namespace AetherEdge.HostNode.Tests.Mesh
             lab.StartAether(2, Log("hub2"), "hub", "--home", Home(2), "--interface", lab.LinkB(2), "--sync-interval", "1");
 
             // B introduced them: A and C trust each other although they never met.
-            Assert.True(WaitFor(() => Trusted(0).Contains(c) && Trusted(2).Contains(a), MeshTimeout), "no introduction: " + Logs());
+            Assert.True(WaitFor(() => Trusted(0).Contains(c) && Trusted(2).Contains(a), s_meshTimeout), "no introduction: " + Logs());
 
             // A put on A: C ends with exactly its planned shards, although only B's relay connects them.
             var (file1, shards1, bytes1, k1) = Put(0, "a.bin", 11);
             int[] all = { 0, 1, 2 };
-            Assert.True(WaitFor(() => Settled(all, 0, shards1, bytes1, k1) && Held(2).Overlaps(shards1), MeshTimeout), "C never got its planned shards: " + Logs());
+            Assert.True(WaitFor(() => Settled(all, 0, shards1, bytes1, k1) && Held(2).Overlaps(shards1), s_meshTimeout), "C never got its planned shards: " + Logs());
             Get(lab, 2, file1, lab.LinkB(1), "a.bin");
 
             // And back: a put on C is rebuilt on A.
             var (file2, shards2, bytes2, k2) = Put(2, "c.bin", 12);
-            Assert.True(WaitFor(() => Held(0).Overlaps(shards2) && Held(1).Overlaps(shards2), MeshTimeout), "A never got C's shards: " + Logs());
+            Assert.True(WaitFor(() => Held(0).Overlaps(shards2) && Held(1).Overlaps(shards2), s_meshTimeout), "A never got C's shards: " + Logs());
             Get(lab, 0, file2, lab.LinkA(1), "c.bin");
 
             // B relayed (and counted) what crossed it.
@@ -67,8 +66,8 @@ namespace AetherEdge.HostNode.Tests.Mesh
             // A removal made on A reaches B, which then drops its link to C.
             var remove = CliRunner.Run("trust", "remove", c, "--home", Home(0));
             Assert.True(remove.Code == 0, remove.Err);
-            Assert.True(WaitFor(() => !Trusted(1).Contains(c), MeshTimeout), "removal never reached B: " + Logs());
-            Assert.True(WaitFor(() => Read(Log("hub1")).Contains("no longer trusted"), MeshTimeout), Read(Log("hub1")));
+            Assert.True(WaitFor(() => !Trusted(1).Contains(c), s_meshTimeout), "removal never reached B: " + Logs());
+            Assert.True(WaitFor(() => Read(Log("hub1")).Contains("no longer trusted"), s_meshTimeout), Read(Log("hub1")));
             Assert.Contains(a, Trusted(1));
         }
 

@@ -1,6 +1,5 @@
 using AetherEdge.Core.Devices;
 using AetherEdge.HostNode.Placement;
-using Xunit;
 
 namespace AetherEdge.HostNode.Tests.Placement
 {

@@ -1,9 +1,7 @@
 using AetherEdge.Core.Allocation;
 using AetherEdge.Core.Devices;
 using AetherEdge.HostNode.Identity;
-using AetherEdge.HostNode.Placement;
 using AetherEdge.HostNode.Shards;
-using Xunit;
 
 namespace AetherEdge.HostNode.Tests.Placement
 {

@@ -1,7 +1,6 @@
 using AetherEdge.HostNode.Repair;
 using AetherEdge.HostNode.Shards;
 using AetherEdge.HostNode.Tests.Storage;
-using Xunit;
 
 namespace AetherEdge.HostNode.Tests.Repair
 {

@@ -12,7 +12,6 @@ using AetherEdge.HostNode.Tests.Storage;
 using AetherEdge.HostNode.Trust;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Xunit;
 
 namespace AetherEdge.HostNode.Tests.Repair
 {

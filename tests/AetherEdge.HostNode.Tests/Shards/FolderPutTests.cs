@@ -123,7 +123,7 @@ namespace AetherEdge.HostNode.Tests.Shards
             var sources = Enumerable.Range(0, 150).Select(i => new PutSource(_t.NewFile(2000, i))).ToArray();
             using var cts = new CancellationTokenSource();
             Assert.ThrowsAny<OperationCanceledException>(() =>
-                _t.Pipeline.PutMany(sources, 3, 2, Segment, done => { if (done > 100 * 2000) cts.Cancel(); }, cts.Token));
+                _t.Pipeline.PutMany(sources, 3, 2, Segment, done => { if (done > 100 * 2000) { cts.Cancel(); } }, cts.Token));
 
             // Each file is all or nothing: whole groups of 64 committed, nothing of the others, no temp left.
             int files = _t.Store.ManifestCount;

@@ -196,7 +196,7 @@ namespace AetherEdge.HostNode.Tests.Shards
             string input = _t.NewFile(100_000);
             using var cts = new CancellationTokenSource();
             Assert.ThrowsAny<OperationCanceledException>(() =>
-                _t.Pipeline.Put(input, 10, 5, Segment, done => { if (done > 50_000) cts.Cancel(); }, cts.Token));
+                _t.Pipeline.Put(input, 10, 5, Segment, done => { if (done > 50_000) { cts.Cancel(); } }, cts.Token));
             Assert.Empty(_t.FilesUnderShards());
             Assert.Equal(0, _t.Store.ShardCount);
             Assert.Equal(0, _t.Store.ManifestCount);

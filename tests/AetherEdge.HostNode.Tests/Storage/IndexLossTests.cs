@@ -1,7 +1,6 @@
 using AetherEdge.HostNode.Shards;
 using AetherEdge.HostNode.Storage;
 using Microsoft.Data.Sqlite;
-using Xunit;
 
 namespace AetherEdge.HostNode.Tests.Storage
 {

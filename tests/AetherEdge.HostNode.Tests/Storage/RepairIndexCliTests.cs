@@ -1,7 +1,5 @@
 using System.Text.Json;
 using AetherEdge.HostNode.Storage;
-using AetherEdge.HostNode.Tests.Storage;
-using Xunit;
 
 namespace AetherEdge.HostNode.Tests.Storage
 {

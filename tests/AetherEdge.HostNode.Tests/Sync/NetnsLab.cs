@@ -60,8 +60,8 @@ namespace AetherEdge.HostNode.Tests.Sync
             psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
             var p = new Process { StartInfo = psi };
             var sink = TextWriter.Synchronized(new StreamWriter(log, true) { AutoFlush = true });
-            p.OutputDataReceived += (_, e) => { if (e.Data != null) sink.WriteLine(e.Data); };
-            p.ErrorDataReceived += (_, e) => { if (e.Data != null) sink.WriteLine(e.Data); };
+            p.OutputDataReceived += (_, e) => { if (e.Data != null) { sink.WriteLine(e.Data); } };
+            p.ErrorDataReceived += (_, e) => { if (e.Data != null) { sink.WriteLine(e.Data); } };
             p.Start();
             p.BeginOutputReadLine();
             p.BeginErrorReadLine();

@@ -3,12 +3,10 @@ using System.Text.RegularExpressions;
 using AetherEdge.Core.Allocation;
 using AetherEdge.Core.Devices;
 using AetherEdge.HostNode.Home;
-using AetherEdge.HostNode.Hub;
 using AetherEdge.HostNode.Peers;
 using AetherEdge.HostNode.Placement;
 using AetherEdge.HostNode.Power;
 using AetherEdge.HostNode.Storage;
-using Xunit;
 
 namespace AetherEdge.HostNode.Tests.Sync
 {

@@ -1,14 +1,9 @@
-using System.Diagnostics;
-using AetherEdge.Core.Allocation;
-using AetherEdge.Core.Devices;
-using AetherEdge.HostNode.Home;
-using AetherEdge.HostNode.Hub;
-using AetherEdge.HostNode.Shards;
-using AetherEdge.HostNode.Power;
-using AetherEdge.HostNode.Storage;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
-using Xunit;
+using AetherEdge.Core.Allocation;
+using AetherEdge.Core.Devices;
+using AetherEdge.HostNode.Shards;
+using AetherEdge.HostNode.Storage;
 
 namespace AetherEdge.HostNode.Tests.Sync
 {

@@ -1,11 +1,9 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using AetherEdge.Core.Devices;
-using AetherEdge.HostNode.Hub;
 using AetherEdge.HostNode.Repair;
 using AetherEdge.HostNode.Shards;
 using AetherEdge.HostNode.Storage;
-using Xunit;
 using Xunit.Abstractions;
 
 namespace AetherEdge.HostNode.Tests.Sync

@@ -1,8 +1,7 @@
 using System.Text.Json;
 using AetherEdge.HostNode.Cli;
-using AetherEdge.HostNode.Verbs;
 using AetherEdge.HostNode.Storage;
-using Xunit;
+using AetherEdge.HostNode.Verbs;
 
 namespace AetherEdge.HostNode.Tests.Sync
 {

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using AetherEdge.HostNode.Sync;
-using Xunit;
 
 namespace AetherEdge.HostNode.Tests.Sync
 {

@@ -3,7 +3,6 @@ using AetherEdge.Core.Sync;
 using AetherEdge.HostNode.Storage;
 using AetherEdge.HostNode.Sync;
 using AetherEdge.HostNode.Tests.Storage;
-using Xunit;
 
 namespace AetherEdge.HostNode.Tests.Sync
 {

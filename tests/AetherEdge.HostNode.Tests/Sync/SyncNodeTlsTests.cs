@@ -2,16 +2,14 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using AetherEdge.Core.Sync;
-using AetherEdge.HostNode.Identity;
 using AetherEdge.HostNode.Sync;
-using Xunit;
 
 namespace AetherEdge.HostNode.Tests.Sync
 {
     /// <summary>Real TLS 1.3 over loopback between nodes with their own homes.</summary>
     public sealed class SyncNodeTlsTests
     {
-        private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+        private static readonly TimeSpan s_bound = TimeSpan.FromSeconds(60);
 
         private static byte[] Bytes(int n, int seed)
         {
@@ -31,7 +29,7 @@ namespace AetherEdge.HostNode.Tests.Sync
             a.Store.PutShard("f1.0", Bytes(300_000, 1));
             a.Store.StoreManifest("m-f1", Bytes(500, 2));
             b.Store.PutShard("f2.0", Bytes(1000, 3));
-            using var cts = new CancellationTokenSource(Bound);
+            using var cts = new CancellationTokenSource(s_bound);
             var outcome = await b.Node.SyncWithAsync(a.EndPoint, a.Identity.DeviceId, cts.Token);
             Assert.Equal(SyncSessionState.Complete, outcome.State);
             Assert.Equal(a.Identity.DeviceId, outcome.Peer);
@@ -52,7 +50,7 @@ namespace AetherEdge.HostNode.Tests.Sync
             a.Store.PutShard("secret.0", Bytes(5000, 1));
             string? refusal = null;
             a.Node.HandshakeRefused += (_, why) => refusal = why;
-            using var cts = new CancellationTokenSource(Bound);
+            using var cts = new CancellationTokenSource(s_bound);
             // TLS 1.3 lets the client finish its side before the server checks the client's
             // certificate, so the rogue sees either a handshake error or a connection that dies unused.
             try
@@ -80,7 +78,7 @@ namespace AetherEdge.HostNode.Tests.Sync
             a.Trust(b);
             a.Listen();
             a.Store.PutShard("x.0", Bytes(100, 1));
-            using var cts = new CancellationTokenSource(Bound);
+            using var cts = new CancellationTokenSource(s_bound);
             await Assert.ThrowsAsync<AuthenticationException>(() => b.Node.SyncWithAsync(a.EndPoint, null, cts.Token));
             Assert.Equal(0, b.Node.SessionsStarted);
             Assert.Empty(b.Store.ListItems());
@@ -96,7 +94,7 @@ namespace AetherEdge.HostNode.Tests.Sync
             b.Trust(a);
             b.Trust(c);
             a.Listen();
-            using var cts = new CancellationTokenSource(Bound);
+            using var cts = new CancellationTokenSource(s_bound);
             await Assert.ThrowsAsync<AuthenticationException>(() => b.Node.SyncWithAsync(a.EndPoint, c.Identity.DeviceId, cts.Token));
         }
 
@@ -110,7 +108,7 @@ namespace AetherEdge.HostNode.Tests.Sync
             a.Listen();
             byte[] data = Bytes(2_000_000, 9);
             a.Store.PutShard("big.0", data);
-            using var cts = new CancellationTokenSource(Bound);
+            using var cts = new CancellationTokenSource(s_bound);
             var first = await b.Node.SyncWithAsync(a.EndPoint, null, cts.Token, s => new DropAfterStream(s, 700_000));
             Assert.NotEqual(SyncSessionState.Complete, first.State);
             long partial = b.Store.PartialLength("big.0");
@@ -157,7 +155,7 @@ namespace AetherEdge.HostNode.Tests.Sync
         /// <summary>Connects as <paramref name="b"/> with real TLS, writes hand-made frames, returns what the server sent until it closed.</summary>
         private static async Task<List<SyncFrame>> RawExchange(TestNode server, TestNode b, params SyncFrame[] send)
         {
-            using var cts = new CancellationTokenSource(Bound);
+            using var cts = new CancellationTokenSource(s_bound);
             using var tcp = new TcpClient();
             await tcp.ConnectAsync(server.EndPoint, cts.Token);
             await using var ssl = new SslStream(tcp.GetStream());

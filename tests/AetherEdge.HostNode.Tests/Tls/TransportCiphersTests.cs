@@ -1,9 +1,7 @@
 using System.Net.Security;
 using System.Net.Sockets;
-using AetherEdge.HostNode.Sync;
 using AetherEdge.HostNode.Tests.Sync;
 using AetherEdge.HostNode.Tls;
-using Xunit;
 
 namespace AetherEdge.HostNode.Tests.Tls
 {

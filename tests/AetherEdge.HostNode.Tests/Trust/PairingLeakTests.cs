@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using AetherEdge.HostNode.Identity;
 using AetherEdge.HostNode.Trust;
 using Org.BouncyCastle.Security;
-using Xunit;
 
 namespace AetherEdge.HostNode.Tests.Trust
 {

@@ -4,7 +4,6 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using AetherEdge.HostNode.Identity;
 using AetherEdge.HostNode.Trust;
-using Xunit;
 
 namespace AetherEdge.HostNode.Tests.Trust
 {

@@ -2,10 +2,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using AetherEdge.HostNode.Cli;
-using AetherEdge.HostNode.Verbs;
 using AetherEdge.HostNode.Identity;
 using AetherEdge.HostNode.Trust;
-using Xunit;
+using AetherEdge.HostNode.Verbs;
 
 namespace AetherEdge.HostNode.Tests.Trust
 {

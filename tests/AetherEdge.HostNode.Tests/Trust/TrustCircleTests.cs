@@ -1,7 +1,6 @@
 using System.Text.Json;
 using AetherEdge.HostNode.Identity;
 using AetherEdge.HostNode.Trust;
-using Xunit;
 
 namespace AetherEdge.HostNode.Tests.Trust
 {

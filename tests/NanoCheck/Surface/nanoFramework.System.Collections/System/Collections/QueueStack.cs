@@ -8,12 +8,12 @@ namespace System.Collections
         public virtual object Clone() => throw null;
         public virtual bool IsSynchronized => throw null;
         public virtual object SyncRoot => throw null;
-        public virtual extern void Clear();
-        public virtual extern void CopyTo(Array array, int index);
-        public virtual extern void Enqueue(object obj);
+        public extern virtual void Clear();
+        public extern virtual void CopyTo(Array array, int index);
+        public extern virtual void Enqueue(object obj);
         public virtual IEnumerator GetEnumerator() => throw null;
-        public virtual extern object Dequeue();
-        public virtual extern object Peek();
+        public extern virtual object Dequeue();
+        public extern virtual object Peek();
         public virtual bool Contains(object obj) => throw null;
         public virtual object[] ToArray() => throw null;
     }
@@ -24,14 +24,14 @@ namespace System.Collections
         public virtual int Count => throw null;
         public virtual bool IsSynchronized => throw null;
         public virtual object SyncRoot => throw null;
-        public virtual extern void Clear();
+        public extern virtual void Clear();
         public virtual object Clone() => throw null;
         public virtual bool Contains(object obj) => throw null;
         public virtual void CopyTo(Array array, int index) { }
         public virtual IEnumerator GetEnumerator() => throw null;
-        public virtual extern object Peek();
-        public virtual extern object Pop();
-        public virtual extern void Push(object obj);
+        public extern virtual object Peek();
+        public extern virtual object Pop();
+        public extern virtual void Push(object obj);
         public virtual object[] ToArray() => throw null;
     }
 }

@@ -16,10 +16,10 @@ namespace System.Text
     public class UTF8Encoding : Encoding
     {
         public UTF8Encoding() { }
-        public override extern byte[] GetBytes(string s);
-        public override extern int GetBytes(string s, int charIndex, int charCount, byte[] bytes, int byteIndex);
-        public override extern char[] GetChars(byte[] bytes);
-        public override extern char[] GetChars(byte[] bytes, int byteIndex, int byteCount);
+        public extern override byte[] GetBytes(string s);
+        public extern override int GetBytes(string s, int charIndex, int charCount, byte[] bytes, int byteIndex);
+        public extern override char[] GetChars(byte[] bytes);
+        public extern override char[] GetChars(byte[] bytes, int byteIndex, int byteCount);
         public override Decoder GetDecoder() => throw null;
     }
 
