@@ -21,10 +21,12 @@ namespace AetherEdge.HostNode.Hub
         private readonly LocalDevice _self;
         private readonly PeerDirectory _directory;
         private readonly SyncTrigger _trigger;
+        private readonly DiscoveryMetrics _metrics;
         private readonly ILogger<HubDiscoveryService> _log;
 
-        public HubDiscoveryService(HubSettings settings, LocalDevice self, PeerDirectory directory, SyncTrigger trigger, ILogger<HubDiscoveryService> log)
+        public HubDiscoveryService(HubSettings settings, LocalDevice self, PeerDirectory directory, SyncTrigger trigger, DiscoveryMetrics metrics, ILogger<HubDiscoveryService> log)
         {
+            _metrics = metrics;
             _settings = settings;
             _self = self;
             _directory = directory;
@@ -48,6 +50,7 @@ namespace AetherEdge.HostNode.Hub
                 InterfaceAddress = _settings.Interface,
                 Advertise = Advertisement(_settings, own),
                 Browse = true,
+                Metrics = _metrics,
             });
             service.NameClaimed += (name, link) => _log.LogInformation("mDNS: advertising '{Name}' on {Link}", name, link);
             service.NameConflict += (kind, old, renamed) =>
@@ -104,7 +107,6 @@ namespace AetherEdge.HostNode.Hub
 
             if (added)
             {
-                _directory.CountDiscovered();
                 _log.LogInformation("mDNS: found {Instance} at {Addresses} port {Port}", peer.Instance, string.Join(", ", peer.Addresses), peer.Port);
                 _trigger.Request();
             }

@@ -1,5 +1,6 @@
 using AetherEdge.HostNode.Discovery;
 using AetherEdge.HostNode.Home;
+using AetherEdge.HostNode.Http;
 using AetherEdge.HostNode.Identity;
 using AetherEdge.HostNode.Mesh;
 using AetherEdge.HostNode.Peers;
@@ -11,6 +12,7 @@ using AetherEdge.HostNode.Trust;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Prometheus;
 
 namespace AetherEdge.HostNode.Hub
 {
@@ -43,11 +45,18 @@ namespace AetherEdge.HostNode.Hub
             output.Flush();
             try
             {
+                // The HTTP port first: when it is taken the hub refuses to run before anything else listens.
+                host.Services.GetRequiredService<HttpHost>().StartAsync(cancellation).GetAwaiter().GetResult();
                 host.RunAsync(cancellation).GetAwaiter().GetResult();
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
             {
                 // Told to stop while starting: what did start is stopped by the host; that is a clean exit.
+            }
+            catch (HttpPortTakenException e)
+            {
+                log.WriteLine("aether hub: " + e.Message);
+                return 1;
             }
 
             return Environment.ExitCode == 0 ? 0 : 1;
@@ -83,7 +92,11 @@ namespace AetherEdge.HostNode.Hub
             // Leaves: made from the settings alone.
             services.AddSingleton(settings);
             services.AddSingleton(TimeProvider.System);
-            services.AddSingleton(DiscoveryMetrics.Shared);
+            // This hub's metrics registry (never the process-wide default: tests run several hubs in one process).
+            services.AddSingleton(_ => Metrics.NewCustomRegistry());
+            services.AddSingleton<IMetricFactory>(sp => Metrics.WithCustomRegistry(sp.GetRequiredService<CollectorRegistry>()));
+            services.AddSingleton(sp => new SyncMetrics(sp.GetRequiredService<IMetricFactory>()));
+            services.AddSingleton(sp => new DiscoveryMetrics(sp.GetRequiredService<IMetricFactory>()));
             services.AddSingleton(_ => NodeIdentity.LoadOrCreate(home));
             services.AddSingleton(_ => new TrustCircle(home));
             services.AddSingleton(_ => ShardStore.Open(home, settings.AllocationBytes, false, log));
@@ -115,7 +128,8 @@ namespace AetherEdge.HostNode.Hub
                 sp.GetRequiredService<TlsPeerPolicy>(),
                 sp.GetRequiredService<ShardStoreSyncStore>(),
                 sp.GetRequiredService<HubSyncHosts>(),
-                sp.GetRequiredService<LocalStatus>().Hello));
+                sp.GetRequiredService<LocalStatus>().Hello,
+                metrics: sp.GetRequiredService<SyncMetrics>()));
 
             // The mesh: links to peer hubs, tunnels through relays, knowledge and membership on the router
             // (Mesh/README.md); handlers by payload kind.
@@ -144,8 +158,14 @@ namespace AetherEdge.HostNode.Hub
             services.AddSingleton<MeshLinkService>();
             services.AddHostedService(sp => sp.GetRequiredService<MeshLinkService>());
 
+            // The HTTP host serves every IHttpEndpoints registered here (Http/README.md).
+            services.AddSingleton(new HttpHostOptions(settings.HttpBind, settings.HttpPort));
+            services.AddSingleton<HttpHost>();
+            services.AddHostedService(sp => sp.GetRequiredService<HttpHost>());
+            services.AddSingleton<MetricsEndpoint>();
+            Alias<IHttpEndpoints, MetricsEndpoint>(services);
+
             services.AddHostedService<SyncHostedService>();
-            services.AddHostedService<MetricsEndpoint>();
             if (settings.Mdns)
             {
                 services.AddHostedService<HubDiscoveryService>();

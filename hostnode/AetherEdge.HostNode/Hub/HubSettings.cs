@@ -8,7 +8,7 @@ namespace AetherEdge.HostNode.Hub
 {
     /// <summary>
     /// Hub settings: embedded defaults, then the home's config (<c>HOME/config.json</c>, read by
-    /// <see cref="NodeHome"/>: nodeName, kind, allocationBytes, port) and <c>HOME/hub.json</c> (httpPort,
+    /// <see cref="NodeHome"/>: nodeName, kind, allocationBytes, port) and <c>HOME/hub.json</c> (httpPort, httpBind,
     /// interface, peers, syncIntervalSeconds, onlineWindowSeconds, mdns, meshHops, relayBufferBytes), then command-line overrides.
     /// Unknown keys are ignored.
     /// </summary>
@@ -36,6 +36,9 @@ namespace AetherEdge.HostNode.Hub
 
         public IPAddress? Interface { get; set; }
 
+        /// <summary>Where the HTTP host (/metrics, pages) listens: loopback unless told (hub.json httpBind, --http-bind).</summary>
+        public IPAddress HttpBind { get; set; } = IPAddress.Loopback;
+
         public List<IPEndPoint> StaticPeers { get; } = new();
 
         public int SyncIntervalSeconds { get; set; } = DefaultSyncIntervalSeconds;
@@ -51,9 +54,6 @@ namespace AetherEdge.HostNode.Hub
         /// between other hubs (flow-control windows and pipes; nothing is stored). Bounds a relay's memory.
         /// </summary>
         public long RelayBufferBytes { get; set; } = AetherEdge.HostNode.Mesh.MeshTunnelOptions.DefaultRelayBytes;
-
-        /// <summary>Tests: bind the metrics endpoint to an ephemeral port when HttpPort is 0.</summary>
-        public bool MetricsOnEphemeralPort { get; set; }
 
         /// <summary>False disables mDNS advertising/browsing (static peers only).</summary>
         public bool Mdns { get; set; } = true;
@@ -102,6 +102,11 @@ namespace AetherEdge.HostNode.Hub
                 if (root.TryGetProperty("httpPort", out var hp) && hp.TryGetInt32(out int h) && h is >= 0 and <= 65535)
                 {
                     s.HttpPort = h;
+                }
+
+                if (root.TryGetProperty("httpBind", out var hb) && hb.ValueKind == JsonValueKind.String)
+                {
+                    s.HttpBind = IPAddress.TryParse(hb.GetString(), out var ip) ? ip : throw new IOException(hub + ": httpBind is not an IP address");
                 }
 
                 if (root.TryGetProperty("interface", out var itf) && itf.ValueKind == JsonValueKind.String)

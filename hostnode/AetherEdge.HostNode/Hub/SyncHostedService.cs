@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using AetherEdge.Core.Scheduling;
+using AetherEdge.HostNode.Discovery;
 using AetherEdge.HostNode.Mesh;
 using AetherEdge.HostNode.Peers;
 using AetherEdge.HostNode.Placement;
@@ -32,6 +33,7 @@ namespace AetherEdge.HostNode.Hub
         private readonly IFarPeers _far;
         private readonly ILogger<SyncHostedService> _log;
         private readonly IHostApplicationLifetime _lifetime;
+        private readonly DiscoveryMetrics _discovery;
         private HashSet<string> _problems = new(StringComparer.Ordinal);
         private bool _synced;
         private readonly System.Diagnostics.Stopwatch _startedFar = System.Diagnostics.Stopwatch.StartNew();
@@ -49,8 +51,10 @@ namespace AetherEdge.HostNode.Hub
             SyncTrigger trigger,
             IFarPeers far,
             ILogger<SyncHostedService> log,
-            IHostApplicationLifetime lifetime)
+            IHostApplicationLifetime lifetime,
+            DiscoveryMetrics discovery)
         {
+            _discovery = discovery;
             _settings = settings;
             _node = node;
             _directory = directory;
@@ -90,7 +94,8 @@ namespace AetherEdge.HostNode.Hub
             _log.LogInformation("hub {Id} ({Name}, {Kind}) listening for sync on {Bind}", _node.Identity.DeviceId, _settings.Name, _settings.Kind, listener.LocalEndpoint);
             foreach (var p in _settings.StaticPeers)
             {
-                _directory.Upsert(p, null, "static");
+                _directory.Upsert(p, null, DiscoveryMetrics.ProtocolStatic);
+                _discovery.PeerDiscovered(DiscoveryMetrics.ProtocolStatic);
             }
 
             Task serving = _node.ServeAsync(listener, stoppingToken);

@@ -32,14 +32,8 @@ namespace AetherEdge.HostNode.Peers
     public sealed class PeerDirectory
     {
         private readonly ConcurrentDictionary<string, PeerEndpoint> _peers = new(StringComparer.Ordinal);
-        private long _discovered;
 
         public int Count => _peers.Count;
-
-        /// <summary>Discovery events that added addresses (mesh_peers_discovered{protocol="mdns"}).</summary>
-        public long Discovered => Interlocked.Read(ref _discovered);
-
-        public void CountDiscovered() => Interlocked.Increment(ref _discovered);
 
         public void Upsert(IPEndPoint endpoint, DeviceId? id, string source)
         {

@@ -30,20 +30,11 @@ namespace AetherEdge.HostNode.Shards
             return true;
         }
 
-        public bool IsManifestOf(string fileId, byte[] body)
-        {
-            const int kAt = 4 + 1 + ShardLimits.FileIdBytes + 8 + 4;
-            if (body.Length < ShardManifest.HeaderBytes + ShardLimits.HashBytes ||
-                !body.AsSpan(0, 4).SequenceEqual(ShardManifest.Magic) || body[4] != ShardManifest.FormatVersion ||
-                Convert.ToHexStringLower(body.AsSpan(5, ShardLimits.FileIdBytes)) != fileId)
-            {
-                return false;
-            }
+        // Every manifest version readers accept (1, and 2 with a folder path): the seed-era check took only
+        // version 1, so repair-index quarantined the manifests of folder puts.
+        public bool IsManifestOf(string fileId, byte[] body) =>
+            ShardManifest.ReadUnverified(body) is { } m && m.FileIdText == fileId;
 
-            int k = body[kAt];
-            int n = body[kAt + 1];
-            return ErasureLimits.ValidationError(k, n - k) == null &&
-                body.Length == ShardManifest.HeaderBytes + (n * ShardLimits.HashBytes) + ShardLimits.HashBytes;
-        }
+        public string[]? ShardIdsOf(byte[] body) => ShardManifest.ReadUnverified(body)?.ShardIds;
     }
 }

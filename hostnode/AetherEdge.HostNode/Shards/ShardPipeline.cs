@@ -41,10 +41,19 @@ namespace AetherEdge.HostNode.Shards
             Length = new FileInfo(path).Length;
         }
 
-        /// <summary>The rest of an open file from its position (e.g. stdin spooled to an unlinked file); <paramref name="name"/> names it in errors.</summary>
-        public PutSource(FileStream input, string name)
+        /// <summary>
+        /// The rest of an open file from its position (e.g. stdin spooled to an unlinked file); <paramref name="name"/>
+        /// names it in errors, <paramref name="recordedPath"/> (if any) is the name recorded in its manifest.
+        /// </summary>
+        public PutSource(FileStream input, string name, string? recordedPath = null)
         {
+            if (recordedPath != null && System.Text.Encoding.UTF8.GetByteCount(recordedPath) > ShardLimits.MaxPathBytes)
+            {
+                throw new ShardException("name " + recordedPath + " is longer than " + ShardLimits.MaxPathBytes + " bytes");
+            }
+
             Path = name;
+            RecordedPath = recordedPath;
             Handle = input.SafeFileHandle;
             Offset = input.Position;
             Length = input.Length - input.Position;

@@ -15,5 +15,8 @@ namespace AetherEdge.HostNode.Storage
 
         /// <summary>True when <paramref name="body"/> is structurally the manifest of <paramref name="fileId"/> (its HMAC is not checked).</summary>
         bool IsManifestOf(string fileId, byte[] body);
+
+        /// <summary>The shard ids a manifest lists (its HMAC is not checked), or null when it lists none or is not one.</summary>
+        string[]? ShardIdsOf(byte[] body);
     }
 }

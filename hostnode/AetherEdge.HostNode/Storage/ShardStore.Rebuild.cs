@@ -62,12 +62,20 @@ namespace AetherEdge.HostNode.Storage
             var manifests = new HashSet<string>(StringComparer.Ordinal);
             using (var tx = store._db.BeginTransaction())
             {
+                store.RestoreTombstones(tx);
                 if (Directory.Exists(store.ManifestsPath))
                 {
                     foreach (string file in Directory.EnumerateFiles(store.ManifestsPath))
                     {
                         string name = Path.GetFileName(file);
                         byte[] body = File.ReadAllBytes(file);
+                        if (IsFileId(name) && store.IsRemoved(name, tx))
+                        {
+                            // Removed while the index was alive: the tombstone (HOME/removed) outlives it.
+                            File.Delete(file);
+                            continue;
+                        }
+
                         if (!IsFileId(name) || !format.IsManifestOf(name, body))
                         {
                             store.Quarantine(file, "manifest-" + name, "not the manifest its name says");

@@ -85,6 +85,8 @@ namespace AetherEdge.HostNode.Storage
                 }
             }
 
+            report.TombstonesRestored = RestoreTombstones(null);
+            FinishRemovals();
             report.ManifestFilesWritten = BackfillManifestFiles();
             return report;
         }

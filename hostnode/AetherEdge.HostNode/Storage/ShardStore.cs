@@ -105,7 +105,8 @@ namespace AetherEdge.HostNode.Storage
                     " stored_ms INTEGER NOT NULL, verified_ms INTEGER);" +
                     "CREATE INDEX IF NOT EXISTS shards_file ON shards(file_id);" +
                     "CREATE TABLE IF NOT EXISTS manifests (" +
-                    " file_id TEXT PRIMARY KEY, body BLOB NOT NULL, stored_ms INTEGER NOT NULL);");
+                    " file_id TEXT PRIMARY KEY, body BLOB NOT NULL, stored_ms INTEGER NOT NULL);" +
+                    TombstonesTable);
                 return store;
             }
             catch (SqliteException e)
@@ -380,12 +381,20 @@ namespace AetherEdge.HostNode.Storage
             }
         }
 
-        /// <summary>Stores (or replaces) the manifest of a file.</summary>
-        public void PutManifest(string fileId, byte[] body)
+        /// <summary>
+        /// Stores (or replaces) the manifest of a file. False, storing nothing, when the file was removed
+        /// (<see cref="Remove"/>): a removal is final, whoever offers the manifest again.
+        /// </summary>
+        public bool PutManifest(string fileId, byte[] body)
         {
             if (!IsFileId(fileId))
             {
                 throw new ArgumentException("file id must be 32 lower-case hex characters, got '" + fileId + "'", nameof(fileId));
+            }
+
+            if (IsRemoved(fileId))
+            {
+                return false;
             }
 
             using (var tx = _db.BeginTransaction())
@@ -396,6 +405,7 @@ namespace AetherEdge.HostNode.Storage
             }
 
             WriteManifestFile(fileId, body);
+            return true;
         }
 
         public byte[]? TryGetManifest(string fileId)

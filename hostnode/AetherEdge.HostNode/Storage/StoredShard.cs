@@ -44,6 +44,9 @@ namespace AetherEdge.HostNode.Storage
         /// <summary>Manifest files (HOME/manifests) written for indexed manifests that lacked one.</summary>
         public int ManifestFilesWritten { get; internal set; }
 
+        /// <summary>Tombstone rows written back from HOME/removed (a crash between the two, a rebuilt index).</summary>
+        public int TombstonesRestored { get; internal set; }
+
         /// <summary>True when another process was writing, so nothing was reconciled this time.</summary>
         public bool SkippedBusy { get; internal set; }
 

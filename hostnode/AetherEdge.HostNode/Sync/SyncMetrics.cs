@@ -1,47 +1,69 @@
+using Prometheus;
+
 namespace AetherEdge.HostNode.Sync
 {
-    /// <summary>Counters behind the seed's mesh_* metrics; updated from many connections at once.</summary>
+    /// <summary>
+    /// The seed's mesh_* sync metrics, counted by <see cref="SyncNode"/> from many connections at once,
+    /// on the hub's registry (a node made without one counts into a private registry). Rates are the
+    /// consumer's: success rate = mesh_sync_successes_total / mesh_sync_attempts_total.
+    /// </summary>
     public sealed class SyncMetrics
     {
-        private long _attempts;
-        private long _successes;
-        private long _bytes;
-        private long _latencyTotalMs;
-        private long _lastLatencyMs;
-        private long _rejected;
-        private long _connected;
+        /// <summary>Session durations from 5 ms to about 11 minutes (seconds, doubling).</summary>
+        public static readonly double[] LatencyBuckets = Histogram.ExponentialBuckets(0.005, 2, 18);
 
-        public long Attempts => Interlocked.Read(ref _attempts);
+        private readonly Counter _attempts;
+        private readonly Counter _successes;
+        private readonly Counter _bytes;
+        private readonly Counter _rejected;
+        private readonly Gauge _connected;
+        private readonly Histogram.Child _latency;
 
-        public long Successes => Interlocked.Read(ref _successes);
-
-        public long BytesTransferred => Interlocked.Read(ref _bytes);
-
-        public long Rejected => Interlocked.Read(ref _rejected);
-
-        public long Connected => Interlocked.Read(ref _connected);
-
-        public long LastLatencyMilliseconds => Interlocked.Read(ref _lastLatencyMs);
-
-        public double SuccessRate => Attempts == 0 ? 1.0 : (double)Successes / Attempts;
-
-        public double MeanLatencyMilliseconds => Successes == 0 ? 0 : (double)Interlocked.Read(ref _latencyTotalMs) / Successes;
-
-        internal void Attempt() => Interlocked.Increment(ref _attempts);
-
-        internal void Success(long latencyMs)
+        /// <summary>Counts into a private registry (a node outside the hub).</summary>
+        public SyncMetrics()
+            : this(Metrics.WithCustomRegistry(Metrics.NewCustomRegistry()))
         {
-            Interlocked.Increment(ref _successes);
-            Interlocked.Add(ref _latencyTotalMs, latencyMs);
-            Interlocked.Exchange(ref _lastLatencyMs, latencyMs);
         }
 
-        internal void Bytes(long n) => Interlocked.Add(ref _bytes, n);
+        public SyncMetrics(IMetricFactory metrics)
+        {
+            _attempts = metrics.CreateCounter("mesh_sync_attempts_total", "Sync sessions started (success + failure).");
+            _successes = metrics.CreateCounter("mesh_sync_successes_total", "Sync sessions that completed.");
+            _bytes = metrics.CreateCounter("mesh_bytes_transferred_total", "Shard and manifest bytes received from peers.");
+            _rejected = metrics.CreateCounter("mesh_handshakes_refused_total", "TLS handshakes refused (peer not in the trust circle).");
+            _connected = metrics.CreateGauge("mesh_peers_connected", "Active authenticated sync connections.");
+            _latency = metrics.CreateHistogram(
+                "mesh_sync_latency_seconds",
+                "Duration of completed sync sessions, by protocol.",
+                new HistogramConfiguration { LabelNames = new[] { "protocol" }, Buckets = LatencyBuckets }).WithLabels("tls");
+        }
 
-        internal void Reject() => Interlocked.Increment(ref _rejected);
+        public long Attempts => (long)_attempts.Value;
 
-        internal void ConnectionOpened() => Interlocked.Increment(ref _connected);
+        public long Successes => (long)_successes.Value;
 
-        internal void ConnectionClosed() => Interlocked.Decrement(ref _connected);
+        public long BytesTransferred => (long)_bytes.Value;
+
+        public long Rejected => (long)_rejected.Value;
+
+        public long Connected => (long)_connected.Value;
+
+        public double MeanLatencyMilliseconds => _latency.Count == 0 ? 0 : _latency.Sum * 1000 / _latency.Count;
+
+        internal void Attempt() => _attempts.Inc();
+
+        internal void Success(TimeSpan latency)
+        {
+            _successes.Inc();
+            _latency.Observe(latency.TotalSeconds);
+        }
+
+        internal void Bytes(long n) => _bytes.Inc(n);
+
+        internal void Reject() => _rejected.Inc();
+
+        internal void ConnectionOpened() => _connected.Inc();
+
+        internal void ConnectionClosed() => _connected.Dec();
     }
 }

@@ -49,7 +49,7 @@ namespace AetherEdge.HostNode.Sync
         private readonly ConcurrentDictionary<DeviceId, long> _lastComplete = new();
         private readonly ConcurrentDictionary<string, Func<SslStream, DeviceId, CancellationToken, Task>> _protocols = new(StringComparer.Ordinal);
 
-        public SyncNode(NodeIdentity identity, TlsPeerPolicy policy, ISyncStore store, ISyncHostFactory hosts, Func<HelloFrame> hello, int chunkBytes = SyncLimits.DefaultChunkBytes)
+        public SyncNode(NodeIdentity identity, TlsPeerPolicy policy, ISyncStore store, ISyncHostFactory hosts, Func<HelloFrame> hello, int chunkBytes = SyncLimits.DefaultChunkBytes, SyncMetrics? metrics = null)
         {
             Identity = identity;
             _policy = policy;
@@ -57,13 +57,15 @@ namespace AetherEdge.HostNode.Sync
             _hosts = hosts;
             _hello = hello;
             ChunkBytes = chunkBytes;
+            Metrics = metrics ?? new SyncMetrics();
         }
 
         public NodeIdentity Identity { get; }
 
         public int ChunkBytes { get; }
 
-        public SyncMetrics Metrics { get; } = new();
+        /// <summary>This node's sync counters (the hub's registry when the hub made it).</summary>
+        public SyncMetrics Metrics { get; }
 
         /// <summary>Sessions that got past the TLS handshake (untrusted peers never count here).</summary>
         public long SessionsStarted => Interlocked.Read(ref _sessionsStarted);
@@ -240,7 +242,7 @@ namespace AetherEdge.HostNode.Sync
 
                 if (state == SyncSessionState.Complete)
                 {
-                    Metrics.Success(watch.ElapsedMilliseconds);
+                    Metrics.Success(watch.Elapsed);
                 }
 
                 if (state == SyncSessionState.Complete)

@@ -24,6 +24,8 @@ namespace AetherEdge.HostNode.Verbs
                 new InitVerb(shared, context),
                 new PutVerb(shared, context),
                 new GetVerb(shared, context),
+                new LsVerb(shared, context),
+                new RmVerb(shared, context),
                 new StatusVerb(shared, context),
                 new RepairIndexVerb(shared, context),
                 new LinkBenchVerb(shared, context),

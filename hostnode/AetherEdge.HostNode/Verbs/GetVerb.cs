@@ -12,11 +12,14 @@ namespace AetherEdge.HostNode.Verbs
         public const int FetchRounds = 3;
 
         private readonly SharedOptions _shared;
-        private readonly Argument<string> _fileId = new("FILE_ID") { Description = "the file id aether put printed" };
-        private readonly Option<string?> _output = CliOptions.Text("--output", "where to write the file, or - for stdout", "OUT");
+        private readonly Argument<string> _fileId = new("NAME|ID") { Description = "the file's name (as aether ls shows it), the file id aether put printed, or a unique id prefix (8+ characters)" };
+        private readonly Option<string?> _output = CliOptions.Text("--output", "where to write the file, or - for stdout (default: the file's name, in the current directory)", "OUT");
 
         public GetVerb(SharedOptions shared, CliContext context)
             : base("get", "rebuild a stored file from its shards\n" +
+                "NAME is matched against the names aether ls shows (whole path, then last part); an ambiguous name\n" +
+                "is refused, listing the candidates. Without -o the file is written under its own name here,\n" +
+                "never over an existing file.\n" +
                 "Missing manifest or shards are first fetched from trusted peers (--peers, else hub.json's peers).\n" +
                 "Verifies the manifest and every shard it reads (SHA-256), rebuilds from any K intact shards,\n" +
                 "decrypts and writes OUT through a temp file renamed at the end (never a partial OUT).\n" +
@@ -34,16 +37,34 @@ namespace AetherEdge.HostNode.Verbs
 
         private int Run(ParseResult parse, CliContext context)
         {
-            string fileId = parse.GetValue(_fileId)!;
-            string output = parse.GetValue(_output) ?? throw new UsageException("missing -o OUT (where to write the file, or - for stdout)");
+            string wanted = parse.GetValue(_fileId)!;
+            string? given = parse.GetValue(_output);
             bool json = parse.GetValue(_shared.Json);
-            bool stdout = output == CliOptions.StandardStream;
             var home = StoreVerbSupport.OpenHome(_shared, parse, writes: true);
             var peers = FetchPeers(parse.GetValue(_shared.Peers), home.Path);
-            if (!ShardManifest.IsFileId(fileId))
+            var keys = StoreVerbSupport.Keys(home);
+            using var store = StoreVerbSupport.OpenStore(home, context);
+            string fileId;
+            string? name = null;
+            if (ShardManifest.IsFileId(wanted) && store.IsRemoved(wanted))
             {
-                throw new UsageException("'" + fileId + "' is not a file id (32 lower-case hex characters)");
+                throw new UsageException("file " + wanted + " was removed (aether rm)");
             }
+
+            if (ShardManifest.IsFileId(wanted) && store.TryGetManifest(wanted) == null)
+            {
+                // Not here yet: a whole id is fetched from peers as it is.
+                fileId = wanted;
+            }
+            else
+            {
+                var entry = FileVerbSupport.Resolve(Files.FileCatalog.Read(store, keys), wanted, "get");
+                fileId = entry.FileId;
+                name = entry.Name;
+            }
+
+            string output = given ?? DefaultOutput(name, fileId);
+            bool stdout = output == CliOptions.StandardStream;
 
             if (stdout && json)
             {
@@ -64,8 +85,6 @@ namespace AetherEdge.HostNode.Verbs
                 }
             }
 
-            var keys = StoreVerbSupport.Keys(home);
-            using var store = StoreVerbSupport.OpenStore(home, context);
             var pipeline = new ShardPipeline(store, keys);
             long size;
             for (int round = 1; ; round++)
@@ -107,6 +126,28 @@ namespace AetherEdge.HostNode.Verbs
             }
 
             return CliHost.ExitOk;
+        }
+
+        /// <summary>The file's own name in the current directory; never an existing file, never outside the directory.</summary>
+        private static string DefaultOutput(string? name, string fileId)
+        {
+            if (name == null)
+            {
+                throw new UsageException("file " + fileId + " has no recorded name; give -o OUT (where to write it, or - for stdout)");
+            }
+
+            string leaf = Files.FileCatalog.LastPart(name);
+            if (leaf.Length == 0 || leaf == "." || leaf == ".." || leaf.Contains(Path.DirectorySeparatorChar))
+            {
+                throw new UsageException("the name '" + name + "' is not a usable file name here; give -o OUT");
+            }
+
+            if (File.Exists(leaf) || Directory.Exists(leaf))
+            {
+                throw new UsageException(leaf + " already exists here; give -o OUT to choose where to write " + name);
+            }
+
+            return leaf;
         }
 
         private static long Write(ShardPipeline pipeline, string fileId, CliContext context)

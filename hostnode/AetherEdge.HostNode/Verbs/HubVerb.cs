@@ -15,7 +15,10 @@ namespace AetherEdge.HostNode.Verbs
         private readonly Option<string?> _name = CliOptions.Text("--name", "this node's name (default: config.json's, else the host name)", "NAME");
         private readonly Option<int?> _port = CliOptions.OptionalInt("--port", "TCP port for sync (default " + HubSettings.DefaultPort + ")", 1, 65535);
         private readonly Option<int?> _httpPort = CliOptions.OptionalInt(
-            "--http-port", "HTTP port for /metrics on 127.0.0.1 (default " + HubSettings.DefaultHttpPort + "; 0: any free port)", 0, 65535);
+            "--http-port", "HTTP port for /metrics (default " + HubSettings.DefaultHttpPort + "; 0: any free port)", 0, 65535);
+
+        private readonly Option<IPAddress?> _httpBind = CliOptions.Address(
+            "--http-bind", "address the HTTP port listens on (default 127.0.0.1; 0.0.0.0: every interface, e.g. for a scraper on another device)");
 
         private readonly Option<int?> _syncInterval = CliOptions.OptionalInt(
             "--sync-interval", "seconds between sync rounds (default " + HubSettings.DefaultSyncIntervalSeconds + ")", 1, 86400);
@@ -36,7 +39,7 @@ namespace AetherEdge.HostNode.Verbs
                 "Runs until SIGINT/SIGTERM. Settings come from embedded defaults, then HOME/config.json and\n" +
                 "HOME/hub.json, then these options; a home never initialised is initialised with them.\n" +
                 "Only devices in the trust circle (aether trust/pair) can connect. Metrics:\n" +
-                "http://127.0.0.1:HTTP-PORT/metrics (Prometheus text). A peer unheard of for --online-window\n" +
+                "http://127.0.0.1:HTTP-PORT/metrics (Prometheus text; --http-bind to serve beyond this device). A peer unheard of for --online-window\n" +
                 "seconds leaves the placement plans (its shards are re-placed or rebuilt).")
         {
             _shared = shared;
@@ -46,6 +49,7 @@ namespace AetherEdge.HostNode.Verbs
             Add(shared.Allocation);
             Add(_port);
             Add(_httpPort);
+            Add(_httpBind);
             Add(shared.Interface);
             Add(shared.Peers);
             Add(_syncInterval);
@@ -85,6 +89,7 @@ namespace AetherEdge.HostNode.Verbs
 
             settings.Port = parse.GetValue(_port) ?? settings.Port;
             settings.HttpPort = parse.GetValue(_httpPort) ?? settings.HttpPort;
+            settings.HttpBind = parse.GetValue(_httpBind) ?? settings.HttpBind;
             settings.SyncIntervalSeconds = parse.GetValue(_syncInterval) ?? settings.SyncIntervalSeconds;
             settings.OnlineWindowSeconds = parse.GetValue(_onlineWindow) ?? settings.OnlineWindowSeconds;
             settings.MeshHopLimit = parse.GetValue(_meshHops) ?? settings.MeshHopLimit;

@@ -20,6 +20,9 @@ namespace AetherEdge.HostNode.Verbs
         private readonly Option<int> _parityShards = CliOptions.Int(
             "--parity-shards", "extra shards (M); any K of the K+M rebuild the file, K+M <= 255", ErasureLimits.DefaultParityShards, ErasureLimits.MinParityShards, ErasureLimits.MaxTotalShards - 1);
 
+        private readonly Option<string?> _name = CliOptions.Text(
+            "--name", "the name to record (default: FILE's name; stdin has none unless given); aether ls shows it, get and rm take it", "NAME");
+
         public PutVerb(SharedOptions shared, CliContext context)
             : base("put", "encrypt and erasure-code a file into the shard store; prints its file id\n" +
                 "Splits FILE into 4 MiB segments, encrypts each (AES-256-GCM, per-file key wrapped by the user key),\n" +
@@ -36,6 +39,7 @@ namespace AetherEdge.HostNode.Verbs
             Add(shared.Home);
             Add(_dataShards);
             Add(_parityShards);
+            Add(_name);
             Add(shared.Json);
             SetAction(parse => Run(parse, context));
         }
@@ -47,6 +51,12 @@ namespace AetherEdge.HostNode.Verbs
             int m = parse.GetValue(_parityShards);
             bool json = parse.GetValue(_shared.Json);
             bool stdin = file == CliOptions.StandardStream;
+            string? recorded = parse.GetValue(_name);
+            if (recorded != null && (recorded.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(recorded) > ShardLimits.MaxPathBytes || recorded.Contains('\0')))
+            {
+                throw new UsageException("--name must be 1 to " + ShardLimits.MaxPathBytes + " bytes of text");
+            }
+
             var home = StoreVerbSupport.OpenHome(_shared, parse, writes: true);
             string? codeError = ErasureLimits.ValidationError(k, m);
             if (codeError != null)
@@ -63,6 +73,11 @@ namespace AetherEdge.HostNode.Verbs
             }
             else if (Directory.Exists(file))
             {
+                if (recorded != null)
+                {
+                    throw new UsageException("--name names one file; a folder's files are named by their paths");
+                }
+
                 return PutFolder(file, home, k, m, json, context);
             }
             else if (!File.Exists(file))
@@ -76,10 +91,12 @@ namespace AetherEdge.HostNode.Verbs
             using var input = stdin
                 ? Spool(context.OpenInput(), home.Path, StorageAllocation.AvailableBytes(home.AllocationBytes, store.UsedBytes), home.AllocationBytes, context.Cancellation)
                 : new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan);
-            string name = stdin ? StdinName : Path.GetFileName(file);
+            recorded ??= stdin ? null : Path.GetFileName(file);
+            string name = recorded ?? StdinName;
             long size = input.Length;
+            var source = new PutSource(input, stdin ? StdinName : file, recorded);
             var result = StoreVerbSupport.WithProgress(context, json, "put " + name, size,
-                progress => pipeline.Put(input, stdin ? StdinName : file, k, m, ShardLimits.DefaultSegmentBytes, progress, context.Cancellation));
+                progress => pipeline.PutMany(new[] { source }, k, m, ShardLimits.DefaultSegmentBytes, progress, context.Cancellation)[0]);
             if (json)
             {
                 context.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new

@@ -11,7 +11,7 @@ namespace AetherEdge.HostNode.Tests.Cli
     {
         private static readonly string[] s_verbs =
         {
-            "plan", "id", "trust", "power", "pair", "hub", "peers", "advertise", "init", "put", "get", "status", "repair-index", "link-bench", "completion",
+            "plan", "id", "trust", "power", "pair", "hub", "peers", "advertise", "init", "put", "get", "ls", "rm", "status", "repair-index", "link-bench", "completion",
         };
 
         private readonly string _dir = Directory.CreateTempSubdirectory("aether-cli-").FullName;
@@ -52,7 +52,7 @@ namespace AetherEdge.HostNode.Tests.Cli
         [InlineData("option --home given twice", "status", "--home", "a", "--home", "b")]
         [InlineData("option --devices needs a value", "plan", "--devices")]
         [InlineData("missing required option --devices", "plan")]
-        [InlineData("missing FILE_ID", "get", "-o", "x")]
+        [InlineData("missing NAME|ID", "get", "-o", "x")]
         [InlineData("missing command (add, list, remove)", "trust")]
         [InlineData("option --port must be a whole number from 1 to 65535, got '70000'", "hub", "--port", "70000")]
         [InlineData("option --kind must be one of desktop, laptop, mobile, hub, beacon, got 'toaster'", "init", "--kind", "toaster")]
@@ -108,7 +108,7 @@ namespace AetherEdge.HostNode.Tests.Cli
             }
 
             var withHome = Commands(root).Where(c => c.Options.Any(o => o.Name == "--home")).Select(c => c.Name).OrderBy(n => n, StringComparer.Ordinal);
-            Assert.Equal(new[] { "add", "get", "hub", "id", "init", "list", "pair", "put", "remove", "repair-index", "status" }, withHome);
+            Assert.Equal(new[] { "add", "get", "hub", "id", "init", "list", "ls", "pair", "put", "remove", "repair-index", "rm", "status" }, withHome);
         }
 
         [Fact]

@@ -61,7 +61,7 @@ namespace AetherEdge.HostNode.Tests.Discovery
         }
 
         [Fact]
-        public void DiscoveryMetrics_CountsPerProtocolLabel()
+        public async Task DiscoveryMetrics_CountsPerProtocolLabel()
         {
             var m = new DiscoveryMetrics();
             m.PeerDiscovered(DiscoveryMetrics.ProtocolMdns);
@@ -71,7 +71,11 @@ namespace AetherEdge.HostNode.Tests.Discovery
             Assert.Equal(2, m.Discovered("mdns"));
             Assert.Equal(1, m.Lost("mdns"));
             Assert.Equal(1, m.Discovered("ble"));
-            Assert.Contains(("aether_discovery_peers_discovered_total", (string?)"mdns", 2L), m.Snapshot());
+            var registry = Prometheus.Metrics.NewCustomRegistry();
+            new DiscoveryMetrics(Prometheus.Metrics.WithCustomRegistry(registry)).PeerDiscovered(DiscoveryMetrics.ProtocolMdns);
+            using var text = new MemoryStream();
+            await registry.CollectAndExportAsTextAsync(text);
+            Assert.Contains("mesh_peers_discovered_total{protocol=\"mdns\"} 1\n", System.Text.Encoding.UTF8.GetString(text.ToArray()));
         }
     }
 }

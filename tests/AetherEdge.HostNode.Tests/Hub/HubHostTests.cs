@@ -30,7 +30,8 @@ namespace AetherEdge.HostNode.Tests.Hub
 
             var hosted = host.Services.GetServices<IHostedService>().Select(s => s.GetType()).ToList();
             Assert.Contains(typeof(SyncHostedService), hosted);
-            Assert.Contains(typeof(MetricsEndpoint), hosted);
+            Assert.Contains(typeof(AetherEdge.HostNode.Http.HttpHost), hosted);
+            Assert.Contains(host.Services.GetRequiredService<MetricsEndpoint>(), host.Services.GetServices<AetherEdge.HostNode.Http.IHttpEndpoints>());
             Assert.Equal(mdns, hosted.Contains(typeof(HubDiscoveryService)));
 
             // One instance per part, whichever interface it is asked for by.

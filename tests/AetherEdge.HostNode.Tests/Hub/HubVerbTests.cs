@@ -104,22 +104,22 @@ namespace AetherEdge.HostNode.Tests.Hub
             _ = StartHub("hub", "--home", Home("stranger"), "--port", FreePort().ToString(), "--http-port", "0", "--interface", "127.0.0.1", "--no-mdns", "--sync-interval", "1", "--peers", "127.0.0.1:" + portA);
 
             Assert.True(await Eventually(() => Status("b").Contains("(1 files)")), "trusted hub never received the manifest and its shards: " + Status("b") + Logs + string.Join(",", _hubs.Select(h => h.Run.Status)));
-            Assert.True(await Eventually(() => Get(httpA, "/metrics").Result.Contains("mesh_handshakes_refused 1") || Get(httpA, "/metrics").Result.Contains("mesh_handshakes_refused 2")));
+            Assert.True(await Eventually(() => Get(httpA, "/metrics").Result.Contains("mesh_handshakes_refused_total 1") || Get(httpA, "/metrics").Result.Contains("mesh_handshakes_refused_total 2")));
             Assert.Contains("shards      0", Status("stranger"));
             string metrics = await Get(httpB, "/metrics");
-            Assert.Contains("HTTP/1.0 200 OK", metrics);
+            Assert.Contains("HTTP/1.1 200 OK", metrics);
             foreach (string name in new[]
             {
-                "mesh_peers_discovered", "mesh_peers_connected", "mesh_sync_attempts", "mesh_sync_success_rate", "mesh_sync_latency_ms",
-                "mesh_bytes_transferred", "device_battery_percent", "device_battery_plugged_in", "device_wifi_connected",
+                "mesh_peers_discovered_total", "mesh_peers_connected", "mesh_sync_attempts_total", "mesh_sync_successes_total", "mesh_sync_latency_seconds",
+                "mesh_bytes_transferred_total", "device_battery_percent", "device_battery_plugged_in", "device_wifi_connected",
                 "device_storage_allocated_bytes", "device_storage_used_bytes", "device_storage_available_bytes",
-                "sync_scheduled_count", "sync_skipped_battery", "sync_skipped_network", "sync_skipped_frequency",
+                "sync_scheduled_total", "sync_skipped_battery_total", "sync_skipped_network_total", "sync_skipped_frequency_total",
             })
             {
                 Assert.Contains("\n" + name, metrics);
             }
 
-            Assert.Matches("mesh_bytes_transferred [1-9]", metrics);
+            Assert.Matches("mesh_bytes_transferred_total [1-9]", metrics);
             Assert.Contains("404", await Get(httpB, "/"));
         }
 

@@ -84,7 +84,7 @@ namespace AetherEdge.HostNode.Tests.Repair
         }
 
         private long RepairedMetric() =>
-            long.Parse(_hub.Services.GetServices<IHostedService>().OfType<MetricsEndpoint>().Single().Render().Split('\n').Single(l => l.StartsWith("aether_shards_repaired_total ", StringComparison.Ordinal)).Split(' ')[1]);
+            long.Parse(_hub.Services.GetRequiredService<MetricsEndpoint>().Render().Split('\n').Single(l => l.StartsWith("aether_shards_repaired_total ", StringComparison.Ordinal)).Split(' ')[1]);
 
         [Fact]
         public void Pass_LostShardsAssignedHere_PullsMissingInputsThenRebuildsByteIdentical()

@@ -154,8 +154,8 @@ namespace AetherEdge.HostNode.Tests.Sync
             var (code, metrics) = lab.Exec(0, StepTimeout, "/usr/bin/python3", "-c",
                 "import urllib.request;print(urllib.request.urlopen('http://127.0.0.1:43217/metrics').read().decode())");
             Assert.True(code == 0, metrics);
-            Assert.Matches(@"mesh_handshakes_refused [1-9]", metrics);
-            Assert.Matches(@"mesh_peers_discovered\{protocol=""mdns""\} ([2-9]|[1-9][0-9]+)", metrics);
+            Assert.Matches(@"mesh_handshakes_refused_total [1-9]", metrics);
+            Assert.Matches(@"mesh_peers_discovered_total\{protocol=""mdns""\} ([2-9]|[1-9][0-9]+)", metrics);
 
             // Removing node 2 from the circle re-places its shards onto the remaining nodes.
             string id2 = IdOf(2);
