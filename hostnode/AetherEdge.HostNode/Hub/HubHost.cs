@@ -187,6 +187,7 @@ namespace AetherEdge.HostNode.Hub
             services.AddHostedService(sp => sp.GetRequiredService<BleMeshService>());
 
             services.AddHostedService<SyncHostedService>();
+            services.AddHostedService<RunFileService>();
             if (settings.Mdns)
             {
                 services.AddHostedService<HubDiscoveryService>();
