@@ -54,7 +54,7 @@ namespace AetherEdge.HostNode.Sync
             {
                 lock (_gate)
                 {
-                    return _held.UsedBytes;
+                    return _held.CurrentUsedBytes();
                 }
             }
         }
