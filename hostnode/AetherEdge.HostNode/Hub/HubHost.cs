@@ -196,6 +196,7 @@ namespace AetherEdge.HostNode.Hub
 
             services.AddHostedService<SyncHostedService>();
             services.AddHostedService<StoreChangeWatcher>();
+            services.AddHostedService<RunFileService>();
             if (settings.Mdns)
             {
                 services.AddHostedService<HubDiscoveryService>();
