@@ -32,7 +32,8 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
             IMeshLink link = await Until(() => hub.Links.Snapshot().FirstOrDefault(), "no BLE link attached");
             Assert.Equal(MeshLinkKind.Ble, link.Kind);
             Assert.Equal(BeaconId, link.Neighbour);
-            BleBeacon seen = Assert.Single(hub.Service.Seen);
+            BleBeacon seen = await Until(() => hub.Service.Seen.FirstOrDefault(b => b.Connected), "the beacon is not shown as connected");
+            Assert.Single(hub.Service.Seen);
             Assert.Equal(DeviceKind.Beacon, seen.Kind);
             Assert.Equal(BeaconId, seen.NodeId);
             Assert.True(seen.Connected);
