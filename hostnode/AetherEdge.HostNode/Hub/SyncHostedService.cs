@@ -68,9 +68,18 @@ namespace AetherEdge.HostNode.Hub
             _far = far;
             _log = log;
             _lifetime = lifetime;
-            _node.SessionEnded += o => _log.LogInformation(
-                "sync with {Peer}: {State}{Failure}, received {Received} B ({Items} items), sent {Sent} B",
-                o.Peer, o.State, o.Failure == null ? string.Empty : " (" + o.Failure + ")", o.BytesReceived, o.ItemsReceived, o.BytesSent);
+            _node.SessionEnded += o =>
+            {
+                _log.LogInformation(
+                    "sync with {Peer}: {State}{Failure}, received {Received} B ({Items} items), sent {Sent} B",
+                    o.Peer, o.State, o.Failure == null ? string.Empty : " (" + o.Failure + ")", o.BytesReceived, o.ItemsReceived, o.BytesSent);
+
+                // New items mean someone in the kit used a device: what the adaptive planner predicts.
+                if (o.ItemsReceived > 0)
+                {
+                    _scheduler.Used();
+                }
+            };
             _node.HandshakeRefused += (ep, why) => _log.LogWarning("refused connection from {Remote}: {Reason}", ep, why);
             _node.ConnectionFailed += (ep, why) => _log.LogInformation("connection from {Remote} ended: {Reason}", ep, why);
         }
