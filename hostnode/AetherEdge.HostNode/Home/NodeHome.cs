@@ -129,6 +129,25 @@ namespace AetherEdge.HostNode.Home
             return new NodeHome(path, config, kind);
         }
 
+        /// <summary>
+        /// Writes a new allocation into <c>config.json</c> (atomically; every other field kept) after checking it
+        /// against the kind's range for this disk. <see cref="HomeException"/> with the range when it is outside.
+        /// </summary>
+        public static NodeHome SaveAllocation(string path, long allocationBytes)
+        {
+            var home = Open(path);
+            string? error = StorageAllocation.ValidationError(home.Kind, allocationBytes, TotalCapacityBytes(path));
+            if (error != null)
+            {
+                throw new HomeException(error);
+            }
+
+            home.Config.AllocationBytes = allocationBytes;
+            WriteAtomically(System.IO.Path.Combine(path, ConfigFileName),
+                JsonSerializer.SerializeToUtf8Bytes(home.Config, NodeConfigJsonContext.Default.NodeConfig));
+            return home;
+        }
+
         /// <summary>The 32-byte user secret.</summary>
         public byte[] ReadUserKey()
         {

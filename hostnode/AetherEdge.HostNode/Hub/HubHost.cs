@@ -1,3 +1,4 @@
+using AetherEdge.HostNode.Dashboard;
 using AetherEdge.HostNode.Discovery;
 using AetherEdge.HostNode.Home;
 using AetherEdge.HostNode.Http;
@@ -129,7 +130,8 @@ namespace AetherEdge.HostNode.Hub
                 sp.GetRequiredService<ShardStoreSyncStore>(),
                 sp.GetRequiredService<HubSyncHosts>(),
                 sp.GetRequiredService<LocalStatus>().Hello,
-                metrics: sp.GetRequiredService<SyncMetrics>()));
+                metrics: sp.GetRequiredService<SyncMetrics>(),
+                sessions: SyncSessionOptions.FromIdleSeconds(settings.SessionIdleSeconds)));
 
             // The mesh: links to peer hubs, tunnels through relays, knowledge and membership on the router
             // (Mesh/README.md); handlers by payload kind.
@@ -165,6 +167,18 @@ namespace AetherEdge.HostNode.Hub
             services.AddSingleton<StageMetrics>();
             services.AddSingleton<MetricsEndpoint>();
             Alias<IHttpEndpoints, MetricsEndpoint>(services);
+
+            // The dashboard: kit snapshot, settings change, routes (Dashboard/README.md).
+            services.AddSingleton(_ => new DashboardOptions(home, TimeSpan.FromSeconds(settings.OnlineWindowSeconds)));
+            services.AddSingleton(_ => DashboardSecret.LoadOrCreate(home));
+            services.AddSingleton<DashboardActivity>();
+            Alias<IHubActivity, DashboardActivity>(services);
+            services.AddSingleton<FileNames>();
+            services.AddSingleton<KitView>();
+            services.AddSingleton<AllocationSettings>();
+            services.AddSingleton<DashboardApi>();
+            services.AddSingleton<DashboardEndpoints>();
+            Alias<IHttpEndpoints, DashboardEndpoints>(services);
 
             services.AddHostedService<SyncHostedService>();
             if (settings.Mdns)

@@ -7,6 +7,9 @@ namespace AetherEdge.HostNode.Hub
     /// <summary>How many rounds the scheduler ran and skipped, by reason (one consistent snapshot).</summary>
     public readonly record struct SchedulerCounts(long Scheduled, long SkippedBattery, long SkippedNetwork, long SkippedFrequency);
 
+    /// <summary>The scheduler's last skip (reason and when; null when it never skipped) and the last completed sync round.</summary>
+    public readonly record struct SchedulerHistory(SyncDecision? LastSkip, DateTimeOffset? LastSkipUtc, DateTimeOffset? LastSyncUtc);
+
     /// <summary>
     /// The core <see cref="SyncScheduler"/> and <see cref="UsagePredictions"/> (single-threaded state machines)
     /// owned for the hub: the sync service asks and reports, each call under one private lock. Counts the
@@ -21,6 +24,7 @@ namespace AetherEdge.HostNode.Hub
         private readonly object _gate = new();
         private readonly Counter _scheduled, _skippedBattery, _skippedNetwork, _skippedFrequency;
         private readonly Counter.Child _hits, _misses;
+        private SchedulerHistory _history;
 
         public HubScheduler(TimeProvider clock, IMetricFactory metrics)
         {
@@ -44,6 +48,11 @@ namespace AetherEdge.HostNode.Hub
             {
                 var decision = _scheduler.Request(NowMilliseconds(), device);
                 Publish();
+                if (decision != SyncDecision.Allowed)
+                {
+                    _history = _history with { LastSkip = decision, LastSkipUtc = _clock.GetUtcNow() };
+                }
+
                 return decision;
             }
         }
@@ -53,6 +62,7 @@ namespace AetherEdge.HostNode.Hub
             lock (_gate)
             {
                 _scheduler.Completed(NowMilliseconds(), device);
+                _history = _history with { LastSyncUtc = _clock.GetUtcNow() };
                 Publish();
             }
         }
@@ -92,6 +102,15 @@ namespace AetherEdge.HostNode.Hub
             _skippedBattery.IncTo(_scheduler.SkippedBatteryCount);
             _skippedNetwork.IncTo(_scheduler.SkippedNetworkCount);
             _skippedFrequency.IncTo(_scheduler.SkippedFrequencyCount);
+        }
+
+        /// <summary>The last skip and the last completed round (the dashboard shows them).</summary>
+        public SchedulerHistory History()
+        {
+            lock (_gate)
+            {
+                return _history;
+            }
         }
 
         private long NowMilliseconds() => _clock.GetTimestamp() * 1000 / _clock.TimestampFrequency;

@@ -9,7 +9,7 @@ namespace AetherEdge.HostNode.Hub
     /// <summary>
     /// Hub settings: embedded defaults, then the home's config (<c>HOME/config.json</c>, read by
     /// <see cref="NodeHome"/>: nodeName, kind, allocationBytes, port) and <c>HOME/hub.json</c> (httpPort, httpBind,
-    /// interface, peers, syncIntervalSeconds, onlineWindowSeconds, mdns, meshHops, relayBufferBytes), then command-line overrides.
+    /// interface, peers, syncIntervalSeconds, onlineWindowSeconds, sessionIdleSeconds, mdns, meshHops, relayBufferBytes), then command-line overrides.
     /// Unknown keys are ignored.
     /// </summary>
     public sealed class HubSettings
@@ -18,6 +18,7 @@ namespace AetherEdge.HostNode.Hub
         public const int DefaultHttpPort = 43217;
         public const int DefaultSyncIntervalSeconds = 30;
         public const int DefaultOnlineWindowSeconds = 180;
+        public const int DefaultSessionIdleSeconds = 60;
         public const string HubFileName = "hub.json";
 
         public string Home { get; set; } = string.Empty;
@@ -42,6 +43,9 @@ namespace AetherEdge.HostNode.Hub
         public List<IPEndPoint> StaticPeers { get; } = new();
 
         public int SyncIntervalSeconds { get; set; } = DefaultSyncIntervalSeconds;
+
+        /// <summary>A sync session that moves nothing for this long is ended (Sync/SyncSessionOptions).</summary>
+        public int SessionIdleSeconds { get; set; } = DefaultSessionIdleSeconds;
 
         /// <summary>A peer counts as online (in plans) this long after its last Hello.</summary>
         public int OnlineWindowSeconds { get; set; } = DefaultOnlineWindowSeconds;
@@ -117,6 +121,11 @@ namespace AetherEdge.HostNode.Hub
                 if (root.TryGetProperty("syncIntervalSeconds", out var si) && si.TryGetInt32(out int sec) && sec > 0)
                 {
                     s.SyncIntervalSeconds = sec;
+                }
+
+                if (root.TryGetProperty("sessionIdleSeconds", out var sid) && sid.TryGetInt32(out int idle))
+                {
+                    s.SessionIdleSeconds = idle is >= 2 and <= 3600 ? idle : throw new IOException(hub + ": sessionIdleSeconds must be 2..3600");
                 }
 
                 if (root.TryGetProperty("onlineWindowSeconds", out var ow) && ow.TryGetInt32(out int win) && win > 0)

@@ -57,7 +57,8 @@ namespace AetherEdge.HostNode.Hub
             lock (_gate)
             {
                 _power ??= BatterySourceChain.Create(new PowerOptions());
-                _device.SetBattery(_power.Read().Status);
+                var reading = _power.Read();
+                _device.SetPower(reading.Status, reading.HasBattery, reading.Source);
             }
         }
 

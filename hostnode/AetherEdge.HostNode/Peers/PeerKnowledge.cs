@@ -23,6 +23,7 @@ namespace AetherEdge.HostNode.Peers
         private readonly ConcurrentDictionary<DeviceId, (DeviceProfile Profile, long Seen)> _profiles = new();
         private readonly ConcurrentDictionary<DeviceId, ConcurrentDictionary<string, bool>> _holds = new();
         private readonly ConcurrentDictionary<DeviceId, int> _hops = new();
+        private readonly ConcurrentDictionary<DeviceId, bool> _hasBattery = new();
 
         public PeerKnowledge(Func<DeviceId, bool> trusted, TimeSpan onlineWindow, TimeProvider? clock = null)
         {
@@ -32,7 +33,14 @@ namespace AetherEdge.HostNode.Peers
         }
 
         /// <summary>Records a peer's Hello (now).</summary>
-        public void Heard(DeviceId peer, HelloFrame hello) => Heard(peer, ToProfile(peer, hello));
+        public void Heard(DeviceId peer, HelloFrame hello)
+        {
+            _hasBattery[peer] = !hello.Has(HelloFrame.FlagNoBattery);
+            Heard(peer, ToProfile(peer, hello));
+        }
+
+        /// <summary>False when the peer's last Hello said it has no battery (its percent is a placeholder); null before any Hello.</summary>
+        public bool? HasBattery(DeviceId peer) => _hasBattery.TryGetValue(peer, out bool b) ? b : null;
 
         /// <summary>Records a peer's profile as if its Hello arrived now.</summary>
         public void Heard(DeviceId peer, DeviceProfile profile) => _profiles[peer] = (profile, _clock.GetTimestamp());
@@ -71,6 +79,12 @@ namespace AetherEdge.HostNode.Peers
 
         /// <summary>False until the peer's first inventory arrived (what it holds is unknown).</summary>
         public bool HasInventory(DeviceId peer) => _holds.ContainsKey(peer);
+
+        /// <summary>How many shards the peer holds per its last inventory (null before one arrived).</summary>
+        public int? HeldCount(DeviceId peer) => _holds.TryGetValue(peer, out var held) ? held.Count : null;
+
+        /// <summary>The peer's last profile however old (the dashboard shows offline devices too), or null.</summary>
+        public DeviceProfile? LastProfile(DeviceId peer) => _profiles.TryGetValue(peer, out var p) ? p.Profile : null;
 
         public bool Holds(DeviceId peer, string shardId) => _holds.TryGetValue(peer, out var held) && held.ContainsKey(shardId);
 

@@ -73,7 +73,7 @@ namespace AetherEdge.HostNode.Power
                 }
             }
 
-            return new BatteryReading(BatteryStatus.Mains, AssumedMainsSource);
+            return new BatteryReading(BatteryStatus.Mains, AssumedMainsSource, HasBattery: false);
         }
 
         /// <summary>Disposes every source that is disposable (the gauge and its I2C device).</summary>

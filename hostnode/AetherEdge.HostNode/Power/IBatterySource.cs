@@ -12,5 +12,6 @@ namespace AetherEdge.HostNode.Power
     /// <summary>A battery status and where it came from, for the device profile and <c>aether status</c>.</summary>
     /// <param name="Status">Percent and plugged-in, as the scheduler and scorer use them.</param>
     /// <param name="Source">Human text, e.g. "battery BAT0 87 % discharging", "mains AC", "none: assuming mains".</param>
-    public sealed record BatteryReading(BatteryStatus Status, string Source);
+    /// <param name="HasBattery">False when no battery answered (mains only, or nothing): the percent is then a placeholder.</param>
+    public sealed record BatteryReading(BatteryStatus Status, string Source, bool HasBattery = true);
 }

@@ -71,7 +71,7 @@ namespace AetherEdge.HostNode.Power
 
                 // The host is running, so some supply powers it even when online reads 0 or is missing.
                 PowerSupplyInfo mains = online ?? external[0];
-                reading = new BatteryReading(BatteryStatus.Mains, Describe(mains));
+                reading = new BatteryReading(BatteryStatus.Mains, Describe(mains), HasBattery: false);
                 return true;
             }
 

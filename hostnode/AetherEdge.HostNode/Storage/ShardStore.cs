@@ -28,7 +28,7 @@ namespace AetherEdge.HostNode.Storage
         private ShardStore(string home, long allocationBytes, SqliteConnection db, TextWriter? log, StoreStages stages)
         {
             Home = home;
-            AllocationBytes = allocationBytes;
+            _allocationBytes = allocationBytes;
             _db = db;
             _log = log;
             _stages = stages;
@@ -39,7 +39,20 @@ namespace AetherEdge.HostNode.Storage
 
         public string Home { get; }
 
-        public long AllocationBytes { get; }
+        private long _allocationBytes;
+
+        /// <summary>The quota puts and pulls are held to; changed live by <see cref="SetAllocation"/>.</summary>
+        public long AllocationBytes => Interlocked.Read(ref _allocationBytes);
+
+        /// <summary>
+        /// A new quota, in effect for the next write (the settings page changes it without a restart). A quota
+        /// below what is held deletes nothing here: the plan moves shards away and nothing new fits until then.
+        /// </summary>
+        public void SetAllocation(long allocationBytes)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(allocationBytes);
+            Interlocked.Exchange(ref _allocationBytes, allocationBytes);
+        }
 
         public string ShardsPath => Path.Combine(Home, ShardsFolder);
 

@@ -67,7 +67,7 @@ namespace AetherEdge.HostNode.Sync
             return Coverage(store, fileId);
         }
 
-        private static HelloFrame Hello() => new(SyncLimits.Version, (int)Core.Devices.DeviceKind.Desktop, 0, 0, 100, HelloFrame.FlagPluggedIn | HelloFrame.FlagWifiConnected, "aether-get");
+        private static HelloFrame Hello() => new(SyncLimits.ProtocolVersion, (int)Core.Devices.DeviceKind.Desktop, 0, 0, 100, HelloFrame.FlagPluggedIn | HelloFrame.FlagWifiConnected, "aether-get");
 
         /// <summary>Pulls only the named file: its manifest, then its missing shards.</summary>
         private sealed class FileHosts : ISyncHostFactory

@@ -13,18 +13,29 @@ namespace AetherEdge.HostNode.Sync
     {
         public static long NowMilliseconds() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
-        public static async Task<SyncSessionState> RunAsync(Stream stream, SyncSession session, CancellationToken cancellation)
+        public static Task<SyncSessionState> RunAsync(Stream stream, SyncSession session, CancellationToken cancellation) =>
+            RunAsync(stream, session, SyncSessionOptions.Default, new SessionActivity(), cancellation);
+
+        /// <summary>
+        /// Runs the session under <paramref name="options"/>: a watchdog ends it when <paramref name="activity"/>
+        /// saw no progress for the idle timeout (reads, writes and the closing handshake included), and the
+        /// writer sends KeepAlives when it was quiet. <paramref name="activity"/> can also be aborted from outside.
+        /// </summary>
+        public static async Task<SyncSessionState> RunAsync(Stream stream, SyncSession session, SyncSessionOptions options, SessionActivity activity, CancellationToken cancellation)
         {
             var gate = new object();
             using var wake = new SemaphoreSlim(0);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellation, activity.Aborted);
+            using var watchStop = new CancellationTokenSource();
             lock (gate)
             {
                 session.Start();
             }
 
-            Task writer = WriteLoopAsync(stream, session, gate, wake, linked.Token);
-            Task reader = ReadLoopAsync(stream, session, gate, wake, linked.Token);
+            activity.Progress();
+            Task watchdog = WatchAsync(stream, options, activity, watchStop.Token);
+            Task writer = WriteLoopAsync(stream, session, gate, wake, options, activity, linked.Token);
+            Task reader = ReadLoopAsync(stream, session, gate, wake, activity, linked.Token);
             Task first = await Task.WhenAny(writer, reader).ConfigureAwait(false);
             if (first == reader)
             {
@@ -58,29 +69,108 @@ namespace AetherEdge.HostNode.Sync
                     }
                 }
             }
+            finally
+            {
+                watchStop.Cancel();
+                await watchdog.ConfigureAwait(false);
+            }
 
             cancellation.ThrowIfCancellationRequested();
-            return session.State;
+            lock (gate)
+            {
+                // However the loops ended after an abort, the session did not complete (SyncNode names the reason).
+                if (activity.AbortReason != SessionActivity.NotAborted && session.State != SyncSessionState.Complete)
+                {
+                    session.Fail(SyncErrorCode.Internal, "connection lost");
+                }
+
+                return session.State;
+            }
         }
 
-        private static async Task WriteLoopAsync(Stream stream, SyncSession session, object gate, SemaphoreSlim wake, CancellationToken ct)
+        /// <summary>
+        /// Ends a session that stopped moving: cancels its loops and closes the stream, which also frees a
+        /// write the peer never reads (a full TCP window) and a TLS close that never completes.
+        /// </summary>
+        private static async Task WatchAsync(Stream stream, SyncSessionOptions options, SessionActivity activity, CancellationToken stop)
+        {
+            long check = Math.Clamp((long)options.IdleTimeout.TotalMilliseconds / 10, 20, 1000);
+            try
+            {
+                while (true)
+                {
+                    Task aborted = Task.Delay(Timeout.Infinite, activity.Aborted);
+                    await Task.WhenAny(Task.Delay(TimeSpan.FromMilliseconds(check), stop), aborted).ConfigureAwait(false);
+                    stop.ThrowIfCancellationRequested();
+                    if (activity.AbortReason == SessionActivity.NotAborted && activity.SilentMilliseconds > options.IdleTimeout.TotalMilliseconds)
+                    {
+                        activity.Abort(SessionActivity.TimedOut);
+                    }
+
+                    if (activity.AbortReason != SessionActivity.NotAborted)
+                    {
+                        await stream.DisposeAsync().ConfigureAwait(false);
+                        return;
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            {
+                // Closing a broken stream: it is closed either way.
+            }
+        }
+
+        private static async Task WriteLoopAsync(Stream stream, SyncSession session, object gate, SemaphoreSlim wake, SyncSessionOptions options, SessionActivity activity, CancellationToken ct)
         {
             var buffer = new byte[SyncLimits.MaxFrameBytes];
             while (true)
             {
-                bool any;
-                int n;
+                bool any = false;
+                int n = 0;
                 SyncSessionState state;
-                lock (gate)
+
+                // The reader may hold the session for long store work (hashing a large shard): rather than
+                // wait silently, tell the peer we are alive.
+                if (!Monitor.TryEnter(gate, options.KeepAliveInterval))
                 {
-                    any = session.TryWriteNext(buffer, 0, buffer.Length, NowMilliseconds(), out n);
-                    state = session.State;
+                    await WriteKeepAliveAsync(stream, buffer, activity, ct).ConfigureAwait(false);
+                    continue;
+                }
+
+                try
+                {
+                    activity.BeginLocalWork();
+                    try
+                    {
+                        any = session.TryWriteNext(buffer, 0, buffer.Length, NowMilliseconds(), out n);
+                        state = session.State;
+                    }
+                    finally
+                    {
+                        // Only a data frame made counts: an empty pass (a keep-alive timer tick) is not progress.
+                        activity.EndLocalWork(any && buffer[2] != (byte)SyncFrameType.KeepAlive);
+                    }
+                }
+                finally
+                {
+                    Monitor.Exit(gate);
                 }
 
                 if (any)
                 {
                     long started = Diagnostics.StageCounter.Start();
                     await stream.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
+
+                    // A KeepAlive is not progress: a peer that reads nothing would otherwise be kept forever
+                    // by the kernel's send buffer taking our keep-alives.
+                    if (buffer[2] != (byte)SyncFrameType.KeepAlive)
+                    {
+                        activity.Progress();
+                    }
+
                     SyncStages.Shared.Send.Stop(started, n);
                     continue;
                 }
@@ -96,18 +186,63 @@ namespace AetherEdge.HostNode.Sync
                     return;
                 }
 
-                await wake.WaitAsync(ct).ConfigureAwait(false);
+                if (!await wake.WaitAsync(options.KeepAliveInterval, ct).ConfigureAwait(false))
+                {
+                    // Quiet for a keep-alive interval: tell the peer we are still here. When the session is busy
+                    // in the store (hashing a large shard on the reader's side), encode it here, without the lock.
+                    if (Monitor.TryEnter(gate))
+                    {
+                        try
+                        {
+                            if (session.QueueKeepAlive())
+                            {
+                                activity.KeepAliveQueued();
+                            }
+                        }
+                        finally
+                        {
+                            Monitor.Exit(gate);
+                        }
+                    }
+                    else
+                    {
+                        await WriteKeepAliveAsync(stream, buffer, activity, ct).ConfigureAwait(false);
+                    }
+                }
             }
         }
 
-        private static async Task ReadLoopAsync(Stream stream, SyncSession session, object gate, SemaphoreSlim wake, CancellationToken ct)
+        /// <summary>Writes a KeepAlive outside the session (it is busy) when the peer speaks protocol 2.</summary>
+        private static async Task WriteKeepAliveAsync(Stream stream, byte[] buffer, SessionActivity activity, CancellationToken ct)
+        {
+            if (!activity.PeerKeepsAlive)
+            {
+                return;
+            }
+
+            int n = EncodeKeepAlive(buffer);
+            await stream.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
+            await stream.FlushAsync(ct).ConfigureAwait(false);
+            activity.KeepAliveQueued();
+        }
+
+        private static int EncodeKeepAlive(byte[] buffer)
+        {
+            var nonce = new byte[8];
+            CryptoRandom.Instance.NextBytes(nonce);
+            var frame = new KeepAliveFrame { TimestampMilliseconds = NowMilliseconds(), Nonce = BitConverter.ToUInt64(nonce, 0) };
+            SyncFrameCodec.TryWrite(frame, buffer, 0, buffer.Length, out int n);
+            return n;
+        }
+
+        private static async Task ReadLoopAsync(Stream stream, SyncSession session, object gate, SemaphoreSlim wake, SessionActivity activity, CancellationToken ct)
         {
             var buffer = new byte[SyncLimits.MaxFrameBytes];
             try
             {
                 while (true)
                 {
-                    if (!await ReadExactlyOrEndAsync(stream, buffer, 0, SyncLimits.HeaderBytes, ct).ConfigureAwait(false))
+                    if (!await ReadExactlyOrEndAsync(stream, buffer, 0, SyncLimits.HeaderBytes, activity, ct).ConfigureAwait(false))
                     {
                         lock (gate)
                         {
@@ -125,7 +260,7 @@ namespace AetherEdge.HostNode.Sync
                     {
                         int length = SyncFrameCodec.PeekFrameLength(buffer, 0, SyncLimits.HeaderBytes);
                         long started = Diagnostics.StageCounter.Start();
-                        if (!await ReadExactlyOrEndAsync(stream, buffer, SyncLimits.HeaderBytes, length - SyncLimits.HeaderBytes, ct).ConfigureAwait(false))
+                        if (!await ReadExactlyOrEndAsync(stream, buffer, SyncLimits.HeaderBytes, length - SyncLimits.HeaderBytes, activity, ct).ConfigureAwait(false))
                         {
                             throw new IOException("peer closed the connection inside a frame");
                         }
@@ -136,9 +271,22 @@ namespace AetherEdge.HostNode.Sync
                         bool output;
                         lock (gate)
                         {
-                            session.Receive(frame!, NowMilliseconds());
-                            state = session.State;
-                            output = session.HasOutput || state is SyncSessionState.Complete or SyncSessionState.Failed;
+                            activity.BeginLocalWork();
+                            try
+                            {
+                                session.Receive(frame!, NowMilliseconds());
+                                state = session.State;
+                                if (frame!.Type == SyncFrameType.Hello && session.PeerHello is { ProtocolVersion: >= SyncLimits.KeepAliveSinceVersion })
+                                {
+                                    activity.PeerKeepsAlive = true;
+                                }
+
+                                output = session.HasOutput || state is SyncSessionState.Complete or SyncSessionState.Failed;
+                            }
+                            finally
+                            {
+                                activity.EndLocalWork(true);
+                            }
                         }
 
                         // Most received frames (chunks) cause no output: waking the writer for each
@@ -181,7 +329,7 @@ namespace AetherEdge.HostNode.Sync
             }
         }
 
-        private static async Task<bool> ReadExactlyOrEndAsync(Stream stream, byte[] buffer, int offset, int count, CancellationToken ct)
+        private static async Task<bool> ReadExactlyOrEndAsync(Stream stream, byte[] buffer, int offset, int count, SessionActivity activity, CancellationToken ct)
         {
             int got = 0;
             while (got < count)
@@ -198,6 +346,7 @@ namespace AetherEdge.HostNode.Sync
                 }
 
                 got += n;
+                activity.Progress();
             }
 
             return true;

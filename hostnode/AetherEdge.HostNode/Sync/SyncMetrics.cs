@@ -18,6 +18,9 @@ namespace AetherEdge.HostNode.Sync
         private readonly Counter _rejected;
         private readonly Gauge _connected;
         private readonly Histogram.Child _latency;
+        private readonly Counter _timeouts;
+        private readonly Counter _replaced;
+        private readonly Counter _keepAlives;
 
         /// <summary>Counts into a private registry (a node outside the hub).</summary>
         public SyncMetrics()
@@ -36,6 +39,9 @@ namespace AetherEdge.HostNode.Sync
                 "mesh_sync_latency_seconds",
                 "Duration of completed sync sessions, by protocol.",
                 new HistogramConfiguration { LabelNames = new[] { "protocol" }, Buckets = LatencyBuckets }).WithLabels("tls");
+            _timeouts = metrics.CreateCounter("sync_session_timeouts_total", "Sync sessions ended because nothing moved for the idle timeout.");
+            _replaced = metrics.CreateCounter("sync_sessions_replaced_total", "Stale sync sessions replaced by a newer one from the same peer.");
+            _keepAlives = metrics.CreateCounter("sync_keepalives_sent_total", "KeepAlive frames sent by quiet sync sessions.");
         }
 
         public long Attempts => (long)_attempts.Value;
@@ -47,6 +53,15 @@ namespace AetherEdge.HostNode.Sync
         public long Rejected => (long)_rejected.Value;
 
         public long Connected => (long)_connected.Value;
+
+        /// <summary>Sessions ended because nothing moved for the idle timeout.</summary>
+        public long Timeouts => (long)_timeouts.Value;
+
+        /// <summary>Stale sessions replaced by a newer one from the same peer.</summary>
+        public long Replaced => (long)_replaced.Value;
+
+        /// <summary>KeepAlive frames sent by quiet sessions.</summary>
+        public long KeepAlivesSent => (long)_keepAlives.Value;
 
         public double MeanLatencyMilliseconds => _latency.Count == 0 ? 0 : _latency.Sum * 1000 / _latency.Count;
 
@@ -65,5 +80,11 @@ namespace AetherEdge.HostNode.Sync
         internal void ConnectionOpened() => _connected.Inc();
 
         internal void ConnectionClosed() => _connected.Dec();
+
+        internal void Timeout() => _timeouts.Inc();
+
+        internal void Replacement() => _replaced.Inc();
+
+        internal void KeepAlives(long n) => _keepAlives.Inc(n);
     }
 }

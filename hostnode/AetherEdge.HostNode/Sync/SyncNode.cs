@@ -47,10 +47,13 @@ namespace AetherEdge.HostNode.Sync
         private readonly ConcurrentDictionary<DeviceId, ReplayWindow> _windows = new();
         private readonly ConcurrentDictionary<DeviceId, SemaphoreSlim> _peerLocks = new();
         private readonly ConcurrentDictionary<DeviceId, long> _lastComplete = new();
+        private readonly ConcurrentDictionary<DeviceId, SessionActivity> _running = new();
+        private readonly SyncSessionOptions _sessions;
         private readonly ConcurrentDictionary<string, Func<SslStream, DeviceId, CancellationToken, Task>> _protocols = new(StringComparer.Ordinal);
 
-        public SyncNode(NodeIdentity identity, TlsPeerPolicy policy, ISyncStore store, ISyncHostFactory hosts, Func<HelloFrame> hello, int chunkBytes = SyncLimits.DefaultChunkBytes, SyncMetrics? metrics = null)
+        public SyncNode(NodeIdentity identity, TlsPeerPolicy policy, ISyncStore store, ISyncHostFactory hosts, Func<HelloFrame> hello, int chunkBytes = SyncLimits.DefaultChunkBytes, SyncMetrics? metrics = null, SyncSessionOptions? sessions = null)
         {
+            _sessions = sessions ?? SyncSessionOptions.Default;
             Identity = identity;
             _policy = policy;
             _store = store;
@@ -213,13 +216,27 @@ namespace AetherEdge.HostNode.Sync
             DeviceId peer = TlsPeerPolicy.PeerOf(ssl);
             var gate = _peerLocks.GetOrAdd(peer, _ => new SemaphoreSlim(1, 1));
 
-            // Never wait here: two nodes dialling each other at once would each hold their lock
-            // while waiting for the other's. One session per pair is enough (it syncs both ways).
+            // Never wait for a live session: two nodes dialling each other at once would each hold their lock
+            // while waiting for the other's. One session per pair is enough (it syncs both ways). A session
+            // that stopped moving is replaced: the peer dialling again shows it gave that one up.
             if (!gate.Wait(0))
             {
-                throw new SessionBusyException(peer);
+                if (!_running.TryGetValue(peer, out var stale) || stale.SilentMilliseconds < _sessions.StaleAfter.TotalMilliseconds)
+                {
+                    throw new SessionBusyException(peer);
+                }
+
+                stale.Abort(SessionActivity.Replaced);
+                if (!await gate.WaitAsync(_sessions.ReplaceWait, cancellation).ConfigureAwait(false))
+                {
+                    throw new SessionBusyException(peer);
+                }
+
+                Metrics.Replacement();
             }
 
+            var activity = new SessionActivity();
+            _running[peer] = activity;
             Metrics.ConnectionOpened();
             Metrics.Attempt();
             Interlocked.Increment(ref _sessionsStarted);
@@ -233,29 +250,31 @@ namespace AetherEdge.HostNode.Sync
                 SyncSessionState state;
                 try
                 {
-                    state = await SyncConnection.RunAsync(ssl, session, cancellation).ConfigureAwait(false);
+                    state = await SyncConnection.RunAsync(ssl, session, _sessions, activity, cancellation).ConfigureAwait(false);
                 }
                 finally
                 {
                     (inner as IDisposable)?.Dispose();
+                    Metrics.KeepAlives(activity.KeepAlivesSent);
+                    if (activity.AbortReason == SessionActivity.TimedOut)
+                    {
+                        Metrics.Timeout();
+                    }
                 }
 
                 if (state == SyncSessionState.Complete)
                 {
                     Metrics.Success(watch.Elapsed);
-                }
-
-                if (state == SyncSessionState.Complete)
-                {
                     _lastComplete[peer] = Environment.TickCount64;
                 }
 
-                var outcome = new SyncOutcome(peer, state, session.FailureReason, session.BytesReceived, session.BytesSent, session.ItemsReceived);
+                var outcome = new SyncOutcome(peer, state, activity.Explain(_sessions) ?? session.FailureReason, session.BytesReceived, session.BytesSent, session.ItemsReceived);
                 SessionEnded?.Invoke(outcome);
                 return outcome;
             }
             finally
             {
+                _running.TryRemove(new KeyValuePair<DeviceId, SessionActivity>(peer, activity));
                 Metrics.ConnectionClosed();
                 gate.Release();
             }

@@ -32,6 +32,9 @@ namespace AetherEdge.HostNode.Verbs
         private readonly Option<long?> _relayBuffer = CliOptions.OptionalSize(
             "--relay-buffer", "bytes this hub may hold in flight while relaying between other hubs (default 16MB; bounds its relay memory)");
 
+        private readonly Option<int?> _sessionIdle = CliOptions.OptionalInt(
+            "--session-idle", "seconds a sync session may make no progress before it is ended (default " + HubSettings.DefaultSessionIdleSeconds + "; keep-alives every quarter of it)", 2, 3600);
+
         private readonly Option<bool> _noMdns = CliOptions.Flag("--no-mdns", "neither advertise nor browse on the LAN (use --peers)");
 
         public HubVerb(SharedOptions shared, CliContext context)
@@ -56,6 +59,7 @@ namespace AetherEdge.HostNode.Verbs
             Add(_onlineWindow);
             Add(_meshHops);
             Add(_relayBuffer);
+            Add(_sessionIdle);
             Add(_noMdns);
             SetAction(parse => Run(parse, context));
         }
@@ -93,6 +97,7 @@ namespace AetherEdge.HostNode.Verbs
             settings.SyncIntervalSeconds = parse.GetValue(_syncInterval) ?? settings.SyncIntervalSeconds;
             settings.OnlineWindowSeconds = parse.GetValue(_onlineWindow) ?? settings.OnlineWindowSeconds;
             settings.MeshHopLimit = parse.GetValue(_meshHops) ?? settings.MeshHopLimit;
+            settings.SessionIdleSeconds = parse.GetValue(_sessionIdle) ?? settings.SessionIdleSeconds;
             settings.RelayBufferBytes = parse.GetValue(_relayBuffer) ?? settings.RelayBufferBytes;
             if (settings.RelayBufferBytes <= 0)
             {

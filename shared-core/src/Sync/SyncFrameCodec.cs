@@ -71,7 +71,7 @@ namespace AetherEdge.Core.Sync
             }
 
             int type = buffer[offset + 2];
-            if ((type < (int)SyncFrameType.Hello || type > (int)SyncFrameType.Done) && type != (int)SyncFrameType.Routed)
+            if ((type < (int)SyncFrameType.Hello || type > (int)SyncFrameType.KeepAlive) && type != (int)SyncFrameType.Routed)
             {
                 throw new ProtocolViolationException("unknown frame type " + type);
             }
@@ -183,6 +183,9 @@ namespace AetherEdge.Core.Sync
                         int at = r.Skip(n, "packet");
                         return new RoutedFrame(r.Buffer, at, n);
                     }
+
+                case SyncFrameType.KeepAlive:
+                    return new KeepAliveFrame();
 
                 default:
                     return new DoneFrame();

@@ -31,6 +31,12 @@ namespace AetherEdge.Core.Sync
         Done = 9,
 
         /// <summary>
+        /// Nothing to say yet, still here (protocol 2): sent when the sender wrote nothing for a while so the
+        /// peer's idle timeout tells a quiet session from a dead one. Only to peers whose Hello says 2 or more.
+        /// </summary>
+        KeepAlive = 10,
+
+        /// <summary>
         /// One mesh packet (routing header + payload) between neighbours on a mesh link; never part of a
         /// sync conversation (a session refuses it). Numbered apart from the conversation's types.
         /// </summary>

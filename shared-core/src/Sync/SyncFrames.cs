@@ -17,6 +17,9 @@ namespace AetherEdge.Core.Sync
         /// <summary>Flag: owner forbids cellular sync.</summary>
         public const int FlagWifiOnly = 8;
 
+        /// <summary>Flag: the device has no battery (its percent is a placeholder, not a charge: shown as "no battery").</summary>
+        public const int FlagNoBattery = 16;
+
         /// <summary>Creates a Hello.</summary>
         public HelloFrame(int protocolVersion, int kind, long allocationBytes, long usedBytes, int batteryPercent, int flags, string name)
             : base(SyncFrameType.Hello)

@@ -6,8 +6,20 @@ namespace AetherEdge.Core.Sync
         /// <summary>First byte of every frame.</summary>
         public const byte Magic = 0xAE;
 
-        /// <summary>Wire format version carried in every frame header.</summary>
+        /// <summary>Frame layout version carried in every frame header (unchanged by protocol 2: new frame types only).</summary>
         public const byte Version = 1;
+
+        /// <summary>
+        /// Conversation version this side speaks (Hello's first byte). 2 adds KeepAlive frames; a peer's
+        /// newer-only frames are sent only to peers whose Hello carries at least their version.
+        /// </summary>
+        public const int ProtocolVersion = 2;
+
+        /// <summary>Oldest peer protocol accepted; older ones are refused with Error 2 (unsupported version).</summary>
+        public const int MinProtocolVersion = 1;
+
+        /// <summary>First protocol version with KeepAlive frames.</summary>
+        public const int KeepAliveSinceVersion = 2;
 
         /// <summary>Bytes of the fixed frame header (magic, version, type, flags, length, timestamp, nonce).</summary>
         public const int HeaderBytes = 24;

@@ -78,6 +78,21 @@ namespace AetherEdge.Core.Sync
             }
         }
 
+        /// <summary>
+        /// Queues a KeepAlive when the peer understands it (its Hello said protocol 2 or more) and the
+        /// session is still running; the owner calls this when it wrote nothing for a while. False when not queued.
+        /// </summary>
+        public bool QueueKeepAlive()
+        {
+            if (State != SyncSessionState.Syncing || PeerHello == null || PeerHello.ProtocolVersion < SyncLimits.KeepAliveSinceVersion)
+            {
+                return false;
+            }
+
+            _control.Add(new KeepAliveFrame());
+            return true;
+        }
+
         /// <summary>Queues Hello and the local inventory.</summary>
         public void Start()
         {
@@ -165,6 +180,12 @@ namespace AetherEdge.Core.Sync
         /// </summary>
         public void Receive(SyncFrame frame, long nowMilliseconds)
         {
+            if (frame.Type == SyncFrameType.KeepAlive && State == SyncSessionState.Complete)
+            {
+                // The peer's timer can fire while our last frames are on the way: harmless, not a violation.
+                return;
+            }
+
             try
             {
                 if (State == SyncSessionState.Idle || State == SyncSessionState.Complete || State == SyncSessionState.Failed)
@@ -238,6 +259,9 @@ namespace AetherEdge.Core.Sync
                     break;
                 case SyncFrameType.Routed:
                     throw new ProtocolViolationException("Routed frame inside a sync session (mesh links carry those)");
+                case SyncFrameType.KeepAlive:
+                    // Liveness only (the owner's idle timer saw bytes); it passed the replay check like any frame.
+                    break;
                 default:
                     if (_receivedDone)
                     {
@@ -256,9 +280,11 @@ namespace AetherEdge.Core.Sync
                 throw new ProtocolViolationException("second Hello frame");
             }
 
-            if (hello.ProtocolVersion < SyncLimits.Version)
+            if (hello.ProtocolVersion < SyncLimits.MinProtocolVersion)
             {
-                throw new ProtocolViolationException("peer speaks protocol " + hello.ProtocolVersion + ", need " + SyncLimits.Version);
+                // A clear refusal the old peer can log, not a generic violation.
+                Fail(SyncErrorCode.UnsupportedVersion, "peer speaks sync protocol " + hello.ProtocolVersion + ", this device needs " + SyncLimits.MinProtocolVersion + " to " + SyncLimits.ProtocolVersion);
+                return;
             }
 
             PeerHello = hello;

@@ -30,6 +30,7 @@ namespace AetherEdge.Fuzz.Targets
                 new ManifestFrame("m:abc", data),
                 new ErrorFrame(SyncErrorCode.ShuttingDown, "bye"),
                 new DoneFrame(),
+                new KeepAliveFrame(),
                 new RoutedFrame(data, 0, 120),
             };
             ulong nonce = 1;

@@ -57,15 +57,15 @@ namespace AetherEdge.HostNode.Tests.Sync
         private Task? _serving;
         private TcpListener? _listener;
 
-        public TestNode(string name)
+        public TestNode(string name, SyncSessionOptions? sessions = null, int protocol = 1, Func<FileSyncStore, ISyncStore>? wrap = null)
         {
             Home = Path.Combine(Path.GetTempPath(), "aesy-" + name + "-" + Guid.NewGuid().ToString("N"));
             Identity = NodeIdentity.LoadOrCreate(Home);
             Circle = new TrustCircle(Home);
             Store = new FileSyncStore(Path.Combine(Home, "store"));
             Policy = TlsPeerPolicy.ForCircle(Identity, Circle);
-            Node = new SyncNode(Identity, Policy, Store, new PullAllHosts(Store),
-                () => new HelloFrame(1, 3, 1_000_000_000, Store.UsedBytes, 100, HelloFrame.FlagAlwaysOn, name), 64 * 1024);
+            Node = new SyncNode(Identity, Policy, wrap == null ? Store : wrap(Store), new PullAllHosts(Store),
+                () => new HelloFrame(protocol, 3, 1_000_000_000, Store.UsedBytes, 100, HelloFrame.FlagAlwaysOn, name), 64 * 1024, sessions: sessions);
         }
 
         public string Home { get; }
@@ -174,5 +174,45 @@ namespace AetherEdge.HostNode.Tests.Sync
 
             base.Dispose(disposing);
         }
+    }
+}
+
+namespace AetherEdge.HostNode.Tests.Sync
+{
+    /// <summary>A store whose hashing takes <c>delay</c> (a cold disk under a large shard); everything else passes through.</summary>
+    internal sealed class SlowHashStore : ISyncStore
+    {
+        private readonly ISyncStore _inner;
+        private readonly TimeSpan _delay;
+
+        public SlowHashStore(ISyncStore inner, TimeSpan delay)
+        {
+            _inner = inner;
+            _delay = delay;
+        }
+
+        public InventoryEntry[] ListItems() => _inner.ListItems();
+
+        public long LengthOf(string id) => _inner.LengthOf(id);
+
+        public byte[]? HashOf(string id)
+        {
+            Thread.Sleep(_delay);
+            return _inner.HashOf(id);
+        }
+
+        public int Read(string id, long position, byte[] buffer, int offset, int count) => _inner.Read(id, position, buffer, offset, count);
+
+        public byte[]? ReadManifest(string id) => _inner.ReadManifest(id);
+
+        public long PartialLength(string id) => _inner.PartialLength(id);
+
+        public void DiscardPartial(string id) => _inner.DiscardPartial(id);
+
+        public void AppendPartial(string id, long position, byte[] data, int offset, int count) => _inner.AppendPartial(id, position, data, offset, count);
+
+        public AckStatus CompletePartial(string id, long totalLength, byte[] hash) => _inner.CompletePartial(id, totalLength, hash);
+
+        public AckStatus StoreManifest(string id, byte[] data) => _inner.StoreManifest(id, data);
     }
 }

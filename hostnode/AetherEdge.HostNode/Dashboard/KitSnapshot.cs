@@ -1,0 +1,77 @@
+using System.Text.Json.Serialization;
+
+namespace AetherEdge.HostNode.Dashboard
+{
+    /// <summary>
+    /// What <c>GET /api/kit</c> answers: the kit's devices, its files with their protection, and this device's
+    /// storage settings. Never holds a key: device IDs are public-key fingerprints, file IDs are random.
+    /// </summary>
+    public sealed record KitSnapshot(
+        DateTimeOffset GeneratedUtc,
+        string Version,
+        DeviceRow[] Devices,
+        FileRow[] Files,
+        StorageSettingsView Settings);
+
+    /// <summary>One device of the kit (this one first, then trusted devices by name).</summary>
+    /// <param name="Battery">"87 %", or "no battery" (never a made-up 100 %), or null when unknown.</param>
+    /// <param name="Power">"plugged in", "on battery", or the local power source text.</param>
+    /// <param name="Transports">How this hub reaches it now: "tcp 10.0.0.2:43216 (mdns)", "mesh, 2 hops".</param>
+    public sealed record DeviceRow(
+        string Id,
+        string Name,
+        string Kind,
+        bool Self,
+        bool Online,
+        double? LastSeenSecondsAgo,
+        string[] Transports,
+        string? Battery,
+        string? Power,
+        long? AllocationBytes,
+        long? UsedBytes,
+        long? AvailableBytes,
+        int? ShardsHeld,
+        DateTimeOffset? LastSyncUtc,
+        string? LastSkip);
+
+    /// <summary>One file: its protection as this hub knows it.</summary>
+    /// <param name="Placed">Shards held where the plan puts them.</param>
+    /// <param name="Available">Distinct shards held by this device or an online peer.</param>
+    /// <param name="SurvivesLosses">Devices that can be lost with the file still readable; -1: unreadable now.</param>
+    /// <param name="State">"protected", "at risk" (one more loss can make it unreadable), "unreadable", or "checking" (inventories pending).</param>
+    public sealed record FileRow(
+        string Id,
+        string Name,
+        long Bytes,
+        DateTimeOffset CreatedUtc,
+        int DataShards,
+        int TotalShards,
+        int Placed,
+        int Available,
+        int SurvivesLosses,
+        bool Repairing,
+        string State);
+
+    /// <summary>The settings page: this device's allocation inside its kind's range (the seed's mock-up).</summary>
+    public sealed record StorageSettingsView(
+        string DeviceName,
+        string Kind,
+        long TotalCapacityBytes,
+        long FreeCapacityBytes,
+        long AllocationBytes,
+        long MinBytes,
+        long MaxBytes,
+        long UsedBytes,
+        long RecommendedBytes,
+        double UtilizationPercent);
+
+    /// <summary>The answer to a settings change: the saved allocation, or the validation message.</summary>
+    public sealed record AllocationResult(bool Saved, long AllocationBytes, string? Error);
+
+    [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+    [JsonSerializable(typeof(KitSnapshot))]
+    [JsonSerializable(typeof(AllocationResult))]
+    internal sealed partial class DashboardJsonContext : JsonSerializerContext
+    {
+    }
+}

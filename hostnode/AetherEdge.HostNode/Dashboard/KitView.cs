@@ -1,0 +1,280 @@
+using System.Globalization;
+using AetherEdge.Core.Allocation;
+using AetherEdge.HostNode.Home;
+using AetherEdge.HostNode.Identity;
+using AetherEdge.HostNode.Mesh;
+using AetherEdge.HostNode.Peers;
+using AetherEdge.HostNode.Placement;
+using AetherEdge.HostNode.Repair;
+using AetherEdge.HostNode.Storage;
+using AetherEdge.HostNode.Trust;
+
+namespace AetherEdge.HostNode.Dashboard
+{
+    /// <summary>
+    /// Builds the dashboard's <see cref="KitSnapshot"/> from what the hub already knows: this device and its
+    /// store, the trust circle, each peer's last Hello and inventory (<see cref="PeerKnowledge"/>), the
+    /// addresses discovery found, mesh routes, the placement plan and repairs under way. One build is reused
+    /// for <see cref="DashboardOptions.SnapshotReuse"/>: however many tabs poll, the hub builds at most one
+    /// snapshot per period (builds are serialised).
+    /// </summary>
+    public sealed class KitView
+    {
+        private readonly LocalDevice _self;
+        private readonly ShardStore _store;
+        private readonly PlacementOracle _oracle;
+        private readonly PeerKnowledge _peers;
+        private readonly TrustCircle _trust;
+        private readonly PeerDirectory _directory;
+        private readonly MeshReachability _mesh;
+        private readonly RepairInputs _repairs;
+        private readonly IHubActivity _activity;
+        private readonly FileNames _names;
+        private readonly DashboardOptions _options;
+        private readonly TimeProvider _clock;
+        private readonly object _gate = new();
+        private KitSnapshot? _last;
+        private long _lastBuilt;
+        private long _builds;
+
+        public KitView(
+            LocalDevice self,
+            ShardStore store,
+            PlacementOracle oracle,
+            PeerKnowledge peers,
+            TrustCircle trust,
+            PeerDirectory directory,
+            MeshReachability mesh,
+            RepairInputs repairs,
+            IHubActivity activity,
+            FileNames names,
+            DashboardOptions options,
+            TimeProvider clock)
+        {
+            _self = self;
+            _store = store;
+            _oracle = oracle;
+            _peers = peers;
+            _trust = trust;
+            _directory = directory;
+            _mesh = mesh;
+            _repairs = repairs;
+            _activity = activity;
+            _names = names;
+            _options = options;
+            _clock = clock;
+        }
+
+        /// <summary>The current snapshot (reused when younger than the reuse period).</summary>
+        public KitSnapshot Snapshot()
+        {
+            lock (_gate)
+            {
+                if (_last != null && _clock.GetElapsedTime(_lastBuilt) < _options.SnapshotReuse)
+                {
+                    return _last;
+                }
+
+                _last = Build();
+                _lastBuilt = _clock.GetTimestamp();
+                return _last;
+            }
+        }
+
+        /// <summary>The next <see cref="Snapshot"/> is built afresh (a setting changed).</summary>
+        public void Invalidate()
+        {
+            lock (_gate)
+            {
+                _last = null;
+            }
+        }
+
+        /// <summary>The settings view alone (after a change, without building the whole kit).</summary>
+        public StorageSettingsView Settings()
+        {
+            long used = _store.UsedBytes;
+            long allocation = _self.AllocationBytes;
+            long total = NodeHome.TotalCapacityBytes(_options.Home);
+            long free = FreeBytes(_options.Home);
+            return new StorageSettingsView(
+                _self.Name,
+                StorageAllocation.KindName(_self.Kind),
+                total,
+                free,
+                allocation,
+                StorageAllocation.MinAllocationBytes(_self.Kind),
+                StorageAllocation.MaxAllocationBytes(_self.Kind, total),
+                used,
+                StorageAllocation.RecommendedAllocationBytes(_self.Kind, used, total),
+                Math.Round(StorageAllocation.UtilizationPercent(allocation, used), 1));
+        }
+
+        private KitSnapshot Build()
+        {
+            var settings = Settings();
+            var online = new Dictionary<string, DeviceId>(StringComparer.Ordinal);
+            foreach (var (id, _) in _peers.Online())
+            {
+                online[id.Text] = id;
+            }
+
+            var devices = new List<DeviceRow> { SelfRow(settings) };
+            var peers = _trust.Members.Where(m => m.Id != _self.Id).Select(m => PeerRow(m, online.ContainsKey(m.Id.Text)));
+            devices.AddRange(peers.OrderByDescending(d => d.Online).ThenBy(d => d.Name, StringComparer.OrdinalIgnoreCase));
+            var files = Files(online.Values.ToArray());
+            long build = ++_builds;
+            return new KitSnapshot(_clock.GetUtcNow(), build.ToString(CultureInfo.InvariantCulture), devices.ToArray(), files, settings);
+        }
+
+        private DeviceRow SelfRow(StorageSettingsView s)
+        {
+            var power = _self.Power;
+            var battery = _self.Battery;
+            var activity = _activity.Now();
+            return new DeviceRow(
+                _self.Id.Text,
+                _self.Name,
+                StorageAllocation.KindName(_self.Kind),
+                Self: true,
+                Online: true,
+                LastSeenSecondsAgo: 0,
+                Transports: new[] { "this hub" },
+                Battery: power.HasBattery ? battery.Percent.ToString(CultureInfo.InvariantCulture) + " %" : "no battery",
+                Power: (battery.PluggedIn ? "plugged in" : "on battery") + " (" + power.Source + ")",
+                s.AllocationBytes,
+                s.UsedBytes,
+                StorageAllocation.AvailableBytes(s.AllocationBytes, s.UsedBytes),
+                _store.ShardCount,
+                activity.LastSyncUtc,
+                activity.LastSkip);
+        }
+
+        private DeviceRow PeerRow(TrustMember member, bool isOnline)
+        {
+            var id = member.Id;
+            var profile = _peers.LastProfile(id);
+            string? battery = null;
+            string? power = null;
+            if (profile != null)
+            {
+                battery = _peers.HasBattery(id) == false ? "no battery" : profile.Battery.Percent.ToString(CultureInfo.InvariantCulture) + " %";
+                power = profile.Battery.PluggedIn ? "plugged in" : "on battery";
+            }
+
+            var transports = new List<string>();
+            foreach (var ep in _directory.Snapshot())
+            {
+                if (ep.Id == id)
+                {
+                    transports.Add("tcp " + ep.EndPoint + " (" + ep.Source + ")");
+                }
+            }
+
+            var route = _mesh.Find(id, _options.OnlineWindow);
+            if (route != null)
+            {
+                transports.Add(route.Hops <= 1 ? "mesh link" : "mesh, " + route.Hops.ToString(CultureInfo.InvariantCulture) + " hops");
+            }
+            else if (_peers.HopsTo(id) is int hops && hops > 1)
+            {
+                transports.Add("mesh, " + hops.ToString(CultureInfo.InvariantCulture) + " hops");
+            }
+
+            return new DeviceRow(
+                id.Text,
+                member.Name,
+                profile == null ? "unknown" : StorageAllocation.KindName(profile.Kind),
+                Self: false,
+                Online: isOnline,
+                LastSeenSecondsAgo: _peers.Age(id) is TimeSpan age ? Math.Round(age.TotalSeconds, 1) : null,
+                Transports: transports.ToArray(),
+                battery,
+                power,
+                profile?.AllocationBytes,
+                profile?.UsedBytes,
+                profile == null ? null : StorageAllocation.AvailableBytes(profile.AllocationBytes, profile.UsedBytes),
+                _peers.HeldCount(id),
+                LastSyncUtc: null,
+                LastSkip: null);
+        }
+
+        private FileRow[] Files(DeviceId[] online)
+        {
+            var local = new HashSet<string>(_store.ListShards().Select(s => s.Id), StringComparer.Ordinal);
+            var gathering = _repairs.Gathering();
+            var ids = _store.ListManifests();
+            var rows = new List<FileRow>(ids.Count);
+            string self = _self.Id.Text;
+            {
+                foreach (string fileId in ids)
+                {
+                    byte[]? body = _store.TryGetManifest(fileId);
+                    var view = body == null ? null : _oracle.View(fileId);
+                    if (body == null || view == null)
+                    {
+                        continue;
+                    }
+
+                    var layout = view.Layout;
+                    int n = layout.TotalShards;
+                    var holders = new List<string>[n];
+                    int placed = 0;
+                    for (int s = 0; s < n; s++)
+                    {
+                        string shard = layout.ShardIds[s];
+                        var h = holders[s] = new List<string>();
+                        if (local.Contains(shard))
+                        {
+                            h.Add(self);
+                        }
+
+                        foreach (var peer in online)
+                        {
+                            if (_peers.Holds(peer, shard))
+                            {
+                                h.Add(peer.Text);
+                            }
+                        }
+
+                        if (view.Assigned[s] is string assigned && h.Contains(assigned))
+                        {
+                            placed++;
+                        }
+                    }
+
+                    int survives = Protection.SurvivableLosses(layout.DataShards, holders);
+                    int available = holders.Count(h => h.Count > 0);
+                    string state = survives < 0 ? "unreadable" : !view.InventoriesKnown ? "checking" : survives == 0 ? "at risk" : "protected";
+                    rows.Add(new FileRow(
+                        fileId,
+                        _names.NameOf(fileId, body),
+                        layout.OriginalBytes,
+                        layout.CreatedUtc,
+                        layout.DataShards,
+                        n,
+                        placed,
+                        available,
+                        survives,
+                        gathering.Contains(fileId),
+                        state));
+                }
+            }
+
+            _names.Keep(new HashSet<string>(ids, StringComparer.Ordinal));
+            return rows.OrderByDescending(r => r.CreatedUtc).ThenBy(r => r.Name, StringComparer.Ordinal).ToArray();
+        }
+
+        private static long FreeBytes(string path)
+        {
+            try
+            {
+                return new DriveInfo(path).AvailableFreeSpace;
+            }
+            catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+            {
+                return 0;
+            }
+        }
+    }
+}
