@@ -1,4 +1,3 @@
-using System.Text;
 using AetherEdge.Core.Dns;
 using AetherEdge.Core.Protocol;
 

@@ -1,4 +1,3 @@
-using AetherEdge.Core.Devices;
 using AetherEdge.Core.Protocol;
 using AetherEdge.Core.Scheduling;
 using AetherEdge.Core.WifiDirect;

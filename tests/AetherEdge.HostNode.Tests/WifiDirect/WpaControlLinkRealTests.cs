@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using AetherEdge.Core.WifiDirect;
 using AetherEdge.HostNode.WifiDirect;
-using Xunit;
 
 namespace AetherEdge.HostNode.Tests.WifiDirect
 {
