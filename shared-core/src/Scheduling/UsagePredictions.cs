@@ -16,10 +16,10 @@ namespace AetherEdge.Core.Scheduling
     }
 
     /// <summary>
-    /// Scores the seed's adaptive planner against what happens: every use of the device is first checked
-    /// against the window <see cref="AdaptiveSyncPlanner"/> predicted at the previous use (hit or miss),
-    /// then added to a bounded history from which the next window is predicted. Single-threaded; the
-    /// caller passes the time.
+    /// Scores the seed's adaptive planner against what happens: at every use of the device the planner is
+    /// asked, from the history before this use, for its window at that moment (<see cref="AdaptiveSyncPlanner.NextWindow"/>:
+    /// the rest of the hour when it is a peak, else the next peak hour); the use is a hit when it falls inside.
+    /// Then the use joins a bounded history. Single-threaded; the caller passes the time.
     /// </summary>
     public sealed class UsagePredictions
     {
@@ -56,19 +56,21 @@ namespace AetherEdge.Core.Scheduling
             get { return _count; }
         }
 
-        /// <summary>The window predicted after the last use, or null before the first.</summary>
+        /// <summary>The window predicted right after the last use, or null before the first.</summary>
         public SyncWindow? Predicted
         {
             get { return _predicted; }
         }
 
-        /// <summary>Records a use at <paramref name="nowUtc"/>; returns how the previous prediction fared.</summary>
+        /// <summary>Records a use at <paramref name="nowUtc"/>; returns whether the window predicted without it held it.</summary>
         public PredictionOutcome Used(DateTime nowUtc)
         {
             PredictionOutcome outcome = PredictionOutcome.None;
-            if (_predicted != null)
+            if (_count > 0)
             {
-                bool hit = nowUtc >= _predicted.StartUtc && nowUtc < _predicted.EndUtc;
+                // With no history the planner's window is "any time": nothing to score.
+                SyncWindow before = AdaptiveSyncPlanner.NextWindow(_usage, _count, nowUtc, _utcOffsetMinutes);
+                bool hit = nowUtc >= before.StartUtc && nowUtc < before.EndUtc;
                 outcome = hit ? PredictionOutcome.Hit : PredictionOutcome.Miss;
                 if (hit)
                 {

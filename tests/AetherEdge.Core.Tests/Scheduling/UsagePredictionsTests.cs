@@ -26,14 +26,15 @@ namespace AetherEdge.Core.Tests.Scheduling
                 p.Used(At(day, 19, 5));
             }
 
-            // After day 1 the only peak is 19:00, so each next evening's use was predicted.
+            // After day 1 the only peak is 19:00, so each next evening's use fell in the predicted window.
             Assert.Equal(4, p.Hits);
             Assert.Equal(0, p.Misses);
             Assert.Equal(PredictionOutcome.Miss, p.Used(At(6, 7, 30)));
             Assert.Equal(1, p.Misses);
 
-            // The morning use is now a peak too: the next window starts at whichever peak comes first.
-            Assert.Equal(At(6, 19), p.Predicted!.StartUtc);
+            // The morning hour is now a peak too: right after that use, the window is the rest of it.
+            Assert.Equal(At(6, 7, 30), p.Predicted!.StartUtc);
+            Assert.Equal(At(6, 8), p.Predicted.EndUtc);
             Assert.Equal(PredictionOutcome.Hit, p.Used(At(6, 19, 40)));
         }
 

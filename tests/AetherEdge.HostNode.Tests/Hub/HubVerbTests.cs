@@ -77,7 +77,7 @@ namespace AetherEdge.HostNode.Tests.Hub
             using var tcp = new TcpClient();
             await tcp.ConnectAsync(IPAddress.Loopback, port);
             var s = tcp.GetStream();
-            await s.WriteAsync(System.Text.Encoding.ASCII.GetBytes("GET " + path + " HTTP/1.0\r\nHost: x\r\n\r\n"));
+            await s.WriteAsync(System.Text.Encoding.ASCII.GetBytes("GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1:" + port + "\r\n\r\n"));
             return await new StreamReader(s).ReadToEndAsync();
         }
 
@@ -120,7 +120,8 @@ namespace AetherEdge.HostNode.Tests.Hub
             }
 
             Assert.Matches("mesh_bytes_transferred_total [1-9]", metrics);
-            Assert.Contains("404", await Get(httpB, "/"));
+            // "/" is the dashboard now; a path nobody maps is still 404.
+            Assert.Contains("404", await Get(httpB, "/nowhere"));
         }
 
         [Fact]
