@@ -1,3 +1,4 @@
+using AetherEdge.HostNode.Bluetooth;
 using AetherEdge.HostNode.Dashboard;
 using AetherEdge.HostNode.Discovery;
 using AetherEdge.HostNode.Home;
@@ -179,6 +180,12 @@ namespace AetherEdge.HostNode.Hub
             services.AddSingleton<DashboardApi>();
             services.AddSingleton<DashboardEndpoints>();
             Alias<IHttpEndpoints, DashboardEndpoints>(services);
+
+            // BLE: beacons, phones and hubs over BlueZ as mesh links (Bluetooth/README.md).
+            services.AddSingleton(sp => new BleOptions(settings.BluetoothAdapter, settings.BluetoothBus,
+                MeshAddress.Of(sp.GetRequiredService<NodeIdentity>().DeviceId), settings.Kind, settings.AllocationBytes, "aether " + settings.Name));
+            services.AddSingleton<BleMeshService>();
+            services.AddHostedService(sp => sp.GetRequiredService<BleMeshService>());
 
             services.AddHostedService<SyncHostedService>();
             if (settings.Mdns)

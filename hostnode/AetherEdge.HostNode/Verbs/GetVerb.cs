@@ -59,7 +59,7 @@ namespace AetherEdge.HostNode.Verbs
             else
             {
                 var entry = FileVerbSupport.Resolve(Files.FileCatalog.Read(store, keys), wanted, "get");
-                fileId = entry.FileId;
+                fileId = entry.DataId;
                 name = entry.Name;
             }
 
