@@ -188,6 +188,7 @@ namespace AetherEdge.HostNode.Hub
             services.AddHostedService(sp => sp.GetRequiredService<BleMeshService>());
 
             services.AddHostedService<SyncHostedService>();
+            services.AddHostedService<StoreChangeWatcher>();
             if (settings.Mdns)
             {
                 services.AddHostedService<HubDiscoveryService>();

@@ -20,6 +20,7 @@ namespace AetherEdge.HostNode.Hub
         public const int DefaultSyncIntervalSeconds = 30;
         public const int DefaultOnlineWindowSeconds = 180;
         public const int DefaultSessionIdleSeconds = 60;
+        public const int DefaultChangePollMilliseconds = 250;
         public const string HubFileName = "hub.json";
 
         public string Home { get; set; } = string.Empty;
@@ -44,6 +45,9 @@ namespace AetherEdge.HostNode.Hub
         public List<IPEndPoint> StaticPeers { get; } = new();
 
         public int SyncIntervalSeconds { get; set; } = DefaultSyncIntervalSeconds;
+
+        /// <summary>How often the hub looks for store changes made by other processes (put, rm) to push them.</summary>
+        public int ChangePollMilliseconds { get; set; } = DefaultChangePollMilliseconds;
 
         /// <summary>A sync session that moves nothing for this long is ended (Sync/SyncSessionOptions).</summary>
         public int SessionIdleSeconds { get; set; } = DefaultSessionIdleSeconds;

@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using AetherEdge.Core.Scheduling;
 using AetherEdge.HostNode.Discovery;
+using AetherEdge.HostNode.Identity;
 using AetherEdge.HostNode.Mesh;
 using AetherEdge.HostNode.Peers;
 using AetherEdge.HostNode.Placement;
@@ -36,6 +38,7 @@ namespace AetherEdge.HostNode.Hub
         private readonly DiscoveryMetrics _discovery;
         private HashSet<string> _problems = new(StringComparer.Ordinal);
         private bool _synced;
+        private readonly ConcurrentDictionary<DeviceId, byte> _pushAfter = new();
         private readonly System.Diagnostics.Stopwatch _startedFar = System.Diagnostics.Stopwatch.StartNew();
 
         public SyncHostedService(
@@ -80,6 +83,13 @@ namespace AetherEdge.HostNode.Hub
                     _scheduler.Used();
                 }
             };
+            _node.SessionEnded += o =>
+            {
+                if (_pushAfter.TryRemove(o.Peer, out _))
+                {
+                    _trigger.RequestPush();
+                }
+            };
             _node.HandshakeRefused += (ep, why) => _log.LogWarning("refused connection from {Remote}: {Reason}", ep, why);
             _node.ConnectionFailed += (ep, why) => _log.LogInformation("connection from {Remote} ended: {Reason}", ep, why);
         }
@@ -114,7 +124,7 @@ namespace AetherEdge.HostNode.Hub
                 {
                     // Once a round has heard from every known peer (or found it unreachable), plans see who
                     // is online and what they hold; until then pulling would follow a plan over too few devices.
-                    if (await RoundAsync(stoppingToken))
+                    if (await RoundAsync(_trigger.TakePush(), stoppingToken))
                     {
                         _synced = true;
                         _pulling.Start();
@@ -139,8 +149,11 @@ namespace AetherEdge.HostNode.Hub
             }
         }
 
-        /// <summary>One round; true when every known peer was heard from or could not be reached.</summary>
-        private async Task<bool> RoundAsync(CancellationToken ct)
+        /// <summary>
+        /// One round; true when every known peer was heard from or could not be reached. A <paramref name="push"/>
+        /// round (the store changed) dials every trusted peer, also those it synced with moments ago.
+        /// </summary>
+        private async Task<bool> RoundAsync(bool push, CancellationToken ct)
         {
             _local.RefreshPower();
 
@@ -169,6 +182,11 @@ namespace AetherEdge.HostNode.Hub
                 return true;
             }
 
+            if (push)
+            {
+                _log.LogInformation("the store changed: pushing to trusted peers now");
+            }
+
             var decision = _scheduler.Request(_local.Profile());
             if (decision != SyncDecision.Allowed)
             {
@@ -180,9 +198,9 @@ namespace AetherEdge.HostNode.Hub
 
             foreach (var peer in peers)
             {
-                if (peer.Id is { } id && (!_peers.IsTrusted(id) || _node.SinceLastSync(id) < _settings.SyncIntervalSeconds * 1000L * 9 / 10))
+                if (peer.Id is { } id && (!_peers.IsTrusted(id) || (_node.SinceLastSync(id) < _settings.SyncIntervalSeconds * 1000L * 9 / 10 && !(push && TakesPushes(id)))))
                 {
-                    // Untrusted, or it synced with us (both ways) moments ago.
+                    // Untrusted, or it synced with us (both ways) moments ago and there is no news it would take now.
                     continue;
                 }
 
@@ -204,10 +222,16 @@ namespace AetherEdge.HostNode.Hub
                     {
                         heardFromAll = false;
                     }
+
+                    // The running session started with the old inventory: push again when it ends.
+                    if (push && e is SessionBusyException running)
+                    {
+                        _pushAfter.TryAdd(running.Peer, 0);
+                    }
                 }
             }
 
-            await SyncFarPeersAsync(ct);
+            await SyncFarPeersAsync(push, ct);
             _scheduler.Completed(_local.Profile());
 
             // Inputs pulled this round may complete a repair now. Not before a round has heard from
@@ -225,7 +249,7 @@ namespace AetherEdge.HostNode.Hub
         /// Trusted hubs heard through the mesh that no direct link reaches: one session each through a tunnel
         /// (end-to-end TLS inside; the relays only splice bytes). A failure waits for the next round.
         /// </summary>
-        private async Task SyncFarPeersAsync(CancellationToken ct)
+        private async Task SyncFarPeersAsync(bool push, CancellationToken ct)
         {
             foreach (var far in _far.Reachable())
             {
@@ -234,7 +258,7 @@ namespace AetherEdge.HostNode.Hub
                 long interval = _settings.SyncIntervalSeconds * 1000L;
                 long? since = _node.SinceLastSync(far.Device);
                 bool mine = string.CompareOrdinal(_node.Identity.DeviceId.Text, far.Device.Text) < 0;
-                if (since < interval * 9 / 10 || (!mine && (since == null ? _startedFar.Elapsed.TotalMilliseconds < 3 * interval : since < 3 * interval)))
+                if ((!push || !TakesPushes(far.Device)) && (since < interval * 9 / 10 || (!mine && (since == null ? _startedFar.Elapsed.TotalMilliseconds < 3 * interval : since < 3 * interval))))
                 {
                     continue;
                 }
@@ -252,6 +276,14 @@ namespace AetherEdge.HostNode.Hub
                 }
             }
         }
+
+        /// <summary>
+        /// A push dials a peer outside its rounds only when the seed's policy would let that device sync now, judged
+        /// by its last Hello (a phone on low battery or cellular, or one synced under five minutes ago, waits for its
+        /// own scheduled round: incoming sessions pull, so a push would make it spend the battery its scheduler saves).
+        /// </summary>
+        private bool TakesPushes(DeviceId peer) =>
+            _peers.LastProfile(peer) is not { } profile || SyncPolicy.ShouldSyncNow(profile, _node.SinceLastSync(peer) ?? -1) == SyncDecision.Allowed;
 
         private void Repair()
         {
