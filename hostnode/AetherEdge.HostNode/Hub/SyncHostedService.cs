@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using AetherEdge.Core.Scheduling;
+using AetherEdge.Core.Sync;
+using AetherEdge.HostNode.Diagnostics;
 using AetherEdge.HostNode.Discovery;
 using AetherEdge.HostNode.Identity;
 using AetherEdge.HostNode.Mesh;
@@ -25,6 +27,7 @@ namespace AetherEdge.HostNode.Hub
         private readonly HubSettings _settings;
         private readonly SyncNode _node;
         private readonly PeerDirectory _directory;
+        private readonly PeerDialer _dialer;
         private readonly PeerKnowledge _peers;
         private readonly PullPolicy _pulling;
         private readonly MisplacedShards _misplaced;
@@ -35,6 +38,7 @@ namespace AetherEdge.HostNode.Hub
         private readonly IFarPeers _far;
         private readonly ILogger<SyncHostedService> _log;
         private readonly IHostApplicationLifetime _lifetime;
+        private readonly LogBudget _budget = new(PeerDialer.LogLinesPerMinute);
         private readonly DiscoveryMetrics _discovery;
         private HashSet<string> _problems = new(StringComparer.Ordinal);
         private bool _synced;
@@ -45,6 +49,7 @@ namespace AetherEdge.HostNode.Hub
             HubSettings settings,
             SyncNode node,
             PeerDirectory directory,
+            PeerDialer dialer,
             PeerKnowledge peers,
             PullPolicy pulling,
             MisplacedShards misplaced,
@@ -61,6 +66,7 @@ namespace AetherEdge.HostNode.Hub
             _settings = settings;
             _node = node;
             _directory = directory;
+            _dialer = dialer;
             _peers = peers;
             _pulling = pulling;
             _misplaced = misplaced;
@@ -71,18 +77,7 @@ namespace AetherEdge.HostNode.Hub
             _far = far;
             _log = log;
             _lifetime = lifetime;
-            _node.SessionEnded += o =>
-            {
-                _log.LogInformation(
-                    "sync with {Peer}: {State}{Failure}, received {Received} B ({Items} items), sent {Sent} B",
-                    o.Peer, o.State, o.Failure == null ? string.Empty : " (" + o.Failure + ")", o.BytesReceived, o.ItemsReceived, o.BytesSent);
-
-                // New items mean someone in the kit used a device: what the adaptive planner predicts.
-                if (o.ItemsReceived > 0)
-                {
-                    _scheduler.Used();
-                }
-            };
+            _node.SessionEnded += OnSessionEnded;
             _node.SessionEnded += o =>
             {
                 if (_pushAfter.TryRemove(o.Peer, out _))
@@ -90,8 +85,48 @@ namespace AetherEdge.HostNode.Hub
                     _trigger.RequestPush();
                 }
             };
-            _node.HandshakeRefused += (ep, why) => _log.LogWarning("refused connection from {Remote}: {Reason}", ep, why);
-            _node.ConnectionFailed += (ep, why) => _log.LogInformation("connection from {Remote} ended: {Reason}", ep, why);
+            _node.HandshakeRefused += (ep, why) =>
+            {
+                if (_budget.TryTake("refused", out long withheld))
+                {
+                    _log.LogWarning("refused connection from {Remote}: {Reason}{Withheld}", ep, why, LogBudget.Withheld(withheld));
+                }
+            };
+            _node.ConnectionFailed += (ep, why) =>
+            {
+                if (_budget.TryTake("failed", out long withheld))
+                {
+                    _log.LogInformation("connection from {Remote} ended: {Reason}{Withheld}", ep, why, LogBudget.Withheld(withheld));
+                }
+            };
+        }
+
+        /// <summary>
+        /// Every session is logged; one refused for clock skew or replayed frames (ours or the peer's refusal)
+        /// is a warning, at a bounded rate: a wrong clock stops sync with everyone and should be seen.
+        /// </summary>
+        private void OnSessionEnded(SyncOutcome o)
+        {
+            // New items mean someone in the kit used a device: what the adaptive planner predicts.
+            if (o.ItemsReceived > 0)
+            {
+                _scheduler.Used();
+            }
+
+            string failure = o.Failure == null ? string.Empty : " (" + o.Failure + ")";
+            string? kind = o.Failure == null ? null : ReplayWindow.IsSkew(o.Failure) ? "clock skew" : ReplayWindow.IsReplay(o.Failure) ? "replayed frames" : null;
+            if (kind == null)
+            {
+                _log.LogInformation(
+                    "sync with {Peer}: {State}{Failure}, received {Received} B ({Items} items), sent {Sent} B",
+                    o.Peer, o.State, failure, o.BytesReceived, o.ItemsReceived, o.BytesSent);
+            }
+            else if (_budget.TryTake(kind, out long withheld))
+            {
+                _log.LogWarning(
+                    "sync with {Peer}: {State}, frames refused for {Kind}{Failure}{Hint}{Withheld}",
+                    o.Peer, o.State, kind, failure, kind == "clock skew" ? "; check both devices' clocks" : string.Empty, LogBudget.Withheld(withheld));
+            }
         }
 
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -194,42 +229,20 @@ namespace AetherEdge.HostNode.Hub
                 return true;
             }
 
-            bool heardFromAll = true;
-
-            foreach (var peer in peers)
-            {
-                if (peer.Id is { } id && (!_peers.IsTrusted(id) || (_node.SinceLastSync(id) < _settings.SyncIntervalSeconds * 1000L * 9 / 10 && !(push && TakesPushes(id)))))
+            // Devices are dialled concurrently with short connect bounds (PeerDialer): one slow or silent
+            // address never holds up the others. A device synced moments ago is skipped unless this is a push it
+            // would take now; one busy with us during a push (its session started with the old inventory) gets
+            // another push when that session ends.
+            bool heardFromAll = await _dialer.RoundAsync(
+                id => !(_node.SinceLastSync(id) < _settings.SyncIntervalSeconds * 1000L * 9 / 10) || (push && TakesPushes(id)),
+                id =>
                 {
-                    // Untrusted, or it synced with us (both ways) moments ago and there is no news it would take now.
-                    continue;
-                }
-
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                timeout.CancelAfter(SessionTimeout);
-                try
-                {
-                    var outcome = await _node.SyncWithAsync(peer.EndPoint, peer.Id, timeout.Token);
-                    peer.Id ??= outcome.Peer;
-                }
-                catch (Exception e) when (!ct.IsCancellationRequested)
-                {
-                    // Unreachable, refusing, busy or broken: try again next round; the daemon keeps running.
-                    // Busy means the peer is dialling us right now: it counts as heard from only once that
-                    // session delivered its inventory (crossing dials at start-up otherwise leave a node
-                    // planning over itself and one peer, pulling shards the full plan gives others).
-                    _log.LogInformation("sync with {Peer} failed: {Error}", peer.EndPoint, e.Message);
-                    if (e is SessionBusyException busy && !_peers.HasInventory(busy.Peer))
+                    if (push)
                     {
-                        heardFromAll = false;
+                        _pushAfter.TryAdd(id, 0);
                     }
-
-                    // The running session started with the old inventory: push again when it ends.
-                    if (push && e is SessionBusyException running)
-                    {
-                        _pushAfter.TryAdd(running.Peer, 0);
-                    }
-                }
-            }
+                },
+                ct);
 
             await SyncFarPeersAsync(push, ct);
             _scheduler.Completed(_local.Profile());
