@@ -20,7 +20,16 @@ namespace AetherEdge.HostNode.Hub
 
         // The counting parts are taken so their collectors exist before the first scrape (a part nobody
         // resolved would be missing from the page, not shown as 0).
-        public MetricsEndpoint(CollectorRegistry registry, SyncMetrics sync, DiscoveryMetrics discovery, MeshMetrics mesh, LocalStatus local, ShardRepairs repairs, HubScheduler scheduler, StageMetrics stages)
+        public MetricsEndpoint(
+            CollectorRegistry registry,
+            SyncMetrics sync,
+            DiscoveryMetrics discovery,
+            MeshMetrics mesh,
+            LocalStatus local,
+            ShardRepairs repairs,
+            HubScheduler scheduler,
+            StageMetrics stages,
+            AetherEdge.HostNode.WifiDirect.WifiDirectMetrics wifiDirect)
         {
             _registry = registry;
         }
