@@ -29,7 +29,8 @@ namespace AetherEdge.HostNode.Hub
             ShardRepairs repairs,
             HubScheduler scheduler,
             StageMetrics stages,
-            AetherEdge.HostNode.WifiDirect.WifiDirectMetrics wifiDirect)
+            AetherEdge.HostNode.WifiDirect.WifiDirectMetrics wifiDirect,
+            AetherEdge.HostNode.Bluetooth.BleMetrics ble)
         {
             _registry = registry;
         }
