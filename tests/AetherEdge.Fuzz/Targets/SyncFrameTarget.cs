@@ -31,6 +31,7 @@ namespace AetherEdge.Fuzz.Targets
                 new ErrorFrame(SyncErrorCode.ShuttingDown, "bye"),
                 new DoneFrame(),
                 new KeepAliveFrame(),
+                new RemovedFrame(new[] { new RemovalEntry("0123456789abcdef0123456789abcdef", 1_700_000_000_000), new RemovalEntry("m:abc", 0) }),
                 new RoutedFrame(data, 0, 120),
             };
             ulong nonce = 1;

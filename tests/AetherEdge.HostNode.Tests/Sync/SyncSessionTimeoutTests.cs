@@ -129,10 +129,10 @@ namespace AetherEdge.HostNode.Tests.Sync
         [Fact]
         public async Task SlowStoreLongerThanIdleTimeout_KeepAlivesKeepSessionAlive()
         {
-            // a takes 2.5 s to hash the wanted shard (a cold disk) while holding its session's lock; both sides
-            // time out after 1 s without progress, so only keep-alives (every 250 ms) carry the session through.
-            var options = SyncSessionOptions.FromIdle(TimeSpan.FromSeconds(1));
-            using var a = new TestNode("a", options, protocol: SyncLimits.ProtocolVersion, wrap: s => new SlowHashStore(s, TimeSpan.FromMilliseconds(2500)));
+            // a takes 8 s to hash the wanted shard (a cold disk) while holding its session's lock; both sides
+            // time out after 4 s without progress, so only keep-alives (every second) carry the session through.
+            var options = SyncSessionOptions.FromIdle(TimeSpan.FromSeconds(4));
+            using var a = new TestNode("a", options, protocol: SyncLimits.ProtocolVersion, wrap: s => new SlowHashStore(s, TimeSpan.FromSeconds(8)));
             using var b = new TestNode("b", options, protocol: SyncLimits.ProtocolVersion);
             a.Trust(b);
             b.Trust(a);
@@ -151,8 +151,8 @@ namespace AetherEdge.HostNode.Tests.Sync
         {
             // The same stall with a protocol-1 peer: no KeepAlive is sent to it (it would refuse the frame type),
             // so the stall is cut by the idle timeout instead; nothing breaks the old peer's protocol.
-            var options = SyncSessionOptions.FromIdle(TimeSpan.FromSeconds(1));
-            using var a = new TestNode("a", options, protocol: SyncLimits.ProtocolVersion, wrap: s => new SlowHashStore(s, TimeSpan.FromMilliseconds(2500)));
+            var options = SyncSessionOptions.FromIdle(TimeSpan.FromSeconds(4));
+            using var a = new TestNode("a", options, protocol: SyncLimits.ProtocolVersion, wrap: s => new SlowHashStore(s, TimeSpan.FromSeconds(8)));
             using var b = new TestNode("b", options, protocol: 1);
             a.Trust(b);
             b.Trust(a);
