@@ -41,7 +41,18 @@ namespace AetherEdge.HostNode.Placement
         public DeviceProfile[] Devices() => Online().Select(o => o.Profile).ToArray();
 
         /// <summary>The plan for <paramref name="manifestId"/> and where its shards are, or null without a (readable) manifest.</summary>
-        public FileView? View(string manifestId)
+        public FileView? View(string manifestId) => View(manifestId, Round());
+
+        /// <summary>
+        /// The knowledge plans are made from, taken once (online devices; what this node holds, from
+        /// <paramref name="localShards"/> when given, else one store lookup per shard): planning many files
+        /// against one round costs one walk over the peers instead of one per file (the dashboard's snapshot).
+        /// </summary>
+        public PlanningRound Round(ISet<string>? localShards = null) =>
+            new(Online(), localShards == null ? _store.HasShard : localShards.Contains);
+
+        /// <summary>As <see cref="View(string)"/>, against the knowledge of <paramref name="round"/>.</summary>
+        public FileView? View(string manifestId, PlanningRound round)
         {
             var layout = Layout(manifestId);
             if (layout == null)
@@ -49,7 +60,7 @@ namespace AetherEdge.HostNode.Placement
                 return null;
             }
 
-            var online = Online();
+            var online = round.Devices;
             var devices = online.Select(o => o.Profile).ToArray();
             int n = layout.TotalShards;
             var holders = new List<int>[n];
@@ -63,7 +74,7 @@ namespace AetherEdge.HostNode.Placement
                 {
                     bool holds = online[d].Id is { } peer
                         ? _peers.Holds(peer, layout.ShardIds[s])
-                        : _store.HasShard(layout.ShardIds[s]);
+                        : round.HoldsHere(layout.ShardIds[s]);
                     if (holds)
                     {
                         holders[s].Add(d);
@@ -193,5 +204,23 @@ namespace AetherEdge.HostNode.Placement
         /// <summary>A profile as plans see it: allocation counts, current usage does not (keeps plans equal on every node).</summary>
         public static DeviceProfile ForPlanning(DeviceProfile p) =>
             new(p.Id, p.Kind, p.AllocationBytes, 0, p.AlwaysOn, p.Battery, p.WifiOnly, p.WifiConnected);
+    }
+
+    /// <summary>One taking of the knowledge plans are made from (<see cref="PlacementOracle.Round"/>).</summary>
+    public sealed class PlanningRound
+    {
+        private readonly Func<string, bool> _holdsHere;
+
+        internal PlanningRound((DeviceProfile Profile, DeviceId? Id)[] devices, Func<string, bool> holdsHere)
+        {
+            Devices = devices;
+            _holdsHere = holdsHere;
+        }
+
+        /// <summary>This node (Id null) and the online trusted peers, sorted by device ID.</summary>
+        public (DeviceProfile Profile, DeviceId? Id)[] Devices { get; }
+
+        /// <summary>Whether this node holds <paramref name="shardId"/>.</summary>
+        public bool HoldsHere(string shardId) => _holdsHere(shardId);
     }
 }
