@@ -20,7 +20,28 @@ namespace AetherEdge.Fuzz
                 seeds.Add(manifest.Serialize(Key));
             }
 
+            // Format 3 (content tag), without and with a sealed path.
+            var ids3 = Enumerable.Range(0, 3).Select(i => Convert.ToHexStringLower(SHA256.HashData(new[] { (byte)i }))).ToArray();
+            byte[] tag = SHA256.HashData(new byte[] { 3 });
+            foreach (byte[]? path in new[] { null, Enumerable.Range(0, 40).Select(i => (byte)i).ToArray() })
+            {
+                seeds.Add(new ShardManifest(
+                    Enumerable.Range(0, ShardLimits.FileIdBytes).Select(i => (byte)(i + 3)).ToArray(),
+                    4096, 1024, 2, 3, DateTimeOffset.FromUnixTimeMilliseconds(1_760_000_000_000), new byte[ShardLimits.WrappedKeyBytes], ids3, path, tag).Serialize(Key));
+            }
+
             return seeds.ToArray();
+        }
+
+        /// <summary>Name records (format 4) as the production serializer writes them, names of 0 to 60 bytes sealed.</summary>
+        public static byte[][] NameRecords()
+        {
+            var target = Serialized()[0];
+            var manifest = ShardManifest.Parse(target, Key);
+            byte[] fileKey = Enumerable.Range(0, 32).Select(i => (byte)i).ToArray();
+            return new[] { string.Empty, "a.jpg", new string('x', 60) }
+                .Select(n => NameRecord.Create(manifest, fileKey, n).Serialize(Key))
+                .ToArray();
         }
 
         /// <summary>The manifest body with a valid HMAC appended (what a key holder would send).</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using AetherEdge.Core.Allocation;
 using AetherEdge.HostNode.Home;
+using AetherEdge.HostNode.Identity;
 using AetherEdge.HostNode.Mesh;
 using AetherEdge.HostNode.Peers;
 using AetherEdge.HostNode.Placement;
@@ -201,15 +202,15 @@ namespace AetherEdge.HostNode.Dashboard
         private FileRow[] Files()
         {
             var local = new HashSet<string>(_store.ListShards().Select(s => s.Id), StringComparer.Ordinal);
-            var round = _oracle.Round(local);
-            var online = round.Devices.Select(d => d.Id).ToArray();
+            // This device (null) and the online peers; the oracle keeps each file's view until its inputs change.
+            var online = new DeviceId?[] { null }.Concat(_peers.Online().Select(o => (DeviceId?)o.Id)).ToArray();
             var gathering = _repairs.Gathering();
             var ids = _store.ListManifests();
             var rows = new List<FileRow>(ids.Count);
             string self = _self.Id.Text;
             foreach (string fileId in ids)
             {
-                var view = _oracle.View(fileId, round);
+                var view = _oracle.View(fileId);
                 if (view == null)
                 {
                     continue;

@@ -7,16 +7,26 @@ namespace AetherEdge.HostNode.Files
     /// <summary>One file of this user as the manifests held here describe it.</summary>
     public sealed class FileEntry
     {
-        public FileEntry(ShardManifest manifest, string? name, int shardsHere)
+        public FileEntry(ShardManifest manifest, string? name, int shardsHere, string? recordId = null)
         {
             Manifest = manifest;
             Name = name;
             ShardsHere = shardsHere;
+            _recordId = recordId;
         }
+
+        private readonly string? _recordId;
 
         public ShardManifest Manifest { get; }
 
-        public string FileId => Manifest.FileIdText;
+        /// <summary>The id this entry goes by: the file's, or for another name of the same content, its name record's.</summary>
+        public string FileId => _recordId ?? Manifest.FileIdText;
+
+        /// <summary>The id of the stored content (its manifest): what get reads and rm removes with every name.</summary>
+        public string DataId => Manifest.FileIdText;
+
+        /// <summary>True for a second name of content stored under another entry (a name record).</summary>
+        public bool IsExtraName => _recordId != null;
 
         /// <summary>The name recorded at put (a folder put's relative path), or null for files put before names were recorded.</summary>
         public string? Name { get; }
@@ -53,10 +63,17 @@ namespace AetherEdge.HostNode.Files
         public static FileCatalog Read(ShardStore store, UserKeys keys)
         {
             var files = new List<FileEntry>();
+            var records = new List<(string Id, byte[] Body)>();
             int others = 0;
             foreach (string id in store.ListManifests())
             {
                 byte[]? body = store.TryGetManifest(id);
+                if (body != null && NameRecord.Is(body))
+                {
+                    records.Add((id, body));
+                    continue;
+                }
+
                 ShardManifest manifest;
                 try
                 {
@@ -86,12 +103,29 @@ namespace AetherEdge.HostNode.Files
                 files.Add(new FileEntry(manifest, NameOf(manifest, keys), here));
             }
 
+            var byData = files.ToDictionary(f => f.DataId, StringComparer.Ordinal);
+            foreach (var (id, body) in records)
+            {
+                var named = NamedBy(id, body, keys, byData);
+                if (named == null)
+                {
+                    // Another user's record, or one whose file is not here (yet): nothing to show.
+                    others++;
+                    continue;
+                }
+
+                files.Add(named);
+            }
+
             files.Sort((a, b) =>
                 a.Name == null != (b.Name == null) ? (a.Name == null ? 1 : -1)
                 : a.Name != null && string.CompareOrdinal(a.Name, b.Name) != 0 ? string.CompareOrdinal(a.Name, b.Name)
                 : string.CompareOrdinal(a.FileId, b.FileId));
             return new FileCatalog(files, others);
         }
+
+        /// <summary>Every entry of the same content as <paramref name="entry"/> (its names), itself included.</summary>
+        public IReadOnlyList<FileEntry> NamesOf(FileEntry entry) => Files.Where(f => f.DataId == entry.DataId).ToList();
 
         /// <summary>
         /// The files <paramref name="nameOrId"/> means: the file with that id; else those whose whole
@@ -126,6 +160,36 @@ namespace AetherEdge.HostNode.Files
         {
             int slash = name.LastIndexOf('/');
             return slash < 0 ? name : name.Substring(slash + 1);
+        }
+
+        private static FileEntry? NamedBy(string id, byte[] body, UserKeys keys, Dictionary<string, FileEntry> byData)
+        {
+            try
+            {
+                var record = NameRecord.Parse(body, keys.ManifestKey);
+                if (record.IdText != id || !byData.TryGetValue(record.TargetText, out var target))
+                {
+                    return null;
+                }
+
+                byte[] fileKey = SegmentCrypto.UnwrapKey(keys.KeyWrapKey, target.Manifest.FileId, target.Manifest.WrappedKey);
+                try
+                {
+                    return new FileEntry(target.Manifest, record.Name(fileKey), target.ShardsHere, id);
+                }
+                finally
+                {
+                    CryptographicOperations.ZeroMemory(fileKey);
+                }
+            }
+            catch (ShardException)
+            {
+                return null;
+            }
+            catch (CryptographicException)
+            {
+                return null;
+            }
         }
 
         private static string? NameOf(ShardManifest manifest, UserKeys keys)

@@ -1,3 +1,4 @@
+using AetherEdge.HostNode.Bluetooth;
 using AetherEdge.HostNode.Dashboard;
 using AetherEdge.HostNode.Discovery;
 using AetherEdge.HostNode.Home;
@@ -112,6 +113,7 @@ namespace AetherEdge.HostNode.Hub
             services.AddSingleton(sp => new LocalDevice(sp.GetRequiredService<NodeIdentity>().DeviceId, settings.Name, settings.Kind, settings.AllocationBytes));
             services.AddSingleton(sp => new PeerKnowledge(sp.GetRequiredService<TrustCircle>().Contains, TimeSpan.FromSeconds(settings.OnlineWindowSeconds), sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton(sp => TlsPeerPolicy.ForCircle(sp.GetRequiredService<NodeIdentity>(), sp.GetRequiredService<TrustCircle>()));
+            services.AddSingleton(sp => new DiscoveryGate(sp.GetRequiredService<NodeIdentity>().DeviceId, sp.GetRequiredService<TrustCircle>().Contains, settings.Port, settings.HttpPort, sp.GetRequiredService<IMetricFactory>()));
 
             // Constructor injection.
             services.AddSingleton<ShardStoreSyncStore>();
@@ -132,6 +134,9 @@ namespace AetherEdge.HostNode.Hub
                 sp.GetRequiredService<LocalStatus>().Hello,
                 metrics: sp.GetRequiredService<SyncMetrics>(),
                 sessions: SyncSessionOptions.FromIdleSeconds(settings.SessionIdleSeconds)));
+
+            // Dials for sync rounds: concurrent per device, bounded, counted (PeerDialer).
+            services.AddSingleton<PeerDialer>();
 
             // The mesh: links to peer hubs, tunnels through relays, knowledge and membership on the router
             // (Mesh/README.md); handlers by payload kind.
@@ -179,7 +184,15 @@ namespace AetherEdge.HostNode.Hub
             services.AddSingleton<DashboardEndpoints>();
             Alias<IHttpEndpoints, DashboardEndpoints>(services);
 
+            // BLE: beacons, phones and hubs over BlueZ as mesh links (Bluetooth/README.md).
+            services.AddSingleton(sp => new BleOptions(settings.BluetoothAdapter, settings.BluetoothBus,
+                MeshAddress.Of(sp.GetRequiredService<NodeIdentity>().DeviceId), settings.Kind, settings.AllocationBytes, "aether " + settings.Name));
+            services.AddSingleton<BleMeshService>();
+            services.AddHostedService(sp => sp.GetRequiredService<BleMeshService>());
+
             services.AddHostedService<SyncHostedService>();
+            services.AddHostedService<StoreChangeWatcher>();
+            services.AddHostedService<RunFileService>();
             if (settings.Mdns)
             {
                 services.AddHostedService<HubDiscoveryService>();

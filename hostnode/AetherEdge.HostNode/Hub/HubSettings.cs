@@ -9,7 +9,8 @@ namespace AetherEdge.HostNode.Hub
     /// <summary>
     /// Hub settings: embedded defaults, then the home's config (<c>HOME/config.json</c>, read by
     /// <see cref="NodeHome"/>: nodeName, kind, allocationBytes, port) and <c>HOME/hub.json</c> (httpPort, httpBind,
-    /// interface, peers, syncIntervalSeconds, onlineWindowSeconds, sessionIdleSeconds, mdns, meshHops, relayBufferBytes), then command-line overrides.
+    /// interface, peers, syncIntervalSeconds, onlineWindowSeconds, sessionIdleSeconds, mdns, meshHops, relayBufferBytes,
+    /// bluetooth, bluetoothBus), then command-line overrides.
     /// Unknown keys are ignored.
     /// </summary>
     public sealed class HubSettings
@@ -19,6 +20,7 @@ namespace AetherEdge.HostNode.Hub
         public const int DefaultSyncIntervalSeconds = 30;
         public const int DefaultOnlineWindowSeconds = 180;
         public const int DefaultSessionIdleSeconds = 60;
+        public const int DefaultChangePollMilliseconds = 250;
         public const string HubFileName = "hub.json";
 
         public string Home { get; set; } = string.Empty;
@@ -44,6 +46,9 @@ namespace AetherEdge.HostNode.Hub
 
         public int SyncIntervalSeconds { get; set; } = DefaultSyncIntervalSeconds;
 
+        /// <summary>How often the hub looks for store changes made by other processes (put, rm) to push them.</summary>
+        public int ChangePollMilliseconds { get; set; } = DefaultChangePollMilliseconds;
+
         /// <summary>A sync session that moves nothing for this long is ended (Sync/SyncSessionOptions).</summary>
         public int SessionIdleSeconds { get; set; } = DefaultSessionIdleSeconds;
 
@@ -58,6 +63,33 @@ namespace AetherEdge.HostNode.Hub
         /// between other hubs (flow-control windows and pipes; nothing is stored). Bounds a relay's memory.
         /// </summary>
         public long RelayBufferBytes { get; set; } = AetherEdge.HostNode.Mesh.MeshTunnelOptions.DefaultRelayBytes;
+
+        /// <summary>
+        /// The BlueZ adapter the hub's BLE transport uses (hub.json <c>bluetooth</c>, <c>--bluetooth</c>): "hci0" by default,
+        /// null when turned off ("off"). An absent bluetoothd or adapter is logged once and the hub runs without BLE.
+        /// </summary>
+        public string? BluetoothAdapter { get; set; } = AetherEdge.HostNode.Bluetooth.BleOptions.DefaultAdapter;
+
+        /// <summary>The D-Bus bus bluetoothd is on (hub.json <c>bluetoothBus</c>; default the system bus).</summary>
+        public string BluetoothBus { get; set; } = AetherEdge.HostNode.Bluetooth.BluezAdapter.SystemBusAddress;
+
+        /// <summary>Parses a --bluetooth / hub.json value: an adapter name (hciN) or "off"; null when neither.</summary>
+        public static bool TryParseBluetooth(string text, out string? adapter)
+        {
+            adapter = null;
+            if (string.Equals(text, AetherEdge.HostNode.Bluetooth.BleOptions.Off, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+
+            if (text.Length is > 3 and <= 8 && text.StartsWith("hci", StringComparison.Ordinal) && text.Skip(3).All(char.IsAsciiDigit))
+            {
+                adapter = text;
+                return true;
+            }
+
+            return false;
+        }
 
         /// <summary>False disables mDNS advertising/browsing (static peers only).</summary>
         public bool Mdns { get; set; } = true;
@@ -143,6 +175,18 @@ namespace AetherEdge.HostNode.Hub
                 if (root.TryGetProperty("relayBufferBytes", out var rb) && rb.TryGetInt64(out long relay))
                 {
                     s.RelayBufferBytes = relay > 0 ? relay : throw new IOException(hub + ": relayBufferBytes must be more than 0");
+                }
+
+                if (root.TryGetProperty("bluetooth", out var bt))
+                {
+                    s.BluetoothAdapter = bt.ValueKind == JsonValueKind.String && TryParseBluetooth(bt.GetString()!, out string? adapter)
+                        ? adapter
+                        : throw new IOException(hub + ": bluetooth must be an adapter name (hci0) or \"off\"");
+                }
+
+                if (root.TryGetProperty("bluetoothBus", out var bb) && bb.ValueKind == JsonValueKind.String && bb.GetString()!.Length > 0)
+                {
+                    s.BluetoothBus = bb.GetString()!;
                 }
 
                 if (root.TryGetProperty("mdns", out var md) && (md.ValueKind == JsonValueKind.False || md.ValueKind == JsonValueKind.True))

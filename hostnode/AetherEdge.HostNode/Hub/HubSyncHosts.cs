@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using AetherEdge.Core.Sync;
+using AetherEdge.HostNode.Diagnostics;
 using AetherEdge.HostNode.Identity;
 using AetherEdge.HostNode.Peers;
 using AetherEdge.HostNode.Sync;
+using Microsoft.Extensions.Logging;
 
 namespace AetherEdge.HostNode.Hub
 {
@@ -13,12 +15,16 @@ namespace AetherEdge.HostNode.Hub
         private readonly IPullPolicy _policy;
         private readonly PeerKnowledge _peers;
         private readonly ConcurrentDictionary<string, DeviceId> _claims = new(StringComparer.Ordinal);
+        private readonly ILogger<HubSyncHosts> _log;
+        private readonly LogBudget _budget;
 
-        public HubSyncHosts(INodeStore store, IPullPolicy policy, PeerKnowledge peers)
+        public HubSyncHosts(INodeStore store, IPullPolicy policy, PeerKnowledge peers, TimeProvider? clock = null, ILogger<HubSyncHosts>? log = null)
         {
             _store = store;
             _policy = policy;
             _peers = peers;
+            _log = log ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<HubSyncHosts>.Instance;
+            _budget = new LogBudget(PeerDialer.LogLinesPerMinute, clock);
         }
 
         public ISyncSessionHost Create(DeviceId peer) => new Host(this, peer);
@@ -61,7 +67,20 @@ namespace AetherEdge.HostNode.Hub
                 return wants.ToArray();
             }
 
-            public void OnItemReceived(string id, SyncItemKind kind, AckStatus status, long bytes) => Release(id);
+            public void OnItemReceived(string id, SyncItemKind kind, AckStatus status, long bytes)
+            {
+                Release(id);
+                if (status is AckStatus.NoSpace or AckStatus.BadHash or AckStatus.StoreError && _owner._budget.TryTake(status.ToString(), out long withheld))
+                {
+                    string why = status switch
+                    {
+                        AckStatus.NoSpace => "no room left under this device's allocation",
+                        AckStatus.BadHash => "its bytes did not match its hash (discarded)",
+                        _ => "local storage failed",
+                    };
+                    _owner._log.LogWarning("sync with {Peer}: {Kind} {Item} not stored: {Why}{Withheld}", _peer.Short, kind.ToString().ToLowerInvariant(), id, why, LogBudget.Withheld(withheld));
+                }
+            }
 
             public void OnItemServed(string id, AckStatus status)
             {

@@ -1,7 +1,11 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using AetherEdge.Core.Scheduling;
+using AetherEdge.Core.Sync;
+using AetherEdge.HostNode.Diagnostics;
 using AetherEdge.HostNode.Discovery;
+using AetherEdge.HostNode.Identity;
 using AetherEdge.HostNode.Mesh;
 using AetherEdge.HostNode.Peers;
 using AetherEdge.HostNode.Placement;
@@ -23,6 +27,7 @@ namespace AetherEdge.HostNode.Hub
         private readonly HubSettings _settings;
         private readonly SyncNode _node;
         private readonly PeerDirectory _directory;
+        private readonly PeerDialer _dialer;
         private readonly PeerKnowledge _peers;
         private readonly PullPolicy _pulling;
         private readonly MisplacedShards _misplaced;
@@ -33,15 +38,18 @@ namespace AetherEdge.HostNode.Hub
         private readonly IFarPeers _far;
         private readonly ILogger<SyncHostedService> _log;
         private readonly IHostApplicationLifetime _lifetime;
+        private readonly LogBudget _budget = new(PeerDialer.LogLinesPerMinute);
         private readonly DiscoveryMetrics _discovery;
         private HashSet<string> _problems = new(StringComparer.Ordinal);
         private bool _synced;
+        private readonly ConcurrentDictionary<DeviceId, byte> _pushAfter = new();
         private readonly System.Diagnostics.Stopwatch _startedFar = System.Diagnostics.Stopwatch.StartNew();
 
         public SyncHostedService(
             HubSettings settings,
             SyncNode node,
             PeerDirectory directory,
+            PeerDialer dialer,
             PeerKnowledge peers,
             PullPolicy pulling,
             MisplacedShards misplaced,
@@ -58,6 +66,7 @@ namespace AetherEdge.HostNode.Hub
             _settings = settings;
             _node = node;
             _directory = directory;
+            _dialer = dialer;
             _peers = peers;
             _pulling = pulling;
             _misplaced = misplaced;
@@ -68,11 +77,50 @@ namespace AetherEdge.HostNode.Hub
             _far = far;
             _log = log;
             _lifetime = lifetime;
-            _node.SessionEnded += o => _log.LogInformation(
-                "sync with {Peer}: {State}{Failure}, received {Received} B ({Items} items), sent {Sent} B",
-                o.Peer, o.State, o.Failure == null ? string.Empty : " (" + o.Failure + ")", o.BytesReceived, o.ItemsReceived, o.BytesSent);
-            _node.HandshakeRefused += (ep, why) => _log.LogWarning("refused connection from {Remote}: {Reason}", ep, why);
-            _node.ConnectionFailed += (ep, why) => _log.LogInformation("connection from {Remote} ended: {Reason}", ep, why);
+            _node.SessionEnded += OnSessionEnded;
+            _node.SessionEnded += o =>
+            {
+                if (_pushAfter.TryRemove(o.Peer, out _))
+                {
+                    _trigger.RequestPush();
+                }
+            };
+            _node.HandshakeRefused += (ep, why) =>
+            {
+                if (_budget.TryTake("refused", out long withheld))
+                {
+                    _log.LogWarning("refused connection from {Remote}: {Reason}{Withheld}", ep, why, LogBudget.Withheld(withheld));
+                }
+            };
+            _node.ConnectionFailed += (ep, why) =>
+            {
+                if (_budget.TryTake("failed", out long withheld))
+                {
+                    _log.LogInformation("connection from {Remote} ended: {Reason}{Withheld}", ep, why, LogBudget.Withheld(withheld));
+                }
+            };
+        }
+
+        /// <summary>
+        /// Every session is logged; one refused for clock skew or replayed frames (ours or the peer's refusal)
+        /// is a warning, at a bounded rate: a wrong clock stops sync with everyone and should be seen.
+        /// </summary>
+        private void OnSessionEnded(SyncOutcome o)
+        {
+            string failure = o.Failure == null ? string.Empty : " (" + o.Failure + ")";
+            string? kind = o.Failure == null ? null : ReplayWindow.IsSkew(o.Failure) ? "clock skew" : ReplayWindow.IsReplay(o.Failure) ? "replayed frames" : null;
+            if (kind == null)
+            {
+                _log.LogInformation(
+                    "sync with {Peer}: {State}{Failure}, received {Received} B ({Items} items), sent {Sent} B",
+                    o.Peer, o.State, failure, o.BytesReceived, o.ItemsReceived, o.BytesSent);
+            }
+            else if (_budget.TryTake(kind, out long withheld))
+            {
+                _log.LogWarning(
+                    "sync with {Peer}: {State}, frames refused for {Kind}{Failure}{Hint}{Withheld}",
+                    o.Peer, o.State, kind, failure, kind == "clock skew" ? "; check both devices' clocks" : string.Empty, LogBudget.Withheld(withheld));
+            }
         }
 
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -105,7 +153,7 @@ namespace AetherEdge.HostNode.Hub
                 {
                     // Once a round has heard from every known peer (or found it unreachable), plans see who
                     // is online and what they hold; until then pulling would follow a plan over too few devices.
-                    if (await RoundAsync(stoppingToken))
+                    if (await RoundAsync(_trigger.TakePush(), stoppingToken))
                     {
                         _synced = true;
                         _pulling.Start();
@@ -130,8 +178,11 @@ namespace AetherEdge.HostNode.Hub
             }
         }
 
-        /// <summary>One round; true when every known peer was heard from or could not be reached.</summary>
-        private async Task<bool> RoundAsync(CancellationToken ct)
+        /// <summary>
+        /// One round; true when every known peer was heard from or could not be reached. A <paramref name="push"/>
+        /// round (the store changed) dials every trusted peer, also those it synced with moments ago.
+        /// </summary>
+        private async Task<bool> RoundAsync(bool push, CancellationToken ct)
         {
             _local.RefreshPower();
 
@@ -160,6 +211,11 @@ namespace AetherEdge.HostNode.Hub
                 return true;
             }
 
+            if (push)
+            {
+                _log.LogInformation("the store changed: pushing to trusted peers now");
+            }
+
             var decision = _scheduler.Request(_local.Profile());
             if (decision != SyncDecision.Allowed)
             {
@@ -167,38 +223,22 @@ namespace AetherEdge.HostNode.Hub
                 return true;
             }
 
-            bool heardFromAll = true;
-
-            foreach (var peer in peers)
-            {
-                if (peer.Id is { } id && (!_peers.IsTrusted(id) || _node.SinceLastSync(id) < _settings.SyncIntervalSeconds * 1000L * 9 / 10))
+            // Devices are dialled concurrently with short connect bounds (PeerDialer): one slow or silent
+            // address never holds up the others. A device synced moments ago is skipped unless this is a push it
+            // would take now; one busy with us during a push (its session started with the old inventory) gets
+            // another push when that session ends.
+            bool heardFromAll = await _dialer.RoundAsync(
+                id => !(_node.SinceLastSync(id) < _settings.SyncIntervalSeconds * 1000L * 9 / 10) || (push && TakesPushes(id)),
+                id =>
                 {
-                    // Untrusted, or it synced with us (both ways) moments ago.
-                    continue;
-                }
-
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                timeout.CancelAfter(SessionTimeout);
-                try
-                {
-                    var outcome = await _node.SyncWithAsync(peer.EndPoint, peer.Id, timeout.Token);
-                    peer.Id ??= outcome.Peer;
-                }
-                catch (Exception e) when (!ct.IsCancellationRequested)
-                {
-                    // Unreachable, refusing, busy or broken: try again next round; the daemon keeps running.
-                    // Busy means the peer is dialling us right now: it counts as heard from only once that
-                    // session delivered its inventory (crossing dials at start-up otherwise leave a node
-                    // planning over itself and one peer, pulling shards the full plan gives others).
-                    _log.LogInformation("sync with {Peer} failed: {Error}", peer.EndPoint, e.Message);
-                    if (e is SessionBusyException busy && !_peers.HasInventory(busy.Peer))
+                    if (push)
                     {
-                        heardFromAll = false;
+                        _pushAfter.TryAdd(id, 0);
                     }
-                }
-            }
+                },
+                ct);
 
-            await SyncFarPeersAsync(ct);
+            await SyncFarPeersAsync(push, ct);
             _scheduler.Completed(_local.Profile());
 
             // Inputs pulled this round may complete a repair now. Not before a round has heard from
@@ -216,7 +256,7 @@ namespace AetherEdge.HostNode.Hub
         /// Trusted hubs heard through the mesh that no direct link reaches: one session each through a tunnel
         /// (end-to-end TLS inside; the relays only splice bytes). A failure waits for the next round.
         /// </summary>
-        private async Task SyncFarPeersAsync(CancellationToken ct)
+        private async Task SyncFarPeersAsync(bool push, CancellationToken ct)
         {
             foreach (var far in _far.Reachable())
             {
@@ -225,7 +265,7 @@ namespace AetherEdge.HostNode.Hub
                 long interval = _settings.SyncIntervalSeconds * 1000L;
                 long? since = _node.SinceLastSync(far.Device);
                 bool mine = string.CompareOrdinal(_node.Identity.DeviceId.Text, far.Device.Text) < 0;
-                if (since < interval * 9 / 10 || (!mine && (since == null ? _startedFar.Elapsed.TotalMilliseconds < 3 * interval : since < 3 * interval)))
+                if ((!push || !TakesPushes(far.Device)) && (since < interval * 9 / 10 || (!mine && (since == null ? _startedFar.Elapsed.TotalMilliseconds < 3 * interval : since < 3 * interval))))
                 {
                     continue;
                 }
@@ -243,6 +283,14 @@ namespace AetherEdge.HostNode.Hub
                 }
             }
         }
+
+        /// <summary>
+        /// A push dials a peer outside its rounds only when the seed's policy would let that device sync now, judged
+        /// by its last Hello (a phone on low battery or cellular, or one synced under five minutes ago, waits for its
+        /// own scheduled round: incoming sessions pull, so a push would make it spend the battery its scheduler saves).
+        /// </summary>
+        private bool TakesPushes(DeviceId peer) =>
+            _peers.LastProfile(peer) is not { } profile || SyncPolicy.ShouldSyncNow(profile, _node.SinceLastSync(peer) ?? -1) == SyncDecision.Allowed;
 
         private void Repair()
         {

@@ -7,6 +7,20 @@ namespace AetherEdge.HostNode.Hub
     public sealed class SyncTrigger : IDisposable
     {
         private readonly SemaphoreSlim _pending = new(0, 1);
+        private int _push;
+
+        /// <summary>
+        /// A round that pushes local news: it dials every trusted peer even if it synced with it moments ago
+        /// (the store changed since). Coalesces like <see cref="Request"/>.
+        /// </summary>
+        public void RequestPush()
+        {
+            Volatile.Write(ref _push, 1);
+            Request();
+        }
+
+        /// <summary>True (once) when a push was requested since the last call.</summary>
+        public bool TakePush() => Interlocked.Exchange(ref _push, 0) == 1;
 
         public void Request()
         {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using AetherEdge.HostNode.Identity;
 
@@ -19,40 +18,169 @@ namespace AetherEdge.HostNode.Peers
         /// <summary>Device ID if advertised (mDNS TXT <c>fp</c>) or learned from a handshake.</summary>
         public DeviceId? Id { get; set; }
 
-        /// <summary>"static" or "mdns".</summary>
+        /// <summary>"static", "mdns" or another discovery's name.</summary>
         public string Source { get; }
 
+        /// <summary>A TLS handshake at this address proved <see cref="Id"/> (a suggestion that turned out true).</summary>
+        public bool Proven { get; set; }
+
         public long LastSyncMilliseconds { get; set; } = long.MinValue;
+
+        /// <summary>Order of the last suggestion (larger = heard more recently).</summary>
+        internal long Heard { get; set; }
+    }
+
+    /// <summary>Why <see cref="PeerDirectory.Suggest"/> did not add an address.</summary>
+    public enum SuggestResult
+    {
+        /// <summary>A new address for the device (worth a round).</summary>
+        Added,
+
+        /// <summary>Already known (refreshed).</summary>
+        Known,
+
+        /// <summary>Replaced the device's oldest unproven address (the device's share was full).</summary>
+        Replaced,
+
+        /// <summary>The table is full of proven addresses or of other devices' addresses.</summary>
+        Full,
     }
 
     /// <summary>
     /// Peers the hub may dial, from config and discovery. An address heard on the network is only a
-    /// suggestion: dialling it still needs a TLS handshake with a trusted device.
+    /// suggestion: dialling it still needs a TLS handshake with a trusted device, and what discovery may add
+    /// is bounded so that a flood of announcements cannot grow the table or push out a proven address:
+    /// at most <see cref="MaxPerDevice"/> suggested addresses per device and <see cref="MaxSuggested"/> in all;
+    /// a device's full share replaces its oldest unproven address, never a proven one.
     /// </summary>
     public sealed class PeerDirectory
     {
-        private readonly ConcurrentDictionary<string, PeerEndpoint> _peers = new(StringComparer.Ordinal);
+        public const int MaxPerDevice = 4;
+        public const int MaxSuggested = 256;
 
-        public int Count => _peers.Count;
+        private readonly Dictionary<string, PeerEndpoint> _peers = new(StringComparer.Ordinal);
+        private readonly object _gate = new();
+        private long _heard;
 
+        public int Count
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _peers.Count;
+                }
+            }
+        }
+
+        /// <summary>Adds an address the user configured (not bounded: the user typed it).</summary>
         public void Upsert(IPEndPoint endpoint, DeviceId? id, string source)
         {
-            _peers.AddOrUpdate(
-                endpoint.ToString(),
-                _ => new PeerEndpoint(endpoint, id, source),
-                (_, old) =>
+            lock (_gate)
+            {
+                if (_peers.TryGetValue(endpoint.ToString(), out var old))
                 {
-                    if (id != null)
+                    old.Id ??= id;
+                    return;
+                }
+
+                _peers[endpoint.ToString()] = new PeerEndpoint(endpoint, id, source) { Heard = ++_heard };
+            }
+        }
+
+        /// <summary>
+        /// Adds an address discovery heard for device <paramref name="id"/> (the caller has checked that the
+        /// device is trusted and the address is on the link), within the bounds.
+        /// </summary>
+        public SuggestResult Suggest(IPEndPoint endpoint, DeviceId id, string source)
+        {
+            string key = endpoint.ToString();
+            lock (_gate)
+            {
+                if (_peers.TryGetValue(key, out var old))
+                {
+                    // An address once proven for one device is not re-labelled by an announcement.
+                    if (!old.Proven)
                     {
                         old.Id = id;
                     }
 
-                    return old;
-                });
+                    old.Heard = ++_heard;
+                    return SuggestResult.Known;
+                }
+
+                PeerEndpoint? evict = null;
+                int mine = 0;
+                int suggested = 0;
+                foreach (var p in _peers.Values)
+                {
+                    if (p.Source == "static")
+                    {
+                        continue;
+                    }
+
+                    suggested++;
+                    if (p.Id == id)
+                    {
+                        mine++;
+                        if (!p.Proven && (evict == null || p.Heard < evict.Heard))
+                        {
+                            evict = p;
+                        }
+                    }
+                }
+
+                if (mine < MaxPerDevice && suggested >= MaxSuggested)
+                {
+                    return SuggestResult.Full;
+                }
+
+                if (mine >= MaxPerDevice)
+                {
+                    if (evict == null)
+                    {
+                        return SuggestResult.Full;
+                    }
+
+                    _peers.Remove(evict.EndPoint.ToString());
+                }
+
+                _peers[key] = new PeerEndpoint(endpoint, id, source) { Heard = ++_heard };
+                return evict == null ? SuggestResult.Added : SuggestResult.Replaced;
+            }
         }
 
-        public void Remove(IPEndPoint endpoint) => _peers.TryRemove(endpoint.ToString(), out _);
+        /// <summary>Discovery says the address left: forgotten unless it was proven or configured.</summary>
+        public void Remove(IPEndPoint endpoint)
+        {
+            lock (_gate)
+            {
+                if (_peers.TryGetValue(endpoint.ToString(), out var p) && !p.Proven && p.Source != "static")
+                {
+                    _peers.Remove(endpoint.ToString());
+                }
+            }
+        }
 
-        public IReadOnlyList<PeerEndpoint> Snapshot() => _peers.Values.ToList();
+        /// <summary>A handshake at <paramref name="endpoint"/> proved it is <paramref name="id"/>.</summary>
+        public void Proved(IPEndPoint endpoint, DeviceId id)
+        {
+            lock (_gate)
+            {
+                if (_peers.TryGetValue(endpoint.ToString(), out var p))
+                {
+                    p.Id = id;
+                    p.Proven = true;
+                }
+            }
+        }
+
+        public IReadOnlyList<PeerEndpoint> Snapshot()
+        {
+            lock (_gate)
+            {
+                return _peers.Values.ToList();
+            }
+        }
     }
 }

@@ -30,10 +30,12 @@ namespace AetherEdge.HostNode.Shards
             return true;
         }
 
-        // Every manifest version readers accept (1, and 2 with a folder path): the seed-era check took only
+        // Every manifest version readers accept (1; 2 with a folder path; 3 with a content tag; name records, 4): the seed-era check took only
         // version 1, so repair-index quarantined the manifests of folder puts.
         public bool IsManifestOf(string fileId, byte[] body) =>
-            ShardManifest.ReadUnverified(body) is { } m && m.FileIdText == fileId;
+            NameRecord.Is(body)
+                ? NameRecord.ReadUnverified(body)?.IdText == fileId
+                : ShardManifest.ReadUnverified(body) is { } m && m.FileIdText == fileId;
 
         public string[]? ShardIdsOf(byte[] body) => ShardManifest.ReadUnverified(body)?.ShardIds;
     }

@@ -17,6 +17,9 @@ namespace AetherEdge.HostNode.Shards
 
         /// <summary>Version 2 = version 1 followed by the encrypted relative path (a folder put); written only when there is one.</summary>
         public const int PathFormatVersion = 2;
+
+        /// <summary>Version 3 = version 1, the content tag, then optionally the encrypted path (u16 length | sealed path).</summary>
+        public const int ContentFormatVersion = 3;
         public static readonly byte[] Magic = Encoding.ASCII.GetBytes("AEMF");
         public const int HeaderBytes = 4 + 1 + ShardLimits.FileIdBytes + 8 + 4 + 1 + 1 + 8 + ShardLimits.WrappedKeyBytes;
 
@@ -25,8 +28,9 @@ namespace AetherEdge.HostNode.Shards
 
         public ShardManifest(
             byte[] fileId, long originalBytes, int segmentBytes, int dataShards, int totalShards,
-            DateTimeOffset createdUtc, byte[] wrappedKey, string[] shardIds, byte[]? encryptedPath = null)
+            DateTimeOffset createdUtc, byte[] wrappedKey, string[] shardIds, byte[]? encryptedPath = null, byte[]? contentTag = null)
         {
+            ContentTag = contentTag;
             EncryptedPath = encryptedPath;
             FileId = fileId;
             OriginalBytes = originalBytes;
@@ -59,6 +63,12 @@ namespace AetherEdge.HostNode.Shards
         /// <summary>The relative path recorded by a folder put, sealed under the file key (<see cref="SegmentCrypto.DecryptPath"/>); null for a single put.</summary>
         public byte[]? EncryptedPath { get; }
 
+        /// <summary>
+        /// HMAC-SHA256 of the plaintext under the user's content key (<see cref="UserKeys.ContentKey"/>): equal
+        /// for equal content of the same user, meaningless to anyone without the key. Null before version 3.
+        /// </summary>
+        public byte[]? ContentTag { get; }
+
         public ShardLayout Layout => new(OriginalBytes, SegmentBytes, DataShards, TotalShards);
 
         public static bool IsFileId(string text) =>
@@ -66,12 +76,13 @@ namespace AetherEdge.HostNode.Shards
 
         public byte[] Serialize(byte[] manifestKey)
         {
-            int bodyLength = HeaderBytes + TotalShards * ShardLimits.HashBytes + (EncryptedPath == null ? 0 : 2 + EncryptedPath.Length);
+            int bodyLength = HeaderBytes + TotalShards * ShardLimits.HashBytes + (ContentTag == null ? 0 : ShardLimits.HashBytes) +
+                (EncryptedPath == null ? 0 : 2 + EncryptedPath.Length);
             byte[] b = new byte[bodyLength + ShardLimits.HashBytes];
             int p = 0;
             Magic.CopyTo(b, p);
             p += Magic.Length;
-            b[p++] = EncryptedPath == null ? (byte)FormatVersion : (byte)PathFormatVersion;
+            b[p++] = ContentTag != null ? (byte)ContentFormatVersion : EncryptedPath == null ? (byte)FormatVersion : (byte)PathFormatVersion;
             FileId.CopyTo(b, p);
             p += ShardLimits.FileIdBytes;
             BinaryPrimitives.WriteInt64BigEndian(b.AsSpan(p), OriginalBytes);
@@ -87,6 +98,12 @@ namespace AetherEdge.HostNode.Shards
             foreach (string id in ShardIds)
             {
                 Convert.FromHexString(id).CopyTo(b, p);
+                p += ShardLimits.HashBytes;
+            }
+
+            if (ContentTag != null)
+            {
+                ContentTag.CopyTo(b, p);
                 p += ShardLimits.HashBytes;
             }
 
@@ -137,7 +154,7 @@ namespace AetherEdge.HostNode.Shards
                 return null;
             }
 
-            if (!b.AsSpan(0, Magic.Length).SequenceEqual(Magic) || (b[4] != FormatVersion && b[4] != PathFormatVersion))
+            if (!b.AsSpan(0, Magic.Length).SequenceEqual(Magic) || (b[4] != FormatVersion && b[4] != PathFormatVersion && b[4] != ContentFormatVersion))
             {
                 error = "manifest has an unknown magic or format version " + b[4];
                 return null;
@@ -172,8 +189,21 @@ namespace AetherEdge.HostNode.Shards
 
             int bodyLength = b.Length - ShardLimits.HashBytes;
             int fixedLength = HeaderBytes + n * ShardLimits.HashBytes;
+            byte[]? tag = null;
+            if (b[4] == ContentFormatVersion)
+            {
+                if (bodyLength < fixedLength + ShardLimits.HashBytes)
+                {
+                    error = "manifest format 3 has no content tag";
+                    return null;
+                }
+
+                tag = b.AsSpan(fixedLength, ShardLimits.HashBytes).ToArray();
+                fixedLength += ShardLimits.HashBytes;
+            }
+
             byte[]? path = null;
-            if (b[4] == PathFormatVersion && bodyLength >= fixedLength + 2)
+            if ((b[4] == PathFormatVersion || (b[4] == ContentFormatVersion && bodyLength > fixedLength)) && bodyLength >= fixedLength + 2)
             {
                 int pathLength = BinaryPrimitives.ReadUInt16BigEndian(b.AsSpan(fixedLength));
                 if (pathLength >= ShardLimits.TagBytes && pathLength <= ShardLimits.MaxPathBytes + ShardLimits.TagBytes && bodyLength == fixedLength + 2 + pathLength)
@@ -183,9 +213,9 @@ namespace AetherEdge.HostNode.Shards
             }
 
             // Found by tests/AetherEdge.Fuzz: a version-2 manifest without its path parsed, then wrote back as version 1.
-            if (b[4] == PathFormatVersion && path == null)
+            if ((b[4] == PathFormatVersion || (b[4] == ContentFormatVersion && bodyLength > fixedLength)) && path == null)
             {
-                error = "manifest format 2 has no valid encrypted path";
+                error = "manifest format " + b[4] + " has no valid encrypted path";
                 return null;
             }
 
@@ -203,7 +233,7 @@ namespace AetherEdge.HostNode.Shards
             }
 
             error = null;
-            return new ShardManifest(fileId, size, segment, k, n, DateTimeOffset.FromUnixTimeMilliseconds(created), wrapped, ids, path);
+            return new ShardManifest(fileId, size, segment, k, n, DateTimeOffset.FromUnixTimeMilliseconds(created), wrapped, ids, path, tag);
         }
     }
 }

@@ -5,73 +5,6 @@ using AetherEdge.HostNode.Storage;
 
 namespace AetherEdge.HostNode.Shards
 {
-    /// <summary>What a put stored.</summary>
-    public sealed class PutResult
-    {
-        public PutResult(ShardManifest manifest, long storedBytes, string? recordedPath = null)
-        {
-            Manifest = manifest;
-            StoredBytes = storedBytes;
-            RecordedPath = recordedPath;
-        }
-
-        public ShardManifest Manifest { get; }
-
-        public string FileId => Manifest.FileIdText;
-
-        /// <summary>Bytes of all shards written.</summary>
-        public long StoredBytes { get; }
-
-        /// <summary>The relative path recorded in the manifest (folder puts), else null.</summary>
-        public string? RecordedPath { get; }
-    }
-
-    /// <summary>One file to put: where to read it, its size now, and the relative path to record (null: none).</summary>
-    public sealed class PutSource
-    {
-        public PutSource(string path, string? recordedPath = null)
-        {
-            if (recordedPath != null && System.Text.Encoding.UTF8.GetByteCount(recordedPath) > ShardLimits.MaxPathBytes)
-            {
-                throw new ShardException("path " + recordedPath + " is longer than " + ShardLimits.MaxPathBytes + " bytes");
-            }
-
-            Path = path;
-            RecordedPath = recordedPath;
-            Length = new FileInfo(path).Length;
-        }
-
-        /// <summary>
-        /// The rest of an open file from its position (e.g. stdin spooled to an unlinked file); <paramref name="name"/>
-        /// names it in errors, <paramref name="recordedPath"/> (if any) is the name recorded in its manifest.
-        /// </summary>
-        public PutSource(FileStream input, string name, string? recordedPath = null)
-        {
-            if (recordedPath != null && System.Text.Encoding.UTF8.GetByteCount(recordedPath) > ShardLimits.MaxPathBytes)
-            {
-                throw new ShardException("name " + recordedPath + " is longer than " + ShardLimits.MaxPathBytes + " bytes");
-            }
-
-            Path = name;
-            RecordedPath = recordedPath;
-            Handle = input.SafeFileHandle;
-            Offset = input.Position;
-            Length = input.Length - input.Position;
-        }
-
-        public string Path { get; }
-
-        public string? RecordedPath { get; }
-
-        public long Length { get; }
-
-        /// <summary>An already open file (not closed by the put), or null to open <see cref="Path"/>.</summary>
-        public Microsoft.Win32.SafeHandles.SafeFileHandle? Handle { get; }
-
-        /// <summary>Where the content starts in <see cref="Handle"/>.</summary>
-        public long Offset { get; }
-    }
-
     /// <summary>
     /// file → segments → AES-256-GCM → Reed-Solomon stripes → n content-addressed shards + manifest,
     /// and back. Puts stream through <see cref="StripeEngine"/> across cores; memory is a ring of a
@@ -156,14 +89,77 @@ namespace AetherEdge.HostNode.Shards
                 return Array.Empty<PutResult>();
             }
 
-            long need = 0;
+            // Content already stored (by this user) gets a name, not shards.
+            var dedup = new ContentDedup(_store, _keys);
+            var sizes = new Dictionary<long, int>();
             foreach (var f in files)
             {
-                need += new ShardLayout(f.Length, segmentBytes, dataShards, dataShards + parityShards).TotalBytes;
+                sizes[f.Length] = sizes.GetValueOrDefault(f.Length) + 1;
             }
 
-            using var batch = _store.BeginBatch(need);
-            return new StripeEngine(batch, _keys, _stages, files, dataShards, parityShards, segmentBytes, progress, cancellation).Run();
+            var results = new PutResult?[files.Count];
+            var fresh = new List<PutSource>();
+            var freshAt = new List<int>();
+            var firstByTag = new Dictionary<string, int>(StringComparer.Ordinal);
+            var later = new List<(int At, int First)>();
+            for (int i = 0; i < files.Count; i++)
+            {
+                var f = files[i];
+                if (dedup.MayHold(f.Length) || sizes[f.Length] > 1)
+                {
+                    byte[] tag = TagOf(f, segmentBytes, cancellation);
+                    if (dedup.Find(f.Length, tag) is { } stored)
+                    {
+                        results[i] = dedup.AddName(stored, f.RecordedPath);
+                        continue;
+                    }
+
+                    if (firstByTag.TryGetValue(Convert.ToHexStringLower(tag), out int first))
+                    {
+                        later.Add((i, first));
+                        continue;
+                    }
+
+                    firstByTag[Convert.ToHexStringLower(tag)] = i;
+                }
+
+                fresh.Add(f);
+                freshAt.Add(i);
+            }
+
+            if (fresh.Count > 0)
+            {
+                long need = 0;
+                foreach (var f in fresh)
+                {
+                    need += new ShardLayout(f.Length, segmentBytes, dataShards, dataShards + parityShards).TotalBytes;
+                }
+
+                using var batch = _store.BeginBatch(need);
+                var put = new StripeEngine(batch, _keys, _stages, fresh, dataShards, parityShards, segmentBytes, progress, cancellation).Run();
+                for (int j = 0; j < put.Length; j++)
+                {
+                    results[freshAt[j]] = put[j];
+                }
+            }
+
+            foreach (var (at, first) in later)
+            {
+                results[at] = dedup.AddName(results[first]!.Manifest, files[at].RecordedPath);
+            }
+
+            return results.Select(r => r!).ToList();
+        }
+
+        private byte[] TagOf(PutSource source, int segmentBytes, CancellationToken cancellation)
+        {
+            if (source.Handle != null)
+            {
+                return ContentTag.Of(_keys.ContentKey, source.Handle, source.Offset, source.Length, segmentBytes, cancellation);
+            }
+
+            using var handle = File.OpenHandle(source.Path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+            return ContentTag.Of(_keys.ContentKey, handle, 0, source.Length, segmentBytes, cancellation);
         }
 
         /// <summary>

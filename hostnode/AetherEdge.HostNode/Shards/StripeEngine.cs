@@ -234,6 +234,7 @@ namespace AetherEdge.HostNode.Shards
                 }
 
                 _stages.Read.Stop(started, plain);
+                job.SegmentRead(s, stripe, plain);
                 job.StripeRead();
 
                 started = Diagnostics.StageCounter.Start();
@@ -401,6 +402,7 @@ namespace AetherEdge.HostNode.Shards
             private byte[]? _wrapped;
             private byte[]? _sealedPath;
             private ShardManifest? _manifest;
+            private readonly byte[] _segmentHashes;
 
             public FileJob(int index, PutSource source, ShardLayout layout)
             {
@@ -408,7 +410,12 @@ namespace AetherEdge.HostNode.Shards
                 Source = source;
                 Layout = layout;
                 _unread = layout.SegmentCount;
+                _segmentHashes = new byte[layout.SegmentCount * ContentTag.SegmentHashBytes];
             }
+
+            /// <summary>Hashes the plaintext of segment <paramref name="s"/> as read (the content tag covers exactly what was encrypted).</summary>
+            public void SegmentRead(long s, byte[] buffer, int length) =>
+                SHA256.HashData(buffer.AsSpan(0, length), _segmentHashes.AsSpan((int)(s * ContentTag.SegmentHashBytes), ContentTag.SegmentHashBytes));
 
             public int Index { get; }
 
@@ -479,7 +486,8 @@ namespace AetherEdge.HostNode.Shards
                 CryptographicOperations.ZeroMemory(FileKey);
                 Set!.Seal(Convert.ToHexStringLower(FileId), ids =>
                 {
-                    _manifest = new ShardManifest(FileId, Layout.FileBytes, segmentBytes, k, Layout.TotalShards, DateTimeOffset.UtcNow, _wrapped!, ids, _sealedPath);
+                    byte[] tag = ContentTag.Combine(keys.ContentKey, Layout.FileBytes, segmentBytes, _segmentHashes);
+                    _manifest = new ShardManifest(FileId, Layout.FileBytes, segmentBytes, k, Layout.TotalShards, DateTimeOffset.UtcNow, _wrapped!, ids, _sealedPath, tag);
                     return _manifest.Serialize(keys.ManifestKey);
                 });
             }

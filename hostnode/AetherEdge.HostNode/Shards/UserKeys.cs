@@ -13,6 +13,7 @@ namespace AetherEdge.HostNode.Shards
         public static readonly byte[] Salt = Encoding.ASCII.GetBytes("aether-user-keys-v1");
         public static readonly byte[] KeyWrapInfo = Encoding.ASCII.GetBytes("aether key-wrap v1");
         public static readonly byte[] ManifestInfo = Encoding.ASCII.GetBytes("aether manifest-mac v1");
+        public static readonly byte[] ContentInfo = Encoding.ASCII.GetBytes("aether content-tag v1");
 
         public UserKeys(byte[] userSecret)
         {
@@ -23,6 +24,7 @@ namespace AetherEdge.HostNode.Shards
 
             KeyWrapKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, userSecret, ShardLimits.KeyBytes, Salt, KeyWrapInfo);
             ManifestKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, userSecret, ShardLimits.KeyBytes, Salt, ManifestInfo);
+            ContentKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, userSecret, ShardLimits.KeyBytes, Salt, ContentInfo);
         }
 
         /// <summary>AES-256-GCM key that wraps each file's random key.</summary>
@@ -30,5 +32,8 @@ namespace AetherEdge.HostNode.Shards
 
         /// <summary>HMAC-SHA256 key over manifests.</summary>
         public byte[] ManifestKey { get; }
+
+        /// <summary>HMAC-SHA256 key over a file's plaintext: the content tag that finds a second put of the same content.</summary>
+        public byte[] ContentKey { get; }
     }
 }

@@ -18,6 +18,8 @@ namespace AetherEdge.HostNode.Sync
         private readonly Counter _rejected;
         private readonly Gauge _connected;
         private readonly Histogram.Child _latency;
+        private readonly Counter _itemsRefused;
+        private readonly Counter _framesRefused;
         private readonly Counter _timeouts;
         private readonly Counter _replaced;
         private readonly Counter _keepAlives;
@@ -34,6 +36,18 @@ namespace AetherEdge.HostNode.Sync
             _successes = metrics.CreateCounter("mesh_sync_successes_total", "Sync sessions that completed.");
             _bytes = metrics.CreateCounter("mesh_bytes_transferred_total", "Shard and manifest bytes received from peers.");
             _rejected = metrics.CreateCounter("mesh_handshakes_refused_total", "TLS handshakes refused (peer not in the trust circle).");
+            _itemsRefused = metrics.CreateCounter("aether_sync_items_refused_total", "Items a peer offered that were not stored, by reason (no_space, bad_hash, store_error).", new[] { "reason" });
+            _framesRefused = metrics.CreateCounter(
+                "aether_sync_frames_refused_total",
+                "Sync frames the replay window refused, by reason (clock_skew: timestamp outside the allowed skew; replay: nonce seen before or older than the replay floor).",
+                new[] { "reason" });
+            foreach (string r in new[] { NoSpace, BadHash, StoreError })
+            {
+                _itemsRefused.WithLabels(r);
+            }
+
+            _framesRefused.WithLabels(ClockSkew);
+            _framesRefused.WithLabels(Replay);
             _connected = metrics.CreateGauge("mesh_peers_connected", "Active authenticated sync connections.");
             _latency = metrics.CreateHistogram(
                 "mesh_sync_latency_seconds",
@@ -44,7 +58,19 @@ namespace AetherEdge.HostNode.Sync
             _keepAlives = metrics.CreateCounter("sync_keepalives_sent_total", "KeepAlive frames sent by quiet sync sessions.");
         }
 
+        public const string NoSpace = "no_space";
+        public const string BadHash = "bad_hash";
+        public const string StoreError = "store_error";
+        public const string ClockSkew = "clock_skew";
+        public const string Replay = "replay";
+
         public long Attempts => (long)_attempts.Value;
+
+        /// <summary>Items not stored for <paramref name="reason"/> (<see cref="NoSpace"/>, <see cref="BadHash"/>, <see cref="StoreError"/>).</summary>
+        public long ItemsRefused(string reason) => (long)_itemsRefused.WithLabels(reason).Value;
+
+        /// <summary>Frames the replay window refused for <paramref name="reason"/> (<see cref="ClockSkew"/>, <see cref="Replay"/>).</summary>
+        public long FramesRefused(string reason) => (long)_framesRefused.WithLabels(reason).Value;
 
         public long Successes => (long)_successes.Value;
 
@@ -76,6 +102,27 @@ namespace AetherEdge.HostNode.Sync
         internal void Bytes(long n) => _bytes.Inc(n);
 
         internal void Reject() => _rejected.Inc();
+
+        internal void ItemRefused(AetherEdge.Core.Sync.AckStatus status)
+        {
+            string? reason = status switch
+            {
+                AetherEdge.Core.Sync.AckStatus.NoSpace => NoSpace,
+                AetherEdge.Core.Sync.AckStatus.BadHash => BadHash,
+                AetherEdge.Core.Sync.AckStatus.StoreError => StoreError,
+                _ => null,
+            };
+            if (reason != null)
+            {
+                _itemsRefused.WithLabels(reason).Inc();
+            }
+        }
+
+        internal void FramesRefused(long skew, long replay)
+        {
+            _framesRefused.WithLabels(ClockSkew).Inc(skew);
+            _framesRefused.WithLabels(Replay).Inc(replay);
+        }
 
         internal void ConnectionOpened() => _connected.Inc();
 

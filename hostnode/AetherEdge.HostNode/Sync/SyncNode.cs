@@ -244,6 +244,8 @@ namespace AetherEdge.HostNode.Sync
             try
             {
                 var window = _windows.GetOrAdd(peer, _ => new ReplayWindow());
+                long skewBefore = window.RejectedSkew;
+                long replayBefore = window.RejectedReplay;
                 var inner = _hosts.Create(peer);
                 var host = new MeteredHost(inner, Metrics);
                 var session = new SyncSession(_store, host, CryptoRandom.Instance, window, _hello(), ChunkBytes);
@@ -255,6 +257,7 @@ namespace AetherEdge.HostNode.Sync
                 finally
                 {
                     (inner as IDisposable)?.Dispose();
+                    Metrics.FramesRefused(window.RejectedSkew - skewBefore, window.RejectedReplay - replayBefore);
                     Metrics.KeepAlives(activity.KeepAlivesSent);
                     if (activity.AbortReason == SessionActivity.TimedOut)
                     {
@@ -296,7 +299,11 @@ namespace AetherEdge.HostNode.Sync
 
             public string[] ChooseWants(InventoryEntry[] peerInventory) => _inner.ChooseWants(peerInventory);
 
-            public void OnItemReceived(string id, SyncItemKind kind, AckStatus status, long bytes) => _inner.OnItemReceived(id, kind, status, bytes);
+            public void OnItemReceived(string id, SyncItemKind kind, AckStatus status, long bytes)
+            {
+                _metrics.ItemRefused(status);
+                _inner.OnItemReceived(id, kind, status, bytes);
+            }
 
             public void OnItemServed(string id, AckStatus status) => _inner.OnItemServed(id, status);
 

@@ -57,6 +57,9 @@ namespace AetherEdge.HostNode.Trust
             return digits.Length == CodeDigits && digits.All(char.IsAsciiDigit) && int.TryParse(digits, out code);
         }
 
+        /// <summary>How long the showing side may take to deliver a verdict once judged (whatever happens to the show meanwhile).</summary>
+        public static readonly TimeSpan VerdictTimeout = TimeSpan.FromSeconds(5);
+
         /// <summary>The outcome of one exchange as either side saw it.</summary>
         public sealed record Outcome(PairingVerdict Verdict, PairedPeer? Peer);
 
@@ -75,7 +78,10 @@ namespace AetherEdge.HostNode.Trust
             var verdict = gate.Judge(() => TagHolds(exchange, tag, keying));
             if (verdict != PairingVerdict.Right)
             {
-                await WriteAsync(stream, new[] { (byte)verdict }, ct);
+                // A judged proof always gets its answer: the third wrong proof ends the show, and the show
+                // ending (ct) must not cut off the verdict it caused (the device would see a hang-up, not "wrong").
+                using var answer = new CancellationTokenSource(VerdictTimeout);
+                await WriteAsync(stream, new[] { (byte)verdict }, answer.Token);
                 return new Outcome(verdict, null);
             }
 

@@ -35,6 +35,9 @@ namespace AetherEdge.HostNode.Verbs
         private readonly Option<int?> _sessionIdle = CliOptions.OptionalInt(
             "--session-idle", "seconds a sync session may make no progress before it is ended (default " + HubSettings.DefaultSessionIdleSeconds + "; keep-alives every quarter of it)", 2, 3600);
 
+        private readonly Option<string?> _bluetooth = CliOptions.Text(
+            "--bluetooth", "BlueZ adapter for BLE beacons and phones (default hci0), or off; without bluetoothd the hub runs on its other links", "hci0|off");
+
         private readonly Option<bool> _noMdns = CliOptions.Flag("--no-mdns", "neither advertise nor browse on the LAN (use --peers)");
 
         public HubVerb(SharedOptions shared, CliContext context)
@@ -60,6 +63,7 @@ namespace AetherEdge.HostNode.Verbs
             Add(_meshHops);
             Add(_relayBuffer);
             Add(_sessionIdle);
+            Add(_bluetooth);
             Add(_noMdns);
             SetAction(parse => Run(parse, context));
         }
@@ -106,6 +110,13 @@ namespace AetherEdge.HostNode.Verbs
 
             settings.Interface = parse.GetValue(_shared.Interface) ?? settings.Interface;
             settings.StaticPeers.AddRange(parse.GetValue(_shared.Peers) ?? Array.Empty<IPEndPoint>());
+            if (parse.GetValue(_bluetooth) is string bt)
+            {
+                settings.BluetoothAdapter = HubSettings.TryParseBluetooth(bt.Trim(), out string? adapter)
+                    ? adapter
+                    : throw new UsageException("--bluetooth must be an adapter name (hci0) or off");
+            }
+
             if (parse.GetValue(_noMdns))
             {
                 settings.Mdns = false;

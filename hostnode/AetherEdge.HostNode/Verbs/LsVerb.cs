@@ -16,7 +16,8 @@ namespace AetherEdge.HostNode.Verbs
                 "synced from your other devices), by name. ID is the first 12 characters of the file id; get and\n" +
                 "rm take a name, a file id or a unique id prefix of at least 8 characters.\n" +
                 "JSON: {\"files\":[{\"fileId\":...,\"name\":...,\"bytes\":N,\"created\":ISO-8601,\"dataShards\":K,\n" +
-                "\"totalShards\":N,\"shardsHere\":H}],\"otherUsersFiles\":N}")
+                "\"totalShards\":N,\"shardsHere\":H,\"sameContentAs\":ID or null}],\"otherUsersFiles\":N}\n" +
+                "The same content put again under another name is stored once and listed under both names.")
         {
             _shared = shared;
             Add(shared.Home);
@@ -47,6 +48,7 @@ namespace AetherEdge.HostNode.Verbs
                         dataShards = f.Manifest.DataShards,
                         totalShards = f.Manifest.TotalShards,
                         shardsHere = f.ShardsHere,
+                        sameContentAs = f.IsExtraName ? f.DataId : null,
                     }),
                     otherUsersFiles = catalog.OtherUsersFiles,
                 }));
@@ -66,10 +68,10 @@ namespace AetherEdge.HostNode.Verbs
                 {
                     o.WriteLine(f.FileId.Substring(0, ShownIdChars) + "  " + Fit(f.Name ?? "(no name)", nameWidth).PadRight(nameWidth + 2) +
                         SizeText.Format(f.Bytes).PadLeft(9) + "  " + f.CreatedUtc.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) +
-                        "  " + Protection(f));
+                        "  " + Protection(f) + (f.IsExtraName ? "; same content as " + f.DataId.Substring(0, ShownIdChars) : string.Empty));
                 }
 
-                long total = catalog.Files.Sum(f => f.Bytes);
+                long total = catalog.Files.Where(f => !f.IsExtraName).Sum(f => f.Bytes);
                 o.WriteLine(catalog.Files.Count + (catalog.Files.Count == 1 ? " file, " : " files, ") + SizeText.Format(total));
             }
 

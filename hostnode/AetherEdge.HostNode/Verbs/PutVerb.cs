@@ -28,7 +28,8 @@ namespace AetherEdge.HostNode.Verbs
                 "Splits FILE into 4 MiB segments, encrypts each (AES-256-GCM, per-file key wrapped by the user key),\n" +
                 "Reed-Solomon codes them into K+M shards and stores them with an authenticated manifest.\n" +
                 "Refused with nothing written if over the allocation. FILE - reads stdin (spooled in HOME first,\n" +
-                "unlinked at once, so a crash leaves nothing behind). Prints the file id\n" +
+                "unlinked at once, so a crash leaves nothing behind). Content you already stored is stored once:\n" +
+                "a put of the same content under another name adds the name, not shards. Prints the file id\n" +
                 "(JSON: {\"fileId\":...,\"shards\":N,\"bytes\":SIZE,\"storedBytes\":...}).\n" +
                 "A folder puts every file under it in one pass, recording each one's path from the folder's name on\n" +
                 "(sealed in its manifest); each file is stored whole or not at all. Prints one line per file\n" +
@@ -105,7 +106,13 @@ namespace AetherEdge.HostNode.Verbs
                     shards = result.Manifest.TotalShards,
                     bytes = result.Manifest.OriginalBytes,
                     storedBytes = result.StoredBytes,
+                    sameContentAs = result.SameContentAs,
                 }));
+            }
+            else if (result.SameContentAs != null)
+            {
+                context.Out.WriteLine(result.FileId + "  " + name + ": " + SizeText.Format(size) + ", the same content as file " + result.SameContentAs +
+                    " already stored: " + (result.FileId == result.SameContentAs ? "nothing added" : "name added, no shards"));
             }
             else
             {
@@ -136,7 +143,7 @@ namespace AetherEdge.HostNode.Verbs
             {
                 context.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
                 {
-                    files = results.Select(r => new { fileId = r.FileId, path = r.RecordedPath, bytes = r.Manifest.OriginalBytes, storedBytes = r.StoredBytes }),
+                    files = results.Select(r => new { fileId = r.FileId, path = r.RecordedPath, bytes = r.Manifest.OriginalBytes, storedBytes = r.StoredBytes, sameContentAs = r.SameContentAs }),
                     bytes = size,
                     storedBytes = stored,
                 }));
@@ -145,7 +152,7 @@ namespace AetherEdge.HostNode.Verbs
             {
                 foreach (var r in results)
                 {
-                    context.Out.WriteLine(r.FileId + "  " + r.RecordedPath);
+                    context.Out.WriteLine(r.FileId + "  " + r.RecordedPath + (r.SameContentAs != null ? "  (same content as " + r.SameContentAs + ", stored once)" : string.Empty));
                 }
 
                 context.Out.WriteLine(results.Count + " files, " + SizeText.Format(size) + " in " + (k + m) + " shards each (any " + k +

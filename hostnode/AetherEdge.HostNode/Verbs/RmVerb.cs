@@ -15,9 +15,10 @@ namespace AetherEdge.HostNode.Verbs
             : base("rm", "remove a file: its manifest and shards on this device, and a tombstone\n" +
                 "Deletes the file's manifest and every shard of it held here (shards another file of the same\n" +
                 "content still lists are kept) and records a tombstone (HOME/removed/FILEID), so sync never brings\n" +
-                "the file back to this device. An ambiguous name is refused, listing the candidates.\n" +
+                "the file back to this device. An ambiguous name is refused, listing the candidates. Names that\n" +
+                "share the file's content (the same content put again under another name) go with it.\n" +
                 RemovalReach + "\n" +
-                "JSON: {\"fileId\":...,\"name\":...,\"shardsDeleted\":N,\"bytesFreed\":N}")
+                "JSON: {\"fileId\":...,\"name\":...,\"alsoRemovedNames\":[...],\"shardsDeleted\":N,\"bytesFreed\":N}")
         {
             _shared = shared;
             Add(_file);
@@ -41,14 +42,26 @@ namespace AetherEdge.HostNode.Verbs
                 throw new UsageException("file " + text + " was already removed");
             }
 
-            var file = FileVerbSupport.Resolve(FileCatalog.Read(store, keys), text, "rm");
-            var r = store.Remove(file.FileId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), new ShardFormat());
+            var catalog = FileCatalog.Read(store, keys);
+            var file = FileVerbSupport.Resolve(catalog, text, "rm");
+
+            // The file goes with every name of its content: the extra names' records first, then the content.
+            long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            var names = catalog.NamesOf(file);
+            foreach (var other in names.Where(n => n.IsExtraName))
+            {
+                store.Remove(other.FileId, now, new ShardFormat());
+            }
+
+            var r = store.Remove(file.DataId, now, new ShardFormat());
+            var otherNames = names.Where(n => n.FileId != file.FileId).Select(n => n.Label).ToList();
             if (json)
             {
                 context.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
                 {
                     fileId = file.FileId,
                     name = file.Name,
+                    alsoRemovedNames = otherNames,
                     shardsDeleted = r.ShardsDeleted,
                     bytesFreed = r.BytesFreed,
                 }));
@@ -57,7 +70,8 @@ namespace AetherEdge.HostNode.Verbs
             {
                 context.Out.WriteLine("removed " + file.Label + " (" + file.FileId + ", " + SizeText.Format(file.Bytes) + "): " +
                     r.ShardsDeleted + " shards deleted here, " + SizeText.Format(r.BytesFreed) + " freed" +
-                    (r.ShardsShared > 0 ? "; " + r.ShardsShared + " shards kept for a file of the same content" : string.Empty));
+                    (r.ShardsShared > 0 ? "; " + r.ShardsShared + " shards kept for a file of the same content" : string.Empty) +
+                    (otherNames.Count > 0 ? "; the same content's other names went with it: " + string.Join(", ", otherNames) : string.Empty));
                 context.Out.WriteLine(RemovalReach);
             }
 

@@ -39,8 +39,35 @@ namespace AetherEdge.Core.Sync
             get { return _seen.Count; }
         }
 
+        /// <summary>Start of the reason of a frame refused for its timestamp (clock skew between the peers).</summary>
+        public const string SkewReason = "clock skew: ";
+
+        /// <summary>Start of the reason of a frame refused as a replay (nonce seen, or older than the floor).</summary>
+        public const string ReplayReason = "replay: ";
+
         /// <summary>Frames refused so far.</summary>
         public long Rejected { get; private set; }
+
+        /// <summary>Frames refused because their timestamp was outside the skew (stale or from the future).</summary>
+        public long RejectedSkew { get; private set; }
+
+        /// <summary>Frames refused as replays (nonce already seen, older than the floor, or over capacity).</summary>
+        public long RejectedReplay
+        {
+            get { return Rejected - RejectedSkew; }
+        }
+
+        /// <summary>True when a session failure <paramref name="reason"/> (ours or the peer's) was a skew refusal.</summary>
+        public static bool IsSkew(string reason)
+        {
+            return reason != null && reason.IndexOf(SkewReason) >= 0;
+        }
+
+        /// <summary>True when a session failure <paramref name="reason"/> (ours or the peer's) was a replay refusal.</summary>
+        public static bool IsReplay(string reason)
+        {
+            return reason != null && reason.IndexOf(ReplayReason) >= 0;
+        }
 
         /// <summary>Accepts the frame or throws <see cref="ProtocolViolationException"/> naming why not.</summary>
         public void Check(long timestampMilliseconds, ulong nonce, long nowMilliseconds)
@@ -56,22 +83,24 @@ namespace AetherEdge.Core.Sync
         {
             if (timestampMilliseconds < nowMilliseconds - MaxSkewMilliseconds)
             {
-                Reject("stale frame: timestamp " + (nowMilliseconds - timestampMilliseconds) + " ms old, over the " + MaxSkewMilliseconds + " ms limit");
+                RejectedSkew++;
+                Reject(SkewReason + "stale frame, timestamp " + (nowMilliseconds - timestampMilliseconds) + " ms old, over the " + MaxSkewMilliseconds + " ms limit");
             }
 
             if (timestampMilliseconds > nowMilliseconds + MaxSkewMilliseconds)
             {
-                Reject("frame from the future: timestamp " + (timestampMilliseconds - nowMilliseconds) + " ms ahead, over the " + MaxSkewMilliseconds + " ms limit");
+                RejectedSkew++;
+                Reject(SkewReason + "frame from the future, timestamp " + (timestampMilliseconds - nowMilliseconds) + " ms ahead, over the " + MaxSkewMilliseconds + " ms limit");
             }
 
             if (timestampMilliseconds < _floor)
             {
-                Reject("frame older than the replay floor");
+                Reject(ReplayReason + "frame older than the replay floor");
             }
 
             if (_seen.Contains(nonce))
             {
-                Reject("replayed frame: nonce " + nonce.ToString("X16") + " already seen");
+                Reject(ReplayReason + "replayed frame, nonce " + nonce.ToString("X16") + " already seen");
             }
 
             if (_seen.Count >= _capacity)
@@ -83,12 +112,12 @@ namespace AetherEdge.Core.Sync
                     Prune(_floor);
                     if (_seen.Count >= _capacity)
                     {
-                        Reject("more than " + _capacity + " frames within one millisecond");
+                        Reject(ReplayReason + "more than " + _capacity + " frames within one millisecond");
                     }
 
                     if (timestampMilliseconds < _floor)
                     {
-                        Reject("frame older than the replay floor");
+                        Reject(ReplayReason + "frame older than the replay floor");
                     }
                 }
             }

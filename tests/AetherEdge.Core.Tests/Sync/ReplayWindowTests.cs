@@ -59,5 +59,21 @@ namespace AetherEdge.Core.Tests.Sync
             var e = Assert.Throws<ProtocolViolationException>(() => w.Check(Now + 1, 99, Now + 3));
             Assert.Contains("floor", e.Message);
         }
+
+        [Fact]
+        public void Check_SkewAndReplayRefusals_CountedApartAndRecognisableInAFailureReason()
+        {
+            var w = new ReplayWindow();
+            w.Check(Now, 1, Now);
+            var replay = Assert.Throws<ProtocolViolationException>(() => w.Check(Now, 1, Now));
+            var stale = Assert.Throws<ProtocolViolationException>(() => w.Check(Now - 200_000, 2, Now));
+            var ahead = Assert.Throws<ProtocolViolationException>(() => w.Check(Now + 200_000, 3, Now));
+            Assert.Equal(2, w.RejectedSkew);
+            Assert.Equal(1, w.RejectedReplay);
+            Assert.Equal(3, w.Rejected);
+            Assert.True(ReplayWindow.IsReplay(replay.Message) && !ReplayWindow.IsSkew(replay.Message));
+            Assert.True(ReplayWindow.IsSkew(stale.Message) && !ReplayWindow.IsReplay(stale.Message));
+            Assert.True(ReplayWindow.IsSkew("peer error 1: " + ahead.Message));
+        }
     }
 }

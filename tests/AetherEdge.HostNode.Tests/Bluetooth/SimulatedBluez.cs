@@ -23,12 +23,16 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
 
         private readonly DBusConnection _bus;
         private readonly ObjectTree _tree;
+        private readonly byte[] _peerManufacturerData;
+        private readonly Action<byte[]>? _onPeerWrite;
         private volatile bool _servicesResolved;
         private volatile bool _connected;
 
-        private SimulatedBluez(DBusConnection bus)
+        private SimulatedBluez(DBusConnection bus, byte[] peerManufacturerData, Action<byte[]>? onPeerWrite)
         {
             _bus = bus;
+            _peerManufacturerData = peerManufacturerData;
+            _onPeerWrite = onPeerWrite;
             _tree = new ObjectTree("/", new[] { "/" }, _ => true, OnCallAsync);
             _tree.Add(new ExportedObject(BluezNames.DefaultAdapterPath, new()
             {
@@ -61,13 +65,15 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
 
         public string UniqueName => _bus.UniqueName ?? "";
 
-        public static async Task<SimulatedBluez> StartAsync(string address)
+        /// <param name="peerManufacturerData">what the simulated peer advertises under company 0xFFFF (default <see cref="PeerManufacturerData"/>).</param>
+        /// <param name="onPeerWrite">where values written to the peer's characteristic go (default <see cref="PeerWrites"/>): the simulated radio.</param>
+        public static async Task<SimulatedBluez> StartAsync(string address, byte[]? peerManufacturerData = null, Action<byte[]>? onPeerWrite = null)
         {
             var bus = new DBusConnection(address);
             try
             {
                 await bus.ConnectAsync().AsTask().WaitAsync(s_timeout);
-                var sim = new SimulatedBluez(bus);
+                var sim = new SimulatedBluez(bus, peerManufacturerData ?? PeerManufacturerData, onPeerWrite);
                 bus.AddMethodHandler(sim._tree);
                 await bus.RequestNameAsync(BluezNames.Service, RequestNameOptions.None);
                 return sim;
@@ -134,7 +140,16 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
                     break;
                 case (PeerCharacteristicPath, BluezNames.GattCharacteristic, "WriteValue"):
                     Reader args = ObjectTree.Arguments(context, "aya{sv}");
-                    PeerWrites.Add((args.ReadArrayOfByte(), args.ReadDictionaryOfStringToVariantValue()));
+                    byte[] written = args.ReadArrayOfByte();
+                    if (_onPeerWrite != null)
+                    {
+                        _onPeerWrite(written);
+                    }
+                    else
+                    {
+                        PeerWrites.Add((written, args.ReadDictionaryOfStringToVariantValue()));
+                    }
+
                     ObjectTree.ReplyEmpty(context);
                     break;
                 case (PeerCharacteristicPath, BluezNames.GattCharacteristic, "StartNotify"):
@@ -212,7 +227,7 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
                     ["Name"] = VariantValue.String("aether-beacon"),
                     ["UUIDs"] = VariantValue.Array(new[] { BluezNames.ShardServiceUuid.ToUpperInvariant() }),
                     ["RSSI"] = VariantValue.Int16(-61),
-                    ["ManufacturerData"] = new Dict<ushort, VariantValue> { [0xFFFF] = VariantValue.Array(PeerManufacturerData) }.AsVariantValue(),
+                    ["ManufacturerData"] = new Dict<ushort, VariantValue> { [0xFFFF] = VariantValue.Array(_peerManufacturerData) }.AsVariantValue(),
                     ["Connected"] = VariantValue.Bool(_connected),
                     ["ServicesResolved"] = VariantValue.Bool(_servicesResolved),
                 },

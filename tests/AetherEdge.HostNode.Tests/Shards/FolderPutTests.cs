@@ -140,7 +140,7 @@ namespace AetherEdge.HostNode.Tests.Shards
         }
 
         [Fact]
-        public void Manifest_SinglePutStaysVersion1_FolderPutIsVersion2AndPlacementStillReadsIt()
+        public void Manifest_PutsWriteVersion3WithContentTag_PathOptional_AndVersions1And2StillRead()
         {
             var single = _t.Pipeline.Put(_t.NewFile(5000, 1), 3, 2, Segment);
             string dir = Path.Combine(_t.Home, "docs");
@@ -148,13 +148,26 @@ namespace AetherEdge.HostNode.Tests.Shards
             File.Move(_t.NewFile(5000, 2), Path.Combine(dir, "x.txt"));
             var folder = _t.Pipeline.PutFolder(dir, 3, 2, Segment)[0];
 
-            byte[] v1 = _t.Store.TryGetManifest(single.FileId)!;
+            byte[] v3 = _t.Store.TryGetManifest(single.FileId)!;
             byte[] v2 = _t.Store.TryGetManifest(folder.FileId)!;
-            Assert.Equal(ShardManifest.FormatVersion, v1[4]);
-            Assert.Equal(ShardManifest.HeaderBytes + (5 * 32) + 32, v1.Length);
-            Assert.Equal(ShardManifest.PathFormatVersion, v2[4]);
-            Assert.Null(ShardManifest.Parse(v1, _t.Keys.ManifestKey).EncryptedPath);
+            Assert.Equal(ShardManifest.ContentFormatVersion, v3[4]);
+            Assert.Equal(ShardManifest.HeaderBytes + (5 * 32) + 32 + 32, v3.Length);
+            Assert.Equal(ShardManifest.ContentFormatVersion, v2[4]);
+            Assert.Null(ShardManifest.Parse(v3, _t.Keys.ManifestKey).EncryptedPath);
             Assert.Equal("docs/x.txt", _t.Pipeline.ReadPath(folder.FileId));
+
+            // Manifests written before content tags (formats 1 and 2) still parse, byte for byte.
+            var m = folder.Manifest;
+            var old1 = new ShardManifest(m.FileId, m.OriginalBytes, m.SegmentBytes, m.DataShards, m.TotalShards, m.CreatedUtc, m.WrappedKey, m.ShardIds);
+            var old2 = new ShardManifest(m.FileId, m.OriginalBytes, m.SegmentBytes, m.DataShards, m.TotalShards, m.CreatedUtc, m.WrappedKey, m.ShardIds, m.EncryptedPath);
+            byte[] b1 = old1.Serialize(_t.Keys.ManifestKey);
+            byte[] b2 = old2.Serialize(_t.Keys.ManifestKey);
+            Assert.Equal(ShardManifest.FormatVersion, b1[4]);
+            Assert.Equal(ShardManifest.HeaderBytes + (5 * 32) + 32, b1.Length);
+            Assert.Equal(ShardManifest.PathFormatVersion, b2[4]);
+            Assert.Null(ShardManifest.Parse(b1, _t.Keys.ManifestKey).ContentTag);
+            Assert.Equal(b2, ShardManifest.Parse(b2, _t.Keys.ManifestKey).Serialize(_t.Keys.ManifestKey));
+            Assert.Equal(m.ShardIds, ShardManifest.ReadUnverified(b1)!.ShardIds);
 
             // The path is sealed under the file key: the manifest does not show it.
             Assert.DoesNotContain("x.txt", System.Text.Encoding.UTF8.GetString(v2));

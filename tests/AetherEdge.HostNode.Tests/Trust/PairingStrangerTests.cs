@@ -43,19 +43,21 @@ namespace AetherEdge.HostNode.Tests.Trust
         public async Task BareTcpGarbageAndDroppedTls_SpendNoAttempt_RightCodeStillPairs()
         {
             // The seed's session counted any connection that ended without pairing: three of these killed the code.
+            // Each stranger comes from its own address: seven from one address would race the per-address
+            // share (a connection still being closed counts), turning later ones away instead of serving them.
             var show = Show(PairingLimits.Default);
             for (int i = 0; i < 4; i++)
             {
-                using var bare = await ConnectAsync(IPAddress.Loopback);
+                using var bare = await ConnectAsync(Stranger(i));
             }
 
             for (int i = 0; i < 2; i++)
             {
-                using var garbage = await ConnectAsync(IPAddress.Loopback);
+                using var garbage = await ConnectAsync(Stranger(4 + i));
                 await garbage.SendAsync(new byte[] { 0x47, 0x45, 0x54, 0x20, 0x2f, 0x0d, 0x0a, 0x0d, 0x0a });
             }
 
-            using (var tlsOnly = await ConnectAsync(IPAddress.Loopback))
+            using (var tlsOnly = await ConnectAsync(Stranger(6)))
             {
                 await using var ssl = new SslStream(new NetworkStream(tlsOnly, false), false);
                 await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
@@ -74,6 +76,7 @@ namespace AetherEdge.HostNode.Tests.Trust
             Assert.Equal(_joiner.DeviceId, result.Peer!.Id);
             Assert.Equal(0, result.FailedAttempts);
             Assert.Equal(7, result.Unfinished);
+            Assert.Equal(0, result.TurnedAway);
         }
 
         [Fact]
@@ -128,7 +131,8 @@ namespace AetherEdge.HostNode.Tests.Trust
         [Fact]
         public async Task SixParallelWrongProofs_OnlyThreeAreJudged_ThenTheCodeIsDead()
         {
-            var show = Show(PairingLimits.Default);
+            // Bounds far beyond the test (six J-PAKE exchanges on a loaded machine): only judging is under test.
+            var show = Show(PairingLimits.Default with { HandshakeTimeout = TimeSpan.FromMinutes(2), ExchangeTimeout = TimeSpan.FromMinutes(2) });
             var tries = Enumerable.Range(0, 6).Select(i => JoinFromAsync(IPAddress.Parse("127.0.0." + (2 + i)), (Code + 1 + i) % 1_000_000)).ToArray();
             var verdicts = (await Task.WhenAll(tries)).Select(o => o.Verdict).ToList();
             var result = await show;
@@ -154,6 +158,8 @@ namespace AetherEdge.HostNode.Tests.Trust
                 return new PairingExchange.Outcome(PairingVerdict.Closed, null);
             }
         }
+
+        private static IPAddress Stranger(int i) => IPAddress.Parse("127.0.1." + (10 + i));
 
         private async Task<Socket> ConnectAsync(IPAddress from)
         {

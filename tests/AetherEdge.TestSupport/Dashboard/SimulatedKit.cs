@@ -102,10 +102,9 @@ namespace AetherEdge.TestSupport.Dashboard
             var oracle = Get<PlacementOracle>();
             var knowledge = Get<PeerKnowledge>();
             var held = _peers.ToDictionary(p => p.Text, _ => new List<string>(), StringComparer.Ordinal);
-            var round = oracle.Round(new HashSet<string>(store.ListShards().Select(s => s.Id), StringComparer.Ordinal));
             foreach (string fileId in store.ListManifests())
             {
-                var view = oracle.View(fileId, round) ?? throw new InvalidOperationException("no plan for " + fileId);
+                var view = oracle.View(fileId) ?? throw new InvalidOperationException("no plan for " + fileId);
                 for (int s = 0; s < view.Layout.TotalShards; s++)
                 {
                     string shard = view.Layout.ShardIds[s];

@@ -1,0 +1,113 @@
+using AetherEdge.Core.Devices;
+using AetherEdge.Core.Gatt;
+using AetherEdge.Firmware.Beacon;
+using AetherEdge.Simulation;
+
+namespace AetherEdge.HostNode.Tests.Bluetooth
+{
+    /// <summary>
+    /// A simulation of a beacon (no ESP32 here): the firmware's own logic (<see cref="BeaconNode"/>: GATT
+    /// transfers, router, SD-card LRU cache on a simulated card) behind a simulated radio. Each hub it serves
+    /// sees it through its own <see cref="SimulatedBluez"/> (one private dbus-daemon per hub, as each hub has its
+    /// own bluetoothd): values the hub writes to the peer characteristic reach the beacon's port for that hub,
+    /// values the beacon writes on that port come back as the peer's notifications. Steps every 5 ms like
+    /// the firmware's runner; one lock stands in for the firmware's gate.
+    /// </summary>
+    public sealed class SimulatedBeacon : IDisposable
+    {
+        public const uint TemporaryIdBase = 0x7E000000;
+
+        private readonly object _gate = new();
+        private readonly Thread _thread;
+        private readonly long _start = Environment.TickCount64;
+        private volatile bool _running = true;
+        private int _ports;
+
+        public SimulatedBeacon(uint nodeId, long allocationBytes = 1 << 20, int maxPacketBytes = 8192)
+        {
+            var config = new BeaconConfig(nodeId, allocationBytes) { MaxPacketBytes = maxPacketBytes, MaxNeighbours = 4 };
+            Node = new BeaconNode(config, new SimulatedSdCard(), new SimRandom((int)nodeId));
+            Node.UpdateBattery(BatteryStatus.Mains);
+            _thread = new Thread(Run) { IsBackground = true, Name = "simulated-beacon" };
+            _thread.Start();
+        }
+
+        /// <summary>The firmware logic; lock <see cref="Gate"/> to read it.</summary>
+        public BeaconNode Node { get; }
+
+        public object Gate => _gate;
+
+        public uint NodeId => Node.Router.NodeId;
+
+        private long Now => Environment.TickCount64 - _start;
+
+        /// <summary>The scan-response metadata the beacon advertises, as BlueZ reports it (after the company id).</summary>
+        public byte[] ManufacturerData()
+        {
+            var ad = new byte[BeaconAdvertisement.Length];
+            lock (_gate)
+            {
+                Node.TryWriteAdvertisement(ad, 0, out _);
+            }
+
+            return ad.AsSpan(2).ToArray();
+        }
+
+        /// <summary>Starts a simulated bluetoothd on <paramref name="busAddress"/> whose one peer device is this beacon.</summary>
+        public async Task<(SimulatedBluez Bluez, uint Port)> ServeAsync(string busAddress)
+        {
+            uint port = TemporaryIdBase + (uint)Interlocked.Increment(ref _ports);
+            SimulatedBluez? bluez = null;
+            bluez = await SimulatedBluez.StartAsync(busAddress, ManufacturerData(), value =>
+            {
+                lock (_gate)
+                {
+                    Node.Links.OnValue(port, value, 0, value.Length, Now);
+                }
+            });
+            lock (_gate)
+            {
+                Node.Links.AddUnidentifiedNeighbour(port, new Port(v => bluez.NotifyFromPeer(v)), 200);
+            }
+
+            return (bluez, port);
+        }
+
+        private void Run()
+        {
+            while (_running)
+            {
+                lock (_gate)
+                {
+                    Node.Step(Now);
+                }
+
+                Thread.Sleep(5);
+            }
+        }
+
+        public void Dispose()
+        {
+            _running = false;
+            _thread.Join();
+        }
+
+        private sealed class Port : IGattLink
+        {
+            private readonly Action<byte[]> _notify;
+
+            public Port(Action<byte[]> notify)
+            {
+                _notify = notify;
+            }
+
+            public int MaxWriteLength => SimulatedBluez.PeerMtu - GattLimits.AttHeaderBytes;
+
+            public bool TryWrite(byte[] buffer, int offset, int length)
+            {
+                _notify(buffer.AsSpan(offset, length).ToArray());
+                return true;
+            }
+        }
+    }
+}
