@@ -11,6 +11,7 @@ using AetherEdge.HostNode.Repair;
 using AetherEdge.HostNode.Storage;
 using AetherEdge.HostNode.Sync;
 using AetherEdge.HostNode.Trust;
+using AetherEdge.HostNode.WifiDirect;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -189,6 +190,15 @@ namespace AetherEdge.HostNode.Hub
                 MeshAddress.Of(sp.GetRequiredService<NodeIdentity>().DeviceId), settings.Kind, settings.AllocationBytes, "aether " + settings.Name));
             services.AddSingleton<BleMeshService>();
             services.AddHostedService(sp => sp.GetRequiredService<BleMeshService>());
+
+            // Wi-Fi Direct through wpa_supplicant: kit devices with no shared network (WifiDirect/README.md).
+            services.AddSingleton(sp => new WifiDirectOptions(settings.WifiDirect, sp.GetRequiredService<NodeIdentity>().DeviceId.Text, settings.Name, settings.Kind.ToString().ToLowerInvariant(), settings.AllocationBytes));
+            services.AddSingleton<P2pCounters>();
+            services.AddSingleton(sp => new WifiDirectService(
+                sp.GetRequiredService<WifiDirectOptions>(), sp.GetRequiredService<SyncNode>(), sp.GetRequiredService<TrustCircle>(), sp.GetRequiredService<PeerDirectory>(),
+                sp.GetRequiredService<LocalStatus>().Profile, sp.GetRequiredService<P2pCounters>(), sp.GetRequiredService<ILogger<WifiDirectService>>()));
+            services.AddHostedService(sp => sp.GetRequiredService<WifiDirectService>());
+            services.AddSingleton<WifiDirectMetrics>();
 
             services.AddHostedService<SyncHostedService>();
             services.AddHostedService<StoreChangeWatcher>();
