@@ -147,6 +147,9 @@ namespace AetherEdge.HostNode.Tests.Scripts
                 "would run: install -d -m 0755 /opt/aether",
                 "would run: ln -sfn /opt/aether/aether /usr/local/bin/aether",
                 "would run: install -d -m 0750 -o aether -g aether /var/lib/aether",
+                "would append Wi-Fi Direct settings to /etc/wpa_supplicant/wpa_supplicant.conf:",
+                "  persistent_reconnect=1",
+                "  ip_addr_go=192.168.42.1",
                 "would run: install -m 0644 " + ScriptRunner.Script("aether-hub.service") + " /etc/systemd/system/aether-hub.service",
                 "would run: systemctl daemon-reload",
                 "would run: systemctl enable --now aether-hub.service",
@@ -167,6 +170,10 @@ namespace AetherEdge.HostNode.Tests.Scripts
             }
 
             Assert.True(r.Stdout.Contains("hint: I2C is off") || r.Stdout.Contains("I2C bus 1 present"), r.Stdout);
+
+            // The closing hint names the service's home: `aether status` alone would look in the caller's own.
+            Assert.Contains("the hub's home is /var/lib/aether", r.Stdout);
+            Assert.Contains("status: sudo -u aether /opt/aether/aether status --home /var/lib/aether", r.Stdout);
         }
 
         [Fact]
