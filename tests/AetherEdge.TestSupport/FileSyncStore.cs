@@ -36,6 +36,15 @@ namespace AetherEdge.TestSupport
         /// <summary>Bytes of complete shards held.</summary>
         public long UsedBytes => new DirectoryInfo(ShardDir).EnumerateFiles().Sum(f => f.Length);
 
+        private long _version;
+
+        /// <summary>Unversioned: a new number on every read, so nothing is ever taken as unchanged.</summary>
+        public long Version => Interlocked.Increment(ref _version);
+
+        public long ChangeCursor => Interlocked.Increment(ref _version);
+
+        public IReadOnlyList<string>? ChangedSince(long cursor) => null;
+
         public InventoryEntry[] ListItems()
         {
             var list = new List<InventoryEntry>();

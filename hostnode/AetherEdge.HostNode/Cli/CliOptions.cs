@@ -136,29 +136,70 @@ namespace AetherEdge.HostNode.Cli
                 },
             };
 
-        /// <summary>A comma-separated list of <c>IP:PORT</c> (port not 0).</summary>
+        /// <summary>A comma-separated list of <c>IP:PORT</c> or <c>HOST:PORT</c> (port not 0); host names are resolved now (IPv4 first).</summary>
         public static Option<IPEndPoint[]?> Endpoints(string name, string description) =>
             new(name)
             {
                 Description = description,
-                HelpName = "IP:PORT,...",
+                HelpName = "HOST:PORT,...",
                 CustomParser = r =>
                 {
                     var list = new List<IPEndPoint>();
                     foreach (string p in Single(r).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                     {
-                        if (!IPEndPoint.TryParse(p, out var ep) || ep.Port == 0)
+                        string? error = TryEndpoint(p, out var ep);
+                        if (error != null)
                         {
-                            r.AddError($"option {name} takes IP:PORT entries separated by commas, got '{p}'");
+                            r.AddError($"option {name} takes IP:PORT or HOST:PORT entries separated by commas, got '{p}'{error}");
                             return null;
                         }
 
-                        list.Add(ep);
+                        list.Add(ep!);
                     }
 
                     return list.ToArray();
                 },
             };
+
+        /// <summary>Null and the endpoint, or what is wrong with <paramref name="text"/> (", ..." to append).</summary>
+        private static string? TryEndpoint(string text, out IPEndPoint? endPoint)
+        {
+            endPoint = null;
+            if (IPEndPoint.TryParse(text, out var ep))
+            {
+                endPoint = ep;
+                return ep.Port == 0 ? ": port 0" : null;
+            }
+
+            int colon = text.LastIndexOf(':');
+            if (colon <= 0 || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port < 1 || port > 65535)
+            {
+                return ": no port 1-65535";
+            }
+
+            string host = text.Substring(0, colon);
+            if (Uri.CheckHostName(host) != UriHostNameType.Dns)
+            {
+                return ": '" + host + "' is not a host name";
+            }
+
+            try
+            {
+                var addresses = System.Net.Dns.GetHostAddresses(host);
+                var ip = addresses.FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork) ?? addresses.FirstOrDefault();
+                if (ip == null)
+                {
+                    return ": host '" + host + "' has no address";
+                }
+
+                endPoint = new IPEndPoint(ip, port);
+                return null;
+            }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                return ": cannot resolve '" + host + "' (" + e.Message + ")";
+            }
+        }
 
         /// <summary>One of a fixed set of words (case-insensitive); completion offers them.</summary>
         public static Option<T?> Choice<T>(string name, string description, IReadOnlyList<(string Word, T Value)> choices)

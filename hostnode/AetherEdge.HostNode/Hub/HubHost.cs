@@ -11,6 +11,7 @@ using AetherEdge.HostNode.Repair;
 using AetherEdge.HostNode.Storage;
 using AetherEdge.HostNode.Sync;
 using AetherEdge.HostNode.Trust;
+using AetherEdge.HostNode.WifiDirect;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -190,8 +191,18 @@ namespace AetherEdge.HostNode.Hub
             services.AddSingleton<BleMeshService>();
             services.AddHostedService(sp => sp.GetRequiredService<BleMeshService>());
 
+            // Wi-Fi Direct through wpa_supplicant: kit devices with no shared network (WifiDirect/README.md).
+            services.AddSingleton(sp => new WifiDirectOptions(settings.WifiDirect, sp.GetRequiredService<NodeIdentity>().DeviceId.Text, settings.Name, settings.Kind.ToString().ToLowerInvariant(), settings.AllocationBytes));
+            services.AddSingleton<P2pCounters>();
+            services.AddSingleton(sp => new WifiDirectService(
+                sp.GetRequiredService<WifiDirectOptions>(), sp.GetRequiredService<SyncNode>(), sp.GetRequiredService<TrustCircle>(), sp.GetRequiredService<PeerDirectory>(),
+                sp.GetRequiredService<LocalStatus>().Profile, sp.GetRequiredService<P2pCounters>(), sp.GetRequiredService<ILogger<WifiDirectService>>()));
+            services.AddHostedService(sp => sp.GetRequiredService<WifiDirectService>());
+            services.AddSingleton<WifiDirectMetrics>();
+
             services.AddHostedService<SyncHostedService>();
             services.AddHostedService<StoreChangeWatcher>();
+            services.AddHostedService<RunFileService>();
             if (settings.Mdns)
             {
                 services.AddHostedService<HubDiscoveryService>();

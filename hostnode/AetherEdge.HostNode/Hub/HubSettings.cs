@@ -10,7 +10,7 @@ namespace AetherEdge.HostNode.Hub
     /// Hub settings: embedded defaults, then the home's config (<c>HOME/config.json</c>, read by
     /// <see cref="NodeHome"/>: nodeName, kind, allocationBytes, port) and <c>HOME/hub.json</c> (httpPort, httpBind,
     /// interface, peers, syncIntervalSeconds, onlineWindowSeconds, sessionIdleSeconds, mdns, meshHops, relayBufferBytes,
-    /// bluetooth, bluetoothBus), then command-line overrides.
+    /// bluetooth, bluetoothBus, wifiDirect), then command-line overrides.
     /// Unknown keys are ignored.
     /// </summary>
     public sealed class HubSettings
@@ -69,6 +69,12 @@ namespace AetherEdge.HostNode.Hub
         /// null when turned off ("off"). An absent bluetoothd or adapter is logged once and the hub runs without BLE.
         /// </summary>
         public string? BluetoothAdapter { get; set; } = AetherEdge.HostNode.Bluetooth.BleOptions.DefaultAdapter;
+
+        /// <summary>
+        /// Wi-Fi Direct (hub.json <c>wifiDirect</c>, <c>--wifi-direct</c>): "auto" (the Pi's p2p-dev-wlan0 socket when present),
+        /// "off", an interface name in /run/wpa_supplicant or a control socket path.
+        /// </summary>
+        public string WifiDirect { get; set; } = AetherEdge.HostNode.WifiDirect.WifiDirectOptions.Auto;
 
         /// <summary>The D-Bus bus bluetoothd is on (hub.json <c>bluetoothBus</c>; default the system bus).</summary>
         public string BluetoothBus { get; set; } = AetherEdge.HostNode.Bluetooth.BluezAdapter.SystemBusAddress;
@@ -182,6 +188,13 @@ namespace AetherEdge.HostNode.Hub
                     s.BluetoothAdapter = bt.ValueKind == JsonValueKind.String && TryParseBluetooth(bt.GetString()!, out string? adapter)
                         ? adapter
                         : throw new IOException(hub + ": bluetooth must be an adapter name (hci0) or \"off\"");
+                }
+
+                if (root.TryGetProperty("wifiDirect", out var wd))
+                {
+                    s.WifiDirect = wd.ValueKind == JsonValueKind.String && AetherEdge.HostNode.WifiDirect.WifiDirectOptions.IsValidSetting(wd.GetString()!)
+                        ? wd.GetString()!
+                        : throw new IOException(hub + ": wifiDirect must be auto, off, an interface name or a control socket path");
                 }
 
                 if (root.TryGetProperty("bluetoothBus", out var bb) && bb.ValueKind == JsonValueKind.String && bb.GetString()!.Length > 0)

@@ -23,6 +23,12 @@ namespace AetherEdge.HostNode.Peers
         private readonly ConcurrentDictionary<DeviceId, (DeviceProfile Profile, long Seen)> _profiles = new();
         private readonly ConcurrentDictionary<DeviceId, ConcurrentDictionary<string, bool>> _holds = new();
         private readonly ConcurrentDictionary<DeviceId, int> _hops = new();
+        private readonly ConcurrentDictionary<DeviceId, long> _inventoryVersions = new();
+        private readonly ChangeLog _changes = new(ChangeLogCapacity);
+        private long _version;
+
+        /// <summary>Shard ids kept for plan invalidation; past it, readers recompute everything.</summary>
+        public const int ChangeLogCapacity = 1 << 16;
         private readonly ConcurrentDictionary<DeviceId, bool> _hasBattery = new();
 
         public PeerKnowledge(Func<DeviceId, bool> trusted, TimeSpan onlineWindow, TimeProvider? clock = null)
@@ -43,7 +49,42 @@ namespace AetherEdge.HostNode.Peers
         public bool? HasBattery(DeviceId peer) => _hasBattery.TryGetValue(peer, out bool b) ? b : null;
 
         /// <summary>Records a peer's profile as if its Hello arrived now.</summary>
-        public void Heard(DeviceId peer, DeviceProfile profile) => _profiles[peer] = (profile, _clock.GetTimestamp());
+        public void Heard(DeviceId peer, DeviceProfile profile)
+        {
+            var before = _profiles.TryGetValue(peer, out var p) ? p.Profile : null;
+            _profiles[peer] = (profile, _clock.GetTimestamp());
+            if (before == null || PlanningKey(before) != PlanningKey(profile))
+            {
+                Bump();
+            }
+        }
+
+        /// <summary>
+        /// Grows whenever something plans depend on changed: a profile (as planned: battery, power, kind,
+        /// allocation, links; not used bytes), what a peer holds. Who is online also depends on the clock:
+        /// <see cref="PlanningState"/> covers both.
+        /// </summary>
+        public long Version => Interlocked.Read(ref _version);
+
+        /// <summary>The knowledge version and the online trusted peers: equal strings mean equal plans.</summary>
+        public string PlanningState()
+        {
+            var ids = Online().Select(o => o.Id.Text).ToArray();
+            Array.Sort(ids, StringComparer.Ordinal);
+            return Version + ":" + string.Join(",", ids);
+        }
+
+        /// <summary>
+        /// Shard ids whose holders changed since <paramref name="since"/> (a <see cref="ChangeCursor"/>), or null
+        /// when that is unknown (too many changes, or a peer's whole inventory was replaced without a diff).
+        /// </summary>
+        public IReadOnlyList<string>? ChangedSince(long since) => _changes.Since(since);
+
+        /// <summary>Where the change log is now (pass it to <see cref="ChangedSince"/> later).</summary>
+        public long ChangeCursor => _changes.Cursor;
+
+        /// <summary>The version of <paramref name="peer"/>'s inventory last received in full (0: none).</summary>
+        public long InventoryVersion(DeviceId peer) => _inventoryVersions.TryGetValue(peer, out long v) ? v : 0;
 
         /// <summary>
         /// Records a device's profile from its signed knowledge record that crossed <paramref name="hops"/> mesh
@@ -51,8 +92,13 @@ namespace AetherEdge.HostNode.Peers
         /// </summary>
         public void HeardThroughMesh(DeviceId device, DeviceProfile profile, int hops)
         {
+            var before = _profiles.TryGetValue(device, out var p) ? p.Profile : null;
             _profiles[device] = (profile, _clock.GetTimestamp());
             _hops[device] = hops;
+            if (before == null || PlanningKey(before) != PlanningKey(profile))
+            {
+                Bump();
+            }
         }
 
         /// <summary>Mesh links between this node and <paramref name="peer"/> in its last knowledge record (1 = a neighbour), or null.</summary>
@@ -61,8 +107,12 @@ namespace AetherEdge.HostNode.Peers
         /// <summary>How long ago the peer was last heard (Hello or knowledge record), or null.</summary>
         public TimeSpan? Age(DeviceId peer) => _profiles.TryGetValue(peer, out var p) ? _clock.GetElapsedTime(p.Seen) : null;
 
-        /// <summary>Replaces what <paramref name="peer"/> holds with its inventory's shards.</summary>
-        public void Inventory(DeviceId peer, IEnumerable<string> shardIds)
+        /// <summary>
+        /// Replaces what <paramref name="peer"/> holds with its inventory's shards (at inventory
+        /// <paramref name="version"/>, 0: unversioned). Only the shards that differ from what was known count
+        /// as changes.
+        /// </summary>
+        public void Inventory(DeviceId peer, IEnumerable<string> shardIds, long version = 0)
         {
             var held = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
             foreach (string id in shardIds)
@@ -70,12 +120,50 @@ namespace AetherEdge.HostNode.Peers
                 held[id] = true;
             }
 
+            _holds.TryGetValue(peer, out var before);
             _holds[peer] = held;
+            _inventoryVersions[peer] = version;
+            if (before == null)
+            {
+                _changes.AddAll();
+                Bump();
+                return;
+            }
+
+            bool changed = false;
+            foreach (string id in held.Keys)
+            {
+                if (!before.ContainsKey(id))
+                {
+                    _changes.Add(id);
+                    changed = true;
+                }
+            }
+
+            foreach (string id in before.Keys)
+            {
+                if (!held.ContainsKey(id))
+                {
+                    _changes.Add(id);
+                    changed = true;
+                }
+            }
+
+            if (changed)
+            {
+                Bump();
+            }
         }
 
         /// <summary>The peer acknowledged a shard we served: it holds it now.</summary>
-        public void Served(DeviceId peer, string shardId) =>
-            _holds.GetOrAdd(peer, _ => new ConcurrentDictionary<string, bool>(StringComparer.Ordinal))[shardId] = true;
+        public void Served(DeviceId peer, string shardId)
+        {
+            if (_holds.GetOrAdd(peer, _ => new ConcurrentDictionary<string, bool>(StringComparer.Ordinal)).TryAdd(shardId, true))
+            {
+                _changes.Add(shardId);
+                Bump();
+            }
+        }
 
         /// <summary>False until the peer's first inventory arrived (what it holds is unknown).</summary>
         public bool HasInventory(DeviceId peer) => _holds.ContainsKey(peer);
@@ -104,6 +192,12 @@ namespace AetherEdge.HostNode.Peers
 
             return online;
         }
+
+        private void Bump() => Interlocked.Increment(ref _version);
+
+        // What plans read of a profile: used bytes are left out (plans use the allocation).
+        private static string PlanningKey(DeviceProfile p) =>
+            (int)p.Kind + "|" + p.AllocationBytes + "|" + p.AlwaysOn + "|" + p.Battery.Percent + "|" + p.Battery.PluggedIn + "|" + p.WifiOnly + "|" + p.WifiConnected;
 
         /// <summary>A Hello as the planner's device profile.</summary>
         public static DeviceProfile ToProfile(DeviceId id, HelloFrame hello) => new(

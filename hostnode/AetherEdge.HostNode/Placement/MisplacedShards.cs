@@ -14,6 +14,7 @@ namespace AetherEdge.HostNode.Placement
         private readonly ShardStoreSyncStore _store;
         private readonly PlacementOracle _oracle;
         private readonly PeerKnowledge _peers;
+        private string? _quietKey;
 
         public MisplacedShards(ShardStoreSyncStore store, PlacementOracle oracle, PeerKnowledge peers)
         {
@@ -25,13 +26,20 @@ namespace AetherEdge.HostNode.Placement
         /// <summary>Drops what is misplaced; returns the ids dropped.</summary>
         public IReadOnlyList<string> Prune()
         {
+            // Nothing this depends on changed since a pass that dropped nothing: it would drop nothing again.
+            string key = _oracle.InputsKey();
+            if (key == _quietKey)
+            {
+                return Array.Empty<string>();
+            }
+
             var dropped = new List<string>();
 
             // One plan per file per pass (a plan costs about 0.2 ms; a hub holds many shards of a file).
             var plans = new Dictionary<string, string?[]?>(StringComparer.Ordinal);
-            foreach (var shard in _store.SyncedShards())
+            foreach (string shard in _store.SyncedShardIds())
             {
-                if (_oracle.Locate(shard.Id) is not { } at)
+                if (_oracle.Locate(shard) is not { } at)
                 {
                     continue;
                 }
@@ -47,12 +55,13 @@ namespace AetherEdge.HostNode.Placement
                     continue;
                 }
 
-                if (_peers.IsTrusted(holderId) && _peers.Holds(holderId, shard.Id) && _store.DeleteShard(shard.Id))
+                if (_peers.IsTrusted(holderId) && _peers.Holds(holderId, shard) && _store.DeleteShard(shard))
                 {
-                    dropped.Add(shard.Id);
+                    dropped.Add(shard);
                 }
             }
 
+            _quietKey = dropped.Count == 0 ? key : null;
             return dropped;
         }
     }

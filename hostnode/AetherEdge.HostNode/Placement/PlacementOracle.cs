@@ -16,6 +16,10 @@ namespace AetherEdge.HostNode.Placement
     /// moves as few shards as possible. Devices are sorted by ID and planned by allocation (used bytes
     /// set to 0), so every node with the same knowledge computes the same plan. Shards of files whose
     /// manifest is not here yet are not planned (the manifest comes first, then the next round pulls).
+    /// Views are cached per file and recomputed only for files whose inputs changed: all of them when the
+    /// devices (or their planning profiles) change, else the files of the shards whose holders changed here
+    /// or on a peer (from the store's and the knowledge's change logs), so idle rounds plan nothing and a
+    /// put or a removal re-plans one file.
     /// </summary>
     public sealed class PlacementOracle
     {
@@ -25,6 +29,14 @@ namespace AetherEdge.HostNode.Placement
         private readonly string _selfId;
         private readonly ConcurrentDictionary<string, ShardManifest> _layouts = new(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<string, (string Manifest, int Index)> _fileOf = new(StringComparer.Ordinal);
+        private readonly object _cacheGate = new();
+        private readonly Dictionary<string, FileView> _views = new(StringComparer.Ordinal);
+        private string _devicesKey = string.Empty;
+        private long _storeCursor = -1;
+        private long _peersCursor = -1;
+        private long _epoch;
+        private long _locatedAt = -1;
+        private long _plansMade;
 
         public PlacementOracle(INodeStore store, PeerKnowledge peers, LocalDevice self)
         {
@@ -40,8 +52,101 @@ namespace AetherEdge.HostNode.Placement
         /// <summary>The devices a plan is made over, sorted by ID.</summary>
         public DeviceProfile[] Devices() => Online().Select(o => o.Profile).ToArray();
 
+        /// <summary>Plans computed (cache misses) since start: what a round that found nothing changed must not grow.</summary>
+        public long PlansMade => Interlocked.Read(ref _plansMade);
+
+        /// <summary>
+        /// Everything plans here are made from, as one string: the store's and the knowledge's versions and the
+        /// devices as planned. Equal strings mean every plan, prune and repair decision would come out the same.
+        /// </summary>
+        public string InputsKey() => _store.Version + "|" + _peers.Version + "|" + DevicesKey(Online());
+
         /// <summary>The plan for <paramref name="manifestId"/> and where its shards are, or null without a (readable) manifest.</summary>
         public FileView? View(string manifestId)
+        {
+            var online = Online();
+            long epoch;
+            lock (_cacheGate)
+            {
+                Invalidate(online);
+                if (_views.TryGetValue(manifestId, out var cached))
+                {
+                    return cached;
+                }
+
+                epoch = _epoch;
+            }
+
+            var view = Compute(manifestId, online);
+            if (view != null)
+            {
+                lock (_cacheGate)
+                {
+                    // Not when anything was invalidated meanwhile: this view may predate that change.
+                    if (epoch == _epoch)
+                    {
+                        _views[manifestId] = view;
+                    }
+                }
+            }
+
+            return view;
+        }
+
+        // Drops the views whose inputs changed since the last look. Under _cacheGate.
+        private void Invalidate((DeviceProfile Profile, DeviceId? Id)[] online)
+        {
+            string devices = DevicesKey(online);
+            long storeCursor = _store.ChangeCursor;
+            long peersCursor = _peers.ChangeCursor;
+            var storeChanges = _store.ChangedSince(_storeCursor);
+            var peerChanges = _peers.ChangedSince(_peersCursor);
+            if (devices != _devicesKey || storeChanges == null || peerChanges == null)
+            {
+                if (_views.Count > 0)
+                {
+                    _views.Clear();
+                }
+
+                _epoch++;
+            }
+            else if (storeChanges.Count + peerChanges.Count > 0)
+            {
+                foreach (string id in storeChanges.Concat(peerChanges))
+                {
+                    if (ShardManifest.IsFileId(id))
+                    {
+                        _views.Remove(id);
+                    }
+                    else if (_fileOf.TryGetValue(id, out var at))
+                    {
+                        _views.Remove(at.Manifest);
+                    }
+                }
+
+                _epoch++;
+            }
+
+            _devicesKey = devices;
+            _storeCursor = storeCursor;
+            _peersCursor = peersCursor;
+        }
+
+        // Devices as planned, and whether each peer's inventory is known (views say so).
+        private string DevicesKey((DeviceProfile Profile, DeviceId? Id)[] online)
+        {
+            var sb = new System.Text.StringBuilder();
+            foreach (var (p, id) in online)
+            {
+                sb.Append(p.Id).Append('|').Append((int)p.Kind).Append('|').Append(p.AllocationBytes).Append('|').Append(p.AlwaysOn)
+                    .Append('|').Append(p.Battery.Percent).Append('|').Append(p.Battery.PluggedIn).Append('|').Append(p.WifiOnly)
+                    .Append('|').Append(p.WifiConnected).Append('|').Append(id is not { } peer || _peers.HasInventory(peer)).Append(';');
+            }
+
+            return sb.ToString();
+        }
+
+        private FileView? Compute(string manifestId, (DeviceProfile Profile, DeviceId? Id)[] online)
         {
             var layout = Layout(manifestId);
             if (layout == null)
@@ -49,7 +154,7 @@ namespace AetherEdge.HostNode.Placement
                 return null;
             }
 
-            var online = Online();
+            Interlocked.Increment(ref _plansMade);
             var devices = online.Select(o => o.Profile).ToArray();
             int n = layout.TotalShards;
             var holders = new List<int>[n];
@@ -136,9 +241,11 @@ namespace AetherEdge.HostNode.Placement
         {
             if (!_fileOf.TryGetValue(shardId, out var found))
             {
-                // Within one PlanEachFileOnce scope the manifests are listed once, however many unknown shards are asked about.
+                // Within one PlanEachFileOnce scope the manifests are listed once, however many unknown shards are asked about;
+                // and never again while the store has not changed since the last listing.
                 var memo = t_memo != null && t_memo.Owner == this ? t_memo : null;
-                if (memo != null && memo.ManifestsListed)
+                long cursor = _store.ChangeCursor;
+                if ((memo != null && memo.ManifestsListed) || Interlocked.Read(ref _locatedAt) == cursor)
                 {
                     return null;
                 }
@@ -147,6 +254,8 @@ namespace AetherEdge.HostNode.Placement
                 {
                     memo.ManifestsListed = true;
                 }
+
+                Interlocked.Exchange(ref _locatedAt, cursor);
 
                 foreach (string m in _store.ManifestIds())
                 {
@@ -187,7 +296,18 @@ namespace AetherEdge.HostNode.Placement
             }
 
             var layout = _store.ReadManifest(manifestId) is { } body ? ShardManifest.ReadUnverified(body) : null;
-            return layout == null ? null : _layouts.GetOrAdd(manifestId, layout);
+            if (layout == null)
+            {
+                return null;
+            }
+
+            // Every file with a cached view has its shards here, so a shard's change finds its view.
+            for (int i = 0; i < layout.ShardIds.Length; i++)
+            {
+                _fileOf.TryAdd(layout.ShardIds[i], (manifestId, i));
+            }
+
+            return _layouts.GetOrAdd(manifestId, layout);
         }
 
         /// <summary>A profile as plans see it: allocation counts, current usage does not (keeps plans equal on every node).</summary>

@@ -15,6 +15,10 @@ namespace AetherEdge.HostNode.Repair
         public const string Folder = "repair-inputs";
 
         private readonly ConcurrentDictionary<string, string> _wanted = new(StringComparer.Ordinal);
+
+        // Staged inputs in memory: a repair pass asks about every shard of every file, and a file-exists
+        // call each made an idle pass cost a system call per shard held in the kit.
+        private readonly ConcurrentDictionary<string, bool> _staged = new(StringComparer.Ordinal);
         private readonly object _gate = new();
 
         public RepairInputs(string directory)
@@ -50,12 +54,16 @@ namespace AetherEdge.HostNode.Repair
             lock (_gate)
             {
                 File.Move(path, PathOf(shardId), true);
+                _staged[shardId] = true;
             }
 
             return true;
         }
 
-        public bool IsStaged(string shardId) => File.Exists(PathOf(shardId));
+        public bool IsStaged(string shardId) => _staged.ContainsKey(shardId);
+
+        /// <summary>Nothing asked for and nothing staged: a repair pass over unchanged knowledge would find the same.</summary>
+        public bool Idle => _wanted.IsEmpty && _staged.IsEmpty;
 
         /// <summary>A staged input, or null when it is not here.</summary>
         public Stream? OpenStaged(string shardId) => IsStaged(shardId) ? File.OpenRead(PathOf(shardId)) : null;
@@ -89,9 +97,11 @@ namespace AetherEdge.HostNode.Repair
 
                 foreach (string path in System.IO.Directory.EnumerateFiles(Directory))
                 {
-                    if (!_wanted.ContainsKey(Path.GetFileName(path)))
+                    string id = Path.GetFileName(path);
+                    if (!_wanted.ContainsKey(id))
                     {
                         File.Delete(path);
+                        _staged.TryRemove(id, out _);
                     }
                 }
             }

@@ -36,6 +36,8 @@ namespace AetherEdge.HostNode.Repair
         private readonly RepairInputs _inputs;
         private readonly string _self;
         private long _repaired;
+        private string? _quietKey;
+        private RepairReport? _quietReport;
 
         public ShardRepairs(ShardStoreSyncStore store, PlacementOracle oracle, RepairInputs inputs, LocalDevice self)
         {
@@ -51,6 +53,14 @@ namespace AetherEdge.HostNode.Repair
         /// <summary>Rebuilds what it can from the inputs at hand and asks for the inputs still missing.</summary>
         public RepairReport Pass()
         {
+            // A pass over the same store, knowledge and devices that rebuilt nothing and asked for nothing
+            // finds the same again: skip it (idle rounds plan nothing).
+            string key = _oracle.InputsKey();
+            if (key == _quietKey && _inputs.Idle && _quietReport != null)
+            {
+                return _quietReport;
+            }
+
             var report = new RepairReport();
             var stillWanted = new Dictionary<string, string>(StringComparer.Ordinal);
             // Files with inputs already asked for first: the cap must not strand what is half gathered.
@@ -69,6 +79,9 @@ namespace AetherEdge.HostNode.Repair
 
             _inputs.Replace(stillWanted);
             report.InputsWanted = _inputs.Missing;
+            bool quiet = report.Rebuilt == 0 && report.InputsWanted == 0 && _inputs.Idle;
+            _quietKey = quiet ? key : null;
+            _quietReport = quiet ? report : null;
             return report;
         }
 

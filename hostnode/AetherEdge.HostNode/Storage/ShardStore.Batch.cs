@@ -98,6 +98,7 @@ namespace AetherEdge.HostNode.Storage
                     }
 
                     tx.Commit();
+                    Changed();
                 }
 
                 _stages.Index.Stop(started, files.Count + sets.Count);

@@ -94,6 +94,7 @@ namespace AetherEdge.HostNode.Storage
                 }
             }
 
+            Changed();
             using (var tx = _db.BeginTransaction())
             {
                 using (var cmd = Command(
@@ -119,6 +120,7 @@ namespace AetherEdge.HostNode.Storage
                 }
 
                 tx.Commit();
+                Changed();
             }
 
             DeleteManifestFile(fileId);
@@ -241,7 +243,9 @@ namespace AetherEdge.HostNode.Storage
             {
                 using (var cmd = Command("DELETE FROM manifests WHERE file_id = $f;", ("$f", id)))
                 {
+                    Changed();
                     cmd.ExecuteNonQuery();
+                    Changed();
                 }
 
                 DeleteManifestFile(id);

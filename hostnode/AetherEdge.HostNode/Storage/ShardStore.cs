@@ -197,7 +197,9 @@ namespace AetherEdge.HostNode.Storage
 
             using (var cmd = Command("DELETE FROM shards WHERE id = $i;", ("$i", id)))
             {
+                Changed();
                 cmd.ExecuteNonQuery();
+                Changed();
             }
 
             File.Delete(PathOf(id));
@@ -412,6 +414,7 @@ namespace AetherEdge.HostNode.Storage
             {
                 InsertManifest(tx, fileId, body, NowMs());
                 tx.Commit();
+                Changed();
             }
 
             WriteManifestFile(fileId, body);
@@ -457,6 +460,7 @@ namespace AetherEdge.HostNode.Storage
             {
                 InsertShard(tx, id, size, fileId, index, now);
                 tx.Commit();
+                Changed();
             }
 
             _stages.Index.Stop(started, 1);
@@ -476,6 +480,7 @@ namespace AetherEdge.HostNode.Storage
 
         private void InsertShard(SqliteTransaction tx, string id, long size, string? fileId, int? index, long now)
         {
+            Changed();
             using var cmd = Command(
                 "INSERT INTO shards (id, size, file_id, shard_index, stored_ms, verified_ms) VALUES ($id, $size, $f, $i, $now, $now)" +
                 " ON CONFLICT(id) DO UPDATE SET file_id = COALESCE(shards.file_id, excluded.file_id)," +
@@ -487,6 +492,7 @@ namespace AetherEdge.HostNode.Storage
 
         private void InsertManifest(SqliteTransaction tx, string fileId, byte[] body, long now)
         {
+            Changed();
             using var cmd = Command(
                 "INSERT INTO manifests (file_id, body, stored_ms) VALUES ($f, $b, $now)" +
                 " ON CONFLICT(file_id) DO UPDATE SET body = excluded.body, stored_ms = excluded.stored_ms;",
@@ -508,7 +514,9 @@ namespace AetherEdge.HostNode.Storage
         private void RemoveRow(string id)
         {
             using var cmd = Command("DELETE FROM shards WHERE id = $id;", ("$id", id));
+            Changed();
             cmd.ExecuteNonQuery();
+            Changed();
         }
 
         private void MarkVerified(string id)
@@ -556,6 +564,7 @@ namespace AetherEdge.HostNode.Storage
 
         private SqliteCommand Command(string sql, params (string Name, object Value)[] parameters)
         {
+            Interlocked.Increment(ref _queries);
             var cmd = _db.CreateCommand();
             cmd.CommandText = sql;
             foreach (var (name, value) in parameters)

@@ -13,6 +13,15 @@ namespace AetherEdge.HostNode.Sync
 
         long UsedBytes { get; }
 
+        /// <summary>Grows with every change to what is held (the inventory version; one cheap store call).</summary>
+        long Version { get; }
+
+        /// <summary>Position of the change log (no store call).</summary>
+        long ChangeCursor { get; }
+
+        /// <summary>Shard and manifest ids added or removed since <paramref name="cursor"/>, or null when unknown (then assume everything changed).</summary>
+        IReadOnlyList<string>? ChangedSince(long cursor);
+
         string PartialDir { get; }
 
         void ClosePartials();

@@ -19,6 +19,7 @@ namespace AetherEdge.HostNode.Sync
         public const int MaxServingShards = 8;
 
         private readonly ShardStore _store;
+        private readonly HeldIndex _held;
         private readonly PartialFiles _partials;
         private readonly IShardDiversion? _diversion;
         private readonly Func<string, (string FileId, int Index)?>? _keepAs;
@@ -36,6 +37,7 @@ namespace AetherEdge.HostNode.Sync
         public ShardStoreSyncStore(ShardStore store, PartialFiles partials, IShardDiversion? diversion = null, Func<string, (string FileId, int Index)?>? keepAs = null)
         {
             _store = store;
+            _held = new HeldIndex(store);
             _partials = partials;
             _diversion = diversion;
             _keepAs = keepAs;
@@ -52,7 +54,56 @@ namespace AetherEdge.HostNode.Sync
             {
                 lock (_gate)
                 {
-                    return _store.UsedBytes;
+                    return _held.UsedBytes;
+                }
+            }
+        }
+
+        /// <summary>
+        /// What this node holds, as a number that grows with every change (the inventory version peers cache
+        /// against, and what rounds compare to skip work when nothing changed). Asks the store once whether
+        /// another process (a CLI put) committed since the last look.
+        /// </summary>
+        public long Version
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    _held.CheckExternal();
+                    return _held.Version;
+                }
+            }
+        }
+
+        /// <summary>Shard and manifest ids added or removed since <paramref name="cursor"/> (a <see cref="ChangeCursor"/>), or null when unknown.</summary>
+        public IReadOnlyList<string>? ChangedSince(long cursor)
+        {
+            lock (_gate)
+            {
+                return _held.ChangedSince(cursor);
+            }
+        }
+
+        public long ChangeCursor
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _held.ChangeCursor;
+                }
+            }
+        }
+
+        /// <summary>Times the in-memory index was (re)loaded from the store.</summary>
+        public long IndexLoads
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _held.Loads;
                 }
             }
         }
@@ -61,7 +112,7 @@ namespace AetherEdge.HostNode.Sync
         {
             lock (_gate)
             {
-                return _store.HasShard(id);
+                return _held.HasShard(id);
             }
         }
 
@@ -69,7 +120,7 @@ namespace AetherEdge.HostNode.Sync
         {
             lock (_gate)
             {
-                return ShardManifest.IsFileId(id) && _store.TryGetManifest(id) != null;
+                return _held.HasManifest(id);
             }
         }
 
@@ -77,39 +128,26 @@ namespace AetherEdge.HostNode.Sync
         {
             lock (_gate)
             {
-                return _store.ListManifests().ToList();
+                return _held.ManifestIds();
             }
         }
 
+        /// <summary>The inventory from memory; one array per version (a session start costs nothing when nothing changed).</summary>
         public InventoryEntry[] ListItems()
         {
             lock (_gate)
             {
-                var list = new List<InventoryEntry>();
-                foreach (string m in _store.ListManifests())
-                {
-                    byte[]? body = _store.TryGetManifest(m);
-                    if (body != null && SyncFrame.IsValidItemId(m))
-                    {
-                        list.Add(new InventoryEntry(SyncItemKind.Manifest, m, body.Length));
-                    }
-                }
-
-                foreach (var s in _store.ListShards())
-                {
-                    list.Add(new InventoryEntry(SyncItemKind.Shard, s.Id, s.Size));
-                }
-
-                return list.ToArray();
+                _held.CheckExternal();
+                return _held.Items();
             }
         }
 
-        /// <summary>Shards that arrived by sync (put records the file; sync does not).</summary>
-        public IReadOnlyList<StoredShard> SyncedShards()
+        /// <summary>Ids of shards that arrived by sync (put records the file; sync does not).</summary>
+        public IReadOnlyList<string> SyncedShardIds()
         {
             lock (_gate)
             {
-                return _store.ListShards().Where(s => s.FileId == null).ToList();
+                return _held.SyncedIds();
             }
         }
 
@@ -118,7 +156,7 @@ namespace AetherEdge.HostNode.Sync
         {
             lock (_gate)
             {
-                _store.PutShard(id, content);
+                _held.Change(() => _store.PutShard(id, content), _held.AddShard);
             }
         }
 
@@ -140,7 +178,7 @@ namespace AetherEdge.HostNode.Sync
                     h.Dispose();
                 }
 
-                return _store.DeleteShard(id);
+                return _held.Change(() => _store.DeleteShard(id), deleted => _held.RemoveShard(id));
             }
         }
 
@@ -148,7 +186,7 @@ namespace AetherEdge.HostNode.Sync
         {
             lock (_gate)
             {
-                return _store.LengthOf(id);
+                return _held.LengthOf(id);
             }
         }
 
@@ -231,7 +269,7 @@ namespace AetherEdge.HostNode.Sync
                     lock (_gate)
                     {
                         var tag = _keepAs?.Invoke(id);
-                        _store.AdoptVerifiedShard(id, path, tag?.FileId, tag?.Index);
+                        _held.Change(() => _store.AdoptVerifiedShard(id, path, tag?.FileId, tag?.Index), _held.AddShard);
                     }
                 }
                 catch (QuotaExceededException)
@@ -257,7 +295,7 @@ namespace AetherEdge.HostNode.Sync
 
             lock (_gate)
             {
-                _store.PutManifest(id, data);
+                _held.Change(() => { _store.PutManifest(id, data); return data.Length; }, n => _held.AddManifest(id, n));
             }
 
             return AckStatus.Ok;

@@ -20,7 +20,9 @@ namespace AetherEdge.HostNode.Verbs
                 "NAME is matched against the names aether ls shows (whole path, then last part); an ambiguous name\n" +
                 "is refused, listing the candidates. Without -o the file is written under its own name here,\n" +
                 "never over an existing file.\n" +
-                "Missing manifest or shards are first fetched from trusted peers (--peers, else hub.json's peers).\n" +
+                "Missing manifest or shards are first fetched from trusted peers: --peers (IP:PORT or HOST:PORT), else\n" +
+                "hub.json's peers and those the running hub found (HOME/hub.run.json), else a 3 s mDNS browse for\n" +
+                "devices of your trust circle. A failure says which peers were asked.\n" +
                 "Verifies the manifest and every shard it reads (SHA-256), rebuilds from any K intact shards,\n" +
                 "decrypts and writes OUT through a temp file renamed at the end (never a partial OUT).\n" +
                 "-o - writes to stdout instead, each segment once it authenticates.")
@@ -41,7 +43,6 @@ namespace AetherEdge.HostNode.Verbs
             string? given = parse.GetValue(_output);
             bool json = parse.GetValue(_shared.Json);
             var home = StoreVerbSupport.OpenHome(_shared, parse, writes: true);
-            var peers = FetchPeers(parse.GetValue(_shared.Peers), home.Path);
             var keys = StoreVerbSupport.Keys(home);
             using var store = StoreVerbSupport.OpenStore(home, context);
             string fileId;
@@ -86,6 +87,11 @@ namespace AetherEdge.HostNode.Verbs
             }
 
             var pipeline = new ShardPipeline(store, keys);
+            var peersGiven = parse.WasGiven(_shared.Peers) ? parse.GetValue(_shared.Peers) : null;
+            var found = NeedsPeers(store, fileId)
+                ? Peers.TrustedPeerFinder.Find(home.Path, peersGiven, StaticPeers(home.Path), Peers.TrustedPeerFinder.DefaultBrowse, context.Cancellation)
+                : new Peers.FoundPeers(peersGiven ?? Array.Empty<IPEndPoint>(), "no peers needed");
+            var peers = found.EndPoints.ToList();
             long size;
             for (int round = 1; ; round++)
             {
@@ -107,7 +113,17 @@ namespace AetherEdge.HostNode.Verbs
                 }
                 catch (UnknownFileException e)
                 {
+                    if (peers.Count > 0 || found.Tried != "no peers needed")
+                    {
+                        throw new IOException(e.Message + "; asked " + found.Tried + "; name a peer that has it with --peers HOST:PORT");
+                    }
+
                     throw new UsageException(e.Message);
+                }
+                catch (InsufficientShardsException e) when (peers.Count == 0 || round >= FetchRounds)
+                {
+                    throw new IOException(e.Message + "; peers asked: " + (peers.Count == 0 ? "none found: " : string.Empty) + found.Tried +
+                        "; name a peer that has it with --peers HOST:PORT");
                 }
                 catch (InsufficientShardsException e) when (peers.Count > 0 && round < FetchRounds)
                 {
@@ -158,13 +174,15 @@ namespace AetherEdge.HostNode.Verbs
             return size;
         }
 
-        private static List<IPEndPoint> FetchPeers(IPEndPoint[]? given, string home)
+        /// <summary>True when this device alone cannot rebuild the file (no manifest, or fewer than k shards).</summary>
+        private static bool NeedsPeers(Storage.ShardStore store, string fileId)
         {
-            if (given != null)
-            {
-                return given.ToList();
-            }
+            var (held, needed) = AetherEdge.HostNode.Sync.PeerFetch.Coverage(store, fileId);
+            return needed < 0 || held < needed;
+        }
 
+        private static List<IPEndPoint> StaticPeers(string home)
+        {
             try
             {
                 return AetherEdge.HostNode.Hub.HubSettings.Load(home).StaticPeers.ToList();

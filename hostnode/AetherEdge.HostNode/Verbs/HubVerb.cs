@@ -38,6 +38,9 @@ namespace AetherEdge.HostNode.Verbs
         private readonly Option<string?> _bluetooth = CliOptions.Text(
             "--bluetooth", "BlueZ adapter for BLE beacons and phones (default hci0), or off; without bluetoothd the hub runs on its other links", "hci0|off");
 
+        private readonly Option<string?> _wifiDirect = CliOptions.Text(
+            "--wifi-direct", "Wi-Fi Direct through wpa_supplicant: auto (default: /run/wpa_supplicant/p2p-dev-wlan0 when present), off, an interface or a control socket path; kit devices with no shared network find each other by P2P service discovery, form a group and sync over it (TCP 43217)", "auto|off|IFACE|PATH");
+
         private readonly Option<bool> _noMdns = CliOptions.Flag("--no-mdns", "neither advertise nor browse on the LAN (use --peers)");
 
         public HubVerb(SharedOptions shared, CliContext context)
@@ -64,6 +67,7 @@ namespace AetherEdge.HostNode.Verbs
             Add(_relayBuffer);
             Add(_sessionIdle);
             Add(_bluetooth);
+            Add(_wifiDirect);
             Add(_noMdns);
             SetAction(parse => Run(parse, context));
         }
@@ -110,6 +114,13 @@ namespace AetherEdge.HostNode.Verbs
 
             settings.Interface = parse.GetValue(_shared.Interface) ?? settings.Interface;
             settings.StaticPeers.AddRange(parse.GetValue(_shared.Peers) ?? Array.Empty<IPEndPoint>());
+            if (parse.GetValue(_wifiDirect) is string wd)
+            {
+                settings.WifiDirect = AetherEdge.HostNode.WifiDirect.WifiDirectOptions.IsValidSetting(wd.Trim())
+                    ? wd.Trim()
+                    : throw new UsageException("--wifi-direct must be auto, off, an interface name or a control socket path");
+            }
+
             if (parse.GetValue(_bluetooth) is string bt)
             {
                 settings.BluetoothAdapter = HubSettings.TryParseBluetooth(bt.Trim(), out string? adapter)

@@ -24,7 +24,7 @@ namespace AetherEdge.HostNode.Verbs
         public Option<bool> Json { get; } = CliOptions.Flag("--json", "machine-readable output (JSON)");
 
         public Option<IPEndPoint[]?> Peers { get; } = CliOptions.Endpoints(
-            "--peers", "trusted peers to reach directly: IP:PORT separated by commas (see also \"peers\" in HOME/hub.json)");
+            "--peers", "trusted peers to reach directly: IP:PORT or HOST:PORT separated by commas (see also \"peers\" in HOME/hub.json)");
 
         public Option<IPAddress?> Interface { get; } = CliOptions.Address(
             "--interface", "use only the network interface holding this address (default: every interface)");

@@ -72,12 +72,12 @@ namespace AetherEdge.HostNode.Tests.Hub
             return condition();
         }
 
-        private static async Task<string> Get(int port, string path)
+        private static async Task<string> Get(int port, string path, string host = "x")
         {
             using var tcp = new TcpClient();
             await tcp.ConnectAsync(IPAddress.Loopback, port);
             var s = tcp.GetStream();
-            await s.WriteAsync(System.Text.Encoding.ASCII.GetBytes("GET " + path + " HTTP/1.0\r\nHost: x\r\n\r\n"));
+            await s.WriteAsync(System.Text.Encoding.ASCII.GetBytes("GET " + path + " HTTP/1.0\r\nHost: " + host + "\r\n\r\n"));
             return await new StreamReader(s).ReadToEndAsync();
         }
 
@@ -120,7 +120,10 @@ namespace AetherEdge.HostNode.Tests.Hub
             }
 
             Assert.Matches("mesh_bytes_transferred_total [1-9]", metrics);
-            Assert.Contains("404", await Get(httpB, "/"));
+            // The hub serves its dashboard at / (it answered 404 before there was one), and only to a
+            // local name or an address: a foreign Host header is DNS rebinding.
+            Assert.Contains("HTTP/1.1 200 OK", await Get(httpB, "/", "127.0.0.1:" + httpB));
+            Assert.Contains("HTTP/1.1 421", await Get(httpB, "/", "attacker.example"));
         }
 
         [Fact]

@@ -40,6 +40,16 @@ namespace AetherEdge.HostNode.Tests.Placement
 
         public string PartialDir => throw new NotSupportedException();
 
+        private long _version;
+
+        /// <summary>Unversioned: a new number on every read, so nothing is ever taken as unchanged.</summary>
+        public long Version => Interlocked.Increment(ref _version);
+
+        public long ChangeCursor => Interlocked.Increment(ref _version);
+
+        public IReadOnlyList<string>? ChangedSince(long cursor) => null;
+
+
         public bool HasShard(string id) => _has(id);
 
         public bool HasManifest(string id) => _manifests.ContainsKey(id);
