@@ -15,10 +15,10 @@ namespace AetherEdge.HostNode.Hub
     /// connect timeout and the TLS handshake bound, so one silent or slow address (a tarpit) delays only the
     /// device it claims to be, never the others. A device's addresses are tried one after another until one
     /// syncs: proven ones first, then configured ones, then suggestions in the order they were first heard (a
-    /// flood of later announcements cannot jump the queue). A failed address backs off (the sync interval,
-    /// doubling to <see cref="MaxBackoff"/>); at most one unproven address per device is tried per round, and
-    /// after an unproven one failed the device's unproven addresses back off the same way, so replacing failed
-    /// suggestions with fresh ones cannot make the hub dial faster. Every dial is counted by result (<c>aether_sync_dials_total</c>) and failures
+    /// flood of later announcements cannot jump the queue). A failed suggestion backs off (the sync interval,
+    /// doubling to <see cref="MaxBackoff"/>); at most one unproven suggestion per device is tried per round, and
+    /// after one failed the device's unproven suggestions back off the same way, so replacing failed suggestions
+    /// with fresh ones cannot make the hub dial faster. Configured and proven addresses are tried every round. Every dial is counted by result (<c>aether_sync_dials_total</c>) and failures
     /// are logged with their real reason, at most <see cref="LogLinesPerMinute"/> lines a minute per result.
     /// </summary>
     public sealed class PeerDialer
@@ -170,17 +170,21 @@ namespace AetherEdge.HostNode.Hub
                 {
                     Count(f.Result);
                     _directory.Failed(peer.EndPoint);
-                    var next = BackOff(_backoff, key);
+                    // Only suggestions back off: configured and proven addresses are tried every round, as a
+                    // peer that was down (or not listening yet) is expected back.
+                    var next = TimeSpan.Zero;
                     if (suggested)
                     {
+                        next = BackOff(_backoff, key);
                         BackOff(_unprovenBackoff, device);
                     }
 
                     if (_budget.TryTake(f.Result, out long withheld))
                     {
                         var level = f.Result == Refused ? LogLevel.Warning : LogLevel.Information;
-                        _log.Log(level, "sync dial to {Peer} ({Device}, {Source}) failed: {Reason}; next try in {Backoff} s{Withheld}",
-                            peer.EndPoint, peer.Id?.Short ?? "unknown device", peer.Source, f.Message, (int)next.TotalSeconds, LogBudget.Withheld(withheld));
+                        _log.Log(level, "sync dial to {Peer} ({Device}, {Source}) failed: {Reason}; next try {When}{Withheld}",
+                            peer.EndPoint, peer.Id?.Short ?? "unknown device", peer.Source, f.Message,
+                            next == TimeSpan.Zero ? "next round" : "in " + (int)next.TotalSeconds + " s", LogBudget.Withheld(withheld));
                     }
                 }
             }
