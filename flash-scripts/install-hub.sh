@@ -137,6 +137,35 @@ for group in i2c bluetooth netdev; do
   fi
 done
 
+echo "step 4b: Wi-Fi Direct (wpa_supplicant P2P, for kits without a router)"
+# aether hub talks to /run/wpa_supplicant/p2p-dev-wlan0 (group netdev). Addresses on a group come from
+# wpa_supplicant's IP allocation in the 4-way handshake (ip_addr_*), so no DHCP server runs on the group.
+# Persistent groups with persistent_reconnect=1 let trusted devices reconnect with no button or PIN.
+p2p_conf=/etc/wpa_supplicant/wpa_supplicant.conf
+p2p_settings="ctrl_interface=DIR=/run/wpa_supplicant GROUP=netdev
+update_config=1
+device_name=aether-$(hostname)
+device_type=1-0050F204-2
+persistent_reconnect=1
+p2p_no_group_iface=0
+max_num_sta=7
+ip_addr_go=192.168.42.1
+ip_addr_mask=255.255.255.0
+ip_addr_start=192.168.42.10
+ip_addr_end=192.168.42.99"
+if grep -qs '^persistent_reconnect=1' "$p2p_conf"; then
+  echo "$p2p_conf already has the P2P settings"
+elif [ "$dry_run" -eq 1 ]; then
+  echo "would append Wi-Fi Direct settings to $p2p_conf:"
+  printf '%s\n' "$p2p_settings" | sed 's/^/  /'
+else
+  install -d -m 0755 /etc/wpa_supplicant
+  printf '%s\n' "$p2p_settings" >> "$p2p_conf"
+fi
+echo "note: with dhcpcd (Pi OS bullseye) wpa_supplicant reads $p2p_conf; keep dhcpcd off p2p-* interfaces"
+echo "      (add 'denyinterfaces p2p-*' to /etc/dhcpcd.conf). With NetworkManager (bookworm) NetworkManager owns"
+echo "      wlan0's wpa_supplicant over D-Bus: run 'aether hub --wifi-direct off' there, or give P2P to a second radio."
+
 echo "step 5: systemd unit $unit_path"
 if [ "$prefix" = "/opt/aether" ]; then
   run install -m 0644 "$unit_source" "$unit_path"

@@ -6,6 +6,7 @@ namespace AetherEdge.Firmware.Beacon
     using AetherEdge.Core.Protocol;
     using AetherEdge.Core.Relay;
     using AetherEdge.Core.Routing;
+    using AetherEdge.Core.Sealing;
 
     /// <summary>
     /// The beacon's logic, hardware-free: BLE connections (<see cref="GattMeshLinks"/>) feed the router
@@ -102,7 +103,17 @@ namespace AetherEdge.Firmware.Beacon
 
             if (_header.Bulk)
             {
-                Keep(buffer, offset + RoutingLimits.HeaderBytes, _header.PayloadLength);
+                int payload = offset + RoutingLimits.HeaderBytes;
+                int payloadLength = _header.PayloadLength;
+                if (payloadLength > SealedFrame.OverheadBytes && buffer[payload] == MeshPayloadKind.Sealed)
+                {
+                    // A trusted device's sealed frame: the beacon has no key to check the tag, but the shard
+                    // envelope inside is ciphertext it may cache; the receiver checks tag and content id.
+                    payload += SealedFrame.HeaderBytes;
+                    payloadLength -= SealedFrame.OverheadBytes;
+                }
+
+                Keep(buffer, payload, payloadLength);
             }
         }
 

@@ -18,6 +18,11 @@ namespace AetherEdge.Benchmarks
                 return StageTable.PutFolder(args);
             }
 
+            if (args.Length > 0 && args[0] == "beacon-cache")
+            {
+                return Scale.BeaconCacheScale.Run(args);
+            }
+
             if (args.Length > 0 && args[0] == "stages")
             {
                 return StageTable.Run(args);

@@ -142,7 +142,37 @@ namespace AetherEdge.HostNode.Bluetooth
                 return;
             }
 
+            if (!IsAuthenticatedAbove(buffer, offset, length))
+            {
+                _counters.Count(BleCounters.Unsealed);
+                return;
+            }
+
             _attachment?.Receive(buffer, offset, length);
+        }
+
+        /// <summary>
+        /// What a BLE link lets through to the router (seed threat 3): router control (greetings with no payload,
+        /// acks) and payloads that authenticate themselves: signed knowledge records and membership statements,
+        /// sealed frames. Anything else, e.g. a stranger's or a beacon's own shard envelope or probe, is refused
+        /// here, relayed or not. A malformed packet goes on to the router, which counts it.
+        /// </summary>
+        internal static bool IsAuthenticatedAbove(byte[] buffer, int offset, int length)
+        {
+            if (length < RoutingLimits.HeaderBytes)
+            {
+                return true;
+            }
+
+            int payload = length - RoutingLimits.HeaderBytes;
+            bool isAck = (buffer[offset] & PacketHeaderCodec.FlagIsAck) != 0;
+            if (payload == 0 || isAck)
+            {
+                return true;
+            }
+
+            byte kind = buffer[offset + RoutingLimits.HeaderBytes];
+            return kind == MeshPayloadKind.Knowledge || kind == MeshPayloadKind.Membership || kind == MeshPayloadKind.Sealed;
         }
 
         void IGattReceiveListener.OnReceiveProgress(int transferId, int receivedBytes, int totalBytes)

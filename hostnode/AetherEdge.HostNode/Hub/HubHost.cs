@@ -152,6 +152,9 @@ namespace AetherEdge.HostNode.Hub
                 sp.GetRequiredService<ILogger<MeshTunnels>>()));
             Alias<IFarPeers, MeshTunnels>(services);
             services.AddSingleton(sp => new MembershipLog(home, sp.GetRequiredService<TrustCircle>(), sp.GetRequiredService<NodeIdentity>()));
+            services.AddSingleton(sp => new MeshFrameKeys(sp.GetRequiredService<NodeIdentity>(), sp.GetRequiredService<TrustCircle>().Contains));
+            services.AddSingleton<MeshSealed>();
+            Alias<IMeshPayloadHandler, MeshSealed>(services);
             services.AddSingleton<MeshKnowledge>();
             services.AddSingleton<MeshMembership>();
             Alias<IMeshPayloadHandler, MeshKnowledge>(services);
@@ -190,6 +193,7 @@ namespace AetherEdge.HostNode.Hub
                 MeshAddress.Of(sp.GetRequiredService<NodeIdentity>().DeviceId), settings.Kind, settings.AllocationBytes, "aether " + settings.Name));
             services.AddSingleton<BleMeshService>();
             services.AddHostedService(sp => sp.GetRequiredService<BleMeshService>());
+            services.AddSingleton<BleMetrics>();
 
             // Wi-Fi Direct through wpa_supplicant: kit devices with no shared network (WifiDirect/README.md).
             services.AddSingleton(sp => new WifiDirectOptions(settings.WifiDirect, sp.GetRequiredService<NodeIdentity>().DeviceId.Text, settings.Name, settings.Kind.ToString().ToLowerInvariant(), settings.AllocationBytes));

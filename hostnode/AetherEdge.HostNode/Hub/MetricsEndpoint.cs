@@ -25,7 +25,8 @@ namespace AetherEdge.HostNode.Hub
         private readonly Counter _repaired, _scheduled, _skippedBattery, _skippedNetwork, _skippedFrequency;
 
         // SyncMetrics, DiscoveryMetrics and MeshMetrics are taken so their collectors exist before the first scrape.
-        public MetricsEndpoint(CollectorRegistry registry, LocalStatus local, ShardRepairs repairs, HubScheduler scheduler, SyncMetrics sync, DiscoveryMetrics discovery, MeshMetrics mesh, AetherEdge.HostNode.WifiDirect.WifiDirectMetrics wifiDirect)
+        public MetricsEndpoint(CollectorRegistry registry, LocalStatus local, ShardRepairs repairs, HubScheduler scheduler, SyncMetrics sync, DiscoveryMetrics discovery, MeshMetrics mesh, AetherEdge.HostNode.WifiDirect.WifiDirectMetrics wifiDirect,
+            AetherEdge.HostNode.Bluetooth.BleMetrics ble)
         {
             _registry = registry;
             _local = local;

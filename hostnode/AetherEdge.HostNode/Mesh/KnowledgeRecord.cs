@@ -20,6 +20,9 @@ namespace AetherEdge.HostNode.Mesh
         DeviceId Device, long Sequence, DeviceKind Kind, int Flags, int BatteryPercent, long AllocationBytes, string Name, uint[] Neighbours)
     {
         public const byte Version = 1;
+
+        /// <summary>The signer's public key (SPKI) as the verified record carried it; empty for records built here.</summary>
+        public byte[] Spki { get; init; } = Array.Empty<byte>();
         public const int MaxNameBytes = 64;
         public const int MaxNeighbours = 32;
         public const int MaxSpkiBytes = 256;
@@ -135,7 +138,7 @@ namespace AetherEdge.HostNode.Mesh
                 throw new ProtocolViolationException("knowledge record: bad signature");
             }
 
-            return new KnowledgeRecord(device, sequence, (DeviceKind)kind, flags, battery, allocation, name, neighbours);
+            return new KnowledgeRecord(device, sequence, (DeviceKind)kind, flags, battery, allocation, name, neighbours) { Spki = spki };
         }
     }
 

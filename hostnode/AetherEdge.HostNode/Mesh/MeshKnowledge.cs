@@ -36,9 +36,11 @@ namespace AetherEdge.HostNode.Mesh
         private long _stale;
         private long _invalid;
         private long _announced;
+        private readonly MeshFrameKeys _keys;
 
-        public MeshKnowledge(NodeIdentity identity, LocalDevice self, PeerKnowledge peers, MeshReachability reach, TimeProvider clock)
+        public MeshKnowledge(NodeIdentity identity, LocalDevice self, PeerKnowledge peers, MeshReachability reach, MeshFrameKeys keys, TimeProvider clock)
         {
+            _keys = keys;
             _identity = identity;
             _self = self;
             _peers = peers;
@@ -99,6 +101,7 @@ namespace AetherEdge.HostNode.Mesh
             }
 
             _sequences[record.Device] = record.Sequence;
+            _keys.Learn(source, record.Device, record.Spki);
             Interlocked.Increment(ref _accepted);
             var hello = new HelloFrame(SyncLimits.Version, (int)record.Kind, record.AllocationBytes, 0, record.BatteryPercent, record.Flags, record.Name);
             _peers.HeardThroughMesh(record.Device, PeerKnowledge.ToProfile(record.Device, hello), delivery.Hops);

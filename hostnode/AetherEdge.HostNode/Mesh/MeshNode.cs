@@ -153,7 +153,7 @@ namespace AetherEdge.HostNode.Mesh
 
         public bool Send(uint destination, byte[] payload, int offset, int length, bool reliable)
         {
-            bool ok = _router.TrySend(destination, payload, offset, length, reliable && destination != RoutingLimits.Broadcast, false, _now, out _);
+            bool ok = _router.TrySend(destination, payload, offset, length, reliable && destination != RoutingLimits.Broadcast, IsShard(payload, offset, length), _now, out _);
             if (!ok)
             {
                 SendRefused++;
@@ -161,6 +161,11 @@ namespace AetherEdge.HostNode.Mesh
 
             return ok;
         }
+
+        /// <summary>Shard envelopes, bare or sealed, travel as Bulk (battery rules may refuse to relay them, beacons cache them).</summary>
+        private static bool IsShard(byte[] payload, int offset, int length) =>
+            length > 0 && (payload[offset] == MeshPayloadKind.Shard
+                || (payload[offset] == MeshPayloadKind.Sealed && length > Core.Sealing.SealedFrame.OverheadBytes && payload[offset + Core.Sealing.SealedFrame.HeaderBytes] == MeshPayloadKind.Shard));
 
         public uint RouteTo(uint destination) => IsNeighbour(destination) ? destination : _router.RouteTo(destination, _now);
 

@@ -66,9 +66,11 @@ namespace AetherEdge.HostNode.Storage
         /// <summary>
         /// Opens (creating if needed) the store of <paramref name="home"/> and reconciles files with the
         /// index. With <paramref name="verifyHashes"/> every shard is re-hashed (slow on big stores);
-        /// without it sizes are checked and hashes are verified on every read instead.
+        /// without it sizes are checked and hashes are verified on every read instead. Without
+        /// <paramref name="reconcile"/> (read-only answers such as <c>aether status</c>) the walk over every shard
+        /// file is skipped: it grows with the files held, and a reader changes nothing it could leave inconsistent.
         /// </summary>
-        public static ShardStore Open(string home, long allocationBytes, bool verifyHashes = false, TextWriter? log = null, StoreStages? stages = null)
+        public static ShardStore Open(string home, long allocationBytes, bool verifyHashes = false, TextWriter? log = null, StoreStages? stages = null, bool reconcile = true)
         {
             Directory.CreateDirectory(Path.Combine(home, ShardsFolder, TempFolder));
             using var writeLock = TryLockWriters(home);
@@ -83,7 +85,9 @@ namespace AetherEdge.HostNode.Storage
             var store = Connect(home, allocationBytes, log, stages);
             try
             {
-                store.OpenReport = writeLock != null ? store.ReconcileLocked(verifyHashes) : new ReconcileReport { SkippedBusy = true };
+                store.OpenReport = writeLock == null ? new ReconcileReport { SkippedBusy = true }
+                    : reconcile || verifyHashes ? store.ReconcileLocked(verifyHashes)
+                    : new ReconcileReport();
                 return store;
             }
             catch (SqliteException e)

@@ -82,8 +82,8 @@ namespace AetherEdge.HostNode.Verbs
             }
         }
 
-        public static ShardStore OpenStore(NodeHome home, CliContext context, bool verifyHashes = false) =>
-            ShardStore.Open(home.Path, home.AllocationBytes, verifyHashes, context.Error);
+        public static ShardStore OpenStore(NodeHome home, CliContext context, bool verifyHashes = false, bool reconcile = true) =>
+            ShardStore.Open(home.Path, home.AllocationBytes, verifyHashes, context.Error, reconcile: reconcile);
 
         public static UserKeys Keys(NodeHome home)
         {

@@ -17,5 +17,11 @@ namespace AetherEdge.Core.Routing
 
         /// <summary>A probe: delivery measurements (simulation, link tests); carries nothing else.</summary>
         public const byte Probe = 4;
+
+        /// <summary>
+        /// A sealed frame (<see cref="Sealing.SealedFrame"/>): sender, receiver, timestamp, nonce, a body that starts
+        /// with its own kind byte, and a tag under the pair's key. What BLE carries from trusted devices.
+        /// </summary>
+        public const byte Sealed = 5;
     }
 }
