@@ -188,7 +188,9 @@ if [ -e /dev/i2c-1 ]; then
 else
   echo "hint: I2C is off; for a UPS HAT / MAX17048 gauge run: sudo raspi-config nonint do_i2c 0 (then reboot)"
 fi
-echo "logs: journalctl -u aether-hub -f    status: aether status"
+echo "the hub's home is $home (owned by $user): its files, trust circle and shard store live there"
+echo "logs: journalctl -u aether-hub -f    status: sudo -u $user $prefix/aether status --home $home"
+echo "files: sudo -u $user $prefix/aether ls --home $home"
 if [ "$dry_run" -eq 1 ]; then
   echo "done (dry run: nothing was changed)"
 else

@@ -43,21 +43,7 @@ namespace AetherEdge.HostNode.Cli
             return true;
         }
 
-        /// <summary>Decimal units, as storage vendors and the seed's examples write them.</summary>
-        public static string Format(long bytes)
-        {
-            string[] names = { "B", "KB", "MB", "GB", "TB" };
-            double v = bytes;
-            int i = 0;
-            while (Math.Abs(v) >= 1000 && i < names.Length - 1)
-            {
-                v /= 1000;
-                i++;
-            }
-
-            return i == 0
-                ? bytes.ToString(CultureInfo.InvariantCulture) + " B"
-                : v.ToString(v >= 100 ? "0" : "0.#", CultureInfo.InvariantCulture) + " " + names[i];
-        }
+        /// <summary>Decimal units, as storage vendors and the seed's examples write them (shared-core's <see cref="Core.Allocation.ByteCount"/>).</summary>
+        public static string Format(long bytes) => Core.Allocation.ByteCount.Format(bytes);
     }
 }

@@ -68,6 +68,17 @@ namespace AetherEdge.HostNode.Storage
             }
         }
 
+        /// <summary>Every manifest's file id and body, in one query.</summary>
+        public void ScanManifestBodies(Action<string, byte[]> each)
+        {
+            using var cmd = Command("SELECT file_id, body FROM manifests;");
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                each(r.GetString(0), (byte[])r.GetValue(1));
+            }
+        }
+
         private void Changed() => Interlocked.Increment(ref _localChanges);
     }
 }

@@ -4,7 +4,8 @@ namespace AetherEdge.HostNode.Storage
     public sealed class QuotaExceededException : IOException
     {
         public QuotaExceededException(long needBytes, long availableBytes, long allocationBytes)
-            : base("quota exceeded: need " + needBytes + " bytes, available " + availableBytes + " of " + allocationBytes + " bytes allocation")
+            : base("quota exceeded: need " + Core.Allocation.ByteCount.WithBytes(needBytes) + ", available " + Core.Allocation.ByteCount.WithBytes(availableBytes) +
+                  " of " + Core.Allocation.ByteCount.WithBytes(allocationBytes) + " allocation")
         {
             NeedBytes = needBytes;
             AvailableBytes = availableBytes;

@@ -42,7 +42,8 @@ namespace AetherEdge.HostNode.Verbs
         private int Run(ParseResult parse, CliContext context)
         {
             int[] mtus = parse.GetValue(_mtu) is int oneMtu ? new[] { oneMtu } : s_defaultMtus;
-            double[] losses = parse.GetValue(_loss) is double oneLoss ? new[] { oneLoss } : s_defaultLosses;
+            // + 0.0 turns -0 into 0 (printed "-0 %" otherwise).
+            double[] losses = parse.GetValue(_loss) is double oneLoss ? new[] { oneLoss + 0.0 } : s_defaultLosses;
             long shard = parse.GetValue(_shard);
             int seed = parse.GetValue(_seed);
             bool json = parse.GetValue(_shared.Json);
@@ -72,7 +73,7 @@ namespace AetherEdge.HostNode.Verbs
                     airEfficiency = Math.Round(r.AirEfficiency, 4),
                     completed = r.Completed,
                 }), new JsonSerializerOptions { WriteIndented = true }));
-                return CliHost.ExitOk;
+                return Outcome(rows, context);
             }
 
             context.Out.WriteLine("  MTU  loss  values  retx  ATT bytes  payload/ATT  ATT hdr  ours(hdr+ack+retx)  payload/air  done");
@@ -82,11 +83,26 @@ namespace AetherEdge.HostNode.Verbs
                     CultureInfo.InvariantCulture,
                     "{0,5} {1,5:P0} {2,7} {3,5} {4,10} {5,12:P1} {6,8:P1} {7,19:P1} {8,12:P1}  {9}",
                     r.Mtu, r.Loss, r.Values, r.Retransmissions, r.AttBytes, r.Efficiency, r.AttHeaderShare, r.ProtocolShare, r.AirEfficiency,
-                    r.Completed ? "yes" : "failed (a fragment lost 4 times; the router retransmits)"));
+                    r.Completed ? "yes" : "FAILED (a fragment lost 4 times)"));
             }
 
             context.Out.WriteLine("goal: payload/ATT >= 85 %, overhead <= 3 %; loss is i.i.d. per ATT value (real BLE retransmits at the link layer)");
-            return CliHost.ExitOk;
+            return Outcome(rows, context);
+        }
+
+        /// <summary>A run in which a transfer did not complete is a failed run: said on stderr, exit 1.</summary>
+        private static int Outcome(List<HopFigures> rows, CliContext context)
+        {
+            var failed = rows.Where(r => !r.Completed).ToList();
+            if (failed.Count == 0)
+            {
+                return CliHost.ExitOk;
+            }
+
+            context.Error.WriteLine("aether link-bench: " + failed.Count + " of " + rows.Count + " transfers failed (" +
+                string.Join(", ", failed.Select(r => "MTU " + r.Mtu + " at loss " + r.Loss.ToString("0.##", CultureInfo.InvariantCulture))) +
+                "): a fragment was lost 4 times; figures for those rows are not a completed transfer");
+            return CliHost.ExitFailure;
         }
     }
 }

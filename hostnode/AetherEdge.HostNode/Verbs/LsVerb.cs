@@ -33,7 +33,8 @@ namespace AetherEdge.HostNode.Verbs
             bool json = parse.GetValue(_shared.Json);
             var home = StoreVerbSupport.OpenHome(_shared, parse, writes: false);
             var keys = StoreVerbSupport.Keys(home);
-            using var store = StoreVerbSupport.OpenStore(home, context);
+            // A read-only answer: no walk over every shard file (status does the same).
+            using var store = StoreVerbSupport.OpenStore(home, context, reconcile: false);
             var catalog = FileCatalog.Read(store, keys);
             if (json)
             {

@@ -196,7 +196,8 @@ namespace AetherEdge.HostNode.Verbs
                     total += read;
                     if (total > availableBytes)
                     {
-                        throw new IOException("quota exceeded: stdin holds more than the " + availableBytes + " bytes available of " + allocationBytes + " bytes allocation; nothing stored");
+                        throw new IOException("quota exceeded: stdin holds more than the " + ByteCount.WithBytes(availableBytes) + " available of " +
+                            ByteCount.WithBytes(allocationBytes) + " allocation; nothing stored");
                     }
 
                     spool.Write(buffer, 0, read);

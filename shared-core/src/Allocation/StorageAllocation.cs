@@ -139,21 +139,21 @@ namespace AetherEdge.Core.Allocation
 
             if (max < min)
             {
-                return "this " + name + " is too small to join: its maximum allocation is " + max.ToString()
-                    + " bytes of " + totalCapacityBytes.ToString() + " total, below the " + name + " minimum of "
-                    + min.ToString() + " bytes";
+                return "this " + name + " is too small to join: its maximum allocation is " + ByteCount.WithBytes(max)
+                    + " of " + ByteCount.WithBytes(totalCapacityBytes) + " total, below the " + name + " minimum of "
+                    + ByteCount.WithBytes(min);
             }
 
             if (allocationBytes < min)
             {
-                return "allocation of " + allocationBytes.ToString() + " bytes is below the " + name + " minimum of "
-                    + min.ToString() + " bytes";
+                return "allocation of " + ByteCount.WithBytes(allocationBytes) + " is below the " + name + " minimum of "
+                    + ByteCount.WithBytes(min);
             }
 
             if (allocationBytes > max)
             {
-                return "allocation of " + allocationBytes.ToString() + " bytes exceeds the " + name + " maximum of "
-                    + max.ToString() + " bytes for " + totalCapacityBytes.ToString() + " bytes of total capacity";
+                return "allocation of " + ByteCount.WithBytes(allocationBytes) + " exceeds the " + name + " maximum of "
+                    + ByteCount.WithBytes(max) + " for " + ByteCount.WithBytes(totalCapacityBytes) + " of total capacity";
             }
 
             return null;

@@ -55,7 +55,7 @@ namespace AetherEdge.Core.Tests.Allocation
         {
             string? error = StorageAllocation.ValidationError(DeviceKind.Mobile, 10 * MB, 64 * GB);
             Assert.NotNull(error);
-            Assert.Contains("below the mobile minimum of 50000000", error);
+            Assert.Contains("below the mobile minimum of 50 MB (50000000 bytes)", error);
         }
 
         [Fact]
@@ -63,7 +63,7 @@ namespace AetherEdge.Core.Tests.Allocation
         {
             string? error = StorageAllocation.ValidationError(DeviceKind.Laptop, 30 * GB, 400 * GB);
             Assert.NotNull(error);
-            Assert.Contains("exceeds the laptop maximum of 20000000000", error);
+            Assert.Contains("exceeds the laptop maximum of 20 GB (20000000000 bytes)", error);
             Assert.Contains("400000000000", error);
         }
 

@@ -36,7 +36,28 @@ namespace AetherEdge.HostNode.Tests.LinkBench
             Assert.True(lossy.Efficiency < GattHopEfficiency.Measure(247, 0, 20000, 3).Efficiency);
         }
 
+        [Fact]
+        public void Run_TransferThatFails_IsAFailedRun_Exit1()
+        {
+            var (code, output, err) = CliRunner.Run("link-bench", "--mtu", "23", "--loss", "0.5");
+            Assert.Equal(1, code);
+            Assert.Contains("FAILED", output);
+            string line = Assert.Single(err.Trim().Split('\n'));
+            Assert.Contains("1 of 1 transfers failed (MTU 23 at loss 0.5)", line);
+        }
+
+        [Fact]
+        public void Run_NegativeZeroLoss_PrintsZero()
+        {
+            var (code, output, _) = CliRunner.Run("link-bench", "--mtu", "517", "--loss", "-0");
+            Assert.Equal(0, code);
+            Assert.DoesNotContain("-0 %", output);
+        }
+
         [Theory]
+        [InlineData("--loss", "NaN", "--loss")]
+        [InlineData("--loss", "0.6", "--loss")]
+        [InlineData("--loss", "Infinity", "--loss")]
         [InlineData("--mtu", "22", "--mtu")]
         [InlineData("--shard-size", "70000", "--shard-size")]
         public void Run_BadOption_ExitTwoNamingIt(string option, string value, string named)

@@ -170,6 +170,10 @@ namespace AetherEdge.HostNode.Tests.Scripts
             }
 
             Assert.True(r.Stdout.Contains("hint: I2C is off") || r.Stdout.Contains("I2C bus 1 present"), r.Stdout);
+
+            // The closing hint names the service's home: `aether status` alone would look in the caller's own.
+            Assert.Contains("the hub's home is /var/lib/aether", r.Stdout);
+            Assert.Contains("status: sudo -u aether /opt/aether/aether status --home /var/lib/aether", r.Stdout);
         }
 
         [Fact]

@@ -148,9 +148,12 @@ namespace AetherEdge.HostNode.Tests.Shards
             Init();
             string outPath = Path.Combine(_dir, "o.bin");
             AssertUsageError(CliRunner.Run("get", "nothex", "--home", _home, "-o", outPath));
+            // A well-formed id held nowhere here: peers are asked first, so it is a runtime failure (exit 1) naming --peers.
             var unknown = CliRunner.Run("get", "0123456789abcdef0123456789abcdef", "--home", _home, "-o", outPath);
-            AssertUsageError(unknown);
+            Assert.Equal(1, unknown.Code);
+            Assert.Single(unknown.Err.Trim().Split('\n'));
             Assert.Contains("unknown file id", unknown.Err);
+            Assert.Contains("--peers", unknown.Err);
             AssertUsageError(CliRunner.Run("get", "0123456789abcdef0123456789abcdef", "--home", _home));
             AssertUsageError(CliRunner.Run("get", "0123456789abcdef0123456789abcdef", "--home", _home, "-o", Path.Combine(_dir, "no", "dir", "o")));
             AssertUsageError(CliRunner.Run("get", "0123456789abcdef0123456789abcdef", "--home", Path.Combine(_dir, "nohome"), "-o", outPath));
@@ -163,8 +166,8 @@ namespace AetherEdge.HostNode.Tests.Shards
             CliRunner.Run("init", "--home", _home, "--kind", "beacon", "--allocation", "16MB");
             var (code, _, err) = CliRunner.Run("put", WriteFile("big.bin", 12_000_000), "--home", _home, "--json");
             Assert.Equal(1, code);
-            Assert.StartsWith("aether put: quota exceeded: need 18000", err);
-            Assert.Contains("available 16000000 of 16000000", err);
+            Assert.StartsWith("aether put: quota exceeded: need 18 MB (18000", err);
+            Assert.Contains("available 16 MB (16000000 bytes) of 16 MB (16000000 bytes)", err);
             Assert.Single(err.Trim().Split('\n'));
             var s = Status();
             Assert.Equal(0, s.GetProperty("usedBytes").GetInt64());

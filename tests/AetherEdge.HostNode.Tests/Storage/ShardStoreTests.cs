@@ -47,7 +47,7 @@ namespace AetherEdge.HostNode.Tests.Storage
             byte[] data = RandomNumberGenerator.GetBytes(1_000_001);
             string id = ShardId.Of(data);
             var e = Assert.Throws<QuotaExceededException>(() => _t.Store.PutShard(id, new MemoryStream(data)));
-            Assert.Equal("quota exceeded: need 1000001 bytes, available 1000000 of 1000000 bytes allocation", e.Message);
+            Assert.Equal("quota exceeded: need 1 MB (1000001 bytes), available 1 MB (1000000 bytes) of 1 MB (1000000 bytes) allocation", e.Message);
             Assert.Throws<QuotaExceededException>(() => _t.Store.PutShard(id, new NonSeekable(data)));
             Assert.Empty(_t.FilesUnderShards());
             Assert.Equal(0, _t.Store.ShardCount);
