@@ -13,6 +13,7 @@ namespace AetherEdge.TestSupport
     public sealed class FileSyncStore : INodeStore
     {
         private readonly object _gate = new();
+        private readonly Dictionary<string, long> _removals = new(StringComparer.Ordinal);
         private readonly Dictionary<string, (long Length, DateTime Stamp, byte[] Hash)> _hashes = new(StringComparer.Ordinal);
         private readonly PartialFiles _partials;
 
@@ -137,12 +138,43 @@ namespace AetherEdge.TestSupport
 
         public AckStatus StoreManifest(string id, byte[] data)
         {
+            lock (_gate)
+            {
+                if (_removals.ContainsKey(id))
+                {
+                    return AckStatus.StoreError;
+                }
+            }
+
             string final = Path.Combine(ManifestDir, Safe(id));
             string tmp = Path.Combine(PartialDir, Safe(id) + ".manifest");
             File.WriteAllBytes(tmp, data);
             File.Move(tmp, final, true);
             return AckStatus.Ok;
         }
+
+        /// <summary>Tombstones, in memory (protocol tests only).</summary>
+        public RemovalEntry[] ListRemovals()
+        {
+            lock (_gate)
+            {
+                return _removals.Select(r => new RemovalEntry(r.Key, r.Value)).ToArray();
+            }
+        }
+
+        /// <summary>Records the tombstone and drops the manifest (shards stay: this store does not know which file they belong to).</summary>
+        public void ApplyRemoval(string id, long removedAtMilliseconds)
+        {
+            lock (_gate)
+            {
+                _removals[id] = _removals.TryGetValue(id, out long t) ? Math.Max(t, removedAtMilliseconds) : removedAtMilliseconds;
+            }
+
+            File.Delete(Path.Combine(ManifestDir, Safe(id)));
+        }
+
+        /// <summary>Removes a file here (as `aether rm` would), for tests.</summary>
+        public void Remove(string id, long removedAtMilliseconds) => ApplyRemoval(id, removedAtMilliseconds);
 
         /// <summary>Adds a complete shard (used by put and tests).</summary>
         public void PutShard(string id, byte[] data)

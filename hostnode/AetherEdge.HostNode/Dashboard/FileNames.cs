@@ -26,15 +26,16 @@ namespace AetherEdge.HostNode.Dashboard
             _home = options.Home;
         }
 
-        /// <summary>The name of file <paramref name="fileId"/> from its manifest <paramref name="body"/>.</summary>
-        public string NameOf(string fileId, byte[] body)
+        /// <summary>The name of file <paramref name="fileId"/>; its manifest is read (by <paramref name="manifest"/>) only the first time.</summary>
+        public string NameOf(string fileId, Func<byte[]?> manifest)
         {
             if (_names.TryGetValue(fileId, out string? known))
             {
                 return known;
             }
 
-            string name = TryOpen(fileId, body) ?? "file " + fileId.Substring(0, Math.Min(ShortIdChars, fileId.Length));
+            byte[]? body = manifest();
+            string name = (body == null ? null : TryOpen(body)) ?? "file " + fileId.Substring(0, Math.Min(ShortIdChars, fileId.Length));
             _names.TryAdd(fileId, name);
             return name;
         }
@@ -51,7 +52,7 @@ namespace AetherEdge.HostNode.Dashboard
             }
         }
 
-        private string? TryOpen(string fileId, byte[] body)
+        private string? TryOpen(byte[] body)
         {
             var keys = Keys();
             if (keys == null)

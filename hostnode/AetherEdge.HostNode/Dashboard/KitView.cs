@@ -113,16 +113,16 @@ namespace AetherEdge.HostNode.Dashboard
         private KitSnapshot Build()
         {
             var settings = Settings();
-            var online = new Dictionary<string, DeviceId>(StringComparer.Ordinal);
+            var online = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (id, _) in _peers.Online())
             {
-                online[id.Text] = id;
+                online.Add(id.Text);
             }
 
             var devices = new List<DeviceRow> { SelfRow(settings) };
-            var peers = _trust.Members.Where(m => m.Id != _self.Id).Select(m => PeerRow(m, online.ContainsKey(m.Id.Text)));
+            var peers = _trust.Members.Where(m => m.Id != _self.Id).Select(m => PeerRow(m, online.Contains(m.Id.Text)));
             devices.AddRange(peers.OrderByDescending(d => d.Online).ThenBy(d => d.Name, StringComparer.OrdinalIgnoreCase));
-            var files = Files(online.Values.ToArray());
+            var files = Files();
             long build = ++_builds;
             return new KitSnapshot(_clock.GetUtcNow(), build.ToString(CultureInfo.InvariantCulture), devices.ToArray(), files, settings);
         }
@@ -199,66 +199,60 @@ namespace AetherEdge.HostNode.Dashboard
                 LastSkip: null);
         }
 
-        private FileRow[] Files(DeviceId[] online)
+        private FileRow[] Files()
         {
             var local = new HashSet<string>(_store.ListShards().Select(s => s.Id), StringComparer.Ordinal);
+            // This device (null) and the online peers; the oracle keeps each file's view until its inputs change.
+            var online = new DeviceId?[] { null }.Concat(_peers.Online().Select(o => (DeviceId?)o.Id)).ToArray();
             var gathering = _repairs.Gathering();
             var ids = _store.ListManifests();
             var rows = new List<FileRow>(ids.Count);
             string self = _self.Id.Text;
+            foreach (string fileId in ids)
             {
-                foreach (string fileId in ids)
+                var view = _oracle.View(fileId);
+                if (view == null)
                 {
-                    byte[]? body = _store.TryGetManifest(fileId);
-                    var view = body == null ? null : _oracle.View(fileId);
-                    if (body == null || view == null)
-                    {
-                        continue;
-                    }
-
-                    var layout = view.Layout;
-                    int n = layout.TotalShards;
-                    var holders = new List<string>[n];
-                    int placed = 0;
-                    for (int s = 0; s < n; s++)
-                    {
-                        string shard = layout.ShardIds[s];
-                        var h = holders[s] = new List<string>();
-                        if (local.Contains(shard))
-                        {
-                            h.Add(self);
-                        }
-
-                        foreach (var peer in online)
-                        {
-                            if (_peers.Holds(peer, shard))
-                            {
-                                h.Add(peer.Text);
-                            }
-                        }
-
-                        if (view.Assigned[s] is string assigned && h.Contains(assigned))
-                        {
-                            placed++;
-                        }
-                    }
-
-                    int survives = Protection.SurvivableLosses(layout.DataShards, holders);
-                    int available = holders.Count(h => h.Count > 0);
-                    string state = survives < 0 ? "unreadable" : !view.InventoriesKnown ? "checking" : survives == 0 ? "at risk" : "protected";
-                    rows.Add(new FileRow(
-                        fileId,
-                        _names.NameOf(fileId, body),
-                        layout.OriginalBytes,
-                        layout.CreatedUtc,
-                        layout.DataShards,
-                        n,
-                        placed,
-                        available,
-                        survives,
-                        gathering.Contains(fileId),
-                        state));
+                    continue;
                 }
+
+                var layout = view.Layout;
+                int n = layout.TotalShards;
+                var holders = new List<string>[n];
+                int placed = 0;
+                for (int s = 0; s < n; s++)
+                {
+                    string shard = layout.ShardIds[s];
+                    var h = holders[s] = new List<string>();
+                    foreach (var device in online)
+                    {
+                        if (device is not { } peer ? local.Contains(shard) : _peers.Holds(peer, shard))
+                        {
+                            h.Add(device?.Text ?? self);
+                        }
+                    }
+
+                    if (view.Assigned[s] is string assigned && h.Contains(assigned))
+                    {
+                        placed++;
+                    }
+                }
+
+                int survives = Protection.SurvivableLosses(layout.DataShards, holders);
+                int available = holders.Count(h => h.Count > 0);
+                string state = survives < 0 ? "unreadable" : !view.InventoriesKnown ? "checking" : survives == 0 ? "at risk" : "protected";
+                rows.Add(new FileRow(
+                    fileId,
+                    _names.NameOf(fileId, () => _store.TryGetManifest(fileId)),
+                    layout.OriginalBytes,
+                    layout.CreatedUtc,
+                    layout.DataShards,
+                    n,
+                    placed,
+                    available,
+                    survives,
+                    gathering.Contains(fileId),
+                    state));
             }
 
             _names.Keep(new HashSet<string>(ids, StringComparer.Ordinal));

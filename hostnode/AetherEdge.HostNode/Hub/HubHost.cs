@@ -173,6 +173,7 @@ namespace AetherEdge.HostNode.Hub
             services.AddSingleton(new HttpHostOptions(settings.HttpBind, settings.HttpPort));
             services.AddSingleton<HttpHost>();
             services.AddHostedService(sp => sp.GetRequiredService<HttpHost>());
+            services.AddSingleton<StageMetrics>();
             services.AddSingleton<MetricsEndpoint>();
             Alias<IHttpEndpoints, MetricsEndpoint>(services);
 

@@ -3,6 +3,7 @@ using AetherEdge.Core.Sync;
 using AetherEdge.HostNode.Peers;
 using AetherEdge.HostNode.Power;
 using AetherEdge.HostNode.Sync;
+using Prometheus;
 
 namespace AetherEdge.HostNode.Hub
 {
@@ -17,16 +18,38 @@ namespace AetherEdge.HostNode.Hub
         private readonly ShardStoreSyncStore _store;
         private readonly object _gate = new();
         private BatterySourceChain? _power;
+        private readonly Gauge _batteryPercent, _pluggedIn, _wifi, _allocated, _used, _available;
 
-        public LocalStatus(LocalDevice device, ShardStoreSyncStore store)
+        public LocalStatus(LocalDevice device, ShardStoreSyncStore store, CollectorRegistry metrics)
         {
             _device = device;
             _store = store;
+            var m = Metrics.WithCustomRegistry(metrics);
+            _batteryPercent = m.CreateGauge("device_battery_percent", "Battery state of charge.");
+            _pluggedIn = m.CreateGauge("device_battery_plugged_in", "1 when on external power.");
+            _wifi = m.CreateGauge("device_wifi_connected", "1 when a Wi-Fi or LAN link is up.");
+            _allocated = m.CreateGauge("device_storage_allocated_bytes", "Allocation set for shards.");
+            _used = m.CreateGauge("device_storage_used_bytes", "Bytes of shards held.");
+            _available = m.CreateGauge("device_storage_available_bytes", "Allocation left.");
+
+            // Read when scraped: the store's usage is a query, too dear to keep current on every shard.
+            metrics.AddBeforeCollectCallback(Publish);
         }
 
         public DeviceProfile Profile() => _device.Profile(_store.UsedBytes);
 
         public HelloFrame Hello() => _device.Hello(_store.UsedBytes);
+
+        private void Publish()
+        {
+            var p = Profile();
+            _batteryPercent.Set(p.Battery.Percent);
+            _pluggedIn.Set(p.Battery.PluggedIn ? 1 : 0);
+            _wifi.Set(p.WifiConnected ? 1 : 0);
+            _allocated.Set(p.AllocationBytes);
+            _used.Set(p.UsedBytes);
+            _available.Set(p.AvailableBytes);
+        }
 
         /// <summary>Reads the battery through the power chain (fuel gauge, sysfs, else mains).</summary>
         public void RefreshPower()

@@ -76,7 +76,15 @@ namespace AetherEdge.HostNode.Hub
         /// address whose device is not known yet); <paramref name="busy"/> hears of each device that was in a session
         /// with us already. True when each was heard from or could not be reached.
         /// </summary>
-        public async Task<bool> RoundAsync(Func<DeviceId, bool> due, Action<DeviceId>? busy, CancellationToken ct)
+        public Task<bool> RoundAsync(Func<DeviceId, bool> due, Action<DeviceId>? busy, CancellationToken ct) => RoundAsync(due, busy, false, ct);
+
+        /// <summary>
+        /// As above; a <paramref name="push"/> round (the local store changed) also dials addresses in backoff: a
+        /// peer that was down at start-up gets the news when it is back, not after the backoff. Pushes come from
+        /// local changes only (put, rm; coalesced, one round at a time), so the network cannot raise this rate,
+        /// and dials stay concurrent with the short connect bound.
+        /// </summary>
+        public async Task<bool> RoundAsync(Func<DeviceId, bool> due, Action<DeviceId>? busy, bool push, CancellationToken ct)
         {
             var devices = new Dictionary<string, List<PeerEndpoint>>(StringComparer.Ordinal);
             var live = new HashSet<string>(StringComparer.Ordinal);
@@ -110,7 +118,7 @@ namespace AetherEdge.HostNode.Hub
                 await slots.WaitAsync(ct).ConfigureAwait(false);
                 try
                 {
-                    return await DialDeviceAsync(list, busy, ct).ConfigureAwait(false);
+                    return await DialDeviceAsync(list, busy, push, ct).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -121,13 +129,13 @@ namespace AetherEdge.HostNode.Hub
             return heard.All(h => h);
         }
 
-        private async Task<bool> DialDeviceAsync(List<PeerEndpoint> addresses, Action<DeviceId>? busyWith, CancellationToken ct)
+        private async Task<bool> DialDeviceAsync(List<PeerEndpoint> addresses, Action<DeviceId>? busyWith, bool push, CancellationToken ct)
         {
             long now = _clock.GetTimestamp();
             foreach (var peer in addresses.OrderByDescending(p => p.Proven).ThenByDescending(p => p.Source == "static").ThenByDescending(p => p.LastSyncMilliseconds))
             {
                 string key = peer.EndPoint.ToString();
-                if (_backoff.TryGetValue(key, out var b) && b.Next > now)
+                if (!push && _backoff.TryGetValue(key, out var b) && b.Next > now)
                 {
                     continue;
                 }

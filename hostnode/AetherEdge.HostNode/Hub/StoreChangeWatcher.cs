@@ -8,7 +8,7 @@ namespace AetherEdge.HostNode.Hub
 {
     /// <summary>
     /// Push on change (issue 13): <c>aether put</c> and <c>aether rm</c> run in their own processes, so the hub
-    /// polls the index's change version (<see cref="ShardStore.ExternalChangeVersion"/>) every
+    /// polls the index's change version (<see cref="ShardStore.ExternalChanges"/>, SQLite's data_version: it moves only when another connection commits) every
     /// <see cref="HubSettings.ChangePollMilliseconds"/> and asks for a push round when it moved: the sync service
     /// then dials its trusted peers at once, whatever --sync-interval says. Requests coalesce in
     /// <see cref="SyncTrigger"/>, so a burst of puts costs one round at a time.
@@ -56,7 +56,7 @@ namespace AetherEdge.HostNode.Hub
             version = 0;
             try
             {
-                version = _store.ExternalChangeVersion();
+                version = _store.ExternalChanges();
                 return true;
             }
             catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)

@@ -107,6 +107,12 @@ namespace AetherEdge.HostNode.Hub
         /// </summary>
         private void OnSessionEnded(SyncOutcome o)
         {
+            // New items mean someone in the kit used a device: what the adaptive planner predicts.
+            if (o.ItemsReceived > 0)
+            {
+                _scheduler.Used();
+            }
+
             string failure = o.Failure == null ? string.Empty : " (" + o.Failure + ")";
             string? kind = o.Failure == null ? null : ReplayWindow.IsSkew(o.Failure) ? "clock skew" : ReplayWindow.IsReplay(o.Failure) ? "replayed frames" : null;
             if (kind == null)
@@ -236,6 +242,7 @@ namespace AetherEdge.HostNode.Hub
                         _pushAfter.TryAdd(id, 0);
                     }
                 },
+                push,
                 ct);
 
             await SyncFarPeersAsync(push, ct);

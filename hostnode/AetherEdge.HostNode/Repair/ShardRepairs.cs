@@ -2,6 +2,7 @@ using AetherEdge.HostNode.Peers;
 using AetherEdge.HostNode.Placement;
 using AetherEdge.HostNode.Shards;
 using AetherEdge.HostNode.Sync;
+using Prometheus;
 
 namespace AetherEdge.HostNode.Repair
 {
@@ -35,12 +36,13 @@ namespace AetherEdge.HostNode.Repair
         private readonly PlacementOracle _oracle;
         private readonly RepairInputs _inputs;
         private readonly string _self;
-        private long _repaired;
+        private readonly Counter _repaired;
         private string? _quietKey;
         private RepairReport? _quietReport;
 
-        public ShardRepairs(ShardStoreSyncStore store, PlacementOracle oracle, RepairInputs inputs, LocalDevice self)
+        public ShardRepairs(ShardStoreSyncStore store, PlacementOracle oracle, RepairInputs inputs, LocalDevice self, IMetricFactory metrics)
         {
+            _repaired = metrics.CreateCounter("aether_shards_repaired_total", "Lost shards this node rebuilt from k others (Reed-Solomon, no user key).");
             _store = store;
             _oracle = oracle;
             _inputs = inputs;
@@ -48,7 +50,7 @@ namespace AetherEdge.HostNode.Repair
         }
 
         /// <summary>Shards rebuilt since start (aether_shards_repaired_total).</summary>
-        public long RepairedTotal => Interlocked.Read(ref _repaired);
+        public long RepairedTotal => (long)_repaired.Value;
 
         /// <summary>Rebuilds what it can from the inputs at hand and asks for the inputs still missing.</summary>
         public RepairReport Pass()
@@ -126,7 +128,7 @@ namespace AetherEdge.HostNode.Repair
             if (have.Count >= k)
             {
                 Rebuild(layout, have.Take(k).ToArray(), lost.ToArray());
-                Interlocked.Add(ref _repaired, lost.Count);
+                _repaired.Inc(lost.Count);
                 report.Rebuilt += lost.Count;
                 return;
             }

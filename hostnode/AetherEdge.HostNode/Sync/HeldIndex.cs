@@ -51,6 +51,13 @@ namespace AetherEdge.HostNode.Sync
 
         public long UsedBytes { get; private set; }
 
+        /// <summary>Bytes of shards held, after any change this process made (a removal) is loaded.</summary>
+        public long CurrentUsedBytes()
+        {
+            Current();
+            return UsedBytes;
+        }
+
         /// <summary>Shard and manifest ids added or removed since <paramref name="cursor"/>, or null when unknown (a reload).</summary>
         public IReadOnlyList<string>? ChangedSince(long cursor)
         {

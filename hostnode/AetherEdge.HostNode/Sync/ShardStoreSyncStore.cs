@@ -11,7 +11,7 @@ namespace AetherEdge.HostNode.Sync
     /// renamed into the store (quota-checked, fsynced) once their SHA-256 equals their id. Calls
     /// into the store are serialised. Disposing closes partials and served shards, not the store.
     /// </summary>
-    public sealed class ShardStoreSyncStore : INodeStore, IDisposable
+    public sealed partial class ShardStoreSyncStore : INodeStore, IDisposable
     {
         public const string PartialFolder = "sync-partial";
 
@@ -54,7 +54,7 @@ namespace AetherEdge.HostNode.Sync
             {
                 lock (_gate)
                 {
-                    return _held.UsedBytes;
+                    return _held.CurrentUsedBytes();
                 }
             }
         }
@@ -308,10 +308,16 @@ namespace AetherEdge.HostNode.Sync
 
             lock (_gate)
             {
-                _held.Change(() => { _store.PutManifest(id, data); return data.Length; }, n => _held.AddManifest(id, n));
+                // False for a removed file: a removal is final, whoever offers the manifest again.
+                bool stored = _held.Change(() => _store.PutManifest(id, data), ok =>
+                {
+                    if (ok)
+                    {
+                        _held.AddManifest(id, data.Length);
+                    }
+                });
+                return stored ? AckStatus.Ok : AckStatus.StoreError;
             }
-
-            return AckStatus.Ok;
         }
 
         public void Dispose() => ClosePartials();

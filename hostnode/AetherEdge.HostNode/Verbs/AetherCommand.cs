@@ -27,6 +27,7 @@ namespace AetherEdge.HostNode.Verbs
                 new LsVerb(shared, context),
                 new RmVerb(shared, context),
                 new StatusVerb(shared, context),
+                new DashboardVerb(shared, context),
                 new RepairIndexVerb(shared, context),
                 new LinkBenchVerb(shared, context),
                 new CompletionVerb(context),

@@ -35,6 +35,15 @@ namespace AetherEdge.Core.Sync
 
         /// <summary>Stores a received manifest.</summary>
         AckStatus StoreManifest(string id, byte[] data);
+
+        /// <summary>Files removed here (tombstones), to tell protocol-2 peers.</summary>
+        RemovalEntry[] ListRemovals();
+
+        /// <summary>
+        /// A peer removed a file: drop its manifest and the shards only it uses, and keep the tombstone so the
+        /// file is never pulled again. Called for every entry a peer sends (already removed: nothing to do).
+        /// </summary>
+        void ApplyRemoval(string id, long removedAtMilliseconds);
     }
 
     /// <summary>The session's owner: decides what to pull and hears about results.</summary>

@@ -71,7 +71,7 @@ namespace AetherEdge.Core.Sync
             }
 
             int type = buffer[offset + 2];
-            if ((type < (int)SyncFrameType.Hello || type > (int)SyncFrameType.KeepAlive) && type != (int)SyncFrameType.Routed)
+            if ((type < (int)SyncFrameType.Hello || type > (int)SyncFrameType.Removed) && type != (int)SyncFrameType.Routed)
             {
                 throw new ProtocolViolationException("unknown frame type " + type);
             }
@@ -187,6 +187,9 @@ namespace AetherEdge.Core.Sync
                 case SyncFrameType.KeepAlive:
                     return new KeepAliveFrame();
 
+                case SyncFrameType.Removed:
+                    return ReadRemoved(r);
+
                 default:
                     return new DoneFrame();
             }
@@ -255,6 +258,24 @@ namespace AetherEdge.Core.Sync
             }
 
             return new WantFrame(entries);
+        }
+
+        private static RemovedFrame ReadRemoved(PayloadReader r)
+        {
+            int count = r.UInt16("count");
+            if (count == 0 || count > SyncLimits.MaxRemovalEntriesPerFrame)
+            {
+                throw new ProtocolViolationException("Removed frame must have 1.." + SyncLimits.MaxRemovalEntriesPerFrame + " entries, has " + count);
+            }
+
+            var entries = new RemovalEntry[count];
+            for (int i = 0; i < count; i++)
+            {
+                string id = r.ItemId("file id");
+                entries[i] = new RemovalEntry(id, r.NonNegativeInt64("removed at"));
+            }
+
+            return new RemovedFrame(entries);
         }
 
         private static ShardChunkFrame ReadChunk(PayloadReader r)

@@ -36,6 +36,9 @@ namespace AetherEdge.Core.Sync
         /// </summary>
         KeepAlive = 10,
 
+        /// <summary>Files the sender removed (tombstones), protocol 2; only to peers whose Hello says 2 or more.</summary>
+        Removed = 11,
+
         /// <summary>
         /// One mesh packet (routing header + payload) between neighbours on a mesh link; never part of a
         /// sync conversation (a session refuses it). Numbered apart from the conversation's types.

@@ -21,6 +21,15 @@ namespace AetherEdge.Core.Sync
         /// <summary>First protocol version with KeepAlive frames.</summary>
         public const int KeepAliveSinceVersion = 2;
 
+        /// <summary>First protocol version with Removed frames (tombstones travel).</summary>
+        public const int RemovalsSinceVersion = 2;
+
+        /// <summary>Entries per Removed frame; more removals span several frames.</summary>
+        public const int MaxRemovalEntriesPerFrame = 1024;
+
+        /// <summary>Removal entries accepted per session (all frames together).</summary>
+        public const int MaxRemovalEntries = 1 << 20;
+
         /// <summary>Bytes of the fixed frame header (magic, version, type, flags, length, timestamp, nonce).</summary>
         public const int HeaderBytes = 24;
 

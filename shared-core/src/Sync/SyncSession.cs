@@ -30,6 +30,9 @@ namespace AetherEdge.Core.Sync
         private readonly Hashtable _attempted = new Hashtable();
         private readonly Hashtable _peerItems = new Hashtable();
         private readonly ArrayList _peerInventory = new ArrayList();
+        private readonly Hashtable _removed = new Hashtable();
+        private RemovalEntry[] _localRemovals = new RemovalEntry[0];
+        private int _peerRemovals;
         private bool _peerInventoryComplete;
         private bool _sentDone;
         private bool _receivedDone;
@@ -102,6 +105,12 @@ namespace AetherEdge.Core.Sync
             }
 
             _control.Add(_hello);
+            _localRemovals = _store.ListRemovals();
+            for (int r = 0; r < _localRemovals.Length; r++)
+            {
+                _removed[_localRemovals[r].Id] = true;
+            }
+
             InventoryEntry[] items = _store.ListItems();
             int i = 0;
             do
@@ -259,6 +268,9 @@ namespace AetherEdge.Core.Sync
                     break;
                 case SyncFrameType.Routed:
                     throw new ProtocolViolationException("Routed frame inside a sync session (mesh links carry those)");
+                case SyncFrameType.Removed:
+                    OnRemoved((RemovedFrame)frame);
+                    break;
                 case SyncFrameType.KeepAlive:
                     // Liveness only (the owner's idle timer saw bytes); it passed the replay check like any frame.
                     break;
@@ -290,6 +302,45 @@ namespace AetherEdge.Core.Sync
             PeerHello = hello;
             State = SyncSessionState.Syncing;
             _host.OnPeerHello(hello);
+            if (hello.ProtocolVersion >= SyncLimits.RemovalsSinceVersion)
+            {
+                QueueRemovals();
+            }
+        }
+
+        // Our tombstones, in frames of at most MaxRemovalEntriesPerFrame; before our Done, so the peer applies them in this session.
+        private void QueueRemovals()
+        {
+            int i = 0;
+            while (i < _localRemovals.Length)
+            {
+                int n = _localRemovals.Length - i;
+                if (n > SyncLimits.MaxRemovalEntriesPerFrame)
+                {
+                    n = SyncLimits.MaxRemovalEntriesPerFrame;
+                }
+
+                var part = new RemovalEntry[n];
+                Array.Copy(_localRemovals, i, part, 0, n);
+                i += n;
+                _control.Add(new RemovedFrame(part));
+            }
+        }
+
+        private void OnRemoved(RemovedFrame removed)
+        {
+            _peerRemovals += removed.Entries.Length;
+            if (_peerRemovals > SyncLimits.MaxRemovalEntries)
+            {
+                throw new ProtocolViolationException("over " + SyncLimits.MaxRemovalEntries + " removal entries");
+            }
+
+            for (int i = 0; i < removed.Entries.Length; i++)
+            {
+                RemovalEntry e = removed.Entries[i];
+                _store.ApplyRemoval(e.Id, e.RemovedAtMilliseconds);
+                _removed[e.Id] = true;
+            }
         }
 
         private void OnInventory(InventoryFrame inventory)
@@ -444,7 +495,8 @@ namespace AetherEdge.Core.Sync
                 string[] ids = _host.ChooseWants(ToArray(_peerInventory));
                 for (int i = 0; i < ids.Length; i++)
                 {
-                    if (SyncFrame.IsValidItemId(ids[i]) && !_attempted.Contains(ids[i]))
+                    // A removed file is never pulled back, whoever still offers it.
+                    if (SyncFrame.IsValidItemId(ids[i]) && !_attempted.Contains(ids[i]) && !_removed.Contains(ids[i]))
                     {
                         _attempted[ids[i]] = true;
                         _pendingWants.Add(ids[i]);

@@ -61,8 +61,23 @@ namespace AetherEdge.Core.Tests.Sync
 
         public AckStatus StoreManifest(string id, byte[] data)
         {
+            if (Removals.ContainsKey(id))
+            {
+                return AckStatus.StoreError;
+            }
+
             Manifests[id] = data;
             return AckStatus.Ok;
+        }
+
+        public Dictionary<string, long> Removals { get; } = new Dictionary<string, long>();
+
+        public RemovalEntry[] ListRemovals() => Removals.Select(r => new RemovalEntry(r.Key, r.Value)).ToArray();
+
+        public void ApplyRemoval(string id, long removedAtMilliseconds)
+        {
+            Manifests.Remove(id);
+            Removals[id] = Removals.TryGetValue(id, out long t) ? Math.Max(t, removedAtMilliseconds) : removedAtMilliseconds;
         }
     }
 

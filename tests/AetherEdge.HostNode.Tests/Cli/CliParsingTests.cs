@@ -11,7 +11,7 @@ namespace AetherEdge.HostNode.Tests.Cli
     {
         private static readonly string[] s_verbs =
         {
-            "plan", "id", "trust", "power", "pair", "hub", "peers", "advertise", "init", "put", "get", "ls", "rm", "status", "repair-index", "link-bench", "completion",
+            "plan", "id", "trust", "power", "pair", "hub", "peers", "advertise", "init", "put", "get", "ls", "rm", "status", "dashboard", "repair-index", "link-bench", "completion",
         };
 
         private readonly string _dir = Directory.CreateTempSubdirectory("aether-cli-").FullName;
@@ -108,7 +108,7 @@ namespace AetherEdge.HostNode.Tests.Cli
             }
 
             var withHome = Commands(root).Where(c => c.Options.Any(o => o.Name == "--home")).Select(c => c.Name).OrderBy(n => n, StringComparer.Ordinal);
-            Assert.Equal(new[] { "add", "get", "hub", "id", "init", "list", "ls", "pair", "put", "remove", "repair-index", "rm", "status" }, withHome);
+            Assert.Equal(new[] { "add", "dashboard", "get", "hub", "id", "init", "list", "ls", "pair", "put", "remove", "repair-index", "rm", "status" }, withHome);
         }
 
         [Fact]

@@ -44,6 +44,38 @@ namespace AetherEdge.HostNode.Tests.Hub
             Assert.True(await kit.MetricAsync(0, "sync_local_changes_total") >= 1);
         }
 
+        [Fact]
+        public async Task RmWhileHubsRun_PeerDropsTheFileAndItsShards_NeitherPullsItBack()
+        {
+            await using var kit = await TwoHubsAsync();
+            string fileId = Put("a", "doomed.bin", 2_000_000, 2);
+            await WaitUntilAsync(() => Listed("b").Contains(fileId), "b lists the file put on a");
+            await WaitUntilMetricAsync(kit, 1, "device_storage_used_bytes", v => v > 0, "b holds its planned shards");
+
+            var rm = CliRunner.Run("rm", fileId, "--home", Home("a"));
+            Assert.True(rm.Code == 0, rm.Out + rm.Err);
+            var watch = Stopwatch.StartNew();
+            await WaitUntilAsync(() => !Listed("b").Contains(fileId), "b no longer lists the file removed on a");
+            _out.WriteLine("rm on a -> gone from b: " + watch.ElapsedMilliseconds + " ms (sync interval 3600 s)");
+            await WaitUntilMetricAsync(kit, 1, "device_storage_used_bytes", v => v == 0, "b's space comes back");
+
+            // Another change on a pushes again: b's inventory no longer offers the file and a's tombstone stops a pull.
+            string other = Put("a", "other.bin", 100_000, 3);
+            await WaitUntilAsync(() => Listed("b").Contains(other), "b lists the next file");
+            Assert.DoesNotContain(fileId, Listed("a"));
+            Assert.DoesNotContain(fileId, Listed("b"));
+        }
+
+        private static async Task WaitUntilMetricAsync(HubPair kit, int hub, string name, Func<double, bool> condition, string what)
+        {
+            var until = DateTime.UtcNow + s_bound;
+            while (!condition(await kit.MetricAsync(hub, name)))
+            {
+                Assert.True(DateTime.UtcNow < until, "timed out waiting until " + what);
+                await Task.Delay(100);
+            }
+        }
+
         private string Put(string home, string name, int size, int seed)
         {
             Directory.CreateDirectory(Home("in"));
@@ -92,6 +124,16 @@ namespace AetherEdge.HostNode.Tests.Hub
                     "--interface", "127.0.0.1", "--no-mdns", "--peers", "127.0.0.1:" + sync[1 - i], "--sync-interval", "3600",
                 };
                 pair.Hubs.Add(Task.Run(() => AetherCommand.Run(args, new CliContext(TextWriter.Null, TextWriter.Null, pair.Stop.Token))));
+
+                // b starts once a answers: a's first round finds b absent, b's first round syncs with a (no crossing
+                // dials, so both start pulling after their first round).
+                int hub = i;
+                var until = DateTime.UtcNow + s_bound;
+                while (await pair.MetricAsync(hub, "mesh_sync_attempts_total") < 0)
+                {
+                    Assert.True(DateTime.UtcNow < until, "hub " + hub + " never answered");
+                    await Task.Delay(100);
+                }
             }
 
             for (int i = 0; i < 2; i++)

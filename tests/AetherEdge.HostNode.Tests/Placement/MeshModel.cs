@@ -83,6 +83,10 @@ namespace AetherEdge.HostNode.Tests.Placement
         public AckStatus CompletePartial(string id, long totalLength, byte[] hash) => throw new NotSupportedException();
 
         public AckStatus StoreManifest(string id, byte[] data) => throw new NotSupportedException();
+
+        public RemovalEntry[] ListRemovals() => Array.Empty<RemovalEntry>();
+
+        public void ApplyRemoval(string id, long removedAtMilliseconds) => throw new NotSupportedException();
     }
 
     /// <summary>

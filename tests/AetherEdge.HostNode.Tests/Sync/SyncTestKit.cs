@@ -214,5 +214,9 @@ namespace AetherEdge.HostNode.Tests.Sync
         public AckStatus CompletePartial(string id, long totalLength, byte[] hash) => _inner.CompletePartial(id, totalLength, hash);
 
         public AckStatus StoreManifest(string id, byte[] data) => _inner.StoreManifest(id, data);
+
+        public RemovalEntry[] ListRemovals() => _inner.ListRemovals();
+
+        public void ApplyRemoval(string id, long removedAtMilliseconds) => _inner.ApplyRemoval(id, removedAtMilliseconds);
     }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using AetherEdge.Core.Devices;
@@ -56,6 +57,8 @@ namespace AetherEdge.TestSupport.Dashboard
         {
             var id = FakeDevice(name);
             Get<TrustCircle>().Add(id, name, DateTimeOffset.UtcNow);
+            // As mDNS would have found it: an address on the documentation network (RFC 5737; nothing answers there).
+            Get<PeerDirectory>().Upsert(new IPEndPoint(IPAddress.Parse("192.0.2." + (_peers.Count + 1)), HubSettings.DefaultPort), id, "mdns");
             Hello(id, name, kind, allocationBytes, 0, batteryPercent, pluggedIn, hasBattery);
             Get<PeerKnowledge>().Inventory(id, Array.Empty<string>());
             _peers.Add(id);
@@ -125,6 +128,23 @@ namespace AetherEdge.TestSupport.Dashboard
             var layout = ShardManifest.ReadUnverified(Get<ShardStore>().TryGetManifest(fileId)!)!;
             var drop = new HashSet<string>(layout.ShardIds, StringComparer.Ordinal);
             Get<PeerKnowledge>().Inventory(peer, Holding(peer).Where(s => !drop.Contains(s)).ToList());
+        }
+
+        /// <summary>Every copy of <paramref name="fileId"/>'s shards beyond the first k is lost (here and on peers): one more device loss can lose the file.</summary>
+        public void LeaveOnlyK(string fileId)
+        {
+            var store = Get<ShardStore>();
+            var layout = ShardManifest.ReadUnverified(store.TryGetManifest(fileId)!)!;
+            var drop = new HashSet<string>(layout.ShardIds.Skip(layout.DataShards), StringComparer.Ordinal);
+            foreach (string shard in drop)
+            {
+                store.DeleteShard(shard);
+            }
+
+            foreach (var p in _peers)
+            {
+                Get<PeerKnowledge>().Inventory(p, Holding(p).Where(s => !drop.Contains(s)).ToList());
+            }
         }
 
         private IEnumerable<string> Holding(DeviceId peer)

@@ -1,0 +1,121 @@
+using AetherEdge.Core.Devices;
+using AetherEdge.HostNode.Dashboard;
+using AetherEdge.HostNode.Home;
+using AetherEdge.HostNode.Http;
+using AetherEdge.TestSupport.Dashboard;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace AetherEdge.Dashboard.Tests
+{
+    /// <summary>
+    /// The dashboard page in headless Chromium on a started hub (real store, plan, HTTP host) whose peers
+    /// are simulated: what the page shows, the allocation change and its refusal, the screenshot for the README.
+    /// </summary>
+    public sealed class DashboardPageTests
+    {
+        private const int PhoneWidth = 390;
+
+        [SkippableFact]
+        public async Task Page_HubWithPeersAndFiles_ShowsTheKitAndChangesTheAllocation()
+        {
+            Skip.IfNot(BrowserKit.Available, BrowserKit.MissingReason);
+            using var kit = new SimulatedKit("field-hub", start: true);
+            kit.AddPeer("desk-anna", DeviceKind.Desktop, 200_000_000_000);
+            kit.AddPeer("phone-ben", DeviceKind.Mobile, 5_000_000_000, batteryPercent: 64, pluggedIn: false, hasBattery: true);
+            kit.AddPeer("hub-tent", DeviceKind.Hub, 500_000_000_000);
+            var ids = kit.PutFiles(new[] { "photos/river-crossing.jpg", "maps/north-ridge.gpx", "notes/field log 2026-12-05.txt" }, 40_000);
+            string risky = kit.PutFiles(new[] { "radio/frequencies.csv" }, 3_000, dataShards: 3, parityShards: 2)[0];
+            kit.PlaceAsPlanned();
+            kit.LeaveOnlyK(risky);
+
+            var (pw, browser) = await BrowserKit.LaunchAsync();
+            using (pw)
+            await using (browser)
+            {
+                var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = PhoneWidth, Height = 844 } });
+                string url = kit.Get<HttpHost>().BaseAddress + "#k=" + kit.Get<DashboardSecret>().Text;
+                await page.GotoAsync(url);
+
+                // The kit: every device, with what it told us.
+                await Expect(page.Locator("[data-device]")).ToHaveCountAsync(4);
+                await Expect(page.Locator("#summary")).ToContainTextAsync("4 of 4 devices online");
+                var self = page.Locator("[data-device]").First;
+                await Expect(self).ToContainTextAsync("field-hub (this hub)");
+                await Expect(self).ToContainTextAsync("Last skip");
+                var ben = page.Locator("[data-device]", new PageLocatorOptions { HasText = "phone-ben" });
+                await Expect(ben).ToContainTextAsync("64 %");
+                await Expect(ben).ToContainTextAsync("on battery");
+                await Expect(ben).ToContainTextAsync("mobile");
+                var anna = page.Locator("[data-device]", new PageLocatorOptions { HasText = "desk-anna" });
+                await Expect(anna).ToContainTextAsync("no battery");
+                await Expect(anna).Not.ToContainTextAsync("100 %");
+
+                // Files: names, protection, the one at risk marked.
+                await Expect(page.Locator("#files tbody tr")).ToHaveCountAsync(4);
+                var river = page.Locator("#files tbody tr", new PageLocatorOptions { HasText = "photos/river-crossing.jpg" });
+                await Expect(river).ToContainTextAsync("survives the loss of");
+                await Expect(river).ToContainTextAsync("15/15 shards placed as planned");
+                var radio = page.Locator("tr[data-file='" + risky + "']");
+                await Expect(radio).ToHaveAttributeAsync("data-state", "at risk");
+                await Expect(radio).ToContainTextAsync("AT RISK");
+                await Expect(page.Locator("#files-summary")).ToContainTextAsync("1 at risk");
+                Assert.Equal(3, ids.Count);
+
+                // The secret left the address bar; the page fits a phone's width.
+                Assert.DoesNotContain("#k=", page.Url);
+                Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "page wider than a phone");
+
+                // Out of range: refused with the range, nothing saved.
+                long before = NodeHome.Open(kit.Home).AllocationBytes;
+                await page.FillAsync("#alloc-input", "10 MB");
+                await page.ClickAsync("#alloc-save");
+                await Expect(page.Locator("#alloc-msg")).ToContainTextAsync("10 MB is out of range: a hub on this disk takes 1 GB to");
+                await Expect(page.Locator("#alloc-msg")).ToHaveClassAsync("error");
+                Assert.Equal(before, NodeHome.Open(kit.Home).AllocationBytes);
+
+                // In range: saved to the home's config and in effect; the page follows.
+                await page.FillAsync("#alloc-input", "3 GB");
+                await page.ClickAsync("#alloc-save");
+                await Expect(page.Locator("#alloc-msg")).ToContainTextAsync("Saved: 3 GB");
+                Assert.Equal(3_000_000_000, NodeHome.Open(kit.Home).AllocationBytes);
+                await Expect(page.Locator("#s-allocated")).ToContainTextAsync("Allocated: 3 GB");
+                await Expect(self).ToContainTextAsync("of 3 GB");
+
+                // Live: a device that appears shows up without a reload.
+                kit.AddPeer("laptop-cleo", DeviceKind.Laptop, 20_000_000_000, batteryPercent: 91, pluggedIn: true, hasBattery: true);
+                await Expect(page.Locator("[data-device]")).ToHaveCountAsync(5);
+
+                // For the README: the page at a laptop's width, then a phone's.
+                string docs = Path.Combine(BrowserKit.RepoRoot(), "docs");
+                Directory.CreateDirectory(docs);
+                await page.SetViewportSizeAsync(1100, 900);
+                await page.FillAsync("#alloc-input", "");
+                await page.EvaluateAsync("document.getElementById('alloc-msg').textContent = ''");
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(docs, "dashboard.png"), FullPage = true });
+            }
+        }
+
+        [SkippableFact]
+        public async Task Page_WithoutTheSecret_ShowsTheKitButCannotChangeSettings()
+        {
+            Skip.IfNot(BrowserKit.Available, BrowserKit.MissingReason);
+            using var kit = new SimulatedKit("view-hub", start: true);
+            var (pw, browser) = await BrowserKit.LaunchAsync();
+            using (pw)
+            await using (browser)
+            {
+                var page = await browser.NewPageAsync();
+                await page.GotoAsync(kit.Get<HttpHost>().BaseAddress!.ToString());
+                await Expect(page.Locator("[data-device]")).ToHaveCountAsync(1);
+                await Expect(page.Locator("#no-secret")).ToBeVisibleAsync();
+                await Expect(page.Locator("#alloc-save")).ToBeDisabledAsync();
+
+                // Even a request made by hand from the page's own origin is refused without the secret.
+                int status = await page.EvaluateAsync<int>(
+                    "fetch('/api/allocation', {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify({allocation: '5 GB'})}).then(r => r.status)");
+                Assert.Equal(403, status);
+            }
+        }
+    }
+}
