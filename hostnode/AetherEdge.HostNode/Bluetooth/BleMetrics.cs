@@ -14,11 +14,13 @@ namespace AetherEdge.HostNode.Bluetooth
     {
         private readonly BleMeshService _ble;
         private readonly MeshSealed _sealed;
+        private readonly MeshShards _shards;
         private readonly Gauge _up, _beacons;
-        private readonly Counter _valuesSent, _valuesReceived, _bytesSent, _refused, _sealedFrames, _replays;
+        private readonly Counter _valuesSent, _valuesReceived, _bytesSent, _refused, _sealedFrames, _replays, _envelopes;
 
-        public BleMetrics(CollectorRegistry registry, BleMeshService ble, MeshSealed sealedFrames)
+        public BleMetrics(CollectorRegistry registry, BleMeshService ble, MeshSealed sealedFrames, MeshShards shards)
         {
+            _shards = shards;
             _ble = ble;
             _sealed = sealedFrames;
             var m = Metrics.WithCustomRegistry(registry);
@@ -30,6 +32,7 @@ namespace AetherEdge.HostNode.Bluetooth
             _refused = m.CreateCounter("ble_refused_total", "BLE traffic refused or lost, by reason (unsealed, unidentified, bad_advertisement, ...).", "reason");
             _sealedFrames = m.CreateCounter("mesh_sealed_frames_total", "Sealed frames addressed to this hub, by verdict.", "result");
             _replays = m.CreateCounter("mesh_replays_refused_total", "Sealed frames refused as recorded and played again (stale or a nonce seen before).");
+            _envelopes = m.CreateCounter("mesh_shard_envelopes_total", "Sealed shard envelopes received, by result (stored, already_held, bad_hash, no_manifest, not_planned_here, busy, ...).", "result");
             registry.AddBeforeCollectCallback(Publish);
         }
 
@@ -57,6 +60,10 @@ namespace AetherEdge.HostNode.Bluetooth
             _sealedFrames.WithLabels("replay").IncTo(_sealed.Count(SealVerdict.Replay));
             _sealedFrames.WithLabels("source_mismatch").IncTo(_sealed.SourceMismatch);
             _replays.IncTo(_sealed.ReplaysRefused);
+            foreach (var r in _shards.Results())
+            {
+                _envelopes.WithLabels(r.Key).IncTo(r.Value);
+            }
         }
     }
 }

@@ -153,6 +153,8 @@ namespace AetherEdge.HostNode.Hub
             Alias<IFarPeers, MeshTunnels>(services);
             services.AddSingleton(sp => new MembershipLog(home, sp.GetRequiredService<TrustCircle>(), sp.GetRequiredService<NodeIdentity>()));
             services.AddSingleton(sp => new MeshFrameKeys(sp.GetRequiredService<NodeIdentity>(), sp.GetRequiredService<TrustCircle>().Contains));
+            services.AddSingleton<MeshShards>();
+            Alias<ISealedPayloadHandler, MeshShards>(services);
             services.AddSingleton<MeshSealed>();
             Alias<IMeshPayloadHandler, MeshSealed>(services);
             services.AddSingleton<MeshKnowledge>();

@@ -133,8 +133,9 @@ namespace AetherEdge.HostNode.Storage
 
             if (report.ManifestRemoved)
             {
-                Log("removed file " + fileId + ": " + report.ShardsDeleted + " shards deleted (" + report.BytesFreed + " bytes), " +
-                    report.ShardsShared + " shared with another file kept");
+                // Into store.log only: the caller reports the removal in its own words.
+                Log("removed file " + fileId + ": " + report.ShardsDeleted + " shards deleted (" + Core.Allocation.ByteCount.WithBytes(report.BytesFreed) + "), " +
+                    report.ShardsShared + " shared with another file kept", echo: false);
             }
 
             return report;

@@ -542,13 +542,16 @@ namespace AetherEdge.HostNode.Storage
             Log("quarantined " + name + ": " + reason + " -> " + target);
         }
 
-        private void Log(string message)
+        private void Log(string message, bool echo = true)
         {
             string line = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ") + " " + message;
             lock (_gate)
             {
                 File.AppendAllText(Path.Combine(Home, LogFileName), line + "\n");
-                _log?.WriteLine("store: " + message);
+                if (echo)
+                {
+                    _log?.WriteLine("store: " + message);
+                }
             }
         }
 

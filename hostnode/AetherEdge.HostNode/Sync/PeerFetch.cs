@@ -49,7 +49,7 @@ namespace AetherEdge.HostNode.Sync
                     try
                     {
                         var outcome = await node.SyncWithAsync(peer, null, ct);
-                        log.WriteLine("fetched " + outcome.ItemsReceived + " items (" + outcome.BytesReceived + " B) from " + peer);
+                        log.WriteLine("fetched " + outcome.ItemsReceived + " items (" + Core.Allocation.ByteCount.WithBytes(outcome.BytesReceived) + ") from " + peer);
                         if (outcome.State == SyncSessionState.Complete)
                         {
                             break;

@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using AetherEdge.Core.Protocol;
+using AetherEdge.Core.Relay;
+using AetherEdge.Core.Routing;
+using AetherEdge.HostNode.Placement;
+using AetherEdge.HostNode.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace AetherEdge.HostNode.Mesh
+{
+    /// <summary>
+    /// Shard envelopes that reach the hub sealed by a trusted device (over BLE, through beacons): the shard's
+    /// SHA-256 must equal the envelope's content id, the manifests held must list it, and the placement plan must
+    /// give it to this hub; then it is stored (the store hashes it again while writing, so no partial or wrong
+    /// shard is ever kept). Everything else is dropped and counted by reason
+    /// (<c>mesh_shard_envelopes_total{result}</c>). The router thread only parses and hashes; the plan lookup and
+    /// the write run on the thread pool, at most <see cref="MaxPendingWrites"/> at once (more: dropped as busy,
+    /// the sender's retry brings it again).
+    /// </summary>
+    public sealed class MeshShards : ISealedPayloadHandler
+    {
+        public const int MaxPendingWrites = 16;
+
+        public const string Stored = "stored";
+        public const string AlreadyHeld = "already_held";
+        public const string BadHash = "bad_hash";
+        public const string Malformed = "malformed";
+        public const string NoManifest = "no_manifest";
+        public const string NotPlannedHere = "not_planned_here";
+        public const string Busy = "busy";
+        public const string StoreFailed = "store_failed";
+
+        private readonly ShardStore _store;
+        private readonly PlacementOracle _oracle;
+        private readonly ILogger<MeshShards> _log;
+        private readonly ConcurrentDictionary<string, long> _results = new(StringComparer.Ordinal);
+        private int _pending;
+
+        public MeshShards(ShardStore store, PlacementOracle oracle, ILogger<MeshShards> log)
+        {
+            _store = store;
+            _oracle = oracle;
+            _log = log;
+        }
+
+        public byte Kind => MeshPayloadKind.Shard;
+
+        /// <summary>Envelopes by result (stored, already_held, bad_hash, malformed, no_manifest, not_planned_here, busy, store_failed).</summary>
+        public long this[string result] => _results.TryGetValue(result, out long v) ? v : 0;
+
+        public IReadOnlyList<KeyValuePair<string, long>> Results() => _results.OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+
+        /// <summary>Writes not finished yet (tests wait for zero).</summary>
+        public int Pending => Volatile.Read(ref _pending);
+
+        public void OnOpened(in MeshDelivery body, IMeshOutbox outbox)
+        {
+            int shardOffset;
+            try
+            {
+                shardOffset = ShardEnvelope.Parse(body.Buffer, body.Offset, body.Length);
+            }
+            catch (ProtocolViolationException)
+            {
+                Count(Malformed);
+                return;
+            }
+
+            var contentId = body.Buffer.AsSpan(body.Offset + 1, ShardEnvelope.ContentIdBytes);
+            var shard = body.Buffer.AsSpan(shardOffset, body.Offset + body.Length - shardOffset);
+            Span<byte> hash = stackalloc byte[32];
+            SHA256.HashData(shard, hash);
+            if (!hash.SequenceEqual(contentId))
+            {
+                Count(BadHash);
+                return;
+            }
+
+            if (Interlocked.Increment(ref _pending) > MaxPendingWrites)
+            {
+                Interlocked.Decrement(ref _pending);
+                Count(Busy);
+                return;
+            }
+
+            string id = ShardId.FromHash(contentId);
+            byte[] bytes = shard.ToArray();
+            _ = Task.Run(() =>
+            {
+                try
+                {
+                    Count(Keep(id, bytes));
+                }
+                catch (Exception e) when (e is IOException || e is Microsoft.Data.Sqlite.SqliteException || e is InvalidOperationException)
+                {
+                    Count(StoreFailed);
+                    _log.LogWarning("mesh: shard {Shard} from the mesh not stored: {Error}", id[..12], e.Message);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _pending);
+                }
+            });
+        }
+
+        private string Keep(string id, byte[] bytes)
+        {
+            if (_oracle.Locate(id) is not { } found)
+            {
+                return NoManifest;
+            }
+
+            if (_oracle.AssignedHolder(id) != _oracle.SelfId)
+            {
+                return NotPlannedHere;
+            }
+
+            if (_store.HasShard(id))
+            {
+                return AlreadyHeld;
+            }
+
+            using var content = new MemoryStream(bytes, writable: false);
+            _store.PutShard(id, content, found.Manifest, found.Index);
+            return Stored;
+        }
+
+        private void Count(string result) => _results.AddOrUpdate(result, 1, (_, v) => v + 1);
+    }
+}
