@@ -13,9 +13,12 @@ namespace AetherEdge.HostNode.Hub
     /// <summary>
     /// Dials the directory's peers for one sync round. Devices are dialled concurrently, each with a short TCP
     /// connect timeout and the TLS handshake bound, so one silent or slow address (a tarpit) delays only the
-    /// device it claims to be, never the others. A device's addresses are tried one after another, proven ones
-    /// first, until one syncs. A failed address backs off (the sync interval, doubling to
-    /// <see cref="MaxBackoff"/>). Every dial is counted by result (<c>aether_sync_dials_total</c>) and failures
+    /// device it claims to be, never the others. A device's addresses are tried one after another until one
+    /// syncs: proven ones first, then configured ones, then suggestions in the order they were first heard (a
+    /// flood of later announcements cannot jump the queue). A failed suggestion backs off (the sync interval,
+    /// doubling to <see cref="MaxBackoff"/>); at most one unproven suggestion per device is tried per round, and
+    /// after one failed the device's unproven suggestions back off the same way, so replacing failed suggestions
+    /// with fresh ones cannot make the hub dial faster. Configured and proven addresses are tried every round. Every dial is counted by result (<c>aether_sync_dials_total</c>) and failures
     /// are logged with their real reason, at most <see cref="LogLinesPerMinute"/> lines a minute per result.
     /// </summary>
     public sealed class PeerDialer
@@ -43,6 +46,7 @@ namespace AetherEdge.HostNode.Hub
         private readonly LogBudget _budget;
         private readonly Counter _dials;
         private readonly ConcurrentDictionary<string, (long Next, TimeSpan Backoff)> _backoff = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, (long Next, TimeSpan Backoff)> _unprovenBackoff = new(StringComparer.Ordinal);
 
         public PeerDialer(HubSettings settings, SyncNode node, PeerDirectory directory, PeerKnowledge peers, TimeProvider clock, ILogger<PeerDialer> log, IMetricFactory? metrics = null)
         {
@@ -106,10 +110,15 @@ namespace AetherEdge.HostNode.Hub
                 list.Add(peer);
             }
 
-            // Backoff is remembered only for addresses still in the directory (bounded with it).
+            // Backoff is remembered only for addresses and devices still in the directory (bounded with it).
             foreach (string key in _backoff.Keys.Where(k => !live.Contains(k)).ToList())
             {
                 _backoff.TryRemove(key, out _);
+            }
+
+            foreach (string key in _unprovenBackoff.Keys.Where(k => !devices.ContainsKey(k)).ToList())
+            {
+                _unprovenBackoff.TryRemove(key, out _);
             }
 
             using var slots = new SemaphoreSlim(MaxConcurrentDevices);
@@ -118,7 +127,7 @@ namespace AetherEdge.HostNode.Hub
                 await slots.WaitAsync(ct).ConfigureAwait(false);
                 try
                 {
-                    return await DialDeviceAsync(list, busy, push, ct).ConfigureAwait(false);
+                    return await DialDeviceAsync(list[0].Id?.Text ?? string.Empty, list, busy, push, ct).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -129,16 +138,21 @@ namespace AetherEdge.HostNode.Hub
             return heard.All(h => h);
         }
 
-        private async Task<bool> DialDeviceAsync(List<PeerEndpoint> addresses, Action<DeviceId>? busyWith, bool push, CancellationToken ct)
+        private async Task<bool> DialDeviceAsync(string device, List<PeerEndpoint> addresses, Action<DeviceId>? busyWith, bool push, CancellationToken ct)
         {
             long now = _clock.GetTimestamp();
-            foreach (var peer in addresses.OrderByDescending(p => p.Proven).ThenByDescending(p => p.Source == "static").ThenByDescending(p => p.LastSyncMilliseconds))
+            bool unprovenTried = false;
+            foreach (var peer in addresses.OrderByDescending(p => p.Proven).ThenByDescending(p => p.Source == "static").ThenBy(p => p.Failures).ThenBy(p => p.Heard))
             {
                 string key = peer.EndPoint.ToString();
-                if (!push && _backoff.TryGetValue(key, out var b) && b.Next > now)
+                bool suggested = !peer.Proven && peer.Source != "static";
+                if ((!push && _backoff.TryGetValue(key, out var b) && b.Next > now)
+                    || (suggested && (unprovenTried || (!push && _unprovenBackoff.TryGetValue(device, out var d) && d.Next > now))))
                 {
                     continue;
                 }
+
+                unprovenTried |= suggested;
 
                 try
                 {
@@ -148,6 +162,7 @@ namespace AetherEdge.HostNode.Hub
                     peer.LastSyncMilliseconds = Environment.TickCount64;
                     _directory.Proved(peer.EndPoint, outcome.Peer);
                     _backoff.TryRemove(key, out _);
+                    _unprovenBackoff.TryRemove(device, out _);
                     return true;
                 }
                 catch (SessionBusyException busy) when (!ct.IsCancellationRequested)
@@ -162,19 +177,38 @@ namespace AetherEdge.HostNode.Hub
                 catch (DialFailure f) when (!ct.IsCancellationRequested)
                 {
                     Count(f.Result);
-                    var next = _backoff.TryGetValue(key, out var old) ? TimeSpan.FromTicks(Math.Min(old.Backoff.Ticks * 2, MaxBackoff.Ticks)) : TimeSpan.FromSeconds(_settings.SyncIntervalSeconds);
-                    _backoff[key] = (_clock.GetTimestamp() + (long)(next.TotalSeconds * _clock.TimestampFrequency), next);
+                    _directory.Failed(peer.EndPoint);
+                    // Only suggestions back off: configured and proven addresses are tried every round, as a
+                    // peer that was down (or not listening yet) is expected back.
+                    var next = TimeSpan.Zero;
+                    if (suggested)
+                    {
+                        next = BackOff(_backoff, key);
+                        BackOff(_unprovenBackoff, device);
+                    }
+
                     if (_budget.TryTake(f.Result, out long withheld))
                     {
                         var level = f.Result == Refused ? LogLevel.Warning : LogLevel.Information;
-                        _log.Log(level, "sync dial to {Peer} ({Device}, {Source}) failed: {Reason}; next try in {Backoff} s{Withheld}",
-                            peer.EndPoint, peer.Id?.Short ?? "unknown device", peer.Source, f.Message, (int)next.TotalSeconds, LogBudget.Withheld(withheld));
+                        _log.Log(level, "sync dial to {Peer} ({Device}, {Source}) failed: {Reason}; next try {When}{Withheld}",
+                            peer.EndPoint, peer.Id?.Short ?? "unknown device", peer.Source, f.Message,
+                            next == TimeSpan.Zero ? "next round" : "in " + (int)next.TotalSeconds + " s", LogBudget.Withheld(withheld));
                     }
                 }
             }
 
             // Unreachable at every address: try again next round.
             return true;
+        }
+
+        /// <summary>Doubles <paramref name="key"/>'s backoff (from the sync interval, at most <see cref="MaxBackoff"/>) and returns it.</summary>
+        private TimeSpan BackOff(ConcurrentDictionary<string, (long Next, TimeSpan Backoff)> table, string key)
+        {
+            var next = table.TryGetValue(key, out var old)
+                ? TimeSpan.FromTicks(Math.Min(old.Backoff.Ticks * 2, MaxBackoff.Ticks))
+                : TimeSpan.FromSeconds(Math.Max(1, _settings.SyncIntervalSeconds));
+            table[key] = (_clock.GetTimestamp() + (long)(next.TotalSeconds * _clock.TimestampFrequency), next);
+            return next;
         }
 
         private async Task<SyncOutcome> DialAsync(PeerEndpoint peer, CancellationToken ct)

@@ -26,6 +26,9 @@ namespace AetherEdge.HostNode.Peers
 
         public long LastSyncMilliseconds { get; set; } = long.MinValue;
 
+        /// <summary>Dials at this address that failed since it last proved itself.</summary>
+        public int Failures { get; set; }
+
         /// <summary>Order of the last suggestion (larger = heard more recently).</summary>
         internal long Heard { get; set; }
     }
@@ -39,10 +42,10 @@ namespace AetherEdge.HostNode.Peers
         /// <summary>Already known (refreshed).</summary>
         Known,
 
-        /// <summary>Replaced the device's oldest unproven address (the device's share was full).</summary>
+        /// <summary>Replaced one of the device's unproven addresses that failed a dial (the device's share was full).</summary>
         Replaced,
 
-        /// <summary>The table is full of proven addresses or of other devices' addresses.</summary>
+        /// <summary>The device's share holds no failed address to replace, or the table is full.</summary>
         Full,
     }
 
@@ -50,8 +53,9 @@ namespace AetherEdge.HostNode.Peers
     /// Peers the hub may dial, from config and discovery. An address heard on the network is only a
     /// suggestion: dialling it still needs a TLS handshake with a trusted device, and what discovery may add
     /// is bounded so that a flood of announcements cannot grow the table or push out a proven address:
-    /// at most <see cref="MaxPerDevice"/> suggested addresses per device and <see cref="MaxSuggested"/> in all;
-    /// a device's full share replaces its oldest unproven address, never a proven one.
+    /// at most <see cref="MaxPerDevice"/> suggested addresses per device and <see cref="MaxSuggested"/> in all.
+    /// A device's full share takes a new address only in place of an unproven one that failed a dial: an address
+    /// that works (proven, or not failed yet) is never pushed out by announcements, however many arrive.
     /// </summary>
     public sealed class PeerDirectory
     {
@@ -123,7 +127,7 @@ namespace AetherEdge.HostNode.Peers
                     if (p.Id == id)
                     {
                         mine++;
-                        if (!p.Proven && (evict == null || p.Heard < evict.Heard))
+                        if (!p.Proven && p.Failures > 0 && (evict == null || p.Heard < evict.Heard))
                         {
                             evict = p;
                         }
@@ -171,6 +175,19 @@ namespace AetherEdge.HostNode.Peers
                 {
                     p.Id = id;
                     p.Proven = true;
+                    p.Failures = 0;
+                }
+            }
+        }
+
+        /// <summary>A dial at <paramref name="endpoint"/> failed: an unproven address may now be replaced by a new suggestion.</summary>
+        public void Failed(IPEndPoint endpoint)
+        {
+            lock (_gate)
+            {
+                if (_peers.TryGetValue(endpoint.ToString(), out var p))
+                {
+                    p.Failures++;
                 }
             }
         }

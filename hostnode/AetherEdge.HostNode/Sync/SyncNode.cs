@@ -172,6 +172,7 @@ namespace AetherEdge.HostNode.Sync
 
         private async Task HandleIncomingAsync(Stream transport, EndPoint? remote, CancellationToken cancellation)
         {
+            bool authenticated = false;
             try
             {
                 await using var ssl = new SslStream(transport, false);
@@ -187,6 +188,7 @@ namespace AetherEdge.HostNode.Sync
                     await ssl.AuthenticateAsServerAsync(options, timeout.Token).ConfigureAwait(false);
                 }
 
+                authenticated = true;
                 if (_protocols.TryGetValue(ssl.NegotiatedApplicationProtocol.ToString(), out var serve))
                 {
                     await serve(ssl, TlsPeerPolicy.PeerOf(ssl), cancellation).ConfigureAwait(false);
@@ -202,8 +204,10 @@ namespace AetherEdge.HostNode.Sync
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
             {
-                // A broken connection or store error ends this connection only.
-                ConnectionFailed?.Invoke(remote, e.Message);
+                // A broken connection or store error ends this connection only. Say why, not "The operation was canceled".
+                ConnectionFailed?.Invoke(remote, e is OperationCanceledException && !authenticated
+                    ? "no TLS handshake within " + HandshakeTimeout.TotalSeconds + " s (an idle or slow client)"
+                    : e.Message);
             }
             finally
             {

@@ -54,9 +54,57 @@ namespace AetherEdge.HostNode.Tests.Hub
             return (IPEndPoint)l.LocalEndpoint;
         }
 
-        private static PeerDialer Dialer(TestNode node, PeerDirectory directory, ILogger<PeerDialer>? log = null) =>
+        private static PeerDialer Dialer(TestNode node, PeerDirectory directory, ILogger<PeerDialer>? log = null, TimeProvider? clock = null) =>
             new(new HubSettings { SyncIntervalSeconds = 0 }, node.Node, directory,
-                new PeerKnowledge(node.Circle.Contains, TimeSpan.FromMinutes(3)), TimeProvider.System, log ?? NullLogger<PeerDialer>.Instance);
+                new PeerKnowledge(node.Circle.Contains, TimeSpan.FromMinutes(3)), clock ?? TimeProvider.System, log ?? NullLogger<PeerDialer>.Instance);
+
+        /// <summary>Bound but not listening: connecting is refused, and no other test can take the port meanwhile.</summary>
+        private IPEndPoint Closed()
+        {
+            var closed = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            closed.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            _held.Add(closed);
+            return (IPEndPoint)closed.LocalEndPoint!;
+        }
+
+        [Fact]
+        public async Task RoundAsync_FreshSuggestionsReplacingFailedOnes_OneUnprovenDialPerDeviceAndBackoff()
+        {
+            using var b = new TestNode("b");
+            var info = new byte[91];
+            new Random(5).NextBytes(info);
+            var claimed = DeviceId.FromPublicKeyInfo(info);
+            b.Circle.Add(claimed, "claimed", DateTimeOffset.UtcNow);
+            var directory = new PeerDirectory();
+            var clock = new ManualClock();
+            var dialer = Dialer(b, directory, clock: clock);
+            long Failed() => dialer.Dials(PeerDialer.Unreachable);
+
+            for (int i = 0; i < PeerDirectory.MaxPerDevice; i++)
+            {
+                directory.Suggest(Closed(), claimed, "mdns");
+            }
+
+            await dialer.RoundAsync(CancellationToken.None);
+            Assert.Equal(1, Failed());
+
+            // The failed address makes room for a fresh one, but the device's unproven addresses now back off.
+            Assert.Equal(SuggestResult.Replaced, directory.Suggest(Closed(), claimed, "mdns"));
+            await dialer.RoundAsync(CancellationToken.None);
+            Assert.Equal(1, Failed());
+
+            clock.Advance(TimeSpan.FromSeconds(1));
+            await dialer.RoundAsync(CancellationToken.None);
+            Assert.Equal(2, Failed());
+
+            // Doubled: one more second is not enough, two are.
+            clock.Advance(TimeSpan.FromSeconds(1));
+            await dialer.RoundAsync(CancellationToken.None);
+            Assert.Equal(2, Failed());
+            clock.Advance(TimeSpan.FromSeconds(1));
+            await dialer.RoundAsync(CancellationToken.None);
+            Assert.Equal(3, Failed());
+        }
 
         [Fact]
         public async Task RoundAsync_TarpitClaimingAnotherTrustedDevice_RealPeerSyncsWhileTheTarpitIsStillHeld()
@@ -140,15 +188,11 @@ namespace AetherEdge.HostNode.Tests.Hub
             var log = new ListLogger();
             for (int i = 0; i < 20; i++)
             {
-                // Bound but not listening: connecting is refused, and no other test can take the port meanwhile.
-                var closed = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                closed.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-                _held.Add(closed);
                 var info = new byte[91];
                 new Random(i).NextBytes(info);
                 var d = DeviceId.FromPublicKeyInfo(info);
                 b.Circle.Add(d, "gone" + i, DateTimeOffset.UtcNow);
-                directory.Suggest((IPEndPoint)closed.LocalEndPoint!, d, "mdns");
+                directory.Suggest(Closed(), d, "mdns");
             }
 
             var dialer = Dialer(b, directory, log);
@@ -156,6 +200,17 @@ namespace AetherEdge.HostNode.Tests.Hub
             Assert.Equal(20, dialer.Dials(PeerDialer.Unreachable));
             Assert.Equal(PeerDialer.LogLinesPerMinute, log.Lines.Count);
             Assert.All(log.Lines, l => Assert.Contains("refused", l, StringComparison.OrdinalIgnoreCase));
+        }
+
+        private sealed class ManualClock : TimeProvider
+        {
+            private long _ticks = 1_000_000;
+
+            public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+            public override long GetTimestamp() => Interlocked.Read(ref _ticks);
+
+            public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
         }
 
         private sealed class ListLogger : ILogger<PeerDialer>

@@ -17,21 +17,32 @@ namespace AetherEdge.HostNode.Tests.Peers
         private static IPEndPoint At(int i) => new(new IPAddress(new byte[] { 10, 9, (byte)(i >> 8), (byte)i }), 43216);
 
         [Fact]
-        public void Suggest_TwoThousandAddressesForOneDevice_KeepsItsShareAndTheProvenAddress()
+        public void Suggest_TwoThousandAddressesForOneDevice_KeepsItsShareAndEveryWorkingAddress()
         {
             var directory = new PeerDirectory();
             var d = Device(1);
             Assert.Equal(SuggestResult.Added, directory.Suggest(At(0), d, "mdns"));
             directory.Proved(At(0), d);
+            var results = new List<SuggestResult>();
             for (int i = 1; i <= 2000; i++)
             {
-                directory.Suggest(At(i), d, "mdns");
+                results.Add(directory.Suggest(At(i), d, "mdns"));
             }
 
+            // First come, first kept: none of them failed, so none can be pushed out.
+            Assert.Equal(PeerDirectory.MaxPerDevice - 1, results.Count(r => r == SuggestResult.Added));
+            Assert.Equal(new[] { At(0), At(1), At(2), At(3) }, directory.Snapshot().Select(p => p.EndPoint).OrderBy(e => e.Address.GetAddressBytes()[3]).ToArray());
+
+            // One that failed a dial makes room for the next suggestion; the proven one never does.
+            directory.Failed(At(2));
+            directory.Failed(At(0));
+            Assert.Equal(SuggestResult.Replaced, directory.Suggest(At(2001), d, "mdns"));
+            Assert.Equal(SuggestResult.Full, directory.Suggest(At(2002), d, "mdns"));
             var kept = directory.Snapshot();
             Assert.Equal(PeerDirectory.MaxPerDevice, kept.Count);
             Assert.Contains(kept, p => p.EndPoint.Equals(At(0)) && p.Proven);
-            Assert.Contains(kept, p => p.EndPoint.Equals(At(2000)));
+            Assert.DoesNotContain(kept, p => p.EndPoint.Equals(At(2)));
+            Assert.Contains(kept, p => p.EndPoint.Equals(At(2001)));
         }
 
         [Fact]
