@@ -1,4 +1,5 @@
 using AetherEdge.HostNode.Storage;
+using AetherEdge.HostNode.Sync;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Prometheus;
@@ -14,13 +15,13 @@ namespace AetherEdge.HostNode.Hub
     /// </summary>
     public sealed class StoreChangeWatcher : BackgroundService
     {
-        private readonly ShardStore _store;
+        private readonly ShardStoreSyncStore _store;
         private readonly SyncTrigger _trigger;
         private readonly HubSettings _settings;
         private readonly ILogger<StoreChangeWatcher> _log;
         private readonly Counter _changes;
 
-        public StoreChangeWatcher(ShardStore store, SyncTrigger trigger, HubSettings settings, IMetricFactory metrics, ILogger<StoreChangeWatcher> log)
+        public StoreChangeWatcher(ShardStoreSyncStore store, SyncTrigger trigger, HubSettings settings, IMetricFactory metrics, ILogger<StoreChangeWatcher> log)
         {
             _store = store;
             _trigger = trigger;

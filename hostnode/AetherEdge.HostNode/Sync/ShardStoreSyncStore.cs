@@ -96,6 +96,19 @@ namespace AetherEdge.HostNode.Sync
             }
         }
 
+        /// <summary>
+        /// The store's <see cref="ShardStore.ExternalChanges"/> under this class's lock: the connection is shared
+        /// by the sessions, and a poll racing them on another thread broke Microsoft.Data.Sqlite's command list (an
+        /// ArgumentOutOfRangeException that stopped the hub at 10,000 files).
+        /// </summary>
+        public long ExternalChanges()
+        {
+            lock (_gate)
+            {
+                return _store.ExternalChanges();
+            }
+        }
+
         /// <summary>Times the in-memory index was (re)loaded from the store.</summary>
         public long IndexLoads
         {
