@@ -28,7 +28,7 @@ namespace AetherEdge.HostNode.Verbs
         }
 
         /// <summary>How far a removal reaches today (said in help and output).</summary>
-        public const string RemovalReach = "The removal is local: peers keep their copies until sync carries tombstones.";
+        public const string RemovalReach = "The removal travels: trusted peers remove the file too when they next sync with this device.";
 
         private int Run(ParseResult parse, CliContext context)
         {

@@ -135,7 +135,7 @@ namespace AetherEdge.HostNode.Tests.Discovery
         }
 
         [NetnsFact]
-        public void AetherHub_AdvertisesWithDeviceIdFingerprint_AndFindsPeers()
+        public void AetherHub_AdvertisesWithDeviceIdFingerprint_HearsPeersButDialsNoUntrustedOne()
         {
             using var lab = new NetnsLab();
             string home = Path.Combine(Path.GetTempPath(), "aemd-hub-" + Guid.NewGuid().ToString("N"));
@@ -152,7 +152,9 @@ namespace AetherEdge.HostNode.Tests.Discovery
                 Assert.Contains("fp=" + id + ";node_id=" + id, zc.Output);
 
                 var other = lab.StartAether(NetnsLab.B, "advertise", "--name", "other", "--interface", NetnsLab.AddrB);
-                Assert.True(hub.WaitForLine(l => l.Contains("mDNS: found other at " + NetnsLab.AddrB), s_claim) != null, hub.Output);
+                // Heard, but an instance without a trust-circle fingerprint is only a suggestion nobody proved:
+                // the hub names why it does not dial it (issue 12, item 1).
+                Assert.True(hub.WaitForLine(l => l.Contains("mDNS: not dialling other at " + NetnsLab.AddrB) && l.Contains("no_fingerprint"), s_claim) != null, hub.Output);
                 other.Terminate();
                 Assert.True(hub.WaitForLine(l => l.Contains("mDNS: other left"), TimeSpan.FromSeconds(5)) != null, hub.Output);
                 hub.Terminate();

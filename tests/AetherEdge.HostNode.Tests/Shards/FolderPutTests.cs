@@ -112,7 +112,8 @@ namespace AetherEdge.HostNode.Tests.Shards
             using var small = new TempStore(allocationBytes: 100_000);
             var sources = new[] { new PutSource(small.NewFile(40_000, 1)), new PutSource(small.NewFile(40_000, 2)) };
             var e = Assert.Throws<QuotaExceededException>(() => small.Pipeline.PutMany(sources, 4, 2, Segment));
-            Assert.Contains("available 100000 of 100000", e.Message);
+            Assert.Equal((100_000L, 100_000L), (e.AvailableBytes, e.AllocationBytes));
+            Assert.Contains("available 100 KB (100000 bytes) of 100 KB (100000 bytes) allocation", e.Message);
             Assert.Empty(small.FilesUnderShards());
             Assert.Equal(0, small.Store.ManifestCount);
         }

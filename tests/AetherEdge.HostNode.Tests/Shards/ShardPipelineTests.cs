@@ -183,7 +183,8 @@ namespace AetherEdge.HostNode.Tests.Shards
             string input = small.NewFile(80_000);
             var e = Assert.Throws<QuotaExceededException>(() => small.Pipeline.Put(input, 10, 5, Segment));
             Assert.StartsWith("quota exceeded: need ", e.Message);
-            Assert.Contains("available 100000 of 100000", e.Message);
+            Assert.Equal((100_000L, 100_000L), (e.AvailableBytes, e.AllocationBytes));
+            Assert.Contains("available 100 KB (100000 bytes) of 100 KB (100000 bytes) allocation", e.Message);
             Assert.Empty(small.FilesUnderShards());
             Assert.Equal(0, small.Store.ShardCount);
             Assert.Equal(0, small.Store.ManifestCount);
