@@ -6,7 +6,7 @@ using AetherEdge.HostNode.Mesh;
 using AetherEdge.HostNode.Peers;
 using AetherEdge.HostNode.Placement;
 using AetherEdge.HostNode.Repair;
-using AetherEdge.HostNode.Storage;
+using AetherEdge.HostNode.Sync;
 using AetherEdge.HostNode.Trust;
 
 namespace AetherEdge.HostNode.Dashboard
@@ -21,7 +21,7 @@ namespace AetherEdge.HostNode.Dashboard
     public sealed class KitView
     {
         private readonly LocalDevice _self;
-        private readonly ShardStore _store;
+        private readonly ShardStoreSyncStore _store;
         private readonly PlacementOracle _oracle;
         private readonly PeerKnowledge _peers;
         private readonly TrustCircle _trust;
@@ -39,7 +39,7 @@ namespace AetherEdge.HostNode.Dashboard
 
         public KitView(
             LocalDevice self,
-            ShardStore store,
+            ShardStoreSyncStore store,
             PlacementOracle oracle,
             PeerKnowledge peers,
             TrustCircle trust,
@@ -145,7 +145,7 @@ namespace AetherEdge.HostNode.Dashboard
                 s.AllocationBytes,
                 s.UsedBytes,
                 StorageAllocation.AvailableBytes(s.AllocationBytes, s.UsedBytes),
-                _store.ShardCount,
+                _store.Read(s => s.ShardCount),
                 activity.LastSyncUtc,
                 activity.LastSkip);
         }
@@ -201,11 +201,11 @@ namespace AetherEdge.HostNode.Dashboard
 
         private FileRow[] Files()
         {
-            var local = new HashSet<string>(_store.ListShards().Select(s => s.Id), StringComparer.Ordinal);
+            var local = new HashSet<string>(_store.Read(s => s.ListShards()).Select(s => s.Id), StringComparer.Ordinal);
             // This device (null) and the online peers; the oracle keeps each file's view until its inputs change.
             var online = new DeviceId?[] { null }.Concat(_peers.Online().Select(o => (DeviceId?)o.Id)).ToArray();
             var gathering = _repairs.Gathering();
-            var ids = _store.ListManifests();
+            var ids = _store.Read(s => s.ListManifests());
             var rows = new List<FileRow>(ids.Count);
             string self = _self.Id.Text;
             foreach (string fileId in ids)
@@ -243,7 +243,7 @@ namespace AetherEdge.HostNode.Dashboard
                 string state = survives < 0 ? "unreadable" : !view.InventoriesKnown ? "checking" : survives == 0 ? "at risk" : "protected";
                 rows.Add(new FileRow(
                     fileId,
-                    _names.NameOf(fileId, () => _store.TryGetManifest(fileId)),
+                    _names.NameOf(fileId, () => _store.Read(s => s.TryGetManifest(fileId))),
                     layout.OriginalBytes,
                     layout.CreatedUtc,
                     layout.DataShards,

@@ -48,6 +48,18 @@ namespace AetherEdge.HostNode.Sync
 
         public string PartialDir => _partials.Directory;
 
+        /// <summary>
+        /// Runs <paramref name="read"/> on the store serialised with the sessions' calls: the store's one
+        /// SQLite connection is not safe for two threads at once (readers outside sync, e.g. the dashboard).
+        /// </summary>
+        public T Read<T>(Func<ShardStore, T> read)
+        {
+            lock (_gate)
+            {
+                return read(_store);
+            }
+        }
+
         public long UsedBytes
         {
             get
