@@ -29,7 +29,7 @@ namespace AetherEdge.Core.Sync
     /// Removed (protocol 2): files the sender removed (tombstones), so removals travel like any other change.
     /// Sent only to peers whose Hello says 2 or more, after their Hello, before the sender's Done.
     /// </summary>
-    public sealed class RemovedFrame : SyncFrame
+    public sealed class RemovedFrame : IdValueListFrame
     {
         /// <summary>Creates a Removed frame of 1..MaxRemovalEntriesPerFrame entries.</summary>
         public RemovedFrame(RemovalEntry[] entries)
@@ -47,30 +47,12 @@ namespace AetherEdge.Core.Sync
         public RemovalEntry[] Entries { get; }
 
         /// <inheritdoc/>
-        public override int PayloadLength
-        {
-            get
-            {
-                int n = 2;
-                for (int i = 0; i < Entries.Length; i++)
-                {
-                    n += 1 + Entries[i].Id.Length + 8;
-                }
+        protected override int Count => Entries.Length;
 
-                return n;
-            }
-        }
+        /// <inheritdoc/>
+        protected override string IdAt(int i) => Entries[i].Id;
 
-        internal override void WritePayload(byte[] b, int o)
-        {
-            WireFormat.WriteUInt16(b, o, Entries.Length);
-            o += 2;
-            for (int i = 0; i < Entries.Length; i++)
-            {
-                o = WireFormat.WriteAscii8(b, o, Entries[i].Id);
-                WireFormat.WriteInt64(b, o, Entries[i].RemovedAtMilliseconds);
-                o += 8;
-            }
-        }
+        /// <inheritdoc/>
+        protected override long ValueAt(int i) => Entries[i].RemovedAtMilliseconds;
     }
 }

@@ -144,7 +144,7 @@ namespace AetherEdge.Core.Sync
     }
 
     /// <summary>Want: items the sender asks for, each with a resume offset.</summary>
-    public sealed class WantFrame : SyncFrame
+    public sealed class WantFrame : IdValueListFrame
     {
         /// <summary>Creates a Want.</summary>
         public WantFrame(WantEntry[] entries)
@@ -162,31 +162,13 @@ namespace AetherEdge.Core.Sync
         public WantEntry[] Entries { get; }
 
         /// <inheritdoc/>
-        public override int PayloadLength
-        {
-            get
-            {
-                int n = 2;
-                for (int i = 0; i < Entries.Length; i++)
-                {
-                    n += 1 + Entries[i].Id.Length + 8;
-                }
+        protected override int Count => Entries.Length;
 
-                return n;
-            }
-        }
+        /// <inheritdoc/>
+        protected override string IdAt(int i) => Entries[i].Id;
 
-        internal override void WritePayload(byte[] b, int o)
-        {
-            WireFormat.WriteUInt16(b, o, Entries.Length);
-            o += 2;
-            for (int i = 0; i < Entries.Length; i++)
-            {
-                o = WireFormat.WriteAscii8(b, o, Entries[i].Id);
-                WireFormat.WriteInt64(b, o, Entries[i].Offset);
-                o += 8;
-            }
-        }
+        /// <inheritdoc/>
+        protected override long ValueAt(int i) => Entries[i].Offset;
     }
 
     /// <summary>Have: answer to one wanted item (held or not, total length, SHA-256).</summary>
