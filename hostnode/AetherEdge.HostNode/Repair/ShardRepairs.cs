@@ -101,12 +101,15 @@ namespace AetherEdge.HostNode.Repair
             var lost = new List<int>();
             var have = new List<int>();
             var offered = new List<int>();
+            var adopt = new List<int>();
             for (int i = 0; i < layout.TotalShards; i++)
             {
                 bool staged = _inputs.IsStaged(layout.ShardIds[i]);
                 if (view.Assigned[i] == self && !view.Local[i] && !view.Offered[i])
                 {
-                    lost.Add(i);
+                    // Fetched as an input before its holder went away: it is here already (hash-checked),
+                    // so it is stored, not rebuilt (rebuilding an input was refused and stalled the repair).
+                    (staged ? adopt : lost).Add(i);
                 }
 
                 if (view.Local[i] || staged)
@@ -116,6 +119,17 @@ namespace AetherEdge.HostNode.Repair
                 else if (view.Offered[i])
                 {
                     offered.Add(i);
+                }
+            }
+
+            foreach (int i in adopt)
+            {
+                using var staged = _inputs.OpenStaged(layout.ShardIds[i]);
+                if (staged != null)
+                {
+                    _store.AddShard(layout.ShardIds[i], staged);
+                    _repaired.Inc();
+                    report.Rebuilt++;
                 }
             }
 

@@ -121,6 +121,27 @@ namespace AetherEdge.HostNode.Tests.Repair
         }
 
         [Fact]
+        public void Pass_InputsFetchedThenTheirHolderGoes_StoresThemAndRebuildsTheRest()
+        {
+            // Found by the four-hub netns test: inputs staged from a peer that then went away are assigned
+            // here; the pass tried to rebuild them from themselves and refused, so the repair stalled.
+            PeerHolds(2, 3, 4, 5);
+            _pulling.Start();
+            Assert.Equal(2, _repairs.Pass().InputsWanted);
+            Receive(2);
+            Receive(3);
+            Assert.True(Get<TrustCircle>().Remove(_peer));
+
+            var pass = _repairs.Pass();
+            Assert.Empty(pass.Problems);
+            Assert.Equal(6, pass.Rebuilt);
+            foreach (int i in new[] { 2, 3, 4, 5, 6, 7 })
+            {
+                Assert.Equal(File.ReadAllBytes(_origin.Store.PathOf(_ids[i])), File.ReadAllBytes(_shards.PathOf(_ids[i])));
+            }
+        }
+
+        [Fact]
         public void ShouldPull_BeforeTheFirstRound_Nothing()
         {
             PeerHolds(2, 3, 4, 5);
