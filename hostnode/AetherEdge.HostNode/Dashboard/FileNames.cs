@@ -62,21 +62,7 @@ namespace AetherEdge.HostNode.Dashboard
 
             try
             {
-                var manifest = ShardManifest.Parse(body, keys.ManifestKey);
-                if (manifest.EncryptedPath == null)
-                {
-                    return null;
-                }
-
-                byte[] fileKey = SegmentCrypto.UnwrapKey(keys.KeyWrapKey, manifest.FileId, manifest.WrappedKey);
-                try
-                {
-                    return SegmentCrypto.DecryptPath(fileKey, manifest.FileId, manifest.EncryptedPath);
-                }
-                finally
-                {
-                    CryptographicOperations.ZeroMemory(fileKey);
-                }
+                return SegmentCrypto.OpenPath(ShardManifest.Parse(body, keys.ManifestKey), keys.KeyWrapKey);
             }
             catch (Exception e) when (e is ShardException or CryptographicException or ArgumentException)
             {

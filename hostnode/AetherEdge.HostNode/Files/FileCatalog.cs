@@ -200,15 +200,9 @@ namespace AetherEdge.HostNode.Files
 
         private static string? NameOf(ShardManifest manifest, UserKeys keys)
         {
-            if (manifest.EncryptedPath == null)
-            {
-                return null;
-            }
-
-            byte[] fileKey = SegmentCrypto.UnwrapKey(keys.KeyWrapKey, manifest.FileId, manifest.WrappedKey);
             try
             {
-                return SegmentCrypto.DecryptPath(fileKey, manifest.FileId, manifest.EncryptedPath);
+                return SegmentCrypto.OpenPath(manifest, keys.KeyWrapKey);
             }
             catch (CryptographicException)
             {
@@ -217,10 +211,6 @@ namespace AetherEdge.HostNode.Files
             catch (ShardException)
             {
                 return null;
-            }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(fileKey);
             }
         }
     }

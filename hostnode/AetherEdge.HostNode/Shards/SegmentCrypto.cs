@@ -66,6 +66,28 @@ namespace AetherEdge.HostNode.Shards
             return sealedPath;
         }
 
+        /// <summary>
+        /// The relative path a folder put sealed in <paramref name="manifest"/>, or null for a single put. The file
+        /// key is unwrapped for this alone and wiped after; throws as <see cref="DecryptPath"/> and UnwrapKey do.
+        /// </summary>
+        public static string? OpenPath(ShardManifest manifest, byte[] keyWrapKey)
+        {
+            if (manifest.EncryptedPath == null)
+            {
+                return null;
+            }
+
+            byte[] fileKey = UnwrapKey(keyWrapKey, manifest.FileId, manifest.WrappedKey);
+            try
+            {
+                return DecryptPath(fileKey, manifest.FileId, manifest.EncryptedPath);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(fileKey);
+            }
+        }
+
         /// <summary>The path sealed by <see cref="EncryptPath"/>; throws <see cref="ShardException"/> when it fails authentication.</summary>
         public static string DecryptPath(byte[] fileKey, byte[] fileId, byte[] sealedPath)
         {

@@ -196,21 +196,7 @@ namespace AetherEdge.HostNode.Shards
         /// <summary>The relative path a folder put recorded for a held file, or null when it was put alone.</summary>
         public string? ReadPath(string fileId)
         {
-            var manifest = ReadManifest(fileId);
-            if (manifest.EncryptedPath == null)
-            {
-                return null;
-            }
-
-            byte[] fileKey = SegmentCrypto.UnwrapKey(_keys.KeyWrapKey, manifest.FileId, manifest.WrappedKey);
-            try
-            {
-                return SegmentCrypto.DecryptPath(fileKey, manifest.FileId, manifest.EncryptedPath);
-            }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(fileKey);
-            }
+            return SegmentCrypto.OpenPath(ReadManifest(fileId), _keys.KeyWrapKey);
         }
 
         /// <summary>Reads and authenticates the manifest of a held file.</summary>
