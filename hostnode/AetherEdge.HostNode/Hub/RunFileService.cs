@@ -6,7 +6,8 @@ namespace AetherEdge.HostNode.Hub
 {
     /// <summary>
     /// Keeps HOME/hub.run.json (<see cref="RunningPeersFile"/>) equal to the trusted peers this hub can
-    /// reach, so <c>aether get</c> on the same home finds them without --peers. Checks every
+    /// reach, so <c>aether get</c> on the same home finds them without --peers, and names the hub's HTTP
+    /// address, so <c>aether put</c> hands its files to the hub (<see cref="HubPutEndpoint"/>). Checks every
     /// <see cref="Interval"/>, writes only on change, deletes the file on stop.
     /// </summary>
     public sealed class RunFileService : BackgroundService
@@ -39,6 +40,22 @@ namespace AetherEdge.HostNode.Hub
             return list;
         }
 
+        /// <summary>The URL a process on this machine reaches the hub's HTTP host at (loopback when it listens on every address).</summary>
+        public static string LocalUrl(HubSettings settings)
+        {
+            var bind = settings.HttpBind;
+            if (bind.Equals(System.Net.IPAddress.Any))
+            {
+                bind = System.Net.IPAddress.Loopback;
+            }
+            else if (bind.Equals(System.Net.IPAddress.IPv6Any))
+            {
+                bind = System.Net.IPAddress.IPv6Loopback;
+            }
+
+            return "http://" + new System.Net.IPEndPoint(bind, settings.HttpPort);
+        }
+
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
             string written = "-";
@@ -57,6 +74,7 @@ namespace AetherEdge.HostNode.Hub
                                 Pid = Environment.ProcessId,
                                 UpdatedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
                                 Peers = peers,
+                                HttpUrl = LocalUrl(_settings),
                             });
                             written = key;
                         }

@@ -22,6 +22,9 @@ namespace AetherEdge.HostNode.Peers
         public long UpdatedMs { get; set; }
 
         public List<RunningPeer> Peers { get; set; } = new();
+
+        /// <summary>Where the hub's HTTP host answers on this machine (e.g. http://127.0.0.1:43217), for verbs that hand work to it.</summary>
+        public string? HttpUrl { get; set; }
     }
 
     /// <summary>
