@@ -136,6 +136,11 @@ namespace AetherEdge.TestSupport
         /// <summary>Flushes and closes every open partial (they stay on disk for resuming).</summary>
         public void ClosePartials() => _partials.CloseAll();
 
+        /// <summary>Plain folders keep no quarantine: a peer's BadHash changes nothing here.</summary>
+        public void PeerRefused(string id)
+        {
+        }
+
         public AckStatus StoreManifest(string id, byte[] data)
         {
             lock (_gate)

@@ -1,4 +1,5 @@
 using AetherEdge.Core.Sealing;
+using AetherEdge.HostNode.Diagnostics;
 using AetherEdge.HostNode.Mesh;
 using Prometheus;
 
@@ -10,7 +11,7 @@ namespace AetherEdge.HostNode.Bluetooth
     /// (seed threat 3). Packets and bytes per transport are the mesh's (<c>mesh_transport_*{transport="ble"}</c>).
     /// Published from the parts' own counters before every scrape.
     /// </summary>
-    public sealed class BleMetrics
+    public sealed class BleMetrics : IMetricsSource
     {
         private readonly BleMeshService _ble;
         private readonly MeshSealed _sealed;

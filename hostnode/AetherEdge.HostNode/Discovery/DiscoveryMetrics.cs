@@ -1,3 +1,4 @@
+using AetherEdge.HostNode.Diagnostics;
 using Prometheus;
 
 namespace AetherEdge.HostNode.Discovery
@@ -6,7 +7,7 @@ namespace AetherEdge.HostNode.Discovery
     /// Discovery counters, on the hub's registry when the hub made it. Peer counters are labelled by
     /// protocol ("mdns" here, "static" for configured peers; Wi-Fi Direct and BLE add their own labels).
     /// </summary>
-    public sealed class DiscoveryMetrics
+    public sealed class DiscoveryMetrics : IMetricsSource
     {
         public const string ProtocolMdns = "mdns";
         public const string ProtocolStatic = "static";

@@ -1,5 +1,6 @@
 using AetherEdge.HostNode.Bluetooth;
 using AetherEdge.HostNode.Dashboard;
+using AetherEdge.HostNode.Diagnostics;
 using AetherEdge.HostNode.Discovery;
 using AetherEdge.HostNode.Home;
 using AetherEdge.HostNode.Http;
@@ -99,7 +100,9 @@ namespace AetherEdge.HostNode.Hub
             services.AddSingleton(_ => Metrics.NewCustomRegistry());
             services.AddSingleton<IMetricFactory>(sp => Metrics.WithCustomRegistry(sp.GetRequiredService<CollectorRegistry>()));
             services.AddSingleton(sp => new SyncMetrics(sp.GetRequiredService<IMetricFactory>()));
+            Alias<IMetricsSource, SyncMetrics>(services);
             services.AddSingleton(sp => new DiscoveryMetrics(sp.GetRequiredService<IMetricFactory>()));
+            Alias<IMetricsSource, DiscoveryMetrics>(services);
             services.AddSingleton(_ => NodeIdentity.LoadOrCreate(home));
             services.AddSingleton(_ => new TrustCircle(home));
             services.AddSingleton(_ => ShardStore.Open(home, settings.AllocationBytes, false, log, reconcile: ShardStore.OpenReconcile.Quick));
@@ -107,6 +110,7 @@ namespace AetherEdge.HostNode.Hub
             services.AddSingleton(_ => RepairInputs.Of(home));
             services.AddSingleton<PeerDirectory>();
             services.AddSingleton<HubScheduler>();
+            Alias<IMetricsSource, HubScheduler>(services);
             services.AddSingleton<SyncTrigger>();
             services.AddSingleton<MeshLinks>();
 
@@ -121,9 +125,11 @@ namespace AetherEdge.HostNode.Hub
             services.AddSingleton<PlacementOracle>();
             services.AddSingleton<MisplacedShards>();
             services.AddSingleton<ShardRepairs>();
+            Alias<IMetricsSource, ShardRepairs>(services);
             services.AddSingleton<PullPolicy>();
             services.AddSingleton<HubSyncHosts>();
             services.AddSingleton<LocalStatus>();
+            Alias<IMetricsSource, LocalStatus>(services);
             Alias<IShardDiversion, RepairInputs>(services);
             Alias<INodeStore, ShardStoreSyncStore>(services);
             Alias<IPullPolicy, PullPolicy>(services);
@@ -168,6 +174,7 @@ namespace AetherEdge.HostNode.Hub
             services.AddSingleton<MeshRouterService>();
             services.AddHostedService(sp => sp.GetRequiredService<MeshRouterService>());
             services.AddSingleton<MeshMetrics>();
+            Alias<IMetricsSource, MeshMetrics>(services);
             services.AddSingleton<MeshLinkService>();
             services.AddHostedService(sp => sp.GetRequiredService<MeshLinkService>());
 
@@ -176,6 +183,7 @@ namespace AetherEdge.HostNode.Hub
             services.AddSingleton<HttpHost>();
             services.AddHostedService(sp => sp.GetRequiredService<HttpHost>());
             services.AddSingleton<StageMetrics>();
+            Alias<IMetricsSource, StageMetrics>(services);
             services.AddSingleton<MetricsEndpoint>();
             Alias<IHttpEndpoints, MetricsEndpoint>(services);
 
@@ -197,6 +205,7 @@ namespace AetherEdge.HostNode.Hub
             services.AddSingleton<BleMeshService>();
             services.AddHostedService(sp => sp.GetRequiredService<BleMeshService>());
             services.AddSingleton<BleMetrics>();
+            Alias<IMetricsSource, BleMetrics>(services);
 
             // Wi-Fi Direct through wpa_supplicant: kit devices with no shared network (WifiDirect/README.md).
             services.AddSingleton(sp => new WifiDirectOptions(settings.WifiDirect, sp.GetRequiredService<NodeIdentity>().DeviceId.Text, settings.Name, settings.Kind.ToString().ToLowerInvariant(), settings.AllocationBytes));
@@ -206,6 +215,7 @@ namespace AetherEdge.HostNode.Hub
                 sp.GetRequiredService<LocalStatus>().Profile, sp.GetRequiredService<P2pCounters>(), sp.GetRequiredService<ILogger<WifiDirectService>>()));
             services.AddHostedService(sp => sp.GetRequiredService<WifiDirectService>());
             services.AddSingleton<WifiDirectMetrics>();
+            Alias<IMetricsSource, WifiDirectMetrics>(services);
 
             services.AddHostedService<SyncHostedService>();
             services.AddHostedService<StoreChangeWatcher>();

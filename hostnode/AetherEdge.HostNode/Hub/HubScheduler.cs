@@ -1,5 +1,6 @@
 using AetherEdge.Core.Devices;
 using AetherEdge.Core.Scheduling;
+using AetherEdge.HostNode.Diagnostics;
 using Prometheus;
 
 namespace AetherEdge.HostNode.Hub
@@ -16,7 +17,7 @@ namespace AetherEdge.HostNode.Hub
     /// seed's sync_* metrics on the hub's registry, including how often the adaptive planner's predicted
     /// window held the next use (a use = a sync session that brought new items: someone in the kit put a file).
     /// </summary>
-    public sealed class HubScheduler
+    public sealed class HubScheduler : IMetricsSource
     {
         private readonly SyncScheduler _scheduler = new();
         private readonly UsagePredictions _predictions;

@@ -88,6 +88,11 @@ namespace AetherEdge.HostNode.Hub
                 {
                     _owner._peers.Served(_peer, id);
                 }
+                else if (status == AckStatus.BadHash)
+                {
+                    // Served without a re-hash: the peer's check is the one that found it; look here too.
+                    _owner._store.PeerRefused(id);
+                }
             }
 
             public void OnBytesReceived(long bytes)

@@ -1,5 +1,6 @@
 using AetherEdge.Core.Devices;
 using AetherEdge.Core.Sync;
+using AetherEdge.HostNode.Diagnostics;
 using AetherEdge.HostNode.Peers;
 using AetherEdge.HostNode.Power;
 using AetherEdge.HostNode.Sync;
@@ -12,7 +13,7 @@ namespace AetherEdge.HostNode.Hub
     /// metrics: each call reads the store's used bytes, so it is for once-per-round or once-per-session
     /// use, never per shard) and its power, read through the power chain once per round.
     /// </summary>
-    public sealed class LocalStatus : IDisposable
+    public sealed class LocalStatus : IDisposable, IMetricsSource
     {
         private readonly LocalDevice _device;
         private readonly ShardStoreSyncStore _store;

@@ -1,9 +1,6 @@
 using System.Text;
-using AetherEdge.HostNode.Discovery;
+using AetherEdge.HostNode.Diagnostics;
 using AetherEdge.HostNode.Http;
-using AetherEdge.HostNode.Mesh;
-using AetherEdge.HostNode.Repair;
-using AetherEdge.HostNode.Sync;
 using Microsoft.AspNetCore.Routing;
 using Prometheus;
 
@@ -18,21 +15,12 @@ namespace AetherEdge.HostNode.Hub
     {
         private readonly CollectorRegistry _registry;
 
-        // The counting parts are taken so their collectors exist before the first scrape (a part nobody
+        // Every counting part is resolved here so its collectors exist before the first scrape (a part nobody
         // resolved would be missing from the page, not shown as 0).
-        public MetricsEndpoint(
-            CollectorRegistry registry,
-            SyncMetrics sync,
-            DiscoveryMetrics discovery,
-            MeshMetrics mesh,
-            LocalStatus local,
-            ShardRepairs repairs,
-            HubScheduler scheduler,
-            StageMetrics stages,
-            AetherEdge.HostNode.WifiDirect.WifiDirectMetrics wifiDirect,
-            AetherEdge.HostNode.Bluetooth.BleMetrics ble)
+        public MetricsEndpoint(CollectorRegistry registry, IEnumerable<IMetricsSource> sources)
         {
             _registry = registry;
+            _ = sources.Count();
         }
 
         public void Map(IEndpointRouteBuilder routes) => routes.MapMetrics("/metrics", _registry);

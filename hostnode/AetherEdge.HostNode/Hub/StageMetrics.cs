@@ -11,7 +11,7 @@ namespace AetherEdge.HostNode.Hub
     /// <c>aether_stage_seconds_total{stage}</c>, <c>aether_stage_bytes_total{stage}</c>,
     /// <c>aether_stage_calls_total{stage}</c>. Sync's stages are process-wide (one hub per process in use).
     /// </summary>
-    public sealed class StageMetrics
+    public sealed class StageMetrics : IMetricsSource
     {
         private readonly StageSet[] _sets;
         private readonly Counter _seconds, _bytes, _calls;

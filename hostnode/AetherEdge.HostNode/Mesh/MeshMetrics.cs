@@ -1,3 +1,4 @@
+using AetherEdge.HostNode.Diagnostics;
 using System.Globalization;
 using Prometheus;
 
@@ -10,7 +11,7 @@ namespace AetherEdge.HostNode.Mesh
     /// became of knowledge records and membership statements. The mesh parts count with lock-free fields
     /// (the router is a core state machine without a metrics library); this publishes them when scraped.
     /// </summary>
-    public sealed class MeshMetrics
+    public sealed class MeshMetrics : IMetricsSource
     {
         private readonly MeshLinks _links;
         private readonly MeshRouterService _router;

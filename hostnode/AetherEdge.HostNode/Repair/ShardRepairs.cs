@@ -1,3 +1,4 @@
+using AetherEdge.HostNode.Diagnostics;
 using AetherEdge.HostNode.Peers;
 using AetherEdge.HostNode.Placement;
 using AetherEdge.HostNode.Shards;
@@ -27,7 +28,7 @@ namespace AetherEdge.HostNode.Repair
     /// lost shards with <see cref="ShardRebuilder"/> (no user key needed; the result must hash to the
     /// manifest's id) and stores them. The inputs are deleted once used or no longer needed.
     /// </summary>
-    public sealed class ShardRepairs
+    public sealed class ShardRepairs : IMetricsSource
     {
         /// <summary>Files whose inputs are gathered at once: staged inputs sit outside the quota, k shards per file.</summary>
         public const int MaxFilesInRepair = 4;

@@ -25,5 +25,8 @@ namespace AetherEdge.HostNode.Sync
         string PartialDir { get; }
 
         void ClosePartials();
+
+        /// <summary>A peer found a shard served from here did not hash to its id: check it (quarantine a corrupt copy).</summary>
+        void PeerRefused(string id);
     }
 }

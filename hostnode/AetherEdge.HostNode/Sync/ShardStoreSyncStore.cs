@@ -206,6 +206,32 @@ namespace AetherEdge.HostNode.Sync
             }
         }
 
+        /// <summary>A peer answered BadHash for a shard served from here: re-hash it (a corrupt copy is quarantined, never served again).</summary>
+        public void PeerRefused(string id)
+        {
+            if (!ShardId.IsValid(id))
+            {
+                return;
+            }
+
+            lock (_gate)
+            {
+                if (_serving.Remove(id, out var h))
+                {
+                    h.Dispose();
+                }
+
+                // Quarantining removes the row (a store change the held index follows); an intact copy is just closed.
+                _held.Change(() => _store.TryOpenShard(id), s =>
+                {
+                    if (s == null)
+                    {
+                        _held.RemoveShard(id);
+                    }
+                })?.Dispose();
+            }
+        }
+
         public bool DeleteShard(string id)
         {
             lock (_gate)
@@ -230,9 +256,9 @@ namespace AetherEdge.HostNode.Sync
         public byte[]? HashOf(string id) => ShardId.IsValid(id) && LengthOf(id) >= 0 ? Convert.FromHexString(id) : null;
 
         /// <summary>
-        /// Reads served bytes. The shard is opened (which re-hashes it) when a pass starts at
-        /// position 0 or nothing is open for it; later chunks of the same pass reuse that verified
-        /// handle, so serving costs one hash per pass instead of one per chunk.
+        /// Reads served bytes. The shard is opened when a pass starts at position 0 or nothing is open
+        /// for it; later chunks of the same pass reuse that handle. Serving does not re-hash (the
+        /// receiver verifies against the id; its BadHash makes <see cref="PeerRefused"/> check here).
         /// </summary>
         public int Read(string id, long position, byte[] buffer, int offset, int count)
         {
@@ -376,7 +402,7 @@ namespace AetherEdge.HostNode.Sync
                     open.Dispose();
                 }
 
-                if (_store.TryOpenShard(id) is not FileStream s)
+                if (_store.OpenShardToServe(id) is not FileStream s)
                 {
                     return null;
                 }
@@ -410,7 +436,7 @@ namespace AetherEdge.HostNode.Sync
         private static string Valid(string id) =>
             ShardId.IsValid(id) ? id : throw new Core.Protocol.ProtocolViolationException("'" + id + "' is not a shard id (64 lower-case hex characters)");
 
-        /// <summary>A verified shard open for serving; reads are positional, so sessions can share it.</summary>
+        /// <summary>A shard open for serving; reads are positional, so sessions can share it.</summary>
         private sealed class ServeHandle : IDisposable
         {
             private readonly FileStream _stream;

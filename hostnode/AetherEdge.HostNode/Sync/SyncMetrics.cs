@@ -1,3 +1,4 @@
+using AetherEdge.HostNode.Diagnostics;
 using Prometheus;
 
 namespace AetherEdge.HostNode.Sync
@@ -7,7 +8,7 @@ namespace AetherEdge.HostNode.Sync
     /// on the hub's registry (a node made without one counts into a private registry). Rates are the
     /// consumer's: success rate = mesh_sync_successes_total / mesh_sync_attempts_total.
     /// </summary>
-    public sealed class SyncMetrics
+    public sealed class SyncMetrics : IMetricsSource
     {
         /// <summary>Session durations from 5 ms to about 11 minutes (seconds, doubling).</summary>
         public static readonly double[] LatencyBuckets = Histogram.ExponentialBuckets(0.005, 2, 18);

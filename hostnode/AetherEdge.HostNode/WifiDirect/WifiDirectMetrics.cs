@@ -1,9 +1,10 @@
+using AetherEdge.HostNode.Diagnostics;
 using Prometheus;
 
 namespace AetherEdge.HostNode.WifiDirect
 {
     /// <summary>Wi-Fi Direct figures on /metrics, published from the service's counters when scraped (names in WifiDirect/README.md).</summary>
-    public sealed class WifiDirectMetrics
+    public sealed class WifiDirectMetrics : IMetricsSource
     {
         private readonly WifiDirectService _service;
         private readonly Counter _discovered, _untrusted, _formations, _failures, _declined, _groups, _idle, _unverified, _strangers, _refused, _malformed, _bytes;

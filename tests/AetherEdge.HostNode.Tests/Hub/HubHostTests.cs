@@ -42,6 +42,20 @@ namespace AetherEdge.HostNode.Tests.Hub
         }
 
         [Fact]
+        public void Build_EveryMetricsSourceInTheAssembly_IsRegisteredOnceAsTheInstanceItsUsersGet()
+        {
+            using var host = HubHost.Build(new HubSettings { Home = _home, Name = "composed", Mdns = false }, TextWriter.Null);
+            var declared = typeof(MetricsEndpoint).Assembly.GetTypes()
+                .Where(t => !t.IsAbstract && typeof(AetherEdge.HostNode.Diagnostics.IMetricsSource).IsAssignableFrom(t))
+                .OrderBy(t => t.FullName).ToList();
+            var registered = host.Services.GetServices<AetherEdge.HostNode.Diagnostics.IMetricsSource>().ToList();
+
+            Assert.NotEmpty(declared);
+            Assert.Equal(declared, registered.Select(s => s.GetType()).OrderBy(t => t.FullName));
+            Assert.All(registered, s => Assert.Same(host.Services.GetRequiredService(s.GetType()), s));
+        }
+
+        [Fact]
         public void Build_Disposed_ClosesTheStoreItOpened()
         {
             var host = HubHost.Build(new HubSettings { Home = _home, Name = "composed", Mdns = false }, TextWriter.Null);

@@ -66,6 +66,10 @@ namespace AetherEdge.HostNode.Tests.Placement
         {
         }
 
+        public void PeerRefused(string id)
+        {
+        }
+
         public InventoryEntry[] ListItems() => throw new NotSupportedException();
 
         public long LengthOf(string id) => throw new NotSupportedException();

@@ -60,18 +60,49 @@ namespace AetherEdge.HostNode.Tests.Sync
         }
 
         [Fact]
-        public void Read_FileCorruptedBeforeANewPass_ServesNothingAndDropsTheShard()
+        public void Read_ServesWithoutRehashing_PeersBadHashThenQuarantinesTheCorruptCopy()
+        {
+            string home = Path.Combine(Path.GetTempPath(), "aesy-serve-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(home);
+            var stages = new StoreStages();
+            try
+            {
+                using var store = ShardStore.Open(home, 1L << 30, stages: stages);
+                var sync = new ShardStoreSyncStore(store, ShardStoreSyncStore.PartialsOf(home));
+                byte[] data = Bytes(200_000, 2);
+                string id = ShardId.Of(data);
+                store.PutShard(id, new MemoryStream(data));
+                TempStore.FlipByte(store.PathOf(id), 150_000);
+
+                // The receiver's hash is the check: the serving side reads the bytes as they are.
+                byte[] served = ReadPass(sync, id, data.Length);
+                Assert.NotEqual(data, served);
+                Assert.Equal(0, stages.Verify.Sample().Bytes);
+
+                sync.PeerRefused(id);
+
+                Assert.False(store.HasShard(id));
+                Assert.Equal(-1, sync.LengthOf(id));
+                Assert.Equal(0, sync.Read(id, 0, new byte[Chunk], 0, Chunk));
+            }
+            finally
+            {
+                Directory.Delete(home, true);
+            }
+        }
+
+        [Fact]
+        public void PeerRefused_IntactShard_KeptAndStillServed()
         {
             using var t = new TempStore();
             var sync = new ShardStoreSyncStore(t.Store, ShardStoreSyncStore.PartialsOf(t.Home));
-            byte[] data = Bytes(200_000, 2);
+            byte[] data = Bytes(70_000, 6);
             string id = Put(t, data);
-            ReadPass(sync, id, data.Length);
 
-            TempStore.FlipByte(t.Store.PathOf(id), 150_000);
+            sync.PeerRefused(id);
 
-            Assert.Equal(0, sync.Read(id, 0, new byte[Chunk], 0, Chunk));
-            Assert.False(t.Store.HasShard(id));
+            Assert.True(t.Store.HasShard(id));
+            Assert.Equal(data, ReadPass(sync, id, data.Length));
         }
 
         [Fact]
