@@ -10,7 +10,8 @@ namespace AetherEdge.HostNode.Hub
     /// Start-up within seconds on 100,000 files (issue 17): the hub opens its store without the walk over every
     /// shard file (<see cref="ShardStore.OpenReconcile.Quick"/>) and serves at once; this service runs that walk
     /// (<see cref="StoreWalk"/>) in the background, one leaf directory at a time under the sync store's lock, paced
-    /// to <see cref="FilesPerSecond"/>. Serving meanwhile is safe: every read re-hashes the shard against its id.
+    /// to <see cref="FilesPerSecond"/>. Serving meanwhile is safe: a serve checks the length
+    /// against the row, the receiver hashes every shard against its id, and a refusal quarantines it here.
     /// </summary>
     public sealed class StoreWalkService : BackgroundService
     {

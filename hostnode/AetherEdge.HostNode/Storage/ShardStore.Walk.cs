@@ -10,7 +10,7 @@ namespace AetherEdge.HostNode.Storage
         /// <summary>
         /// What opening a store reconciles before it answers. A hub opens with <see cref="Quick"/> and walks the shard
         /// files in the background (<see cref="StoreWalk"/>): at 100,000 files the walk over 1.6 M shard files is the
-        /// whole start-up cost, and nothing it finds can be served meanwhile (every read re-hashes the shard).
+        /// whole start-up cost, and nothing it finds is trusted meanwhile (a local read re-hashes; a peer hashes what it is served).
         /// </summary>
         public enum OpenReconcile
         {

@@ -5,7 +5,8 @@ namespace AetherEdge.HostNode.Storage
     /// stray files first, then each of the 65,536 leaf directories against its rows, then missing manifest files.
     /// Paced to <see cref="FilesPerSecond"/> (the injected clock says when the next step is due) so a hub serving
     /// 1.6 M shard files is not starved of IO by its own check. Nothing found by the walk can be served before it is
-    /// reached: every read re-hashes the shard against its id (<see cref="ShardStore.TryOpenShard"/>).
+    /// reached unchecked: a local read re-hashes the shard (<see cref="ShardStore.TryOpenShard"/>), a serve checks its length and
+    /// the receiver hashes it against its id (its refusal makes this side re-hash and quarantine).
     /// Synchronous and not thread-safe: the owner runs <see cref="Step"/> where the store's calls are serialised.
     /// </summary>
     public sealed class StoreWalk
