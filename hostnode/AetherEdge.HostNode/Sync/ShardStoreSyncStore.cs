@@ -100,6 +100,19 @@ namespace AetherEdge.HostNode.Sync
             }
         }
 
+        /// <summary>
+        /// This node's inventory for a peer that holds version <paramref name="since"/> of it (sync protocol 3): unchanged,
+        /// the changes since, or whole (<see cref="HeldIndex.InventorySince"/>). Notices another process's commit first.
+        /// </summary>
+        public InventoryChanges InventorySince(long since)
+        {
+            lock (_gate)
+            {
+                _held.CheckExternal();
+                return _held.InventorySince(since);
+            }
+        }
+
         /// <summary>Shard and manifest ids added or removed since <paramref name="cursor"/> (a <see cref="ChangeCursor"/>), or null when unknown.</summary>
         public IReadOnlyList<string>? ChangedSince(long cursor)
         {
