@@ -105,7 +105,7 @@ namespace AetherEdge.HostNode.Hub
             Alias<IMetricsSource, DiscoveryMetrics>(services);
             services.AddSingleton(_ => NodeIdentity.LoadOrCreate(home));
             services.AddSingleton(_ => new TrustCircle(home));
-            services.AddSingleton(_ => ShardStore.Open(home, settings.AllocationBytes, false, log));
+            services.AddSingleton(_ => ShardStore.Open(home, settings.AllocationBytes, false, log, reconcile: ShardStore.OpenReconcile.Quick));
             services.AddSingleton(_ => ShardStoreSyncStore.PartialsOf(home));
             services.AddSingleton(_ => RepairInputs.Of(home));
             services.AddSingleton<PeerDirectory>();
@@ -228,6 +228,7 @@ namespace AetherEdge.HostNode.Hub
 
             services.AddHostedService<SyncHostedService>();
             services.AddHostedService<StoreChangeWatcher>();
+            services.AddHostedService<StoreWalkService>();
             services.AddHostedService<RunFileService>();
             if (settings.Mdns)
             {
