@@ -60,6 +60,18 @@ namespace AetherEdge.HostNode.Sync
             }
         }
 
+        /// <summary>
+        /// One step of the background reconciliation walk, serialised with the sessions' calls (one SQLite
+        /// connection); a step that removed rows makes the held index load afresh at its next lookup.
+        /// </summary>
+        public bool RunWalkStep(StoreWalk walk)
+        {
+            lock (_gate)
+            {
+                return walk.Step();
+            }
+        }
+
         public long UsedBytes
         {
             get
