@@ -11,17 +11,15 @@ namespace AetherEdge.Firmware.Beacon
     /// removal before deleting, every journal record has its own CRC (a torn tail is ignored), the
     /// journal is double-buffered for compaction, unreferenced data files are deleted at mount, and every
     /// read re-checks the data CRC-32 — a shard that does not match is dropped, never served.
-    /// Index arrays are allocated once; storage calls are synchronous.
+    /// Recency survives a reboot as journal order: puts are journaled and compaction writes oldest first;
+    /// reads are not journaled (an SD write per read costs more than the order is worth), so after a reboot
+    /// a shard read since the last compaction ranks by its put. The RAM index is <see cref="ShardIndex"/>
+    /// (allocated once, O(1) per operation); storage calls are synchronous.
     /// </summary>
     public sealed class ShardCache
     {
         private readonly IFileStorage _storage;
-        private readonly byte[][] _ids;
-        private readonly uint[] _files;
-        private readonly int[] _lengths;
-        private readonly uint[] _crcs;
-        private readonly long[] _lastUse;
-        private readonly bool[] _used;
+        private readonly ShardIndex _index;
         private readonly byte[] _record = new byte[ShardCacheLimits.RecordBytes];
         private readonly byte[] _header = new byte[ShardCacheLimits.JournalHeaderBytes];
         private readonly byte[] _compactRecord = new byte[ShardCacheLimits.RecordBytes];
@@ -30,7 +28,6 @@ namespace AetherEdge.Firmware.Beacon
         private long _journalEnd;
         private int _journalRecords;
         private uint _nextFile = 1;
-        private long _useClock;
 
         /// <summary>Creates a cache over <paramref name="storage"/>; call <see cref="Mount"/> before use.</summary>
         public ShardCache(IFileStorage storage, long allocationBytes, int maxEntries)
@@ -42,27 +39,23 @@ namespace AetherEdge.Firmware.Beacon
 
             _storage = storage;
             AllocationBytes = allocationBytes;
-            _ids = new byte[maxEntries][];
-            for (int i = 0; i < maxEntries; i++)
-            {
-                _ids[i] = new byte[ShardCacheLimits.ContentIdBytes];
-            }
-
-            _files = new uint[maxEntries];
-            _lengths = new int[maxEntries];
-            _crcs = new uint[maxEntries];
-            _lastUse = new long[maxEntries];
-            _used = new bool[maxEntries];
+            _index = new ShardIndex(maxEntries);
         }
 
         /// <summary>Bytes this cache may use (its owner's allocation).</summary>
         public long AllocationBytes { get; }
 
         /// <summary>Bytes of shards held.</summary>
-        public long UsedBytes { get; private set; }
+        public long UsedBytes
+        {
+            get { return _index.UsedBytes; }
+        }
 
         /// <summary>Shards held.</summary>
-        public int Count { get; private set; }
+        public int Count
+        {
+            get { return _index.Count; }
+        }
 
         /// <summary>Shards evicted to make room.</summary>
         public long Evictions { get; private set; }
@@ -79,9 +72,7 @@ namespace AetherEdge.Firmware.Beacon
         /// <summary>Rebuilds the index from the newest valid journal and cleans up after a crash.</summary>
         public void Mount()
         {
-            Array.Clear(_used, 0, _used.Length);
-            Count = 0;
-            UsedBytes = 0;
+            _index.Clear();
             OrphansRemoved = 0;
             TornTailFound = false;
             uint genA = ReadGeneration(ShardCacheLimits.JournalA);
@@ -114,14 +105,14 @@ namespace AetherEdge.Firmware.Beacon
         /// <summary>True when the shard is cached.</summary>
         public bool Contains(byte[] contentId, int idOffset)
         {
-            return Find(contentId, idOffset) >= 0;
+            return _index.Find(contentId, idOffset) >= 0;
         }
 
         /// <summary>Length of a cached shard, or −1.</summary>
         public int LengthOf(byte[] contentId, int idOffset)
         {
-            int i = Find(contentId, idOffset);
-            return i < 0 ? -1 : _lengths[i];
+            int i = _index.Find(contentId, idOffset);
+            return i < 0 ? -1 : _index.LengthAt(i);
         }
 
         /// <summary>
@@ -130,10 +121,10 @@ namespace AetherEdge.Firmware.Beacon
         /// </summary>
         public bool TryPut(byte[] contentId, int idOffset, byte[] data, int offset, int length)
         {
-            int existing = Find(contentId, idOffset);
+            int existing = _index.Find(contentId, idOffset);
             if (existing >= 0)
             {
-                _lastUse[existing] = ++_useClock;
+                _index.Touch(existing);
                 return true;
             }
 
@@ -142,7 +133,7 @@ namespace AetherEdge.Firmware.Beacon
                 return false;
             }
 
-            while ((UsedBytes + length > AllocationBytes || Count == _used.Length) && EvictOne())
+            while ((UsedBytes + length > AllocationBytes || Count == _index.Capacity) && EvictOne())
             {
             }
 
@@ -154,7 +145,7 @@ namespace AetherEdge.Firmware.Beacon
             _storage.Flush(name);
             JournalCodec.WriteRecord(_record, JournalCodec.Put, contentId, idOffset, file, length, crc);
             Append();
-            AddEntry(contentId, idOffset, file, length, crc);
+            _index.Add(contentId, idOffset, file, length, crc);
             return true;
         }
 
@@ -165,28 +156,29 @@ namespace AetherEdge.Firmware.Beacon
         /// </summary>
         public int TryRead(byte[] contentId, int idOffset, byte[] destination, int offset)
         {
-            int i = Find(contentId, idOffset);
-            if (i < 0 || destination.Length - offset < _lengths[i])
+            int i = _index.Find(contentId, idOffset);
+            if (i < 0 || destination.Length - offset < _index.LengthAt(i))
             {
                 return -1;
             }
 
-            int read = _storage.Read(DataName(_files[i]), 0, destination, offset, _lengths[i]);
-            if (read != _lengths[i] || Crc32.Compute(destination, offset, read) != _crcs[i])
+            int length = _index.LengthAt(i);
+            int read = _storage.Read(DataName(_index.FileAt(i)), 0, destination, offset, length);
+            if (read != length || Crc32.Compute(destination, offset, read) != _index.CrcAt(i))
             {
                 CorruptReads++;
                 RemoveAt(i);
                 return -1;
             }
 
-            _lastUse[i] = ++_useClock;
+            _index.Touch(i);
             return read;
         }
 
         /// <summary>Drops a shard; true when it was cached.</summary>
         public bool Remove(byte[] contentId, int idOffset)
         {
-            int i = Find(contentId, idOffset);
+            int i = _index.Find(contentId, idOffset);
             if (i < 0)
             {
                 return false;
@@ -198,15 +190,7 @@ namespace AetherEdge.Firmware.Beacon
 
         private bool EvictOne()
         {
-            int victim = -1;
-            for (int i = 0; i < _used.Length; i++)
-            {
-                if (_used[i] && (victim < 0 || _lastUse[i] < _lastUse[victim]))
-                {
-                    victim = i;
-                }
-            }
-
+            int victim = _index.Oldest;
             if (victim < 0)
             {
                 return false;
@@ -219,17 +203,16 @@ namespace AetherEdge.Firmware.Beacon
 
         private void RemoveAt(int i)
         {
-            JournalCodec.WriteRecord(_record, JournalCodec.Remove, _ids[i], 0, _files[i], _lengths[i], _crcs[i]);
+            uint file = _index.FileAt(i);
+            JournalCodec.WriteRecord(_record, JournalCodec.Remove, _index.IdAt(i), 0, file, _index.LengthAt(i), _index.CrcAt(i));
             Append();
-            _used[i] = false;
-            Count--;
-            UsedBytes -= _lengths[i];
-            _storage.Delete(DataName(_files[i]));
+            _index.Remove(i);
+            _storage.Delete(DataName(file));
         }
 
         private void Append()
         {
-            if (_journalRecords >= (4 * _used.Length) + 16)
+            if (_journalRecords >= (4 * _index.Capacity) + 16)
             {
                 Compact();
             }
@@ -240,7 +223,10 @@ namespace AetherEdge.Firmware.Beacon
             _journalRecords++;
         }
 
-        /// <summary>Writes the live entries to the other journal, then its header (the switch point).</summary>
+        /// <summary>
+        /// Writes the live entries to the other journal, oldest first so a later replay rebuilds the same
+        /// recency order, then its header (the switch point).
+        /// </summary>
         private void Compact()
         {
             string other = _journal == ShardCacheLimits.JournalA ? ShardCacheLimits.JournalB : ShardCacheLimits.JournalA;
@@ -248,15 +234,12 @@ namespace AetherEdge.Firmware.Beacon
             long end = ShardCacheLimits.JournalHeaderBytes;
             int records = 0;
             byte[] scratch = _compactRecord;
-            for (int i = 0; i < _used.Length; i++)
+            for (int i = _index.Oldest; i >= 0; i = _index.NewerThan(i))
             {
-                if (_used[i])
-                {
-                    JournalCodec.WriteRecord(scratch, JournalCodec.Put, _ids[i], 0, _files[i], _lengths[i], _crcs[i]);
-                    _storage.Write(other, end, scratch, 0, scratch.Length);
-                    end += scratch.Length;
-                    records++;
-                }
+                JournalCodec.WriteRecord(scratch, JournalCodec.Put, _index.IdAt(i), 0, _index.FileAt(i), _index.LengthAt(i), _index.CrcAt(i));
+                _storage.Write(other, end, scratch, 0, scratch.Length);
+                end += scratch.Length;
+                records++;
             }
 
             _storage.Flush(other);
@@ -283,19 +266,17 @@ namespace AetherEdge.Firmware.Beacon
                 }
 
                 uint file = NetworkOrder.ReadUInt32(_record, 33);
-                int i = Find(_record, 1);
+                int i = _index.Find(_record, 1);
                 if (_record[0] == JournalCodec.Put)
                 {
                     if (i < 0)
                     {
-                        AddEntry(_record, 1, file, (int)NetworkOrder.ReadUInt32(_record, 37), NetworkOrder.ReadUInt32(_record, 41));
+                        _index.Add(_record, 1, file, (int)NetworkOrder.ReadUInt32(_record, 37), NetworkOrder.ReadUInt32(_record, 41));
                     }
                 }
-                else if (i >= 0 && _files[i] == file)
+                else if (i >= 0 && _index.FileAt(i) == file)
                 {
-                    _used[i] = false;
-                    Count--;
-                    UsedBytes -= _lengths[i];
+                    _index.Remove(i);
                 }
 
                 if (file >= _nextFile)
@@ -317,8 +298,10 @@ namespace AetherEdge.Firmware.Beacon
             _journalEnd = position;
         }
 
+        /// <summary>Deletes data files no entry references, comparing parsed file numbers (no name built per entry).</summary>
         private void RemoveOrphans()
         {
+            _index.IndexFileNumbers();
             string[] names = _storage.List();
             for (int n = 0; n < names.Length; n++)
             {
@@ -328,23 +311,13 @@ namespace AetherEdge.Firmware.Beacon
                     continue;
                 }
 
-                bool referenced = false;
-                for (int i = 0; i < _used.Length; i++)
-                {
-                    if (_used[i] && DataName(_files[i]) == name)
-                    {
-                        referenced = true;
-                        break;
-                    }
-                }
-
-                if (!referenced)
+                uint number = ParseNumber(name);
+                if (number == 0 || !_index.HoldsFile(number))
                 {
                     _storage.Delete(name);
                     OrphansRemoved++;
                 }
 
-                uint number = ParseNumber(name);
                 if (number >= _nextFile)
                 {
                     _nextFile = number + 1;
@@ -363,53 +336,15 @@ namespace AetherEdge.Firmware.Beacon
             return JournalCodec.ReadHeader(_header, read);
         }
 
-        private void AddEntry(byte[] contentId, int idOffset, uint file, int length, uint crc)
-        {
-            for (int i = 0; i < _used.Length; i++)
-            {
-                if (!_used[i])
-                {
-                    Array.Copy(contentId, idOffset, _ids[i], 0, ShardCacheLimits.ContentIdBytes);
-                    _files[i] = file;
-                    _lengths[i] = length;
-                    _crcs[i] = crc;
-                    _lastUse[i] = ++_useClock;
-                    _used[i] = true;
-                    Count++;
-                    UsedBytes += length;
-                    return;
-                }
-            }
-        }
-
-        private int Find(byte[] contentId, int idOffset)
-        {
-            for (int i = 0; i < _used.Length; i++)
-            {
-                if (!_used[i])
-                {
-                    continue;
-                }
-
-                byte[] id = _ids[i];
-                int k = 0;
-                while (k < ShardCacheLimits.ContentIdBytes && id[k] == contentId[idOffset + k])
-                {
-                    k++;
-                }
-
-                if (k == ShardCacheLimits.ContentIdBytes)
-                {
-                    return i;
-                }
-            }
-
-            return -1;
-        }
-
+        /// <summary>Decimal file number of a data-file name, or 0 when it is not one (not digits, or out of range).</summary>
         private static uint ParseNumber(string name)
         {
-            uint value = 0;
+            if (name.Length > 11)
+            {
+                return 0;
+            }
+
+            ulong value = 0;
             for (int i = 1; i < name.Length; i++)
             {
                 char c = name[i];
@@ -421,7 +356,7 @@ namespace AetherEdge.Firmware.Beacon
                 value = (value * 10) + (uint)(c - '0');
             }
 
-            return value;
+            return value > uint.MaxValue ? 0 : (uint)value;
         }
 
         private static string DataName(uint file)

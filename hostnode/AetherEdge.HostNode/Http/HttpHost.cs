@@ -113,6 +113,10 @@ namespace AetherEdge.HostNode.Http
 
             // A failed start is reported once, by the hub, as one line (not as this inner host's stack trace).
             builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
+
+            // The hub's own host already says it started and stopped; this inner one would say it again (and name
+            // the working directory as its content root), so its lifetime lines are left out.
+            builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.None);
             builder.Services.AddRouting();
             builder.WebHost.UseKestrelCore();
             builder.WebHost.ConfigureKestrel(k =>

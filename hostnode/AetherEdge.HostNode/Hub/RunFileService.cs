@@ -1,3 +1,5 @@
+using System.Net;
+using AetherEdge.HostNode.Http;
 using AetherEdge.HostNode.Peers;
 using AetherEdge.HostNode.Trust;
 using Microsoft.Extensions.Hosting;
@@ -6,8 +8,7 @@ namespace AetherEdge.HostNode.Hub
 {
     /// <summary>
     /// Keeps HOME/hub.run.json (<see cref="RunningPeersFile"/>) equal to the trusted peers this hub can
-    /// reach, so <c>aether get</c> on the same home finds them without --peers, and names the hub's HTTP
-    /// address, so <c>aether put</c> hands its files to the hub (<see cref="HubPutEndpoint"/>). Checks every
+    /// reach, so <c>aether get</c> on the same home finds them without --peers. Checks every
     /// <see cref="Interval"/>, writes only on change, deletes the file on stop.
     /// </summary>
     public sealed class RunFileService : BackgroundService
@@ -17,12 +18,26 @@ namespace AetherEdge.HostNode.Hub
         private readonly HubSettings _settings;
         private readonly PeerDirectory _directory;
         private readonly TrustCircle _circle;
+        private readonly HttpHost _http;
 
-        public RunFileService(HubSettings settings, PeerDirectory directory, TrustCircle circle)
+        public RunFileService(HubSettings settings, PeerDirectory directory, TrustCircle circle, HttpHost http)
         {
             _settings = settings;
             _directory = directory;
             _circle = circle;
+            _http = http;
+        }
+
+        /// <summary>The address a verb on this device reaches the HTTP port at (a wildcard bind answers on loopback).</summary>
+        public string? HttpAddress()
+        {
+            if (_http.BoundPort == 0)
+            {
+                return null;
+            }
+
+            var bind = _settings.HttpBind.Equals(IPAddress.Any) || _settings.HttpBind.Equals(IPAddress.IPv6Any) ? IPAddress.Loopback : _settings.HttpBind;
+            return new UriBuilder("http", bind.ToString(), _http.BoundPort, "/").Uri.ToString();
         }
 
         /// <summary>The peers the file should list now: endpoints whose device is in the trust circle.</summary>
@@ -40,22 +55,6 @@ namespace AetherEdge.HostNode.Hub
             return list;
         }
 
-        /// <summary>The URL a process on this machine reaches the hub's HTTP host at (loopback when it listens on every address).</summary>
-        public static string LocalUrl(HubSettings settings)
-        {
-            var bind = settings.HttpBind;
-            if (bind.Equals(System.Net.IPAddress.Any))
-            {
-                bind = System.Net.IPAddress.Loopback;
-            }
-            else if (bind.Equals(System.Net.IPAddress.IPv6Any))
-            {
-                bind = System.Net.IPAddress.IPv6Loopback;
-            }
-
-            return "http://" + new System.Net.IPEndPoint(bind, settings.HttpPort);
-        }
-
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
             string written = "-";
@@ -64,7 +63,8 @@ namespace AetherEdge.HostNode.Hub
                 while (!stoppingToken.IsCancellationRequested)
                 {
                     var peers = TrustedPeers();
-                    string key = string.Join(",", peers.Select(p => p.EndPoint + "=" + p.DeviceId));
+                    string? http = HttpAddress();
+                    string key = http + " " + string.Join(",", peers.Select(p => p.EndPoint + "=" + p.DeviceId));
                     if (key != written)
                     {
                         try
@@ -74,7 +74,7 @@ namespace AetherEdge.HostNode.Hub
                                 Pid = Environment.ProcessId,
                                 UpdatedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
                                 Peers = peers,
-                                HttpUrl = LocalUrl(_settings),
+                                HttpAddress = http,
                             });
                             written = key;
                         }

@@ -19,7 +19,7 @@ namespace AetherEdge.HostNode.Verbs
         public static HubPutResponse? TryPut(string home, List<HubPutFile> files, int dataShards, int parityShards, CancellationToken cancellation)
         {
             var state = RunningPeersFile.Read(home);
-            if (state?.HttpUrl is not { } url || !Alive(state.Pid) || DashboardSecret.TryLoad(home) is not { } secret ||
+            if (state?.HttpAddress is not { } url || !Alive(state.Pid) || DashboardSecret.TryLoad(home) is not { } secret ||
                 !Uri.TryCreate(url, UriKind.Absolute, out var baseUri) || !baseUri.IsLoopback)
             {
                 return null;

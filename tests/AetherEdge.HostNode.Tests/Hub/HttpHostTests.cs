@@ -23,14 +23,7 @@ namespace AetherEdge.HostNode.Tests.Hub
             }
         }
 
-        private static int FreePort()
-        {
-            var l = new TcpListener(IPAddress.Loopback, 0);
-            l.Start();
-            int port = ((IPEndPoint)l.LocalEndpoint).Port;
-            l.Stop();
-            return port;
-        }
+        private static int FreePort() => LoopbackKit.FreePort();
 
         private sealed class HelloEndpoints : IHttpEndpoints
         {

@@ -8,69 +8,21 @@ namespace AetherEdge.HostNode.Tests.Hub
     /// <summary>Runs real `aether hub` daemons in-process on loopback ports and checks sync, trust and metrics.</summary>
     public sealed class HubVerbTests : IDisposable
     {
-        private readonly string _root = Path.Combine(Path.GetTempPath(), "aesy-hub-" + Guid.NewGuid().ToString("N"));
-        private readonly List<(CancellationTokenSource Stop, Task<int> Run)> _hubs = new();
-        private readonly List<TextWriter> _logs = new();
+        private readonly HubRuns _runs = new("aesy-hub-");
 
-        private string Logs => string.Join("\n---\n", _logs.Select(l => l.ToString()));
+        public void Dispose() => _runs.Dispose();
 
-        public void Dispose()
-        {
-            foreach (var h in _hubs)
-            {
-                h.Stop.Cancel();
-            }
+        private static int FreePort() => LoopbackKit.FreePort();
 
-            foreach (var h in _hubs)
-            {
-                h.Run.Wait(TimeSpan.FromSeconds(30));
-            }
+        private string Home(string name) => _runs.Home(name);
 
-            if (Directory.Exists(_root))
-            {
-                Directory.Delete(_root, true);
-            }
-        }
+        private string Id(string name) => _runs.Id(name);
 
-        private static int FreePort()
-        {
-            var l = new TcpListener(IPAddress.Loopback, 0);
-            l.Start();
-            int port = ((IPEndPoint)l.LocalEndpoint).Port;
-            l.Stop();
-            return port;
-        }
+        private string Status(string name) => _runs.Status(name);
 
-        private string Home(string name) => Path.Combine(_root, name);
+        private Task<int> StartHub(params string[] args) => _runs.Start(TimeSpan.FromSeconds(90), args);
 
-        private string Id(string name) => CliRunner.Run("id", "--home", Home(name)).Out.Trim();
-
-        private string Status(string name) => CliRunner.Run("status", "--home", Home(name)).Out;
-
-        private Task<int> StartHub(params string[] args)
-        {
-            var stop = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-            var log = TextWriter.Synchronized(new StringWriter());
-            _logs.Add(log);
-            var run = Task.Run(() => AetherCommand.Run(args, new CliContext(log, log, stop.Token)));
-            _hubs.Add((stop, run));
-            return run;
-        }
-
-        private static async Task<bool> Eventually(Func<bool> condition, int seconds = 30)
-        {
-            for (int i = 0; i < seconds * 10; i++)
-            {
-                if (condition())
-                {
-                    return true;
-                }
-
-                await Task.Delay(100);
-            }
-
-            return condition();
-        }
+        private static Task<bool> Eventually(Func<bool> condition, int seconds = 30) => HubRuns.Eventually(condition, seconds);
 
         private static async Task<string> Get(int port, string path, string host = "x")
         {
@@ -90,7 +42,7 @@ namespace AetherEdge.HostNode.Tests.Hub
             Assert.Equal(0, CliRunner.Run("trust", "add", Id("a"), "--home", Home("b")).Code);
             Assert.Equal(0, CliRunner.Run("init", "--home", Home("stranger"), "--name", "stranger").Code);
             Id("stranger");
-            string file = Path.Combine(_root, "file.bin");
+            string file = Path.Combine(_runs.Root, "file.bin");
             var content = new byte[700_000];
             new Random(3).NextBytes(content);
             File.WriteAllBytes(file, content);
@@ -103,7 +55,7 @@ namespace AetherEdge.HostNode.Tests.Hub
             _ = StartHub("hub", "--home", Home("b"), "--port", FreePort().ToString(), "--http-port", httpB.ToString(), "--interface", "127.0.0.1", "--no-mdns", "--sync-interval", "1", "--peers", "127.0.0.1:" + portA);
             _ = StartHub("hub", "--home", Home("stranger"), "--port", FreePort().ToString(), "--http-port", "0", "--interface", "127.0.0.1", "--no-mdns", "--sync-interval", "1", "--peers", "127.0.0.1:" + portA);
 
-            Assert.True(await Eventually(() => Status("b").Contains("(1 files)")), "trusted hub never received the manifest and its shards: " + Status("b") + Logs + string.Join(",", _hubs.Select(h => h.Run.Status)));
+            Assert.True(await Eventually(() => Status("b").Contains("(1 files)")), "trusted hub never received the manifest and its shards: " + Status("b") + _runs.Logs);
             Assert.True(await Eventually(() => Get(httpA, "/metrics").Result.Contains("mesh_handshakes_refused_total 1") || Get(httpA, "/metrics").Result.Contains("mesh_handshakes_refused_total 2")));
             Assert.Contains("shards      0", Status("stranger"));
             string metrics = await Get(httpB, "/metrics");

@@ -1,7 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
-using AetherEdge.HostNode.Cli;
-using AetherEdge.HostNode.Verbs;
 
 namespace AetherEdge.HostNode.Tests.Hub
 {
@@ -12,61 +9,25 @@ namespace AetherEdge.HostNode.Tests.Hub
     /// </summary>
     public sealed class MetricsExpositionTests : IDisposable
     {
-        private readonly string _root = Path.Combine(Path.GetTempPath(), "aether-expo-" + Guid.NewGuid().ToString("N"));
-        private readonly List<(CancellationTokenSource Stop, Task<int> Run)> _hubs = new();
+        private readonly HubRuns _runs = new("aether-expo-");
 
-        public void Dispose()
-        {
-            foreach (var h in _hubs)
-            {
-                h.Stop.Cancel();
-            }
+        public void Dispose() => _runs.Dispose();
 
-            foreach (var h in _hubs)
-            {
-                h.Run.Wait(TimeSpan.FromSeconds(30));
-            }
+        private static int FreePort() => LoopbackKit.FreePort();
 
-            if (Directory.Exists(_root))
-            {
-                Directory.Delete(_root, true);
-            }
-        }
+        private string Home(string name) => _runs.Home(name);
 
-        private static int FreePort()
-        {
-            var l = new TcpListener(IPAddress.Loopback, 0);
-            l.Start();
-            int port = ((IPEndPoint)l.LocalEndpoint).Port;
-            l.Stop();
-            return port;
-        }
+        private string Id(string name) => _runs.Id(name);
 
-        private string Home(string name) => Path.Combine(_root, name);
+        private string Status(string name) => _runs.Status(name);
 
-        private string Id(string name) => CliRunner.Run("id", "--home", Home(name)).Out.Trim();
+        private void StartHub(params string[] args) => _runs.Start(TimeSpan.FromSeconds(120), args);
 
-        private string Status(string name) => CliRunner.Run("status", "--home", Home(name)).Out;
-
-        private void StartHub(params string[] args)
-        {
-            var stop = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-            _hubs.Add((stop, Task.Run(() => AetherCommand.Run(args, new CliContext(TextWriter.Null, TextWriter.Null, stop.Token)))));
-        }
-
-        private static async Task<bool> Eventually(Func<bool> condition, int seconds = 45)
-        {
-            for (int i = 0; i < seconds * 10 && !condition(); i++)
-            {
-                await Task.Delay(100);
-            }
-
-            return condition();
-        }
+        private static Task<bool> Eventually(Func<bool> condition, int seconds = 45) => HubRuns.Eventually(condition, seconds);
 
         private void Put(string name, int seed)
         {
-            string file = Path.Combine(_root, name);
+            string file = Path.Combine(_runs.Root, name);
             var content = new byte[300_000];
             new Random(seed).NextBytes(content);
             File.WriteAllBytes(file, content);
@@ -161,6 +122,11 @@ namespace AetherEdge.HostNode.Tests.Hub
             Assert.Equal(0, m.Value("mesh_handshakes_refused_total"));
             Assert.True(m.Value("aether_stage_bytes_total", "stage=sync.receive") > 0);
             Assert.True(m.Value("aether_stage_calls_total", "stage=sync.hash") > 0);
+
+            // B's mesh link to A (its --peers address) is a counted dial too, apart from the sync rounds' dials.
+            Assert.Equal("counter", m.Types.GetValueOrDefault("aether_mesh_dials"));
+            Assert.True(m.Value("aether_mesh_dials_total", "result=ok") >= 1);
+            Assert.Equal(0, m.Value("aether_mesh_dials_total", "result=refused"));
         }
     }
 }

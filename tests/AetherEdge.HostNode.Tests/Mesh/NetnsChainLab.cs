@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace AetherEdge.HostNode.Tests.Mesh
 {
@@ -11,7 +10,7 @@ namespace AetherEdge.HostNode.Tests.Mesh
     /// </summary>
     internal sealed class NetnsChainLab : IDisposable
     {
-        private readonly List<Process> _processes = new();
+        private readonly NetnsNodes _nodes = new();
         private readonly string _tag;
 
         public NetnsChainLab()
@@ -19,19 +18,18 @@ namespace AetherEdge.HostNode.Tests.Mesh
             int pid = Environment.ProcessId;
             _tag = "aemc" + (pid % 100000);
             Subnet = pid % 200 + 20;
-            foreach (string ns in new[] { Node(0), Node(1), Node(2) })
+            for (int i = 0; i < 3; i++)
             {
-                Run("ip", "netns", "add", ns);
-                Run("ip", "-n", ns, "link", "set", "lo", "up");
+                _nodes.Add(Node(i));
             }
 
-            Run("ip", "-n", Node(0), "link", "add", "eth0", "type", "veth", "peer", "name", "eth0", "netns", Node(1));
-            Run("ip", "-n", Node(1), "link", "add", "eth1", "type", "veth", "peer", "name", "eth0", "netns", Node(2));
+            NetnsNodes.Check("ip", "-n", Node(0), "link", "add", "eth0", "type", "veth", "peer", "name", "eth0", "netns", Node(1));
+            NetnsNodes.Check("ip", "-n", Node(1), "link", "add", "eth1", "type", "veth", "peer", "name", "eth0", "netns", Node(2));
             Address(0, "eth0", LinkA(0));
             Address(1, "eth0", LinkA(1));
             Address(1, "eth1", LinkB(1));
             Address(2, "eth0", LinkB(2));
-            Run("ip", "netns", "exec", Node(1), "sysctl", "-q", "-w", "net.ipv4.ip_forward=0");
+            NetnsNodes.Check("ip", "netns", "exec", Node(1), "sysctl", "-q", "-w", "net.ipv4.ip_forward=0");
         }
 
         public int Subnet { get; }
@@ -44,99 +42,18 @@ namespace AetherEdge.HostNode.Tests.Mesh
         /// <summary>Address on the B–C link: node 1 (B) or 2 (C).</summary>
         public string LinkB(int i) => "10.76." + Subnet + "." + i;
 
-        public Process StartAether(int i, string log, params string[] args)
-        {
-            var psi = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (string a in new[] { "netns", "exec", Node(i), "dotnet", Path.Combine(AppContext.BaseDirectory, "aether.dll") }.Concat(args))
-            {
-                psi.ArgumentList.Add(a);
-            }
+        public Process StartAether(int i, string log, params string[] args) => _nodes.StartAether(Node(i), log, args);
 
-            psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-            var p = new Process { StartInfo = psi };
-            var sink = TextWriter.Synchronized(new StreamWriter(log, true) { AutoFlush = true });
-            p.OutputDataReceived += (_, e) => { if (e.Data != null) { sink.WriteLine(e.Data); } };
-            p.ErrorDataReceived += (_, e) => { if (e.Data != null) { sink.WriteLine(e.Data); } };
-            p.Start();
-            p.BeginOutputReadLine();
-            p.BeginErrorReadLine();
-            lock (_processes)
-            {
-                _processes.Add(p);
-            }
+        public (int Code, string Output) RunAether(int i, TimeSpan timeout, params string[] args) => NetnsNodes.RunAether(Node(i), timeout, args);
 
-            return p;
-        }
+        public (int Code, string Output) Exec(int i, TimeSpan timeout, params string[] command) => NetnsNodes.Exec(Node(i), timeout, command);
 
-        public (int Code, string Output) RunAether(int i, TimeSpan timeout, params string[] args) =>
-            Run("ip", timeout, new[] { "netns", "exec", Node(i), "dotnet", Path.Combine(AppContext.BaseDirectory, "aether.dll") }.Concat(args).ToArray());
-
-        public (int Code, string Output) Exec(int i, TimeSpan timeout, params string[] command) =>
-            Run("ip", timeout, new[] { "netns", "exec", Node(i) }.Concat(command).ToArray());
-
-        public void Dispose()
-        {
-            lock (_processes)
-            {
-                foreach (var p in _processes)
-                {
-                    try
-                    {
-                        p.Kill(entireProcessTree: true);
-                        p.WaitForExit(10_000);
-                    }
-                    catch (InvalidOperationException)
-                    {
-                    }
-                }
-            }
-
-            for (int i = 0; i < 3; i++)
-            {
-                var (_, pids) = Run("ip", TimeSpan.FromSeconds(20), "netns", "pids", Node(i));
-                foreach (string pid in pids.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                {
-                    Run("kill", TimeSpan.FromSeconds(20), "-9", pid);
-                }
-
-                Run("ip", TimeSpan.FromSeconds(20), "netns", "del", Node(i));
-            }
-        }
+        public void Dispose() => _nodes.Dispose();
 
         private void Address(int node, string dev, string address)
         {
-            Run("ip", "-n", Node(node), "addr", "add", address + "/24", "dev", dev);
-            Run("ip", "-n", Node(node), "link", "set", dev, "up");
-        }
-
-        private static void Run(string file, params string[] args)
-        {
-            var (code, output) = Run(file, TimeSpan.FromSeconds(20), args);
-            if (code != 0)
-            {
-                throw new InvalidOperationException(file + " " + string.Join(' ', args) + " failed (" + code + "): " + output);
-            }
-        }
-
-        private static (int Code, string Output) Run(string file, TimeSpan timeout, params string[] args)
-        {
-            var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (string a in args)
-            {
-                psi.ArgumentList.Add(a);
-            }
-
-            using var p = Process.Start(psi)!;
-            var stdout = p.StandardOutput.ReadToEndAsync();
-            var stderr = p.StandardError.ReadToEndAsync();
-            if (!p.WaitForExit((int)timeout.TotalMilliseconds))
-            {
-                p.Kill(true);
-                p.WaitForExit();
-                return (-1, "timed out after " + timeout.TotalSeconds + " s: " + stdout.Result + stderr.Result);
-            }
-
-            return (p.ExitCode, new StringBuilder().Append(stdout.Result).Append(stderr.Result).ToString());
+            NetnsNodes.Check("ip", "-n", Node(node), "addr", "add", address + "/24", "dev", dev);
+            NetnsNodes.Check("ip", "-n", Node(node), "link", "set", dev, "up");
         }
     }
 }

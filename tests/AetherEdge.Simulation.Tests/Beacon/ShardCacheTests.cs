@@ -118,6 +118,64 @@ namespace AetherEdge.Simulation.Tests.Beacon
             Assert.Equal(4, card.Files.Keys.Count(k => k.StartsWith('d')));
         }
 
+        [Fact]
+        public void Compaction_KeepsRecencyOrder_AcrossRemount()
+        {
+            // The old index compacted in slot order, so after a reboot the shard read most recently was evicted first.
+            var card = new SimulatedSdCard();
+            var cache = Mounted(card, allocation: 45, entries: 8);
+            for (int n = 1; n <= 4; n++)
+            {
+                cache.TryPut(Id(n), 0, Data(n, 10), 0, 10);
+            }
+
+            Assert.NotNull(Read(cache, 1)); // recency now 2, 3, 4, 1
+            while (!card.Files.ContainsKey("j1"))
+            {
+                cache.TryPut(Id(99), 0, Data(99, 5), 0, 5); // fits beside the four: no eviction
+                cache.Remove(Id(99), 0);
+            }
+
+            var again = Mounted(card, allocation: 45, entries: 8);
+            again.TryPut(Id(5), 0, Data(5, 10), 0, 10); // 50 > 45: evicts the least recently used
+            Assert.True(again.Contains(Id(1), 0));
+            Assert.False(again.Contains(Id(2), 0));
+            Assert.Equal(1, again.Evictions);
+        }
+
+        [Fact]
+        public void Mount_ManyPutsAndRemoves_RebuildsExactlyTheLiveSet()
+        {
+            var card = new SimulatedSdCard();
+            var cache = Mounted(card, allocation: 1_000_000, entries: 64);
+            var live = new HashSet<int>();
+            var random = new Random(5);
+            for (int step = 0; step < 600; step++)
+            {
+                int n = random.Next(100);
+                if (live.Contains(n) && random.Next(2) == 0)
+                {
+                    cache.Remove(Id(n), 0);
+                    live.Remove(n);
+                }
+                else if (live.Count < 64)
+                {
+                    cache.TryPut(Id(n), 0, Data(n, 20), 0, 20);
+                    live.Add(n);
+                }
+            }
+
+            var again = Mounted(card, allocation: 1_000_000, entries: 64);
+            Assert.Equal(live.Count, again.Count);
+            for (int n = 0; n < 100; n++)
+            {
+                Assert.Equal(live.Contains(n) ? Data(n, 20) : null, Read(again, n));
+            }
+
+            Assert.Equal(live.Count, card.Files.Keys.Count(k => k.StartsWith('d')));
+            Assert.Equal(0, again.OrphansRemoved);
+        }
+
         [Theory]
         [InlineData(false)]
         [InlineData(true)]
