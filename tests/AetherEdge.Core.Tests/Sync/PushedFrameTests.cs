@@ -60,7 +60,13 @@ namespace AetherEdge.Core.Tests.Sync
             {
             }
 
-            public string[] ChooseWants(InventoryEntry[] peerInventory) => System.Array.Empty<string>();
+            public long HeldPeerInventoryVersion() => 0;
+
+            public void OnPeerInventory(InventoryChanges part, bool first, bool final)
+            {
+            }
+
+            public string[] ChooseWants() => System.Array.Empty<string>();
 
             public void OnItemReceived(string id, SyncItemKind kind, AckStatus status, long bytes)
             {
