@@ -167,7 +167,7 @@ namespace AetherEdge.HostNode.Peers
             }
         }
 
-        /// <summary>When the peer's last full inventory arrived: its last sync with this hub (every session opens with one); null before any.</summary>
+        /// <summary>When the peer's last inventory (whole or a delta) arrived: its last sync with this hub (every session opens with one); null before any.</summary>
         public DateTimeOffset? LastInventoryUtc(DeviceId peer) => _inventoryAt.TryGetValue(peer, out var at) ? at : null;
 
         /// <summary>False until the peer's first inventory arrived (what it holds is unknown).</summary>
