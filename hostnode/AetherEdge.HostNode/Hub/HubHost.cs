@@ -225,6 +225,8 @@ namespace AetherEdge.HostNode.Hub
             services.AddHostedService(sp => sp.GetRequiredService<WifiDirectService>());
             services.AddSingleton<WifiDirectMetrics>();
             Alias<IMetricsSource, WifiDirectMetrics>(services);
+            services.AddSingleton<WifiDirectPeers>();
+            Alias<IHttpEndpoints, WifiDirectPeers>(services);
 
             services.AddHostedService<SyncHostedService>();
             services.AddHostedService<StoreChangeWatcher>();
