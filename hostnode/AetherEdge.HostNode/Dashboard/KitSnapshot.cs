@@ -16,7 +16,9 @@ namespace AetherEdge.HostNode.Dashboard
     /// <summary>One device of the kit (this one first, then trusted devices by name).</summary>
     /// <param name="Battery">"87 %", or "no battery" (never a made-up 100 %), or null when unknown.</param>
     /// <param name="Power">"plugged in", "on battery", or the local power source text.</param>
-    /// <param name="Transports">How this hub reaches it now: "tcp 10.0.0.2:43216 (mdns)", "mesh, 2 hops".</param>
+    /// <param name="Transports">How this hub reaches it now, kind first: "ble link", "lan 10.0.0.2:43216 (mdns)", "wifi-direct 192.168.49.1:43216 (wifi-direct)", "via mesh, 2 hops through desk-a".</param>
+    /// <param name="LastSyncUtc">This hub: its last completed round; a peer: when its last inventory arrived (each session opens with one).</param>
+    /// <param name="LastSkip">This hub: the scheduler's last skip reason ("battery low and not plugged in", ...).</param>
     public sealed record DeviceRow(
         string Id,
         string Name,
@@ -36,6 +38,7 @@ namespace AetherEdge.HostNode.Dashboard
 
     /// <summary>One file: its protection as this hub knows it.</summary>
     /// <param name="Placed">Shards held where the plan puts them.</param>
+    /// <param name="Planned">Shards the plan puts somewhere (fewer than the total when the kit has too few devices).</param>
     /// <param name="Available">Distinct shards held by this device or an online peer.</param>
     /// <param name="SurvivesLosses">Devices that can be lost with the file still readable; -1: unreadable now.</param>
     /// <param name="State">"protected", "at risk" (one more loss can make it unreadable), "unreadable", or "checking" (inventories pending).</param>
@@ -47,6 +50,7 @@ namespace AetherEdge.HostNode.Dashboard
         int DataShards,
         int TotalShards,
         int Placed,
+        int Planned,
         int Available,
         int SurvivesLosses,
         bool Repairing,

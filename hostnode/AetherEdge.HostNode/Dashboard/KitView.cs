@@ -27,6 +27,7 @@ namespace AetherEdge.HostNode.Dashboard
         private readonly TrustCircle _trust;
         private readonly PeerDirectory _directory;
         private readonly MeshReachability _mesh;
+        private readonly MeshLinks _links;
         private readonly RepairInputs _repairs;
         private readonly IHubActivity _activity;
         private readonly FileNames _names;
@@ -45,6 +46,7 @@ namespace AetherEdge.HostNode.Dashboard
             TrustCircle trust,
             PeerDirectory directory,
             MeshReachability mesh,
+            MeshLinks links,
             RepairInputs repairs,
             IHubActivity activity,
             FileNames names,
@@ -58,6 +60,7 @@ namespace AetherEdge.HostNode.Dashboard
             _trust = trust;
             _directory = directory;
             _mesh = mesh;
+            _links = links;
             _repairs = repairs;
             _activity = activity;
             _names = names;
@@ -162,25 +165,7 @@ namespace AetherEdge.HostNode.Dashboard
                 power = profile.Battery.PluggedIn ? "plugged in" : "on battery";
             }
 
-            var transports = new List<string>();
-            foreach (var ep in _directory.Snapshot())
-            {
-                if (ep.Id == id)
-                {
-                    transports.Add("tcp " + ep.EndPoint + " (" + ep.Source + ")");
-                }
-            }
-
-            var route = _mesh.Find(id, _options.OnlineWindow);
-            if (route != null)
-            {
-                transports.Add(route.Hops <= 1 ? "mesh link" : "mesh, " + route.Hops.ToString(CultureInfo.InvariantCulture) + " hops");
-            }
-            else if (_peers.HopsTo(id) is int hops && hops > 1)
-            {
-                transports.Add("mesh, " + hops.ToString(CultureInfo.InvariantCulture) + " hops");
-            }
-
+            var transports = Transports(id);
             return new DeviceRow(
                 id.Text,
                 member.Name,
@@ -195,8 +180,45 @@ namespace AetherEdge.HostNode.Dashboard
                 profile?.UsedBytes,
                 profile == null ? null : StorageAllocation.AvailableBytes(profile.AllocationBytes, profile.UsedBytes),
                 _peers.HeldCount(id),
-                LastSyncUtc: null,
+                LastSyncUtc: _peers.LastInventoryUtc(id),
                 LastSkip: null);
+        }
+
+        /// <summary>
+        /// How this hub reaches <paramref name="id"/> now, by kind first: a direct mesh link ("ble link",
+        /// "lan link", "wifi-direct link"), an address to dial ("lan 10.0.0.2:43216 (mdns)", "wifi-direct
+        /// 192.168.49.1:43216 (wifi-direct)"), or a route through other devices ("via mesh, 2 hops through desk-a").
+        /// </summary>
+        private string[] Transports(DeviceId id)
+        {
+            var transports = new List<string>();
+            uint node = MeshAddress.Of(id);
+            foreach (var link in _links.Snapshot())
+            {
+                if (link.Neighbour == node)
+                {
+                    transports.Add(link.Kind + " link");
+                }
+            }
+
+            foreach (var ep in _directory.Snapshot())
+            {
+                if (ep.Id == id)
+                {
+                    string kind = ep.Source == MeshLinkKind.WifiDirect ? MeshLinkKind.WifiDirect : MeshLinkKind.Lan;
+                    transports.Add(kind + " " + ep.EndPoint + " (" + ep.Source + (ep.Proven ? ", proven" : string.Empty) + ")");
+                }
+            }
+
+            var route = _mesh.Find(id, _options.OnlineWindow);
+            int hops = route?.Hops ?? _peers.HopsTo(id) ?? 0;
+            if (hops > 1)
+            {
+                string via = route != null && _mesh.DeviceOf(route.Via) is { } v ? " through " + (_trust.NameOf(v) ?? v.Short) : string.Empty;
+                transports.Add("via mesh, " + hops.ToString(CultureInfo.InvariantCulture) + " hops" + via);
+            }
+
+            return transports.Distinct(StringComparer.Ordinal).ToArray();
         }
 
         private FileRow[] Files()
@@ -218,28 +240,34 @@ namespace AetherEdge.HostNode.Dashboard
 
                 var layout = view.Layout;
                 int n = layout.TotalShards;
-                var holders = new List<string>[n];
+                // Device index per holder: 0 is this device, i + 1 the i-th online peer.
+                var holders = new int[n][];
+                var held = new List<int>(online.Length);
                 int placed = 0;
+                int planned = 0;
+                int available = 0;
                 for (int s = 0; s < n; s++)
                 {
                     string shard = layout.ShardIds[s];
-                    var h = holders[s] = new List<string>();
-                    foreach (var device in online)
+                    held.Clear();
+                    for (int d = 0; d < online.Length; d++)
                     {
-                        if (device is not { } peer ? local.Contains(shard) : _peers.Holds(peer, shard))
+                        if (online[d] is not { } peer ? local.Contains(shard) : _peers.Holds(peer, shard))
                         {
-                            h.Add(device?.Text ?? self);
+                            held.Add(d);
                         }
                     }
 
-                    if (view.Assigned[s] is string assigned && h.Contains(assigned))
+                    holders[s] = held.ToArray();
+                    available += held.Count > 0 ? 1 : 0;
+                    planned += view.Assigned[s] != null ? 1 : 0;
+                    if (view.Assigned[s] is string assigned && held.Exists(d => (online[d]?.Text ?? self) == assigned))
                     {
                         placed++;
                     }
                 }
 
-                int survives = Protection.SurvivableLosses(layout.DataShards, holders);
-                int available = holders.Count(h => h.Count > 0);
+                int survives = ShardProtection.SurvivableLosses(layout.DataShards, online.Length, holders);
                 string state = survives < 0 ? "unreadable" : !view.InventoriesKnown ? "checking" : survives == 0 ? "at risk" : "protected";
                 rows.Add(new FileRow(
                     fileId,
@@ -249,6 +277,7 @@ namespace AetherEdge.HostNode.Dashboard
                     layout.DataShards,
                     n,
                     placed,
+                    planned,
                     available,
                     survives,
                     gathering.Contains(fileId),

@@ -159,8 +159,14 @@ namespace AetherEdge.HostNode.Hub
             Alias<IFarPeers, MeshTunnels>(services);
             services.AddSingleton(sp => new MembershipLog(home, sp.GetRequiredService<TrustCircle>(), sp.GetRequiredService<NodeIdentity>()));
             services.AddSingleton(sp => new MeshFrameKeys(sp.GetRequiredService<NodeIdentity>(), sp.GetRequiredService<TrustCircle>().Contains));
+            services.AddSingleton(sp => new MeshShardSender(sp.GetRequiredService<NodeIdentity>(), sp.GetRequiredService<MeshFrameKeys>(),
+                new MeshShardSenderOptions { CacheBytes = settings.RelayBufferBytes }, sp.GetRequiredService<TimeProvider>()));
+            Alias<IMeshSender, MeshShardSender>(services);
             services.AddSingleton<MeshShards>();
             Alias<ISealedPayloadHandler, MeshShards>(services);
+            Alias<IMeshShardSink, MeshShards>(services);
+            services.AddSingleton<MeshShardPieces>();
+            Alias<ISealedPayloadHandler, MeshShardPieces>(services);
             services.AddSingleton<MeshSealed>();
             Alias<IMeshPayloadHandler, MeshSealed>(services);
             services.AddSingleton<MeshKnowledge>();
@@ -170,11 +176,16 @@ namespace AetherEdge.HostNode.Hub
             services.AddSingleton(sp => new MeshNode(
                 new MeshNodeOptions(MeshAddress.Of(sp.GetRequiredService<NodeIdentity>().DeviceId)) { HopLimit = settings.MeshHopLimit },
                 CryptoRandom.Instance,
-                sp.GetServices<IMeshPayloadHandler>()));
+                sp.GetServices<IMeshPayloadHandler>(),
+                sp.GetServices<IMeshSender>()));
             services.AddSingleton<MeshRouterService>();
             services.AddHostedService(sp => sp.GetRequiredService<MeshRouterService>());
             services.AddSingleton<MeshMetrics>();
             Alias<IMetricsSource, MeshMetrics>(services);
+            services.AddSingleton<MeshShardPush>();
+            services.AddHostedService(sp => sp.GetRequiredService<MeshShardPush>());
+            services.AddSingleton<MeshShardMetrics>();
+            Alias<IMetricsSource, MeshShardMetrics>(services);
             services.AddSingleton<MeshLinkService>();
             services.AddHostedService(sp => sp.GetRequiredService<MeshLinkService>());
 
@@ -216,6 +227,8 @@ namespace AetherEdge.HostNode.Hub
             services.AddHostedService(sp => sp.GetRequiredService<WifiDirectService>());
             services.AddSingleton<WifiDirectMetrics>();
             Alias<IMetricsSource, WifiDirectMetrics>(services);
+            services.AddSingleton<WifiDirectPeers>();
+            Alias<IHttpEndpoints, WifiDirectPeers>(services);
 
             services.AddHostedService<SyncHostedService>();
             services.AddHostedService<StoreChangeWatcher>();

@@ -19,6 +19,10 @@ namespace AetherEdge.HostNode.Mesh
         /// </summary>
         bool Send(uint destination, byte[] payload, int offset, int length, bool reliable);
 
+        /// <summary>As <see cref="Send(uint, byte[], int, int, bool)"/>, and names the packet id the router's
+        /// confirmation or failure will carry (<see cref="IMeshSender"/>).</summary>
+        bool Send(uint destination, byte[] payload, int offset, int length, bool reliable, out uint packetId);
+
         /// <summary>The neighbours with a link up now.</summary>
         IReadOnlyList<uint> Neighbours { get; }
 
@@ -26,11 +30,28 @@ namespace AetherEdge.HostNode.Mesh
         uint RouteTo(uint destination);
     }
 
+    /// <summary>
+    /// An application that originates reliable traffic and must know its fate (the shard sender): stepped with
+    /// the handlers, told when a packet it sent reliably was acknowledged end to end or given up on. Router thread.
+    /// </summary>
+    public interface IMeshSender
+    {
+        /// <summary>Runs on every router step (at least once a second).</summary>
+        void OnStep(IMeshOutbox outbox);
+
+        /// <summary>The reliable packet <paramref name="packetId"/> was acknowledged by its destination.</summary>
+        void OnConfirmed(uint packetId);
+
+        /// <summary>The reliable packet <paramref name="packetId"/> was never acknowledged (retransmissions spent).</summary>
+        void OnFailed(uint packetId);
+    }
+
     /// <summary>One routed packet delivered to this node (a broadcast or addressed here); the payload is lent for the call.</summary>
     public readonly struct MeshDelivery
     {
-        public MeshDelivery(uint source, int hops, byte[] buffer, int offset, int length)
+        public MeshDelivery(uint source, int hops, byte[] buffer, int offset, int length, MeshTransportCounters? arrivedOn = null)
         {
+            ArrivedOn = arrivedOn;
             Source = source;
             Hops = hops;
             Buffer = buffer;
@@ -52,6 +73,9 @@ namespace AetherEdge.HostNode.Mesh
         public int Length { get; }
 
         public byte Kind => Buffer[Offset];
+
+        /// <summary>The transport of the link the packet reached this node on (null outside a received packet).</summary>
+        public MeshTransportCounters? ArrivedOn { get; }
     }
 
     /// <summary>

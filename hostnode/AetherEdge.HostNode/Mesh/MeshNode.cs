@@ -37,10 +37,13 @@ namespace AetherEdge.HostNode.Mesh
         private readonly List<MeshAttachment> _links = new();
         private readonly IMeshPayloadHandler?[] _handlers = new IMeshPayloadHandler?[256];
         private readonly IMeshPayloadHandler[] _all;
+        private readonly IMeshSender[] _senders;
         private long _now;
+        private MeshTransportCounters? _arrivedOn;
 
-        public MeshNode(MeshNodeOptions options, IRandomSource random, IEnumerable<IMeshPayloadHandler> handlers)
+        public MeshNode(MeshNodeOptions options, IRandomSource random, IEnumerable<IMeshPayloadHandler> handlers, IEnumerable<IMeshSender>? senders = null)
         {
+            _senders = senders?.ToArray() ?? Array.Empty<IMeshSender>();
             var config = new RouterConfig(options.NodeId)
             {
                 HopLimit = options.HopLimit,
@@ -128,7 +131,9 @@ namespace AetherEdge.HostNode.Mesh
                     default:
                         if (!e.Attachment.IsDetached)
                         {
+                            _arrivedOn = e.Attachment.Counters;
                             _router.OnReceive(e.Attachment.Link.Neighbour, e.Attachment.Link.Quality, e.Packet!, 0, e.Packet!.Length, nowMs);
+                            _arrivedOn = null;
                         }
 
                         break;
@@ -145,15 +150,23 @@ namespace AetherEdge.HostNode.Mesh
                 Guard(() => h.OnStep(this));
             }
 
+            foreach (var s in _senders)
+            {
+                Guard(() => s.OnStep(this));
+            }
+
             _router.Step(nowMs);
         }
 
         /// <summary>When <see cref="Step"/> has work next (at most <see cref="StepIntervalMilliseconds"/> away).</summary>
         public long NextWakeup() => Math.Min(_router.NextWakeup(), _now + StepIntervalMilliseconds);
 
-        public bool Send(uint destination, byte[] payload, int offset, int length, bool reliable)
+        public bool Send(uint destination, byte[] payload, int offset, int length, bool reliable) =>
+            Send(destination, payload, offset, length, reliable, out _);
+
+        public bool Send(uint destination, byte[] payload, int offset, int length, bool reliable, out uint packetId)
         {
-            bool ok = _router.TrySend(destination, payload, offset, length, reliable && destination != RoutingLimits.Broadcast, IsShard(payload, offset, length), _now, out _);
+            bool ok = _router.TrySend(destination, payload, offset, length, reliable && destination != RoutingLimits.Broadcast, IsShard(payload, offset, length), _now, out packetId);
             if (!ok)
             {
                 SendRefused++;
@@ -162,10 +175,15 @@ namespace AetherEdge.HostNode.Mesh
             return ok;
         }
 
-        /// <summary>Shard envelopes, bare or sealed, travel as Bulk (battery rules may refuse to relay them, beacons cache them).</summary>
+        /// <summary>
+        /// Shard envelopes and shard pieces, bare or sealed, travel as Bulk (battery rules may refuse to relay them,
+        /// beacons cache whole envelopes).
+        /// </summary>
         private static bool IsShard(byte[] payload, int offset, int length) =>
-            length > 0 && (payload[offset] == MeshPayloadKind.Shard
-                || (payload[offset] == MeshPayloadKind.Sealed && length > Core.Sealing.SealedFrame.OverheadBytes && payload[offset + Core.Sealing.SealedFrame.HeaderBytes] == MeshPayloadKind.Shard));
+            length > 0 && (IsShardKind(payload[offset])
+                || (payload[offset] == MeshPayloadKind.Sealed && length > Core.Sealing.SealedFrame.OverheadBytes && IsShardKind(payload[offset + Core.Sealing.SealedFrame.HeaderBytes])));
+
+        private static bool IsShardKind(byte kind) => kind == MeshPayloadKind.Shard || kind == MeshPayloadKind.ShardPiece;
 
         public uint RouteTo(uint destination) => IsNeighbour(destination) ? destination : _router.RouteTo(destination, _now);
 
@@ -182,7 +200,7 @@ namespace AetherEdge.HostNode.Mesh
 
                     if (a.Link.TrySend(buffer, offset, length))
                     {
-                        a.Counters.Sent(length);
+                        Count(a, buffer, offset, length);
                     }
                     else
                     {
@@ -213,8 +231,18 @@ namespace AetherEdge.HostNode.Mesh
                 return false;
             }
 
-            best.Counters.Sent(length);
+            Count(best, buffer, offset, length);
             return true;
+        }
+
+        // Bytes per transport, and relays: packets whose routed source (header bytes 2..5) is another node.
+        private void Count(MeshAttachment link, byte[] buffer, int offset, int length)
+        {
+            link.Counters.Sent(length);
+            if (length >= RoutingLimits.HeaderBytes && Core.Protocol.NetworkOrder.ReadUInt32(buffer, offset + 2) != NodeId)
+            {
+                link.Counters.Relayed();
+            }
         }
 
         void IRoutingListener.OnDelivered(PacketHeader header, byte[] buffer, int payloadOffset, int payloadLength)
@@ -232,13 +260,27 @@ namespace AetherEdge.HostNode.Mesh
             }
 
             Delivered++;
-            var delivery = new MeshDelivery(header.Source, header.HopsTaken + 1, buffer, payloadOffset, payloadLength);
+            var delivery = new MeshDelivery(header.Source, header.HopsTaken + 1, buffer, payloadOffset, payloadLength, _arrivedOn);
             Guard(() => handler.OnDelivered(delivery, this));
         }
 
-        void IRoutingListener.OnDeliveryConfirmed(uint packetId) => Confirmed++;
+        void IRoutingListener.OnDeliveryConfirmed(uint packetId)
+        {
+            Confirmed++;
+            foreach (var s in _senders)
+            {
+                Guard(() => s.OnConfirmed(packetId));
+            }
+        }
 
-        void IRoutingListener.OnDeliveryFailed(uint packetId) => Failed++;
+        void IRoutingListener.OnDeliveryFailed(uint packetId)
+        {
+            Failed++;
+            foreach (var s in _senders)
+            {
+                Guard(() => s.OnFailed(packetId));
+            }
+        }
 
         private bool IsNeighbour(uint node)
         {

@@ -62,6 +62,11 @@ namespace AetherEdge.HostNode.WifiDirect
             }
 
             _group.LastTraffic = Math.Max(_group.LastTraffic, now);
+            if (_group.Info.Persistent)
+            {
+                // wpa_supplicant adds the station to the group's p2p_client_list now: re-invite it next time.
+                LoadPersistentGroups();
+            }
         }
 
         // A device asks by push button to join our group: only trusted peers, only while there is room.

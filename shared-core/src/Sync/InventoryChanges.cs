@@ -15,7 +15,7 @@ namespace AetherEdge.Core.Sync
         /// <summary>Creates the answer; <paramref name="since"/> is 0 for a whole inventory.</summary>
         public InventoryChanges(long version, bool whole, long since, InventoryEntry[] present, string[] gone)
         {
-            if (version < 1 || since < 0 || (whole && since != 0) || (!whole && since < 1))
+            if (version < 0 || since < 0 || (whole && since != 0) || (!whole && since < 1))
             {
                 throw new ArgumentOutOfRangeException("version");
             }
@@ -38,7 +38,7 @@ namespace AetherEdge.Core.Sync
             return new InventoryChanges(version, true, 0, items, s_none);
         }
 
-        /// <summary>The inventory version these changes lead to.</summary>
+        /// <summary>The inventory version these changes lead to (0: unversioned, a protocol-2 peer's inventory).</summary>
         public long Version { get; }
 
         /// <summary>True when this is everything held (the receiver forgets what it knew).</summary>
