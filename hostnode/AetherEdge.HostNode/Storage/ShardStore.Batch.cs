@@ -62,7 +62,14 @@ namespace AetherEdge.HostNode.Storage
             }
 
             long started = Diagnostics.StageCounter.Start();
-            Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = ParallelFsyncs }, f => f.Set.Flush(f.Index));
+            // Many small files: one syncfs before the renames and one after them (so no committed row can name a
+            // file a crash loses) instead of an fsync per file.
+            bool grouped = files.Count >= FileSystemSync.MinFiles && FileSystemSync.TrySync(sets[0].Handle(0));
+            if (!grouped)
+            {
+                Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = ParallelFsyncs }, f => f.Set.Flush(f.Index));
+            }
+
             _stages.Fsync.Stop(started, bytes);
 
             // The manifest names every shard: it is committed only once the streamed ones are held by their holders.
@@ -96,6 +103,11 @@ namespace AetherEdge.HostNode.Storage
                     }
                 }
 
+                if (grouped && !FileSystemSync.TrySync(ShardsPath))
+                {
+                    throw new IOException("could not flush " + ShardsPath + " to disk (syncfs failed); nothing of this group was indexed");
+                }
+
                 long now = NowMs();
                 started = Diagnostics.StageCounter.Start();
                 using (var tx = _db.BeginTransaction())
@@ -118,8 +130,15 @@ namespace AetherEdge.HostNode.Storage
                 }
 
                 _stages.Index.Stop(started, files.Count + sets.Count);
-                // Manifest files (index-loss recovery) are fsynced one each: in parallel too.
-                Parallel.ForEach(sets, new ParallelOptions { MaxDegreeOfParallelism = ParallelFsyncs }, set => WriteManifestFile(set.FileId, set.Manifest));
+                // Manifest files (index-loss recovery): one syncfs for a group, else fsynced one each, in parallel too.
+                if (grouped)
+                {
+                    WriteManifestFiles(sets);
+                }
+                else
+                {
+                    Parallel.ForEach(sets, new ParallelOptions { MaxDegreeOfParallelism = ParallelFsyncs }, set => WriteManifestFile(set.FileId, set.Manifest));
+                }
             }
             catch
             {
