@@ -3,10 +3,14 @@ using System.Globalization;
 using System.Text.Json;
 using AetherEdge.HostNode.Cli;
 using AetherEdge.HostNode.Discovery;
+using AetherEdge.HostNode.WifiDirect;
 
 namespace AetherEdge.HostNode.Verbs
 {
-    /// <summary><c>aether peers</c>: browse the LAN for AetherEdge nodes over mDNS/DNS-SD.</summary>
+    /// <summary>
+    /// <c>aether peers</c>: browse the LAN for AetherEdge nodes over mDNS/DNS-SD, plus the Wi-Fi Direct radio peers the
+    /// hub running on this home found by P2P service discovery (interface "wifi-direct").
+    /// </summary>
     public sealed class PeersVerb : Command
     {
         private readonly SharedOptions _shared;
@@ -18,9 +22,11 @@ namespace AetherEdge.HostNode.Verbs
             "--wait-for", "stop as soon as this instance is resolved (exit 1 if it never is)", "INSTANCE");
 
         public PeersVerb(SharedOptions shared, CliContext context)
-            : base("peers", "list AetherEdge nodes on the local network (mDNS/DNS-SD)")
+            : base("peers", "list AetherEdge nodes on the local network (mDNS/DNS-SD), and the Wi-Fi Direct peers the hub on\n" +
+                "this home found by P2P service discovery (HOST 'wifi-direct (trusted)'; address = P2P device address)")
         {
             _shared = shared;
+            Add(shared.Home);
             Add(_timeout);
             Add(shared.Interface);
             Add(shared.Json);
@@ -105,6 +111,13 @@ namespace AetherEdge.HostNode.Verbs
 
             if (!watch)
             {
+                var radio = WifiDirectPeers.FromHub(_shared.HomePath(parse), TimeSpan.FromSeconds(2), out string why);
+                peers.AddRange(radio);
+                if (why.StartsWith("the hub", StringComparison.Ordinal))
+                {
+                    context.Error.WriteLine("aether peers: " + why);
+                }
+
                 if (json)
                 {
                     WriteJson(context.Out, peers);
