@@ -1,4 +1,7 @@
+using System.Text.RegularExpressions;
+using AetherEdge.HostNode.Cli;
 using AetherEdge.HostNode.Trust;
+using AetherEdge.HostNode.Verbs;
 
 namespace AetherEdge.HostNode.Tests.Trust
 {
@@ -15,10 +18,24 @@ namespace AetherEdge.HostNode.Tests.Trust
             string a = Path.Combine(_root, "a");
             string b = Path.Combine(_root, "b");
             Assert.Equal(0, CliRunner.Run("init", "--home", a, "--kind", "hub", "--name", "field-hub", "--allocation", "1GB").Code);
-            Assert.Equal(0, CliRunner.Run("init", "--home", b, "--kind", "laptop", "--name", "cleo-laptop", "--allocation", "1GB").Code);
-            // PairAsync names the showing side "shower" and lets the joining side default.
-            await LoopbackKit.PairAsync(a, b);
-            Assert.Contains(new TrustCircle(a).Members, m => m.Name == "cleo-laptop");
+            Assert.Equal(0, CliRunner.Run("init", "--home", b, "--kind", "laptop", "--allocation", "1GB").Code);
+            // The showing side gives no --name (the joining side does, as LoopbackKit's pairing would).
+            var output = new StringWriter();
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var show = Task.Run(() => AetherCommand.Run(
+                new[] { "pair", "--home", a, "--port", "0", "--interface", "127.0.0.1", "--no-mdns", "--timeout", "30" },
+                new CliContext(TextWriter.Synchronized(output), TextWriter.Null, cts.Token)));
+            Match m = Match.Empty;
+            for (int i = 0; i < 200 && !(m = Regex.Match(output.ToString(), @"--code (\d{6}) --peer <this-address>:(\d+)")).Success; i++)
+            {
+                await Task.Delay(50);
+            }
+
+            Assert.True(m.Success, output.ToString());
+            var join = CliRunner.Run("pair", "--home", b, "--name", "joiner", "--code", m.Groups[1].Value, "--peer", "127.0.0.1:" + m.Groups[2].Value);
+            Assert.True(join.Code == 0, join.Out + join.Err);
+            Assert.Equal(0, await show);
+            Assert.Contains(new TrustCircle(b).Members, member => member.Name == "field-hub");
         }
     }
 }
