@@ -145,7 +145,7 @@ namespace AetherEdge.HostNode.Storage
             return ids;
         }
 
-        /// <summary>The open temp file of local shard <paramref name="index"/> (a syncfs needs a handle on the file system).</summary>
+        /// <summary>The open temp file of shard <paramref name="index"/> (a syncfs needs a handle on the file system).</summary>
         internal Microsoft.Win32.SafeHandles.SafeFileHandle Handle(int index) => _files[index]!.SafeFileHandle;
 
         /// <summary>fsync of shard <paramref name="index"/> (the commit runs these in parallel).</summary>
