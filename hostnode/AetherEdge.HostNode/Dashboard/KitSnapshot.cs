@@ -11,12 +11,14 @@ namespace AetherEdge.HostNode.Dashboard
         string Version,
         DeviceRow[] Devices,
         FileRow[] Files,
-        StorageSettingsView Settings);
+        StorageSettingsView Settings,
+        BeaconRow[] Beacons);
 
     /// <summary>One device of the kit (this one first, then trusted devices by name).</summary>
     /// <param name="Battery">"87 %", or "no battery" (never a made-up 100 %), or null when unknown.</param>
     /// <param name="Power">"plugged in", "on battery", or the local power source text.</param>
     /// <param name="Transports">How this hub reaches it now: "tcp 10.0.0.2:43216 (mdns)", "mesh, 2 hops".</param>
+    /// <param name="Hops">0 for this hub, 1 when reached directly (a TCP address or a mesh link), the mesh hop count beyond; null when not reachable now.</param>
     public sealed record DeviceRow(
         string Id,
         string Name,
@@ -32,7 +34,32 @@ namespace AetherEdge.HostNode.Dashboard
         long? AvailableBytes,
         int? ShardsHeld,
         DateTimeOffset? LastSyncUtc,
-        string? LastSkip);
+        string? LastSkip,
+        int? Hops);
+
+    /// <summary>
+    /// A BLE node this hub heard advertising the shard service (beacons, and phones, laptops or hubs met over BLE),
+    /// as its unauthenticated advertisement says: shown, never trusted.
+    /// </summary>
+    /// <param name="NodeId">Router node id, 8 hex digits.</param>
+    /// <param name="Transport">"ble" (heard directly, one hop).</param>
+    /// <param name="Battery">"87 %" or "no battery".</param>
+    /// <param name="Power">"plugged in" or "on battery".</param>
+    /// <param name="AcceptsBulk">False while its battery rule stops it relaying and caching shards.</param>
+    public sealed record BeaconRow(
+        string NodeId,
+        string Address,
+        string? Name,
+        string Kind,
+        string Transport,
+        int Hops,
+        double LastSeenSecondsAgo,
+        bool Connected,
+        string Battery,
+        string Power,
+        bool AcceptsBulk,
+        long AllocationBytes,
+        int? Rssi);
 
     /// <summary>One file: its protection as this hub knows it.</summary>
     /// <param name="Placed">Shards held where the plan puts them.</param>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using AetherEdge.Core.Allocation;
+using AetherEdge.HostNode.Bluetooth;
 using AetherEdge.HostNode.Home;
 using AetherEdge.HostNode.Identity;
 using AetherEdge.HostNode.Mesh;
@@ -14,7 +15,7 @@ namespace AetherEdge.HostNode.Dashboard
     /// <summary>
     /// Builds the dashboard's <see cref="KitSnapshot"/> from what the hub already knows: this device and its
     /// store, the trust circle, each peer's last Hello and inventory (<see cref="PeerKnowledge"/>), the
-    /// addresses discovery found, mesh routes, the placement plan and repairs under way. One build is reused
+    /// addresses discovery found, mesh routes, BLE nodes heard advertising, the placement plan and repairs under way. One build is reused
     /// for <see cref="DashboardOptions.SnapshotReuse"/>: however many tabs poll, the hub builds at most one
     /// snapshot per period (builds are serialised).
     /// </summary>
@@ -29,6 +30,7 @@ namespace AetherEdge.HostNode.Dashboard
         private readonly MeshReachability _mesh;
         private readonly RepairInputs _repairs;
         private readonly IHubActivity _activity;
+        private readonly BleMeshService _ble;
         private readonly FileNames _names;
         private readonly DashboardOptions _options;
         private readonly TimeProvider _clock;
@@ -47,6 +49,7 @@ namespace AetherEdge.HostNode.Dashboard
             MeshReachability mesh,
             RepairInputs repairs,
             IHubActivity activity,
+            BleMeshService ble,
             FileNames names,
             DashboardOptions options,
             TimeProvider clock)
@@ -60,6 +63,7 @@ namespace AetherEdge.HostNode.Dashboard
             _mesh = mesh;
             _repairs = repairs;
             _activity = activity;
+            _ble = ble;
             _names = names;
             _options = options;
             _clock = clock;
@@ -124,7 +128,26 @@ namespace AetherEdge.HostNode.Dashboard
             devices.AddRange(peers.OrderByDescending(d => d.Online).ThenBy(d => d.Name, StringComparer.OrdinalIgnoreCase));
             var files = Files();
             long build = ++_builds;
-            return new KitSnapshot(_clock.GetUtcNow(), build.ToString(CultureInfo.InvariantCulture), devices.ToArray(), files, settings);
+            return new KitSnapshot(_clock.GetUtcNow(), build.ToString(CultureInfo.InvariantCulture), devices.ToArray(), files, settings, Beacons());
+        }
+
+        private BeaconRow[] Beacons()
+        {
+            var now = _clock.GetUtcNow();
+            return _ble.Seen.Select(b => new BeaconRow(
+                b.NodeId.ToString("x8", CultureInfo.InvariantCulture),
+                b.Address,
+                b.Name,
+                StorageAllocation.KindName(b.Kind),
+                "ble",
+                Hops: 1,
+                Math.Round(Math.Max(0, (now - b.LastSeen).TotalSeconds), 1),
+                b.Connected,
+                b.NoBattery ? "no battery" : b.BatteryPercent.ToString(CultureInfo.InvariantCulture) + " %",
+                b.PluggedIn ? "plugged in" : "on battery",
+                b.AcceptsBulk,
+                b.AllocationBytes,
+                b.Rssi)).ToArray();
         }
 
         private DeviceRow SelfRow(StorageSettingsView s)
@@ -147,7 +170,8 @@ namespace AetherEdge.HostNode.Dashboard
                 StorageAllocation.AvailableBytes(s.AllocationBytes, s.UsedBytes),
                 _store.Read(s => s.ShardCount),
                 activity.LastSyncUtc,
-                activity.LastSkip);
+                activity.LastSkip,
+                Hops: 0);
         }
 
         private DeviceRow PeerRow(TrustMember member, bool isOnline)
@@ -163,11 +187,13 @@ namespace AetherEdge.HostNode.Dashboard
             }
 
             var transports = new List<string>();
+            int? fewest = null;
             foreach (var ep in _directory.Snapshot())
             {
                 if (ep.Id == id)
                 {
                     transports.Add("tcp " + ep.EndPoint + " (" + ep.Source + ")");
+                    fewest = 1;
                 }
             }
 
@@ -175,10 +201,12 @@ namespace AetherEdge.HostNode.Dashboard
             if (route != null)
             {
                 transports.Add(route.Hops <= 1 ? "mesh link" : "mesh, " + route.Hops.ToString(CultureInfo.InvariantCulture) + " hops");
+                fewest = Math.Min(fewest ?? int.MaxValue, Math.Max(1, route.Hops));
             }
             else if (_peers.HopsTo(id) is int hops && hops > 1)
             {
                 transports.Add("mesh, " + hops.ToString(CultureInfo.InvariantCulture) + " hops");
+                fewest ??= hops;
             }
 
             return new DeviceRow(
@@ -196,7 +224,8 @@ namespace AetherEdge.HostNode.Dashboard
                 profile == null ? null : StorageAllocation.AvailableBytes(profile.AllocationBytes, profile.UsedBytes),
                 _peers.HeldCount(id),
                 LastSyncUtc: null,
-                LastSkip: null);
+                LastSkip: null,
+                fewest);
         }
 
         private FileRow[] Files()

@@ -2,13 +2,20 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using AetherEdge.HostNode.Cli;
+using AetherEdge.HostNode.Dashboard;
 using AetherEdge.HostNode.Discovery;
+using AetherEdge.HostNode.Home;
 
 namespace AetherEdge.HostNode.Verbs
 {
-    /// <summary><c>aether peers</c>: browse the LAN for AetherEdge nodes over mDNS/DNS-SD.</summary>
+    /// <summary>
+    /// <c>aether peers</c>: browse the LAN for AetherEdge nodes over mDNS/DNS-SD, then list what this home's running
+    /// hub knows and a browse cannot see: BLE beacons and nodes it heard, and the kit's devices with how the hub
+    /// reaches them (transport, hops, age, battery).
+    /// </summary>
     public sealed class PeersVerb : Command
     {
+        private static readonly TimeSpan s_hubTimeout = TimeSpan.FromSeconds(2);
         private readonly SharedOptions _shared;
         private readonly Option<double> _timeout = CliOptions.Double("--timeout", "seconds to browse", 5, 0.1, 86400, "S");
         private readonly Option<bool> _watch = CliOptions.Flag(
@@ -18,9 +25,11 @@ namespace AetherEdge.HostNode.Verbs
             "--wait-for", "stop as soon as this instance is resolved (exit 1 if it never is)", "INSTANCE");
 
         public PeersVerb(SharedOptions shared, CliContext context)
-            : base("peers", "list AetherEdge nodes on the local network (mDNS/DNS-SD)")
+            : base("peers", "list AetherEdge nodes on the local network (mDNS/DNS-SD), and the BLE beacons and mesh devices\n" +
+                "this home's running hub knows (transport, hops, age, battery)")
         {
             _shared = shared;
+            Add(shared.Home);
             Add(_timeout);
             Add(shared.Interface);
             Add(shared.Json);
@@ -105,13 +114,33 @@ namespace AetherEdge.HostNode.Verbs
 
             if (!watch)
             {
+                string? why = null;
+                KitSnapshot? kit = null;
+                string home = _shared.HomePath(parse);
+                Uri? hub = NodeHome.TryOpen(home) == null ? null : HubKitClient.Address(home, out why);
+                if (hub != null)
+                {
+                    kit = HubKitClient.TryFetch(hub, s_hubTimeout, context.Cancellation, out why);
+                }
+
+                var known = kit == null ? new List<HubKnown>() : HubKnown.From(kit);
                 if (json)
                 {
-                    WriteJson(context.Out, peers);
+                    WriteJson(context.Out, peers, known);
                 }
                 else
                 {
                     WriteTable(context.Out, peers);
+                    context.Out.WriteLine();
+                    if (kit != null)
+                    {
+                        HubKnown.WriteTable(context.Out, known, hub!);
+                    }
+                    else
+                    {
+                        context.Out.WriteLine("BLE beacons and devices reached over the mesh are listed by a running `aether hub`"
+                            + (why == null ? " (" + home + " is not initialised)" : " (" + why + ")") + ".");
+                    }
                 }
             }
 
@@ -173,7 +202,7 @@ namespace AetherEdge.HostNode.Verbs
             w.WriteEndObject();
         }
 
-        private static void WriteJson(TextWriter output, IReadOnlyList<PeerInfo> peers)
+        private static void WriteJson(TextWriter output, IReadOnlyList<PeerInfo> peers, IReadOnlyList<HubKnown> known)
         {
             using var stream = new MemoryStream();
             using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -182,6 +211,11 @@ namespace AetherEdge.HostNode.Verbs
                 foreach (var p in peers)
                 {
                     WritePeer(w, p);
+                }
+
+                foreach (var k in known)
+                {
+                    k.Write(w);
                 }
 
                 w.WriteEndArray();
