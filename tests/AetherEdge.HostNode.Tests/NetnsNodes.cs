@@ -22,10 +22,13 @@ namespace AetherEdge.HostNode.Tests
         }
 
         /// <summary>Starts <c>dotnet aether.dll ARGS</c> inside <paramref name="ns"/>, output appended to <paramref name="log"/>.</summary>
-        public Process StartAether(string ns, string log, string[] args)
+        public Process StartAether(string ns, string log, string[] args) => StartAether(ns, log, args, Array.Empty<string>());
+
+        /// <summary>As above, with <paramref name="wrap"/> (e.g. <c>sh -c '... exec "$@"' ARG0</c>) run in front of dotnet inside the namespace.</summary>
+        public Process StartAether(string ns, string log, string[] args, string[] wrap)
         {
             var psi = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (string a in AetherIn(ns, args))
+            foreach (string a in AetherIn(ns, args, wrap))
             {
                 psi.ArgumentList.Add(a);
             }
@@ -121,7 +124,7 @@ namespace AetherEdge.HostNode.Tests
             return (p.ExitCode, stdout.Result + stderr.Result);
         }
 
-        private static string[] AetherIn(string ns, string[] args) =>
-            new[] { "netns", "exec", ns, "dotnet", Path.Combine(AppContext.BaseDirectory, "aether.dll") }.Concat(args).ToArray();
+        private static string[] AetherIn(string ns, string[] args, string[]? wrap = null) =>
+            new[] { "netns", "exec", ns }.Concat(wrap ?? Array.Empty<string>()).Concat(new[] { "dotnet", Path.Combine(AppContext.BaseDirectory, "aether.dll") }).Concat(args).ToArray();
     }
 }

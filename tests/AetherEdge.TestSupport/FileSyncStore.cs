@@ -68,6 +68,9 @@ namespace AetherEdge.TestSupport
             return list.ToArray();
         }
 
+        /// <summary>Unversioned: always the whole inventory.</summary>
+        public InventoryChanges InventorySince(long since) => InventoryChanges.WholeAt(Version, ListItems());
+
         public IReadOnlyList<string> ManifestIds() =>
             new DirectoryInfo(ManifestDir).EnumerateFiles().Select(f => f.Name).Where(SyncFrame.IsValidItemId).ToList();
 

@@ -63,6 +63,7 @@ namespace AetherEdge.HostNode.Dashboard
 
     /// <summary>One file: its protection as this hub knows it.</summary>
     /// <param name="Placed">Shards held where the plan puts them.</param>
+    /// <param name="Planned">Shards the plan puts somewhere (fewer than the total when the kit has too few devices).</param>
     /// <param name="Available">Distinct shards held by this device or an online peer.</param>
     /// <param name="SurvivesLosses">Devices that can be lost with the file still readable; -1: unreadable now.</param>
     /// <param name="State">"protected", "at risk" (one more loss can make it unreadable), "unreadable", or "checking" (inventories pending).</param>
@@ -74,6 +75,7 @@ namespace AetherEdge.HostNode.Dashboard
         int DataShards,
         int TotalShards,
         int Placed,
+        int Planned,
         int Available,
         int SurvivesLosses,
         bool Repairing,

@@ -247,28 +247,34 @@ namespace AetherEdge.HostNode.Dashboard
 
                 var layout = view.Layout;
                 int n = layout.TotalShards;
-                var holders = new List<string>[n];
+                // Device index per holder: 0 is this device, i + 1 the i-th online peer.
+                var holders = new int[n][];
+                var held = new List<int>(online.Length);
                 int placed = 0;
+                int planned = 0;
+                int available = 0;
                 for (int s = 0; s < n; s++)
                 {
                     string shard = layout.ShardIds[s];
-                    var h = holders[s] = new List<string>();
-                    foreach (var device in online)
+                    held.Clear();
+                    for (int d = 0; d < online.Length; d++)
                     {
-                        if (device is not { } peer ? local.Contains(shard) : _peers.Holds(peer, shard))
+                        if (online[d] is not { } peer ? local.Contains(shard) : _peers.Holds(peer, shard))
                         {
-                            h.Add(device?.Text ?? self);
+                            held.Add(d);
                         }
                     }
 
-                    if (view.Assigned[s] is string assigned && h.Contains(assigned))
+                    holders[s] = held.ToArray();
+                    available += held.Count > 0 ? 1 : 0;
+                    planned += view.Assigned[s] != null ? 1 : 0;
+                    if (view.Assigned[s] is string assigned && held.Exists(d => (online[d]?.Text ?? self) == assigned))
                     {
                         placed++;
                     }
                 }
 
-                int survives = Protection.SurvivableLosses(layout.DataShards, holders);
-                int available = holders.Count(h => h.Count > 0);
+                int survives = ShardProtection.SurvivableLosses(layout.DataShards, online.Length, holders);
                 string state = survives < 0 ? "unreadable" : !view.InventoriesKnown ? "checking" : survives == 0 ? "at risk" : "protected";
                 rows.Add(new FileRow(
                     fileId,
@@ -278,6 +284,7 @@ namespace AetherEdge.HostNode.Dashboard
                     layout.DataShards,
                     n,
                     placed,
+                    planned,
                     available,
                     survives,
                     gathering.Contains(fileId),

@@ -105,7 +105,7 @@ namespace AetherEdge.HostNode.Hub
             Alias<IMetricsSource, DiscoveryMetrics>(services);
             services.AddSingleton(_ => NodeIdentity.LoadOrCreate(home));
             services.AddSingleton(_ => new TrustCircle(home));
-            services.AddSingleton(_ => ShardStore.Open(home, settings.AllocationBytes, false, log));
+            services.AddSingleton(_ => ShardStore.Open(home, settings.AllocationBytes, false, log, reconcile: ShardStore.OpenReconcile.Quick));
             services.AddSingleton(_ => ShardStoreSyncStore.PartialsOf(home));
             services.AddSingleton(_ => RepairInputs.Of(home));
             services.AddSingleton<PeerDirectory>();
@@ -159,8 +159,14 @@ namespace AetherEdge.HostNode.Hub
             Alias<IFarPeers, MeshTunnels>(services);
             services.AddSingleton(sp => new MembershipLog(home, sp.GetRequiredService<TrustCircle>(), sp.GetRequiredService<NodeIdentity>()));
             services.AddSingleton(sp => new MeshFrameKeys(sp.GetRequiredService<NodeIdentity>(), sp.GetRequiredService<TrustCircle>().Contains));
+            services.AddSingleton(sp => new MeshShardSender(sp.GetRequiredService<NodeIdentity>(), sp.GetRequiredService<MeshFrameKeys>(),
+                new MeshShardSenderOptions { CacheBytes = settings.RelayBufferBytes }, sp.GetRequiredService<TimeProvider>()));
+            Alias<IMeshSender, MeshShardSender>(services);
             services.AddSingleton<MeshShards>();
             Alias<ISealedPayloadHandler, MeshShards>(services);
+            Alias<IMeshShardSink, MeshShards>(services);
+            services.AddSingleton<MeshShardPieces>();
+            Alias<ISealedPayloadHandler, MeshShardPieces>(services);
             services.AddSingleton<MeshSealed>();
             Alias<IMeshPayloadHandler, MeshSealed>(services);
             services.AddSingleton<MeshKnowledge>();
@@ -170,11 +176,14 @@ namespace AetherEdge.HostNode.Hub
             services.AddSingleton(sp => new MeshNode(
                 new MeshNodeOptions(MeshAddress.Of(sp.GetRequiredService<NodeIdentity>().DeviceId)) { HopLimit = settings.MeshHopLimit },
                 CryptoRandom.Instance,
-                sp.GetServices<IMeshPayloadHandler>()));
+                sp.GetServices<IMeshPayloadHandler>(),
+                sp.GetServices<IMeshSender>()));
             services.AddSingleton<MeshRouterService>();
             services.AddHostedService(sp => sp.GetRequiredService<MeshRouterService>());
             services.AddSingleton<MeshMetrics>();
             Alias<IMetricsSource, MeshMetrics>(services);
+            services.AddSingleton<MeshShardPush>();
+            services.AddHostedService(sp => sp.GetRequiredService<MeshShardPush>());
             services.AddSingleton<MeshLinkService>();
             services.AddHostedService(sp => sp.GetRequiredService<MeshLinkService>());
 
@@ -219,6 +228,7 @@ namespace AetherEdge.HostNode.Hub
 
             services.AddHostedService<SyncHostedService>();
             services.AddHostedService<StoreChangeWatcher>();
+            services.AddHostedService<StoreWalkService>();
             services.AddHostedService<RunFileService>();
             if (settings.Mdns)
             {

@@ -1,4 +1,3 @@
-using AetherEdge.Core.Sync;
 using AetherEdge.HostNode.Identity;
 using AetherEdge.HostNode.Placement;
 using AetherEdge.HostNode.Repair;
@@ -8,11 +7,23 @@ namespace AetherEdge.HostNode.Hub
     /// <summary>Which offered shards a session pulls.</summary>
     public interface IPullPolicy
     {
-        /// <summary>True when this node should pull <paramref name="shard"/> (offered by <paramref name="peer"/>).</summary>
-        bool ShouldPull(InventoryEntry shard, DeviceId peer);
+        /// <summary>True when this node should pull shard <paramref name="shardId"/> (offered by <paramref name="peer"/>).</summary>
+        bool ShouldPull(string shardId, DeviceId peer);
 
         /// <summary>Until disposed, answers on this thread may share work (one plan per file per inventory).</summary>
         IDisposable Batch();
+
+        /// <summary>
+        /// Everything answers depend on besides the shards' own files: equal strings mean an offered shard's answer
+        /// changes only when its file's holders or manifest changed (then <see cref="FileShards"/> names the others).
+        /// </summary>
+        string StateKey();
+
+        /// <summary>The shard ids of the file an id names or belongs to (empty when unknown here).</summary>
+        IReadOnlyList<string> FileShards(string id);
+
+        /// <summary>Ids to pull whatever changed (a repair's inputs).</summary>
+        string[] Extra();
     }
 
     /// <summary>
@@ -38,9 +49,15 @@ namespace AetherEdge.HostNode.Hub
         /// <summary>Opens the gate (for good: plans only get better informed from here).</summary>
         public void Start() => Volatile.Write(ref _pulling, 1);
 
-        public bool ShouldPull(InventoryEntry shard, DeviceId peer) =>
-            Pulling && (_oracle.AssignedHolder(shard.Id) == _oracle.SelfId || _inputs.Wants(shard.Id));
+        public bool ShouldPull(string shardId, DeviceId peer) =>
+            Pulling && (_oracle.AssignedHolder(shardId) == _oracle.SelfId || _inputs.Wants(shardId));
 
         public IDisposable Batch() => _oracle.PlanEachFileOnce();
+
+        public string StateKey() => (Pulling ? "pulling|" : "waiting|") + _oracle.PlanningKey();
+
+        public IReadOnlyList<string> FileShards(string id) => _oracle.FileShards(id);
+
+        public string[] Extra() => _inputs.PendingIds();
     }
 }

@@ -1,3 +1,5 @@
+using System.Net;
+using AetherEdge.HostNode.Http;
 using AetherEdge.HostNode.Peers;
 using AetherEdge.HostNode.Trust;
 using Microsoft.Extensions.Hosting;
@@ -16,12 +18,26 @@ namespace AetherEdge.HostNode.Hub
         private readonly HubSettings _settings;
         private readonly PeerDirectory _directory;
         private readonly TrustCircle _circle;
+        private readonly HttpHost _http;
 
-        public RunFileService(HubSettings settings, PeerDirectory directory, TrustCircle circle)
+        public RunFileService(HubSettings settings, PeerDirectory directory, TrustCircle circle, HttpHost http)
         {
             _settings = settings;
             _directory = directory;
             _circle = circle;
+            _http = http;
+        }
+
+        /// <summary>The address a verb on this device reaches the HTTP port at (a wildcard bind answers on loopback).</summary>
+        public string? HttpAddress()
+        {
+            if (_http.BoundPort == 0)
+            {
+                return null;
+            }
+
+            var bind = _settings.HttpBind.Equals(IPAddress.Any) || _settings.HttpBind.Equals(IPAddress.IPv6Any) ? IPAddress.Loopback : _settings.HttpBind;
+            return new UriBuilder("http", bind.ToString(), _http.BoundPort, "/").Uri.ToString();
         }
 
         /// <summary>The peers the file should list now: endpoints whose device is in the trust circle.</summary>
@@ -47,7 +63,8 @@ namespace AetherEdge.HostNode.Hub
                 while (!stoppingToken.IsCancellationRequested)
                 {
                     var peers = TrustedPeers();
-                    string key = string.Join(",", peers.Select(p => p.EndPoint + "=" + p.DeviceId));
+                    string? http = HttpAddress();
+                    string key = http + " " + string.Join(",", peers.Select(p => p.EndPoint + "=" + p.DeviceId));
                     if (key != written)
                     {
                         try
@@ -57,6 +74,7 @@ namespace AetherEdge.HostNode.Hub
                                 Pid = Environment.ProcessId,
                                 UpdatedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
                                 Peers = peers,
+                                HttpAddress = http,
                             });
                             written = key;
                         }

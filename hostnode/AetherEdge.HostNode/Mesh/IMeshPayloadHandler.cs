@@ -19,11 +19,31 @@ namespace AetherEdge.HostNode.Mesh
         /// </summary>
         bool Send(uint destination, byte[] payload, int offset, int length, bool reliable);
 
+        /// <summary>As <see cref="Send(uint, byte[], int, int, bool)"/>, and names the packet id the router's
+        /// confirmation or failure will carry (<see cref="IMeshSender"/>).</summary>
+        bool Send(uint destination, byte[] payload, int offset, int length, bool reliable, out uint packetId);
+
         /// <summary>The neighbours with a link up now.</summary>
         IReadOnlyList<uint> Neighbours { get; }
 
         /// <summary>The neighbour a packet for <paramref name="destination"/> goes through (learnt), or NoNode.</summary>
         uint RouteTo(uint destination);
+    }
+
+    /// <summary>
+    /// An application that originates reliable traffic and must know its fate (the shard sender): stepped with
+    /// the handlers, told when a packet it sent reliably was acknowledged end to end or given up on. Router thread.
+    /// </summary>
+    public interface IMeshSender
+    {
+        /// <summary>Runs on every router step (at least once a second).</summary>
+        void OnStep(IMeshOutbox outbox);
+
+        /// <summary>The reliable packet <paramref name="packetId"/> was acknowledged by its destination.</summary>
+        void OnConfirmed(uint packetId);
+
+        /// <summary>The reliable packet <paramref name="packetId"/> was never acknowledged (retransmissions spent).</summary>
+        void OnFailed(uint packetId);
     }
 
     /// <summary>One routed packet delivered to this node (a broadcast or addressed here); the payload is lent for the call.</summary>

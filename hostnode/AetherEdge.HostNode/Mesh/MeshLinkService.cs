@@ -8,6 +8,7 @@ using AetherEdge.HostNode.Peers;
 using AetherEdge.HostNode.Sync;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Prometheus;
 
 namespace AetherEdge.HostNode.Mesh
 {
@@ -32,11 +33,12 @@ namespace AetherEdge.HostNode.Mesh
         private readonly MeshConnections _connections;
         private readonly MeshTunnels _tunnels;
         private readonly ILogger<MeshLinkService> _log;
+        private readonly Counter _dials;
         private readonly ConcurrentDictionary<string, (DateTimeOffset Next, TimeSpan Backoff)> _backoff = new(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<string, byte> _dialling = new(StringComparer.Ordinal);
         private CancellationToken _stopping = CancellationToken.None;
 
-        public MeshLinkService(SyncNode node, TlsPeerPolicy policy, PeerDirectory directory, PeerKnowledge peers, MeshLinks links, MeshConnections connections, MeshTunnels tunnels, ILogger<MeshLinkService> log)
+        public MeshLinkService(SyncNode node, TlsPeerPolicy policy, PeerDirectory directory, PeerKnowledge peers, MeshLinks links, MeshConnections connections, MeshTunnels tunnels, IMetricFactory metrics, ILogger<MeshLinkService> log)
         {
             _node = node;
             _policy = policy;
@@ -46,13 +48,17 @@ namespace AetherEdge.HostNode.Mesh
             _connections = connections;
             _tunnels = tunnels;
             _log = log;
+            _dials = metrics.CreateCounter("aether_mesh_dials_total", "Mesh link dials by result (ok, refused, unreachable, timeout, failed); sync rounds' dials are aether_sync_dials_total.", new[] { "result" });
+            foreach (string r in new[] { "ok", "refused", "unreachable", "timeout", "failed" })
+            {
+                _dials.WithLabels(r);
+            }
+
             _node.AcceptProtocol(MeshConnection.Alpn, ServeAsync);
         }
 
-        /// <summary>Links dialled that failed (unreachable, refused, not trusted).</summary>
-        public long DialFailures => Interlocked.Read(ref _dialFailures);
-
-        private long _dialFailures;
+        /// <summary>Mesh link dials that ended with <paramref name="result"/> so far.</summary>
+        public long Dials(string result) => (long)_dials.WithLabels(result).Value;
 
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
@@ -122,6 +128,7 @@ namespace AetherEdge.HostNode.Mesh
                     }
 
                     var id = TlsPeerPolicy.PeerOf(ssl);
+                    _dials.WithLabels("ok").Inc();
                     peer.Id ??= id;
                     _backoff.TryRemove(key, out _);
                     string kind = KindOf(client.Client.LocalEndPoint);
@@ -130,7 +137,13 @@ namespace AetherEdge.HostNode.Mesh
             }
             catch (Exception e) when (e is IOException or SocketException or System.Security.Authentication.AuthenticationException or OperationCanceledException && !ct.IsCancellationRequested)
             {
-                Interlocked.Increment(ref _dialFailures);
+                _dials.WithLabels(e switch
+                {
+                    System.Security.Authentication.AuthenticationException => "refused",
+                    SocketException => "unreachable",
+                    OperationCanceledException => "timeout",
+                    _ => "failed",
+                }).Inc();
                 var next = _backoff.TryGetValue(key, out var b) ? TimeSpan.FromTicks(Math.Min(b.Backoff.Ticks * 2, MaxBackoff.Ticks)) : DialEvery;
                 _backoff[key] = (DateTimeOffset.UtcNow + next, next);
                 _log.LogDebug("mesh link to {Peer} failed: {Error}", peer.EndPoint, e.Message);

@@ -37,10 +37,12 @@ namespace AetherEdge.HostNode.Mesh
         private readonly List<MeshAttachment> _links = new();
         private readonly IMeshPayloadHandler?[] _handlers = new IMeshPayloadHandler?[256];
         private readonly IMeshPayloadHandler[] _all;
+        private readonly IMeshSender[] _senders;
         private long _now;
 
-        public MeshNode(MeshNodeOptions options, IRandomSource random, IEnumerable<IMeshPayloadHandler> handlers)
+        public MeshNode(MeshNodeOptions options, IRandomSource random, IEnumerable<IMeshPayloadHandler> handlers, IEnumerable<IMeshSender>? senders = null)
         {
+            _senders = senders?.ToArray() ?? Array.Empty<IMeshSender>();
             var config = new RouterConfig(options.NodeId)
             {
                 HopLimit = options.HopLimit,
@@ -145,15 +147,23 @@ namespace AetherEdge.HostNode.Mesh
                 Guard(() => h.OnStep(this));
             }
 
+            foreach (var s in _senders)
+            {
+                Guard(() => s.OnStep(this));
+            }
+
             _router.Step(nowMs);
         }
 
         /// <summary>When <see cref="Step"/> has work next (at most <see cref="StepIntervalMilliseconds"/> away).</summary>
         public long NextWakeup() => Math.Min(_router.NextWakeup(), _now + StepIntervalMilliseconds);
 
-        public bool Send(uint destination, byte[] payload, int offset, int length, bool reliable)
+        public bool Send(uint destination, byte[] payload, int offset, int length, bool reliable) =>
+            Send(destination, payload, offset, length, reliable, out _);
+
+        public bool Send(uint destination, byte[] payload, int offset, int length, bool reliable, out uint packetId)
         {
-            bool ok = _router.TrySend(destination, payload, offset, length, reliable && destination != RoutingLimits.Broadcast, IsShard(payload, offset, length), _now, out _);
+            bool ok = _router.TrySend(destination, payload, offset, length, reliable && destination != RoutingLimits.Broadcast, IsShard(payload, offset, length), _now, out packetId);
             if (!ok)
             {
                 SendRefused++;
@@ -162,10 +172,15 @@ namespace AetherEdge.HostNode.Mesh
             return ok;
         }
 
-        /// <summary>Shard envelopes, bare or sealed, travel as Bulk (battery rules may refuse to relay them, beacons cache them).</summary>
+        /// <summary>
+        /// Shard envelopes and shard pieces, bare or sealed, travel as Bulk (battery rules may refuse to relay them,
+        /// beacons cache whole envelopes).
+        /// </summary>
         private static bool IsShard(byte[] payload, int offset, int length) =>
-            length > 0 && (payload[offset] == MeshPayloadKind.Shard
-                || (payload[offset] == MeshPayloadKind.Sealed && length > Core.Sealing.SealedFrame.OverheadBytes && payload[offset + Core.Sealing.SealedFrame.HeaderBytes] == MeshPayloadKind.Shard));
+            length > 0 && (IsShardKind(payload[offset])
+                || (payload[offset] == MeshPayloadKind.Sealed && length > Core.Sealing.SealedFrame.OverheadBytes && IsShardKind(payload[offset + Core.Sealing.SealedFrame.HeaderBytes])));
+
+        private static bool IsShardKind(byte kind) => kind == MeshPayloadKind.Shard || kind == MeshPayloadKind.ShardPiece;
 
         public uint RouteTo(uint destination) => IsNeighbour(destination) ? destination : _router.RouteTo(destination, _now);
 
@@ -236,9 +251,23 @@ namespace AetherEdge.HostNode.Mesh
             Guard(() => handler.OnDelivered(delivery, this));
         }
 
-        void IRoutingListener.OnDeliveryConfirmed(uint packetId) => Confirmed++;
+        void IRoutingListener.OnDeliveryConfirmed(uint packetId)
+        {
+            Confirmed++;
+            foreach (var s in _senders)
+            {
+                Guard(() => s.OnConfirmed(packetId));
+            }
+        }
 
-        void IRoutingListener.OnDeliveryFailed(uint packetId) => Failed++;
+        void IRoutingListener.OnDeliveryFailed(uint packetId)
+        {
+            Failed++;
+            foreach (var s in _senders)
+            {
+                Guard(() => s.OnFailed(packetId));
+            }
+        }
 
         private bool IsNeighbour(uint node)
         {

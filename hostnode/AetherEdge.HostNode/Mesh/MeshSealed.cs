@@ -23,7 +23,7 @@ namespace AetherEdge.HostNode.Mesh
     /// <see cref="MeshFrameKeys"/> through the shared-core <see cref="SealedFrameGuard"/> (window, tag, nonce
     /// table), checks that the routed source is the device that sealed it, and hands the body to the
     /// <see cref="ISealedPayloadHandler"/> of its kind. Everything refused is counted by verdict
-    /// (<c>mesh_sealed_frames_total{result}</c>). Sending: <see cref="TrySend"/> seals for one destination.
+    /// (<c>mesh_sealed_frames_total{result}</c>). Sending: <see cref="TrySend(IMeshOutbox, uint, byte[], int, int, bool)"/> seals for one destination.
     /// Router thread only (the guard has one owner); counters may be read anywhere.
     /// </summary>
     public sealed class MeshSealed : IMeshPayloadHandler
@@ -96,12 +96,25 @@ namespace AetherEdge.HostNode.Mesh
         /// Seals <paramref name="body"/> (its first byte is its kind) for <paramref name="destination"/> and originates it.
         /// False when there is no key for the destination (not a trusted device heard through the mesh) or the router refused.
         /// </summary>
-        public bool TrySend(IMeshOutbox outbox, uint destination, byte[] body, int offset, int length, bool reliable)
+        public bool TrySend(IMeshOutbox outbox, uint destination, byte[] body, int offset, int length, bool reliable) =>
+            TrySend(outbox, destination, body, offset, length, reliable, out _);
+
+        /// <summary>As above, naming the packet id of a reliable send (its confirmation or failure carries it).</summary>
+        public bool TrySend(IMeshOutbox outbox, uint destination, byte[] body, int offset, int length, bool reliable, out uint packetId) =>
+            SealAndSend(_keys, _self, _clock, outbox, destination, body, offset, length, reliable, out packetId);
+
+        /// <summary>
+        /// Seals <paramref name="body"/> from <paramref name="self"/> for <paramref name="destination"/> with the pair key
+        /// and originates it (for senders that cannot depend on this handler). False: no key, or the router refused.
+        /// </summary>
+        public static bool SealAndSend(MeshFrameKeys keys, uint self, TimeProvider clock, IMeshOutbox outbox, uint destination,
+            byte[] body, int offset, int length, bool reliable, out uint packetId)
         {
+            packetId = 0;
             var frame = new byte[SealedFrame.OverheadBytes + length];
             ulong nonce = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
-            int n = SealedFrame.Seal(_keys, _self, destination, _clock.GetUtcNow().ToUnixTimeMilliseconds(), nonce, body, offset, length, frame, 0);
-            return n > 0 && outbox.Send(destination, frame, 0, n, reliable);
+            int n = SealedFrame.Seal(keys, self, destination, clock.GetUtcNow().ToUnixTimeMilliseconds(), nonce, body, offset, length, frame, 0);
+            return n > 0 && outbox.Send(destination, frame, 0, n, reliable, out packetId);
         }
 
         public void OnNeighbourUp(uint neighbour, IMeshOutbox outbox)

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using AetherEdge.Core.Protocol;
 using AetherEdge.Core.Relay;
 using AetherEdge.Core.Routing;
+using AetherEdge.HostNode.Identity;
 using AetherEdge.HostNode.Placement;
 using AetherEdge.HostNode.Storage;
 using Microsoft.Extensions.Logging;
@@ -18,7 +19,7 @@ namespace AetherEdge.HostNode.Mesh
     /// the write run on the thread pool, at most <see cref="MaxPendingWrites"/> at once (more: dropped as busy,
     /// the sender's retry brings it again).
     /// </summary>
-    public sealed class MeshShards : ISealedPayloadHandler
+    public sealed class MeshShards : ISealedPayloadHandler, IMeshShardSink
     {
         public const int MaxPendingWrites = 16;
 
@@ -30,15 +31,19 @@ namespace AetherEdge.HostNode.Mesh
         public const string NotPlannedHere = "not_planned_here";
         public const string Busy = "busy";
         public const string StoreFailed = "store_failed";
+        public const string Relayed = "relayed";
+        public const string RelayRefused = "relay_refused";
 
         private readonly ShardStore _store;
         private readonly PlacementOracle _oracle;
+        private readonly MeshShardSender _sender;
         private readonly ILogger<MeshShards> _log;
         private readonly ConcurrentDictionary<string, long> _results = new(StringComparer.Ordinal);
         private int _pending;
 
-        public MeshShards(ShardStore store, PlacementOracle oracle, ILogger<MeshShards> log)
+        public MeshShards(ShardStore store, PlacementOracle oracle, MeshShardSender sender, ILogger<MeshShards> log)
         {
+            _sender = sender;
             _store = store;
             _oracle = oracle;
             _log = log;
@@ -46,7 +51,7 @@ namespace AetherEdge.HostNode.Mesh
 
         public byte Kind => MeshPayloadKind.Shard;
 
-        /// <summary>Envelopes by result (stored, already_held, bad_hash, malformed, no_manifest, not_planned_here, busy, store_failed).</summary>
+        /// <summary>Envelopes by result (stored, already_held, bad_hash, malformed, no_manifest, not_planned_here, relayed, relay_refused, busy, store_failed).</summary>
         public long this[string result] => _results.TryGetValue(result, out long v) ? v : 0;
 
         public IReadOnlyList<KeyValuePair<string, long>> Results() => _results.OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
@@ -77,6 +82,16 @@ namespace AetherEdge.HostNode.Mesh
                 return;
             }
 
+            Offer(ShardId.FromHash(contentId), shard.ToArray(), body.Source);
+        }
+
+        /// <summary>
+        /// A whole shard whose SHA-256 was checked (a single envelope, or pieces put together by
+        /// <see cref="MeshShardPieces"/>): stored when a manifest lists it and the plan gives it here, relayed sealed
+        /// to the planned holder when the plan names another device this hub can seal for, else dropped; counted.
+        /// </summary>
+        public void Offer(string id, byte[] bytes, uint source)
+        {
             if (Interlocked.Increment(ref _pending) > MaxPendingWrites)
             {
                 Interlocked.Decrement(ref _pending);
@@ -84,13 +99,11 @@ namespace AetherEdge.HostNode.Mesh
                 return;
             }
 
-            string id = ShardId.FromHash(contentId);
-            byte[] bytes = shard.ToArray();
             _ = Task.Run(() =>
             {
                 try
                 {
-                    Count(Keep(id, bytes));
+                    Count(Keep(id, bytes, source));
                 }
                 catch (Exception e) when (e is IOException || e is Microsoft.Data.Sqlite.SqliteException || e is InvalidOperationException)
                 {
@@ -104,16 +117,17 @@ namespace AetherEdge.HostNode.Mesh
             });
         }
 
-        private string Keep(string id, byte[] bytes)
+        private string Keep(string id, byte[] bytes, uint source)
         {
             if (_oracle.Locate(id) is not { } found)
             {
                 return NoManifest;
             }
 
-            if (_oracle.AssignedHolder(id) != _oracle.SelfId)
+            string? holder = _oracle.AssignedHolder(id);
+            if (holder != _oracle.SelfId)
             {
-                return NotPlannedHere;
+                return Relay(id, bytes, source, holder);
             }
 
             if (_store.HasShard(id))
@@ -124,6 +138,23 @@ namespace AetherEdge.HostNode.Mesh
             using var content = new MemoryStream(bytes, writable: false);
             _store.PutShard(id, content, found.Manifest, found.Index);
             return Stored;
+        }
+
+        // The planned holder is another device: pass it on sealed to that device, never back to where it came from.
+        private string Relay(string id, byte[] bytes, uint source, string? holder)
+        {
+            if (holder == null || !DeviceId.TryParse(holder, out DeviceId device, out _))
+            {
+                return NotPlannedHere;
+            }
+
+            uint node = MeshAddress.Of(device);
+            if (node == source)
+            {
+                return NotPlannedHere;
+            }
+
+            return _sender.TryEnqueue(new ShardJob(node, id, Convert.FromHexString(id), bytes, Relayed: true)) ? Relayed : RelayRefused;
         }
 
         private void Count(string result) => _results.AddOrUpdate(result, 1, (_, v) => v + 1);

@@ -13,7 +13,7 @@ namespace AetherEdge.HostNode.Peers
     /// still trusted (a device removed from the circle drops out of every plan at once). Thread-safe:
     /// one session per peer writes while planning reads.
     /// </summary>
-    public sealed class PeerKnowledge
+    public sealed partial class PeerKnowledge
     {
         public static readonly TimeSpan DefaultOnlineWindow = TimeSpan.FromMinutes(3);
 

@@ -22,11 +22,15 @@ namespace AetherEdge.HostNode.Peers
         public long UpdatedMs { get; set; }
 
         public List<RunningPeer> Peers { get; set; } = new();
+
+        /// <summary>Where the hub's HTTP port answers on this device (dashboard, /api/kit), e.g. <c>http://127.0.0.1:43217/</c>.</summary>
+        public string? HttpAddress { get; set; }
     }
 
     /// <summary>
-    /// HOME/hub.run.json: the trusted peers a running hub found (by mDNS, static configuration, ...), so
-    /// other verbs on the same home (<c>aether get</c>) reach them without typed addresses. Written by the
+    /// HOME/hub.run.json: the trusted peers a running hub found (by mDNS, static configuration, ...) and its
+    /// HTTP address, so other verbs on the same home (<c>aether get</c>, <c>ls</c>, <c>status --mesh</c>) reach
+    /// them without typed addresses. Written by the
     /// hub (temp + rename) when its trusted peers change, deleted when it stops. Only a suggestion: every
     /// dial is still TLS with the trust circle's certificates, so a stale or edited file can waste a dial,
     /// never trust a stranger.

@@ -61,6 +61,19 @@ namespace AetherEdge.HostNode.Placement
         /// </summary>
         public string InputsKey() => _store.Version + "|" + _peers.Version + "|" + DevicesKey(Online());
 
+        /// <summary>The devices as planned (this node and the online peers' planning profiles): equal strings, equal device sets.</summary>
+        public string PlanningKey() => DevicesKey(Online());
+
+        /// <summary>
+        /// The shard ids of the file <paramref name="id"/> names (a manifest id) or that holds it (a shard id of a file
+        /// whose layout was read here); empty when unknown. Never lists the manifests to find out.
+        /// </summary>
+        public IReadOnlyList<string> FileShards(string id)
+        {
+            string? manifest = ShardManifest.IsFileId(id) ? id : _fileOf.TryGetValue(id, out var at) ? at.Manifest : null;
+            return manifest != null && Layout(manifest) is { } layout ? layout.ShardIds : Array.Empty<string>();
+        }
+
         /// <summary>The plan for <paramref name="manifestId"/> and where its shards are, or null without a (readable) manifest.</summary>
         public FileView? View(string manifestId)
         {

@@ -71,6 +71,9 @@ namespace AetherEdge.HostNode.Repair
         /// <summary>Files (manifest ids) with inputs asked for.</summary>
         public HashSet<string> Gathering() => _wanted.Values.ToHashSet(StringComparer.Ordinal);
 
+        /// <summary>Ids of the inputs asked for and not received yet (a session offers to pull them whatever else changed).</summary>
+        public string[] PendingIds() => _wanted.Keys.Where(id => !IsStaged(id)).ToArray();
+
         /// <summary>Inputs asked for and not received yet.</summary>
         public int Missing => _wanted.Keys.Count(id => !IsStaged(id));
 

@@ -17,11 +17,7 @@ namespace AetherEdge.HostNode.Storage
         private ReconcileReport ReconcileLocked(bool verifyHashes)
         {
             var report = new ReconcileReport();
-            foreach (string temp in Directory.EnumerateFiles(TempPath, "*" + TempSuffix))
-            {
-                File.Delete(temp);
-                report.TempFilesDeleted++;
-            }
+            DeleteTemps(report);
 
             var rows = new Dictionary<string, long>(StringComparer.Ordinal);
             foreach (var row in ListShards())

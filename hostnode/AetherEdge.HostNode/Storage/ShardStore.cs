@@ -65,12 +65,13 @@ namespace AetherEdge.HostNode.Storage
 
         /// <summary>
         /// Opens (creating if needed) the store of <paramref name="home"/> and reconciles files with the
-        /// index. With <paramref name="verifyHashes"/> every shard is re-hashed (slow on big stores);
-        /// without it sizes are checked and hashes are verified on every read instead. Without
-        /// <paramref name="reconcile"/> (read-only answers such as <c>aether status</c>) the walk over every shard
-        /// file is skipped: it grows with the files held, and a reader changes nothing it could leave inconsistent.
+        /// index as <paramref name="reconcile"/> says. With <paramref name="verifyHashes"/> every shard is re-hashed
+        /// (slow on big stores; implies <see cref="OpenReconcile.Full"/>); without it sizes are checked and hashes are
+        /// verified on every read instead. <see cref="OpenReconcile.None"/> is for read-only answers such as
+        /// <c>aether status</c>: the walk grows with the files held, and a reader changes nothing it could leave
+        /// inconsistent. <see cref="OpenReconcile.Quick"/> is the hub's: it walks in the background.
         /// </summary>
-        public static ShardStore Open(string home, long allocationBytes, bool verifyHashes = false, TextWriter? log = null, StoreStages? stages = null, bool reconcile = true)
+        public static ShardStore Open(string home, long allocationBytes, bool verifyHashes = false, TextWriter? log = null, StoreStages? stages = null, OpenReconcile reconcile = OpenReconcile.Full)
         {
             Directory.CreateDirectory(Path.Combine(home, ShardsFolder, TempFolder));
             using var writeLock = TryLockWriters(home);
@@ -86,7 +87,8 @@ namespace AetherEdge.HostNode.Storage
             try
             {
                 store.OpenReport = writeLock == null ? new ReconcileReport { SkippedBusy = true }
-                    : reconcile || verifyHashes ? store.ReconcileLocked(verifyHashes)
+                    : reconcile == OpenReconcile.Full || verifyHashes ? store.ReconcileLocked(verifyHashes)
+                    : reconcile == OpenReconcile.Quick ? store.ReconcileQuickLocked()
                     : new ReconcileReport();
                 return store;
             }

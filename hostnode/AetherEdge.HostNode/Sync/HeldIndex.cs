@@ -16,9 +16,9 @@ namespace AetherEdge.HostNode.Sync
     internal sealed class HeldIndex
     {
         private readonly ShardStore _store;
-        private readonly Dictionary<string, long> _shards = new(StringComparer.Ordinal);
+        private Dictionary<string, long> _shards = new(StringComparer.Ordinal);
         private readonly HashSet<string> _synced = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, int> _manifests = new(StringComparer.Ordinal);
+        private Dictionary<string, int> _manifests = new(StringComparer.Ordinal);
         private bool _loaded;
         private long _seenLocal = -1;
         private long _seenExternal = -1;
@@ -27,6 +27,7 @@ namespace AetherEdge.HostNode.Sync
         private InventoryEntry[]? _items;
         private long _version;
         private readonly ChangeLog _changes = new(PeerKnowledge.ChangeLogCapacity);
+        private readonly long _inventoryBase = System.Security.Cryptography.RandomNumberGenerator.GetInt32(1, int.MaxValue) * (1L << 31);
 
         public HeldIndex(ShardStore store)
         {
@@ -44,6 +45,67 @@ namespace AetherEdge.HostNode.Sync
                 Current();
                 return _version;
             }
+        }
+
+        /// <summary>
+        /// The inventory version peers cache (sync protocol 3): a random base plus the change log's cursor, so equal
+        /// numbers mean equal contents, a restart never repeats one, and the changes since any version still in
+        /// the log can be listed (<see cref="InventorySince"/>).
+        /// </summary>
+        public long InventoryVersion
+        {
+            get
+            {
+                Current();
+                return _inventoryBase + _changes.Cursor;
+            }
+        }
+
+        /// <summary>
+        /// What a peer holding inventory version <paramref name="since"/> needs to be current: nothing when it is
+        /// current, the items changed since (held ones with kind and length, the others as gone) while the change
+        /// log still reaches back that far, else the whole inventory (0, a version of an earlier run, too old).
+        /// </summary>
+        public InventoryChanges InventorySince(long since)
+        {
+            Current();
+            long now = _inventoryBase + _changes.Cursor;
+            if (since == now)
+            {
+                return new InventoryChanges(now, false, since, Array.Empty<InventoryEntry>(), Array.Empty<string>());
+            }
+
+            var ids = since > _inventoryBase && since < now ? _changes.Since(since - _inventoryBase) : null;
+            if (ids == null)
+            {
+                return InventoryChanges.WholeAt(now, Items());
+            }
+
+            var present = new List<InventoryEntry>();
+            var gone = new List<string>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (string id in ids)
+            {
+                if (!seen.Add(id) || !SyncFrame.IsValidItemId(id))
+                {
+                    continue;
+                }
+
+                if (_manifests.TryGetValue(id, out int length))
+                {
+                    present.Add(new InventoryEntry(SyncItemKind.Manifest, id, length));
+                }
+                else if (_shards.TryGetValue(id, out long size))
+                {
+                    present.Add(new InventoryEntry(SyncItemKind.Shard, id, size));
+                }
+                else
+                {
+                    gone.Add(id);
+                }
+            }
+
+            return new InventoryChanges(now, false, since, present.ToArray(), gone.ToArray());
         }
 
         /// <summary>Times the index was loaded from the store (the first load and every change behind its back).</summary>
@@ -206,7 +268,9 @@ namespace AetherEdge.HostNode.Sync
             _manifests[id] = length;
         }
 
-        // Loads when never loaded, or when a change this process did not apply shows in the local counter.
+        // Loads when never loaded, or when a change this process did not apply shows in the local counter. A reload
+        // logs only the ids that differ from what was held (another process's put of one file is a delta of one
+        // file for peers, not a whole inventory); only the first load marks everything changed.
         private void Current()
         {
             if (_loaded && _store.LocalChanges == _seenLocal)
@@ -215,14 +279,14 @@ namespace AetherEdge.HostNode.Sync
             }
 
             _seenLocal = _store.LocalChanges;
-            _shards.Clear();
+            var shards = new Dictionary<string, long>(_shards.Count, StringComparer.Ordinal);
+            var manifests = new Dictionary<string, int>(_manifests.Count, StringComparer.Ordinal);
             _synced.Clear();
-            _manifests.Clear();
-            UsedBytes = 0;
+            long used = 0;
             _store.ScanShards((id, size, synced) =>
             {
-                _shards[id] = size;
-                UsedBytes += size;
+                shards[id] = size;
+                used += size;
                 if (synced)
                 {
                     _synced.Add(id);
@@ -232,13 +296,44 @@ namespace AetherEdge.HostNode.Sync
             {
                 if (ShardManifest.IsFileId(id))
                 {
-                    _manifests[id] = length;
+                    manifests[id] = length;
                 }
             });
+            if (Loads == 0)
+            {
+                _changes.AddAll();
+            }
+            else
+            {
+                LogDifferences(_shards, shards);
+                LogDifferences(_manifests, manifests);
+            }
+
+            _shards = shards;
+            _manifests = manifests;
+            UsedBytes = used;
             _loaded = true;
-            _changes.AddAll();
             Loads++;
             Touched();
+        }
+
+        private void LogDifferences<TValue>(Dictionary<string, TValue> before, Dictionary<string, TValue> after)
+        {
+            foreach (var (id, value) in after)
+            {
+                if (!before.TryGetValue(id, out var old) || !EqualityComparer<TValue>.Default.Equals(old, value))
+                {
+                    _changes.Add(id);
+                }
+            }
+
+            foreach (string id in before.Keys)
+            {
+                if (!after.ContainsKey(id))
+                {
+                    _changes.Add(id);
+                }
+            }
         }
 
         private void Touched()

@@ -96,8 +96,16 @@ namespace AetherEdge.HostNode.Sync
                 {
                 }
 
-                public string[] ChooseWants(InventoryEntry[] peerInventory)
+                private readonly PeerInventoryList _offered = new();
+
+                // Nothing kept across sessions: every peer sends its whole inventory.
+                public long HeldPeerInventoryVersion() => 0;
+
+                public void OnPeerInventory(InventoryChanges part, bool first, bool final) => _offered.Apply(part, first);
+
+                public string[] ChooseWants()
                 {
+                    var peerInventory = _offered.ToArray();
                     var store = _owner._store;
                     if (!store.HasManifest(_owner._fileId))
                     {

@@ -60,6 +60,18 @@ namespace AetherEdge.HostNode.Sync
             }
         }
 
+        /// <summary>
+        /// One step of the background reconciliation walk, serialised with the sessions' calls (one SQLite
+        /// connection); a step that removed rows makes the held index load afresh at its next lookup.
+        /// </summary>
+        public bool RunWalkStep(StoreWalk walk)
+        {
+            lock (_gate)
+            {
+                return walk.Step();
+            }
+        }
+
         public long UsedBytes
         {
             get
@@ -85,6 +97,19 @@ namespace AetherEdge.HostNode.Sync
                     _held.CheckExternal();
                     return _held.Version;
                 }
+            }
+        }
+
+        /// <summary>
+        /// This node's inventory for a peer that holds version <paramref name="since"/> of it (sync protocol 3): unchanged,
+        /// the changes since, or whole (<see cref="HeldIndex.InventorySince"/>). Notices another process's commit first.
+        /// </summary>
+        public InventoryChanges InventorySince(long since)
+        {
+            lock (_gate)
+            {
+                _held.CheckExternal();
+                return _held.InventorySince(since);
             }
         }
 

@@ -301,7 +301,11 @@ namespace AetherEdge.HostNode.Sync
 
             public void OnPeerHello(HelloFrame hello) => _inner.OnPeerHello(hello);
 
-            public string[] ChooseWants(InventoryEntry[] peerInventory) => _inner.ChooseWants(peerInventory);
+            public long HeldPeerInventoryVersion() => _inner.HeldPeerInventoryVersion();
+
+            public void OnPeerInventory(InventoryChanges part, bool first, bool final) => _inner.OnPeerInventory(part, first, final);
+
+            public string[] ChooseWants() => _inner.ChooseWants();
 
             public void OnItemReceived(string id, SyncItemKind kind, AckStatus status, long bytes)
             {

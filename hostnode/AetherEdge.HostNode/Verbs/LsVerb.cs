@@ -1,22 +1,32 @@
 using System.CommandLine;
 using System.Globalization;
 using AetherEdge.HostNode.Cli;
+using AetherEdge.HostNode.Dashboard;
 using AetherEdge.HostNode.Files;
 
 namespace AetherEdge.HostNode.Verbs
 {
-    /// <summary><c>aether ls</c>: this user's files held here: id, name, size, when, and how many shards are here.</summary>
+    /// <summary>
+    /// <c>aether ls</c>: this user's files held here: id, name, size, when, and their protection across the kit
+    /// as the running hub sees it (the dashboard's files view), else how many shards are here.
+    /// </summary>
     public sealed class LsVerb : Command
     {
         private readonly SharedOptions _shared;
 
         public LsVerb(SharedOptions shared, CliContext context)
-            : base("ls", "list your files: id, name, size, when put, shards here\n" +
+            : base("ls", "list your files: id, name, size, when put, protection across the kit\n" +
                 "Lists every file whose manifest this device holds and your user key authenticates (put here or\n" +
                 "synced from your other devices), by name. ID is the first 12 characters of the file id; get and\n" +
                 "rm take a name, a file id or a unique id prefix of at least 8 characters.\n" +
+                "PROTECTION comes from the hub running on this home (the dashboard's files view): how many device\n" +
+                "losses the file survives, shards placed where the plan puts them, repair under way. A line starting\n" +
+                "with ! is a file at risk: one more device loss (or none) leaves it unreadable. Without a running hub,\n" +
+                "ls shows the shards held here and says why the kit's view is missing.\n" +
                 "JSON: {\"files\":[{\"fileId\":...,\"name\":...,\"bytes\":N,\"created\":ISO-8601,\"dataShards\":K,\n" +
-                "\"totalShards\":N,\"shardsHere\":H,\"sameContentAs\":ID or null}],\"otherUsersFiles\":N}\n" +
+                "\"totalShards\":N,\"shardsHere\":H,\"sameContentAs\":ID or null,\"protection\":{\"state\":\"protected\"|\n" +
+                "\"at risk\"|\"unreadable\"|\"checking\",\"survivesLosses\":N,\"placed\":P,\"planned\":Q,\"available\":A,\n" +
+                "\"repairing\":bool} or null}],\"otherUsersFiles\":N,\"kit\":null or why the hub's view is missing}\n" +
                 "The same content put again under another name is stored once and listed under both names.")
         {
             _shared = shared;
@@ -33,9 +43,19 @@ namespace AetherEdge.HostNode.Verbs
             bool json = parse.GetValue(_shared.Json);
             var home = StoreVerbSupport.OpenHome(_shared, parse, writes: false);
             var keys = StoreVerbSupport.Keys(home);
+            string kitMissing = string.Empty;
             // A read-only answer: no walk over every shard file (status does the same).
             using var store = StoreVerbSupport.OpenStore(home, context, reconcile: false);
             var catalog = FileCatalog.Read(store, keys);
+            // The running hub's plan and peers' inventories: what protects each file across the kit.
+            var kit = catalog.Files.Count == 0 ? null : KitClient.TryRead(home.Path, out kitMissing);
+            var rows = new Dictionary<string, FileRow>(StringComparer.Ordinal);
+            foreach (var r in kit?.Files ?? Array.Empty<FileRow>())
+            {
+                rows[r.Id] = r;
+            }
+
+            FileRow? Row(FileEntry f) => rows.TryGetValue(f.DataId, out var r) ? r : null;
             if (json)
             {
                 context.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
@@ -50,8 +70,18 @@ namespace AetherEdge.HostNode.Verbs
                         totalShards = f.Manifest.TotalShards,
                         shardsHere = f.ShardsHere,
                         sameContentAs = f.IsExtraName ? f.DataId : null,
+                        protection = Row(f) is FileRow r ? new
+                        {
+                            state = r.State,
+                            survivesLosses = r.SurvivesLosses,
+                            placed = r.Placed,
+                            planned = r.Planned,
+                            available = r.Available,
+                            repairing = r.Repairing,
+                        } : null,
                     }),
                     otherUsersFiles = catalog.OtherUsersFiles,
+                    kit = kit == null ? kitMissing : null,
                 }));
                 return CliHost.ExitOk;
             }
@@ -64,16 +94,25 @@ namespace AetherEdge.HostNode.Verbs
             else
             {
                 int nameWidth = Math.Clamp(catalog.Files.Max(f => f.Label.Length), 4, 48);
-                o.WriteLine("ID".PadRight(ShownIdChars + 2) + "NAME".PadRight(nameWidth + 2) + "SIZE".PadLeft(9) + "  PUT (UTC)         SHARDS HERE");
+                o.WriteLine("  " + "ID".PadRight(ShownIdChars + 2) + "NAME".PadRight(nameWidth + 2) + "SIZE".PadLeft(9) + "  PUT (UTC)         " + (kit == null ? "SHARDS HERE" : "PROTECTION"));
                 foreach (var f in catalog.Files)
                 {
-                    o.WriteLine(f.FileId.Substring(0, ShownIdChars) + "  " + Fit(f.Name ?? "(no name)", nameWidth).PadRight(nameWidth + 2) +
+                    var row = Row(f);
+                    string protection = row != null ? KitText.Protection(row) : kit != null ? "not in the hub's view yet; " + Protection(f) : Protection(f);
+                    o.WriteLine((row != null && KitText.AtRisk(row) ? KitText.RiskMark + " " : "  ") + f.FileId.Substring(0, ShownIdChars) + "  " +
+                        Fit(f.Name ?? "(no name)", nameWidth).PadRight(nameWidth + 2) +
                         SizeText.Format(f.Bytes).PadLeft(9) + "  " + f.CreatedUtc.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) +
-                        "  " + Protection(f) + (f.IsExtraName ? "; same content as " + f.DataId.Substring(0, ShownIdChars) : string.Empty));
+                        "  " + protection + (f.IsExtraName ? "; same content as " + f.DataId.Substring(0, ShownIdChars) : string.Empty));
                 }
 
                 long total = catalog.Files.Where(f => !f.IsExtraName).Sum(f => f.Bytes);
-                o.WriteLine(catalog.Files.Count + (catalog.Files.Count == 1 ? " file, " : " files, ") + SizeText.Format(total));
+                int atRisk = catalog.Files.Count(f => Row(f) is FileRow r && KitText.AtRisk(r));
+                o.WriteLine(catalog.Files.Count + (catalog.Files.Count == 1 ? " file, " : " files, ") + SizeText.Format(total) +
+                    (atRisk > 0 ? "; " + atRisk + " AT RISK (marked !)" : string.Empty));
+                if (kit == null)
+                {
+                    o.WriteLine("protection across the kit unknown: " + kitMissing);
+                }
             }
 
             if (catalog.OtherUsersFiles > 0)
@@ -84,12 +123,12 @@ namespace AetherEdge.HostNode.Verbs
             return CliHost.ExitOk;
         }
 
-        /// <summary>"12/15 (any 5 rebuild it)": what this device alone holds against what a rebuild needs.</summary>
+        /// <summary>"12/15 here (any 5 rebuild it; readable here)": what this device alone holds against what a rebuild needs.</summary>
         public static string Protection(FileEntry f)
         {
             int k = f.Manifest.DataShards;
             string state = f.ShardsHere >= k ? "readable here" : "needs peers";
-            return f.ShardsHere + "/" + f.Manifest.TotalShards + " (any " + k + " rebuild it; " + state + ")";
+            return f.ShardsHere + "/" + f.Manifest.TotalShards + " here (any " + k + " rebuild it; " + state + ")";
         }
 
         private static string Fit(string text, int width) =>

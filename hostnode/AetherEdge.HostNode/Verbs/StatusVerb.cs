@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using AetherEdge.Core.Allocation;
+using System.Text.Json;
 using AetherEdge.HostNode.Cli;
+using AetherEdge.HostNode.Dashboard;
 using AetherEdge.HostNode.Power;
 using AetherEdge.HostNode.Storage;
 
@@ -12,16 +14,22 @@ namespace AetherEdge.HostNode.Verbs
     {
         private readonly SharedOptions _shared;
         private readonly Option<bool> _verify = CliOptions.Flag("--verify", "re-hash every shard (reads the whole store)");
+        private readonly Option<bool> _mesh = CliOptions.Flag("--mesh", "the kit and its files as the running hub sees them (the dashboard's views)");
 
         public StatusVerb(SharedOptions shared, CliContext context)
             : base("status", "show allocation, used and available space, shard and file counts\n" +
                 "Reconciles the store first (temp files deleted, orphan or damaged shard files quarantined).\n" +
-                "Battery and power source come from /sys/class/power_supply (--sysfs-root to point elsewhere).")
+                "Battery and power source come from /sys/class/power_supply (--sysfs-root to point elsewhere).\n" +
+                "--mesh shows instead the dashboard's kit and files views, read from the hub running on this home:\n" +
+                "every device (kind, online or last seen, battery or \"no battery\", use, shards, last sync, how it is\n" +
+                "reached) and every file with its protection; ! marks a file at risk. With --json it prints the\n" +
+                "dashboard's own /api/kit answer. Fails (exit 1) when no hub runs on the home.")
         {
             _shared = shared;
             Add(shared.Home);
             Add(shared.Json);
             Add(_verify);
+            Add(_mesh);
             Add(shared.SysfsRoot);
             SetAction(parse => Run(parse, context));
         }
@@ -30,6 +38,11 @@ namespace AetherEdge.HostNode.Verbs
         {
             bool json = parse.GetValue(_shared.Json);
             bool verify = parse.GetValue(_verify);
+            if (parse.GetValue(_mesh))
+            {
+                return Mesh(parse, context, json, verify);
+            }
+
             string sysfsRoot = parse.GetValue(_shared.SysfsRoot) ?? SysfsBatterySource.DefaultRoot;
             var home = StoreVerbSupport.OpenHome(_shared, parse, writes: true);
             // Answers within a second on 100,000 files: no walk over the shard files unless --verify asks for one.
@@ -49,7 +62,7 @@ namespace AetherEdge.HostNode.Verbs
 
             if (json)
             {
-                context.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
+                context.Out.WriteLine(JsonSerializer.Serialize(new
                 {
                     home = home.Path,
                     nodeName = home.Config.NodeName,
@@ -94,6 +107,28 @@ namespace AetherEdge.HostNode.Verbs
                 }
             }
 
+            return CliHost.ExitOk;
+        }
+
+        /// <summary>The dashboard's kit and files views from the running hub (one model, the page's other renderer).</summary>
+        private int Mesh(ParseResult parse, CliContext context, bool json, bool verify)
+        {
+            if (verify || parse.GetValue(_shared.SysfsRoot) != null)
+            {
+                throw new UsageException("--mesh shows the running hub's view; it cannot be combined with " + (verify ? "--verify" : "--sysfs-root"));
+            }
+
+            var home = StoreVerbSupport.OpenHome(_shared, parse, writes: false);
+            var kit = KitClient.TryRead(home.Path, out string why) ?? throw new IOException(why);
+            if (json)
+            {
+                context.Out.WriteLine(JsonSerializer.Serialize(kit, DashboardJsonContext.Default.KitSnapshot));
+                return CliHost.ExitOk;
+            }
+
+            KitText.WriteDevices(context.Out, kit);
+            context.Out.WriteLine();
+            KitText.WriteFiles(context.Out, kit);
             return CliHost.ExitOk;
         }
     }

@@ -83,7 +83,7 @@ namespace AetherEdge.HostNode.Verbs
         }
 
         public static ShardStore OpenStore(NodeHome home, CliContext context, bool verifyHashes = false, bool reconcile = true) =>
-            ShardStore.Open(home.Path, home.AllocationBytes, verifyHashes, context.Error, reconcile: reconcile);
+            ShardStore.Open(home.Path, home.AllocationBytes, verifyHashes, context.Error, reconcile: reconcile ? ShardStore.OpenReconcile.Full : ShardStore.OpenReconcile.None);
 
         public static UserKeys Keys(NodeHome home)
         {

@@ -62,6 +62,11 @@ namespace AetherEdge.HostNode.WifiDirect
             }
 
             _group.LastTraffic = Math.Max(_group.LastTraffic, now);
+            if (_group.Info.Persistent)
+            {
+                // wpa_supplicant adds the station to the group's p2p_client_list now: re-invite it next time.
+                LoadPersistentGroups();
+            }
         }
 
         // A device asks by push button to join our group: only trusted peers, only while there is room.
@@ -89,19 +94,7 @@ namespace AetherEdge.HostNode.WifiDirect
             var g = _group!;
             if (!g.Verified && now - g.Started > (long)_options.VerifyTimeout.TotalMilliseconds)
             {
-                // Threat 4: no device of the circle proved itself here. A client leaves and avoids that GO;
-                // a GO with nobody trusted in its group closes it.
-                if (g.Info.Role == P2pRole.Client && g.Info.GoDeviceAddress != null)
-                {
-                    _avoid[g.Info.GoDeviceAddress] = now + (long)_options.AvoidFor.TotalMilliseconds;
-                    if (_avoid.Count > _options.MaxPeers)
-                    {
-                        _avoid.Remove(_avoid.OrderBy(kv => kv.Value).First().Key);
-                    }
-                }
-
-                Counters.LeftUnverified();
-                RemoveGroup(g);
+                LeaveUnverified(g, now);
                 return;
             }
 
@@ -110,6 +103,40 @@ namespace AetherEdge.HostNode.WifiDirect
                 Counters.IdleRemoved();
                 RemoveGroup(g);
             }
+        }
+
+        // Threat 4: no device of the circle proved itself here. A client leaves and avoids that GO;
+        // a GO with nobody trusted in its group closes it.
+        private void LeaveUnverified(ActiveGroup g, long now)
+        {
+            if (g.Info.Role == P2pRole.Client && g.Info.GoDeviceAddress != null)
+            {
+                _avoid[g.Info.GoDeviceAddress] = now + (long)_options.AvoidFor.TotalMilliseconds;
+                if (_avoid.Count > _options.MaxPeers)
+                {
+                    _avoid.Remove(_avoid.OrderBy(kv => kv.Value).First().Key);
+                }
+            }
+
+            Counters.LeftUnverified();
+            RemoveGroup(g);
+        }
+
+        // P2P-INVITATION-RESULT status=0: the group starts (GROUP-STARTED follows). Anything else failed; status 8
+        // (unknown group: the peer no longer has our persistent group) means negotiate afresh next time.
+        private void OnInvitationResult(string? status, long now)
+        {
+            if (_pending == null || status == "0")
+            {
+                return;
+            }
+
+            if (status == "8")
+            {
+                _persistentIds.Remove(_pending.Address);
+            }
+
+            FormationFailed(now);
         }
 
         private void RemoveGroup(ActiveGroup g)
@@ -122,19 +149,33 @@ namespace AetherEdge.HostNode.WifiDirect
             _network.GroupDown(g.Info);
         }
 
-        // LIST_NETWORKS: "id\tssid\tbssid\tflags" lines; persistent groups carry [P2P-PERSISTENT] and, for groups
-        // we joined, the GO's device address as bssid. Those peers are re-invited (P2P_INVITE) instead of negotiating.
+        // LIST_NETWORKS: "id\tssid\tbssid\tflags" lines; persistent groups carry [P2P-PERSISTENT]. For a group we joined
+        // the bssid is the GO's device address; for one we owned, GET_NETWORK <id> p2p_client_list names the clients
+        // (space-separated, FAIL when none). Those peers are re-invited (P2P_INVITE) instead of negotiating.
         private void LoadPersistentGroups()
         {
             string list = TryRequest("LIST_NETWORKS");
             foreach (string line in list.Split('\n'))
             {
                 string[] f = line.Split('\t');
-                if (f.Length >= 4 && f[3].Contains("[P2P-PERSISTENT]", StringComparison.Ordinal)
-                    && int.TryParse(f[0], out int id) && P2pAddress.Normalize(f[2]) is { } go && go != "00:00:00:00:00:00" && _persistentIds.Count < _options.MaxPeers)
+                if (f.Length < 4 || !f[3].Contains("[P2P-PERSISTENT]", StringComparison.Ordinal) || !int.TryParse(f[0], out int id))
                 {
-                    _persistentIds[go] = id;
+                    continue;
                 }
+
+                RememberPersistent(f[2], id);
+                foreach (string client in TryRequest("GET_NETWORK " + id + " p2p_client_list").Trim().Split(' '))
+                {
+                    RememberPersistent(client, id);
+                }
+            }
+        }
+
+        private void RememberPersistent(string address, int id)
+        {
+            if (P2pAddress.Normalize(address) is { } a && a != P2pAddress.Any && (_persistentIds.Count < _options.MaxPeers || _persistentIds.ContainsKey(a)))
+            {
+                _persistentIds[a] = id;
             }
         }
 

@@ -141,6 +141,9 @@ namespace AetherEdge.HostNode.WifiDirect
                 case P2pEventKind.ProvDiscPbcReq:
                     OnJoinRequest(e.PeerAddress!);
                     break;
+                case P2pEventKind.InvitationResult:
+                    OnInvitationResult(e.Get("status"), now);
+                    break;
             }
         }
 
@@ -193,6 +196,18 @@ namespace AetherEdge.HostNode.WifiDirect
             {
                 _group.Verified = true;
                 _group.LastTraffic = _clock.MonotonicMilliseconds;
+            }
+        }
+
+        /// <summary>
+        /// Our TLS session to the group owner failed authentication: its identity is not in the trust circle (or it
+        /// refused ours). That is proof, not a missing answer, so the client leaves now instead of at the verify timeout.
+        /// </summary>
+        public void RejectGroup(string ifname)
+        {
+            if (_group != null && _group.Info.Interface == ifname && !_group.Verified)
+            {
+                LeaveUnverified(_group, _clock.MonotonicMilliseconds);
             }
         }
 

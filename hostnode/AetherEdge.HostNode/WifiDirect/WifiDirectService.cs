@@ -231,7 +231,15 @@ namespace AetherEdge.HostNode.WifiDirect
                             var outcome = await _sync.SyncWithAsync(endpoint, null, timeout.Token).ConfigureAwait(false);
                             ok = _trust.Contains(outcome.Peer) && outcome.Failure == null;
                         }
-                        catch (Exception e) when (e is IOException or SocketException or System.Security.Authentication.AuthenticationException or OperationCanceledException or InvalidOperationException)
+                        catch (System.Security.Authentication.AuthenticationException e)
+                        {
+                            // Its TLS identity is not in the circle (or it refused ours): a rogue group owner. It got no
+                            // shard (no session ran); leave the group now and avoid it (threat 4).
+                            _log.LogWarning("Wi-Fi Direct group {Interface}: group owner {Endpoint} is not in the trust circle ({Error}); leaving the group", ifname, endpoint, e.Message);
+                            _posted.Enqueue(() => _manager?.RejectGroup(ifname));
+                            return;
+                        }
+                        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or InvalidOperationException)
                         {
                             _log.LogInformation("Wi-Fi Direct group {Interface}: group owner {Endpoint} not verified ({Error})", ifname, endpoint, e.Message);
                             await Task.Delay(TimeSpan.FromSeconds(5), _stopping).ConfigureAwait(false);

@@ -23,5 +23,8 @@ namespace AetherEdge.Core.Routing
         /// with its own kind byte, and a tag under the pair's key. What BLE carries from trusted devices.
         /// </summary>
         public const byte Sealed = 5;
+
+        /// <summary>A piece of a shard too large for one packet (<see cref="Relay.ShardPiece"/>); travels sealed.</summary>
+        public const byte ShardPiece = 6;
     }
 }

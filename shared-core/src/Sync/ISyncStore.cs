@@ -9,6 +9,13 @@ namespace AetherEdge.Core.Sync
         /// <summary>Every complete item held (shards and manifests).</summary>
         InventoryEntry[] ListItems();
 
+        /// <summary>
+        /// The inventory for a peer that holds version <paramref name="since"/> of it (0: none; protocol 3): unchanged
+        /// (no entries, Since equal to Version), the changes since, or whole when <paramref name="since"/> is unknown
+        /// here. Versions are positive and equal versions mean equal contents.
+        /// </summary>
+        InventoryChanges InventorySince(long since);
+
         /// <summary>Length of a complete item, or -1 when not held.</summary>
         long LengthOf(string id);
 
@@ -53,10 +60,24 @@ namespace AetherEdge.Core.Sync
         void OnPeerHello(HelloFrame hello);
 
         /// <summary>
-        /// Ids to pull given the peer's full inventory. Called when the inventory is complete and
-        /// again whenever all earlier wants finished; return an empty array when nothing more is wanted.
+        /// The version of the peer's inventory this side holds from an earlier session (0: none). Asked once per
+        /// session with a protocol-3 peer; the peer then sends only the changes since.
         /// </summary>
-        string[] ChooseWants(InventoryEntry[] peerInventory);
+        long HeldPeerInventoryVersion();
+
+        /// <summary>
+        /// One part of the peer's inventory: whole (on the <paramref name="first"/> part forget what was held of
+        /// it) or changes since <see cref="HeldPeerInventoryVersion"/>. Once the <paramref name="final"/> part
+        /// arrived, the host holds the peer's inventory at <see cref="InventoryChanges.Version"/> (0: unversioned).
+        /// Parts arrive as they are received; the session keeps none of them.
+        /// </summary>
+        void OnPeerInventory(InventoryChanges part, bool first, bool final);
+
+        /// <summary>
+        /// Ids to pull given the peer's inventory as the host now holds it. Called when the inventory is complete
+        /// and again whenever all earlier wants finished; return an empty array when nothing more is wanted.
+        /// </summary>
+        string[] ChooseWants();
 
         /// <summary>An item this side pulled finished (Ok) or failed.</summary>
         void OnItemReceived(string id, SyncItemKind kind, AckStatus status, long bytes);

@@ -71,7 +71,8 @@ namespace AetherEdge.Core.Sync
             }
 
             int type = buffer[offset + 2];
-            if ((type < (int)SyncFrameType.Hello || type > (int)SyncFrameType.Removed) && type != (int)SyncFrameType.Routed)
+            if ((type < (int)SyncFrameType.Hello || type > (int)SyncFrameType.Removed) && type != (int)SyncFrameType.InventoryHeld &&
+                type != (int)SyncFrameType.InventoryDelta && type != (int)SyncFrameType.Routed)
             {
                 throw new ProtocolViolationException("unknown frame type " + type);
             }
@@ -190,6 +191,12 @@ namespace AetherEdge.Core.Sync
                 case SyncFrameType.Removed:
                     return ReadRemoved(r);
 
+                case SyncFrameType.InventoryHeld:
+                    return new InventoryHeldFrame(r.NonNegativeInt64("held version"));
+
+                case SyncFrameType.InventoryDelta:
+                    return ReadInventoryDelta(r);
+
                 default:
                     return new DoneFrame();
             }
@@ -240,6 +247,56 @@ namespace AetherEdge.Core.Sync
             }
 
             return new InventoryFrame(entries, flags == 1);
+        }
+
+        private static InventoryDeltaFrame ReadInventoryDelta(PayloadReader r)
+        {
+            int flags = r.Byte("flags");
+            if (flags > (InventoryDeltaFrame.FlagFinal | InventoryDeltaFrame.FlagWhole))
+            {
+                throw new ProtocolViolationException("InventoryDelta frame has unknown flags " + flags);
+            }
+
+            bool whole = (flags & InventoryDeltaFrame.FlagWhole) != 0;
+            long since = r.NonNegativeInt64("since");
+            long version = r.NonNegativeInt64("version");
+            if (version < 1 || (whole && since != 0) || (!whole && since < 1))
+            {
+                throw new ProtocolViolationException("InventoryDelta frame: version " + version + " since " + since + (whole ? " (whole: since must be 0)" : " (a delta needs a base)"));
+            }
+
+            int present = r.UInt16("present count");
+            if (present > SyncLimits.MaxInventoryEntriesPerFrame)
+            {
+                throw new ProtocolViolationException("InventoryDelta frame has " + present + " entries, over the limit of " + SyncLimits.MaxInventoryEntriesPerFrame);
+            }
+
+            var entries = new InventoryEntry[present];
+            for (int i = 0; i < present; i++)
+            {
+                int kind = r.Byte("entry kind");
+                if (kind > (int)SyncItemKind.Manifest)
+                {
+                    throw new ProtocolViolationException("InventoryDelta frame has unknown item kind " + kind);
+                }
+
+                string id = r.ItemId("item id");
+                entries[i] = new InventoryEntry((SyncItemKind)kind, id, r.NonNegativeInt64("item length"));
+            }
+
+            int count = r.UInt16("gone count");
+            if (present + count > SyncLimits.MaxInventoryEntriesPerFrame || (whole && count > 0))
+            {
+                throw new ProtocolViolationException("InventoryDelta frame has " + count + " gone ids" + (whole ? " in a whole inventory" : ", over the limit of " + SyncLimits.MaxInventoryEntriesPerFrame + " entries"));
+            }
+
+            var gone = new string[count];
+            for (int i = 0; i < count; i++)
+            {
+                gone[i] = r.ItemId("gone id");
+            }
+
+            return new InventoryDeltaFrame(whole, (flags & InventoryDeltaFrame.FlagFinal) != 0, since, version, entries, gone);
         }
 
         private static WantFrame ReadWant(PayloadReader r)

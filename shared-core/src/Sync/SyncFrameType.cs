@@ -39,6 +39,12 @@ namespace AetherEdge.Core.Sync
         /// <summary>Files the sender removed (tombstones), protocol 2; only to peers whose Hello says 2 or more.</summary>
         Removed = 11,
 
+        /// <summary>Which version of the receiver's inventory the sender holds (protocol 3; 12 is the push link's).</summary>
+        InventoryHeld = 13,
+
+        /// <summary>A part of the sender's inventory, whole or as changes since the version the peer holds (protocol 3).</summary>
+        InventoryDelta = 14,
+
         /// <summary>
         /// One mesh packet (routing header + payload) between neighbours on a mesh link; never part of a
         /// sync conversation (a session refuses it). Numbered apart from the conversation's types.

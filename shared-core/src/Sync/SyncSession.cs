@@ -12,7 +12,7 @@ namespace AetherEdge.Core.Sync
     /// names (resuming from partial copies), serve what the peer wants, and finish when both sent Done.
     /// Not thread-safe; the hub serialises calls.
     /// </summary>
-    public sealed class SyncSession
+    public sealed partial class SyncSession
     {
         private static readonly byte[] s_zeroHash = new byte[SyncLimits.HashBytes];
 
@@ -28,12 +28,15 @@ namespace AetherEdge.Core.Sync
         private readonly ArrayList _pendingWants = new ArrayList();
         private readonly Hashtable _incoming = new Hashtable();
         private readonly Hashtable _attempted = new Hashtable();
-        private readonly Hashtable _peerItems = new Hashtable();
-        private readonly ArrayList _peerInventory = new ArrayList();
         private readonly Hashtable _removed = new Hashtable();
         private RemovalEntry[] _localRemovals = new RemovalEntry[0];
         private int _peerRemovals;
         private bool _peerInventoryComplete;
+        private bool _versioned;
+        private bool _inventoryAsked;
+        private long _heldPeerVersion;
+        private InventoryDeltaFrame? _firstPart;
+        private bool _peerInventoryStarted;
         private bool _sentDone;
         private bool _receivedDone;
 
@@ -67,6 +70,12 @@ namespace AetherEdge.Core.Sync
 
         /// <summary>Payload bytes of chunks and manifests received.</summary>
         public long BytesReceived { get; private set; }
+
+        /// <summary>Inventory entries (items and gone ids) this side sent: its version only when nothing changed.</summary>
+        public long InventoryEntriesSent { get; private set; }
+
+        /// <summary>Inventory entries received from the peer.</summary>
+        public long InventoryEntriesReceived { get; private set; }
 
         /// <summary>Items pulled and verified.</summary>
         public int ItemsReceived { get; private set; }
@@ -111,22 +120,12 @@ namespace AetherEdge.Core.Sync
                 _removed[_localRemovals[r].Id] = true;
             }
 
-            InventoryEntry[] items = _store.ListItems();
-            int i = 0;
-            do
+            // Protocol 3 sends the inventory once the peer said which version of it it holds; older sides at once.
+            if (_hello.ProtocolVersion < SyncLimits.InventoryVersionsSinceVersion)
             {
-                int n = items.Length - i;
-                if (n > SyncLimits.MaxInventoryEntriesPerFrame)
-                {
-                    n = SyncLimits.MaxInventoryEntriesPerFrame;
-                }
-
-                var part = new InventoryEntry[n];
-                Array.Copy(items, i, part, 0, n);
-                i += n;
-                _control.Add(new InventoryFrame(part, i >= items.Length));
+                QueueWholeInventory();
             }
-            while (i < items.Length);
+
             State = SyncSessionState.AwaitingHello;
         }
 
@@ -271,6 +270,12 @@ namespace AetherEdge.Core.Sync
                 case SyncFrameType.Removed:
                     OnRemoved((RemovedFrame)frame);
                     break;
+                case SyncFrameType.InventoryHeld:
+                    OnInventoryHeld((InventoryHeldFrame)frame);
+                    break;
+                case SyncFrameType.InventoryDelta:
+                    OnInventoryDelta((InventoryDeltaFrame)frame);
+                    break;
                 case SyncFrameType.KeepAlive:
                     // Liveness only (the owner's idle timer saw bytes); it passed the replay check like any frame.
                     break;
@@ -302,6 +307,16 @@ namespace AetherEdge.Core.Sync
             PeerHello = hello;
             State = SyncSessionState.Syncing;
             _host.OnPeerHello(hello);
+            _versioned = hello.ProtocolVersion >= SyncLimits.InventoryVersionsSinceVersion && _hello.ProtocolVersion >= SyncLimits.InventoryVersionsSinceVersion;
+            if (_versioned)
+            {
+                _heldPeerVersion = _host.HeldPeerInventoryVersion();
+                _control.Add(new InventoryHeldFrame(_heldPeerVersion));
+            }
+            else if (_hello.ProtocolVersion >= SyncLimits.InventoryVersionsSinceVersion)
+            {
+                QueueWholeInventory();
+            }
             if (hello.ProtocolVersion >= SyncLimits.RemovalsSinceVersion)
             {
                 QueueRemovals();
@@ -341,27 +356,6 @@ namespace AetherEdge.Core.Sync
                 _store.ApplyRemoval(e.Id, e.RemovedAtMilliseconds);
                 _removed[e.Id] = true;
             }
-        }
-
-        private void OnInventory(InventoryFrame inventory)
-        {
-            if (_peerInventoryComplete)
-            {
-                throw new ProtocolViolationException("Inventory frame after the final one");
-            }
-
-            if (_peerInventory.Count + inventory.Entries.Length > SyncLimits.MaxInventoryEntries)
-            {
-                throw new ProtocolViolationException("inventory over " + SyncLimits.MaxInventoryEntries + " entries");
-            }
-
-            for (int i = 0; i < inventory.Entries.Length; i++)
-            {
-                _peerInventory.Add(inventory.Entries[i]);
-                _peerItems[inventory.Entries[i].Id] = inventory.Entries[i];
-            }
-
-            _peerInventoryComplete = inventory.Final;
         }
 
         private void OnWant(WantFrame want)
@@ -407,10 +401,11 @@ namespace AetherEdge.Core.Sync
             if (!have.Held)
             {
                 _incoming.Remove(have.Id);
-                _host.OnItemReceived(have.Id, item.Kind, AckStatus.NotHeld, 0);
+                _host.OnItemReceived(have.Id, SyncItemKind.Shard, AckStatus.NotHeld, 0);
                 return;
             }
 
+            // A Have answers a wanted shard (a manifest comes as one Manifest frame).
             item.Total = have.TotalLength;
             item.Hash = have.Hash;
         }
@@ -418,7 +413,7 @@ namespace AetherEdge.Core.Sync
         private void OnChunk(ShardChunkFrame chunk)
         {
             var item = (Incoming?)_incoming[chunk.Id];
-            if (item == null || item.Total < 0 || item.Kind != SyncItemKind.Shard)
+            if (item == null || item.Total < 0)
             {
                 throw new ProtocolViolationException("ShardChunk for '" + chunk.Id + "', which is not awaited");
             }
@@ -466,7 +461,7 @@ namespace AetherEdge.Core.Sync
         private void OnManifest(ManifestFrame manifest)
         {
             var item = (Incoming?)_incoming[manifest.Id];
-            if (item == null || item.Kind != SyncItemKind.Manifest)
+            if (item == null || item.Total >= 0)
             {
                 throw new ProtocolViolationException("Manifest '" + manifest.Id + "', which is not awaited");
             }
@@ -492,7 +487,7 @@ namespace AetherEdge.Core.Sync
 
             if (_pendingWants.Count == 0 && _incoming.Count == 0)
             {
-                string[] ids = _host.ChooseWants(ToArray(_peerInventory));
+                string[] ids = _host.ChooseWants();
                 for (int i = 0; i < ids.Length; i++)
                 {
                     // A removed file is never pulled back, whoever still offers it.
@@ -526,12 +521,10 @@ namespace AetherEdge.Core.Sync
             var entries = new WantEntry[n];
             for (int i = 0; i < n; i++)
             {
+                // The answer tells shard from manifest (Have + chunks, or Manifest); a manifest has no partial copy.
                 string id = (string)_pendingWants[i]!;
-                var known = (InventoryEntry?)_peerItems[id];
-                var kind = known == null ? SyncItemKind.Shard : known.Kind;
-                long from = kind == SyncItemKind.Shard ? _store.PartialLength(id) : 0;
-                entries[i] = new WantEntry(id, from);
-                _incoming[id] = new Incoming(kind);
+                entries[i] = new WantEntry(id, _store.PartialLength(id));
+                _incoming[id] = new Incoming();
             }
 
             // nanoFramework's ArrayList has no RemoveRange; n is bounded by MaxWantEntriesPerFrame.
@@ -581,17 +574,6 @@ namespace AetherEdge.Core.Sync
             }
         }
 
-        private static InventoryEntry[] ToArray(ArrayList list)
-        {
-            var a = new InventoryEntry[list.Count];
-            for (int i = 0; i < a.Length; i++)
-            {
-                a[i] = (InventoryEntry)list[i]!;
-            }
-
-            return a;
-        }
-
         private sealed class ServeJob
         {
             public ServeJob(string id, long position, long total)
@@ -610,13 +592,10 @@ namespace AetherEdge.Core.Sync
 
         private sealed class Incoming
         {
-            public Incoming(SyncItemKind kind)
+            public Incoming()
             {
-                Kind = kind;
                 Total = -1;
             }
-
-            public SyncItemKind Kind { get; }
 
             public long Total { get; set; }
 

@@ -17,6 +17,30 @@ namespace AetherEdge.Core.Tests.Sync
                 .Concat(Shards.Select(s => new InventoryEntry(SyncItemKind.Shard, s.Key, s.Value.Length)))
                 .ToArray();
 
+        private readonly Dictionary<long, Dictionary<string, InventoryEntry>> _versions = new Dictionary<long, Dictionary<string, InventoryEntry>>();
+
+        /// <summary>Versions by content (equal contents, equal version), changes by comparing with the contents seen at that version.</summary>
+        public InventoryChanges InventorySince(long since)
+        {
+            var now = ListItems().ToDictionary(e => e.Id, StringComparer.Ordinal);
+            long version = 1;
+            foreach (var e in now.Values.OrderBy(e => e.Id, StringComparer.Ordinal))
+            {
+                version = unchecked((version * 1_000_003) ^ e.Id.GetHashCode(StringComparison.Ordinal) ^ e.Length);
+            }
+
+            version = (version & long.MaxValue) | 1;
+            _versions[version] = now;
+            if (!_versions.TryGetValue(since, out var before))
+            {
+                return InventoryChanges.WholeAt(version, now.Values.ToArray());
+            }
+
+            var present = now.Values.Where(e => !before.TryGetValue(e.Id, out var b) || b.Length != e.Length || b.Kind != e.Kind).ToArray();
+            var gone = before.Keys.Where(id => !now.ContainsKey(id)).ToArray();
+            return new InventoryChanges(version, false, since, present, gone);
+        }
+
         public long LengthOf(string id) => Shards.TryGetValue(id, out var d) ? d.Length : -1;
 
         public byte[]? HashOf(string id) => Shards.TryGetValue(id, out var d) ? SHA256.HashData(d) : null;
@@ -103,8 +127,50 @@ namespace AetherEdge.Core.Tests.Sync
 
         public void OnPeerHello(HelloFrame hello) => Peer = hello;
 
-        public string[] ChooseWants(InventoryEntry[] peerInventory) =>
-            peerInventory.Where(e => Filter(e) && !_store.Shards.ContainsKey(e.Id) && !_store.Manifests.ContainsKey(e.Id))
+        private readonly Dictionary<string, InventoryEntry> _offered = new Dictionary<string, InventoryEntry>(StringComparer.Ordinal);
+        private long _offeredVersion;
+
+        /// <summary>Entries of the peer's inventories received (whole and deltas), to count what a session exchanged.</summary>
+        public long EntriesHeard { get; private set; }
+
+        /// <summary>Ids in the peer's inventory as this host holds it.</summary>
+        public ICollection<string> Offered => _offered.Keys;
+
+        /// <summary>Keeps the peer's inventory across sessions (one peer per host), like the hub.</summary>
+        public bool KeepInventory { get; set; } = true;
+
+        public long HeldPeerInventoryVersion() => KeepInventory ? _offeredVersion : 0;
+
+        public void OnPeerInventory(InventoryChanges part, bool first, bool final)
+        {
+            EntriesHeard += part.Count;
+            if (first)
+            {
+                _offeredVersion = 0;
+                if (part.Whole)
+                {
+                    _offered.Clear();
+                }
+            }
+
+            foreach (var e in part.Present)
+            {
+                _offered[e.Id] = e;
+            }
+
+            foreach (string id in part.Gone)
+            {
+                _offered.Remove(id);
+            }
+
+            if (final)
+            {
+                _offeredVersion = part.Version;
+            }
+        }
+
+        public string[] ChooseWants() =>
+            _offered.Values.OrderBy(e => e.Kind == SyncItemKind.Manifest ? 0 : 1).ThenBy(e => e.Id, StringComparer.Ordinal).Where(e => Filter(e) && !_store.Shards.ContainsKey(e.Id) && !_store.Manifests.ContainsKey(e.Id))
                 .Select(e => e.Id).ToArray();
 
         public void OnItemReceived(string id, SyncItemKind kind, AckStatus status, long bytes) => Received.Add((id, status));

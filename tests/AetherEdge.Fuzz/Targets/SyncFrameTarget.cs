@@ -33,6 +33,11 @@ namespace AetherEdge.Fuzz.Targets
                 new KeepAliveFrame(),
                 new RemovedFrame(new[] { new RemovalEntry("0123456789abcdef0123456789abcdef", 1_700_000_000_000), new RemovalEntry("m:abc", 0) }),
                 new RoutedFrame(data, 0, 120),
+                new InventoryHeldFrame(0),
+                new InventoryHeldFrame(4_611_686_018_427_387_904),
+                new InventoryDeltaFrame(true, false, 0, 7, new[] { new InventoryEntry(SyncItemKind.Manifest, "m:abc", 77), new InventoryEntry(SyncItemKind.Shard, "abc.0", 5) }, new string[0]),
+                new InventoryDeltaFrame(false, true, 6, 9, new[] { new InventoryEntry(SyncItemKind.Shard, "abc.1", 0) }, new[] { "abc.0", "m:old" }),
+                new InventoryDeltaFrame(false, true, 9, 9, new InventoryEntry[0], new string[0]),
             };
             ulong nonce = 1;
             return frames.Select(f =>

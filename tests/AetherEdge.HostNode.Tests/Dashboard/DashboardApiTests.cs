@@ -87,6 +87,7 @@ namespace AetherEdge.HostNode.Tests.Dashboard
             foreach (var f in files)
             {
                 Assert.Equal(15, f.GetProperty("placed").GetInt32());
+                Assert.Equal(15, f.GetProperty("planned").GetInt32());
                 Assert.Equal(15, f.GetProperty("available").GetInt32());
                 Assert.True(f.GetProperty("survivesLosses").GetInt32() >= 1, f.ToString());
                 Assert.Equal("protected", f.GetProperty("state").GetString());

@@ -40,14 +40,16 @@ namespace AetherEdge.HostNode.Tests.Files
             var (code, output, err) = CliRunner.Run("ls", "--home", _home);
             Assert.True(code == 0, err);
             string[] lines = output.Trim().Split('\n');
-            Assert.StartsWith("ID", lines[0]);
+            Assert.StartsWith("ID", lines[0].TrimStart());
             Assert.Contains("a.txt", lines[1]);
             Assert.Contains("1.2 KB", lines[1]);
             Assert.Contains(DateTime.UtcNow.ToString("yyyy-MM-dd"), lines[1]);
-            Assert.Contains("15/15 (any 10 rebuild it; readable here)", lines[1]);
+            Assert.Contains("15/15 here (any 10 rebuild it; readable here)", lines[1]);
             Assert.Contains("b.bin", lines[2]);
             Assert.Contains("3 MB", lines[2]);
             Assert.Contains("2 files, 3 MB", lines[3]);
+            // No hub runs on this home: ls says so instead of guessing the kit's protection.
+            Assert.Contains("protection across the kit unknown: no hub is running on " + _home, lines[4]);
         }
 
         [Fact]

@@ -122,6 +122,11 @@ namespace AetherEdge.HostNode.Tests.Hub
             Assert.Equal(0, m.Value("mesh_handshakes_refused_total"));
             Assert.True(m.Value("aether_stage_bytes_total", "stage=sync.receive") > 0);
             Assert.True(m.Value("aether_stage_calls_total", "stage=sync.hash") > 0);
+
+            // B's mesh link to A (its --peers address) is a counted dial too, apart from the sync rounds' dials.
+            Assert.Equal("counter", m.Types.GetValueOrDefault("aether_mesh_dials"));
+            Assert.True(m.Value("aether_mesh_dials_total", "result=ok") >= 1);
+            Assert.Equal(0, m.Value("aether_mesh_dials_total", "result=refused"));
         }
     }
 }

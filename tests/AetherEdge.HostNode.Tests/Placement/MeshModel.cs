@@ -72,6 +72,8 @@ namespace AetherEdge.HostNode.Tests.Placement
 
         public InventoryEntry[] ListItems() => throw new NotSupportedException();
 
+        public InventoryChanges InventorySince(long since) => throw new NotSupportedException();
+
         public long LengthOf(string id) => throw new NotSupportedException();
 
         public byte[]? HashOf(string id) => throw new NotSupportedException();

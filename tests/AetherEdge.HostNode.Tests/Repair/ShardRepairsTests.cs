@@ -100,9 +100,9 @@ namespace AetherEdge.HostNode.Tests.Repair
             var first = _repairs.Pass();
             Assert.Equal(0, first.Rebuilt);
             Assert.Equal(2, first.InputsWanted);
-            Assert.True(_pulling.ShouldPull(new Core.Sync.InventoryEntry(Core.Sync.SyncItemKind.Shard, _ids[2], 1), _peer));
-            Assert.True(_pulling.ShouldPull(new Core.Sync.InventoryEntry(Core.Sync.SyncItemKind.Shard, _ids[3], 1), _peer));
-            Assert.False(_pulling.ShouldPull(new Core.Sync.InventoryEntry(Core.Sync.SyncItemKind.Shard, _ids[4], 1), _peer));
+            Assert.True(_pulling.ShouldPull(_ids[2], _peer));
+            Assert.True(_pulling.ShouldPull(_ids[3], _peer));
+            Assert.False(_pulling.ShouldPull(_ids[4], _peer));
 
             Receive(2);
             Receive(3);
@@ -146,7 +146,7 @@ namespace AetherEdge.HostNode.Tests.Repair
         {
             PeerHolds(2, 3, 4, 5);
             _repairs.Pass();
-            Assert.False(_pulling.ShouldPull(new Core.Sync.InventoryEntry(Core.Sync.SyncItemKind.Shard, _ids[2], 1), _peer));
+            Assert.False(_pulling.ShouldPull(_ids[2], _peer));
         }
 
         [Fact]

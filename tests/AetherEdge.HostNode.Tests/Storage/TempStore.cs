@@ -28,10 +28,10 @@ namespace AetherEdge.HostNode.Tests.Storage
         public ShardPipeline Pipeline { get; private set; }
 
         /// <summary>Closes and reopens the store (as a restarted process would).</summary>
-        public ShardStore Reopen(bool verifyHashes = false)
+        public ShardStore Reopen(bool verifyHashes = false, ShardStore.OpenReconcile reconcile = ShardStore.OpenReconcile.Full)
         {
             Store.Dispose();
-            Store = ShardStore.Open(Home, AllocationBytes, verifyHashes);
+            Store = ShardStore.Open(Home, AllocationBytes, verifyHashes, reconcile: reconcile);
             Pipeline = new ShardPipeline(Store, Keys);
             return Store;
         }

@@ -33,8 +33,14 @@ namespace AetherEdge.HostNode.Tests.Sync
             {
             }
 
-            public string[] ChooseWants(InventoryEntry[] peerInventory) =>
-                peerInventory.Where(e => e.Kind == SyncItemKind.Manifest ? !_store.HasManifest(e.Id) : !_store.HasShard(e.Id)).Select(e => e.Id).ToArray();
+            private readonly PeerInventoryList _offered = new();
+
+            public long HeldPeerInventoryVersion() => 0;
+
+            public void OnPeerInventory(InventoryChanges part, bool first, bool final) => _offered.Apply(part, first);
+
+            public string[] ChooseWants() =>
+                _offered.ToArray().Where(e => e.Kind == SyncItemKind.Manifest ? !_store.HasManifest(e.Id) : !_store.HasShard(e.Id)).Select(e => e.Id).ToArray();
 
             public void OnItemReceived(string id, SyncItemKind kind, AckStatus status, long bytes)
             {
@@ -192,6 +198,8 @@ namespace AetherEdge.HostNode.Tests.Sync
         }
 
         public InventoryEntry[] ListItems() => _inner.ListItems();
+
+        public InventoryChanges InventorySince(long since) => _inner.InventorySince(since);
 
         public long LengthOf(string id) => _inner.LengthOf(id);
 

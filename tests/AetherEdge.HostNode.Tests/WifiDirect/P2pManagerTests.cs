@@ -252,6 +252,82 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
         }
 
         [Fact]
+        public void RogueGroupOwner_FailsTls_ClientLeavesAtOnce_NotAtTheVerifyTimeout_AndAvoidsIt()
+        {
+            var m = Manager();
+            m.OnEventLine(ServiceResponse(PeerAddr, TrustedId));
+            m.Tick();
+            m.OnEventLine("<3>P2P-GROUP-STARTED p2p-wlan0-0 client ssid=\"DIRECT-r\" freq=2437 psk=00 go_dev_addr=" + PeerAddr + " ip_addr=192.168.42.11 ip_mask=255.255.255.0 go_ip_addr=192.168.42.1");
+            m.RejectGroup("p2p-wlan0-0");
+            Assert.Contains("P2P_GROUP_REMOVE p2p-wlan0-0", _control.Sent);
+            Assert.Equal(1, m.Counters.GroupsLeftUnverified);
+            Assert.Null(m.Group);
+
+            // Avoided for 30 min: no new attempt even after its backoff, and a re-invitation into its group is left at once.
+            _clock.Advance(TimeSpan.FromMinutes(10));
+            m.Tick();
+            Assert.Equal(1, _control.Count("P2P_CONNECT"));
+            m.OnEventLine("<3>P2P-GROUP-STARTED p2p-wlan0-0 client ssid=\"DIRECT-r\" freq=2437 psk=00 go_dev_addr=" + PeerAddr + " [PERSISTENT]");
+            Assert.Null(m.Group);
+            Assert.Equal(2, m.Counters.GroupsLeftUnverified);
+            Assert.Single(_network.Up);
+        }
+
+        [Fact]
+        public void RejectGroup_AfterTheGroupWasVerified_IsIgnored()
+        {
+            var m = Manager();
+            m.OnEventLine("<3>P2P-GROUP-STARTED p2p-wlan0-0 client ssid=\"DIRECT-r\" freq=2437 psk=00 go_dev_addr=" + PeerAddr + " go_ip_addr=192.168.42.1");
+            m.ConfirmTrusted("p2p-wlan0-0");
+            m.RejectGroup("p2p-wlan0-0");
+            Assert.NotNull(m.Group);
+            Assert.Equal(0, m.Counters.GroupsLeftUnverified);
+        }
+
+        [Fact]
+        public void PersistentGroupWeOwned_ClientsFromGetNetwork_AreReinvited()
+        {
+            _control.Replies["LIST_NETWORKS"] = "network id / ssid / bssid / flags\n3\tDIRECT-cd\t02:00:00:00:0a:00\t[DISABLED][P2P-PERSISTENT]\n";
+            _control.Replies["GET_NETWORK 3 p2p_client_list"] = "02:00:00:00:0c:01 " + PeerAddr;
+            var m = Manager();
+            m.OnEventLine(ServiceResponse(PeerAddr, TrustedId));
+            m.Tick();
+            Assert.Contains("P2P_INVITE persistent=3 peer=" + PeerAddr, _control.Sent);
+        }
+
+        [Fact]
+        public void InvitationRefusedAsUnknownGroup_RetriedWithBackoff_ByNegotiation()
+        {
+            _control.Replies["LIST_NETWORKS"] = "network id / ssid / bssid / flags\n0\tDIRECT-ab\t" + PeerAddr + "\t[DISABLED][P2P-PERSISTENT]\n";
+            var m = Manager();
+            m.OnEventLine(ServiceResponse(PeerAddr, TrustedId));
+            m.Tick();
+            Assert.Equal(1, _control.Count("P2P_INVITE"));
+            m.OnEventLine("<3>P2P-INVITATION-RESULT status=8");
+            Assert.Equal(1, m.Counters.FormationFailures);
+            _clock.Advance(TimeSpan.FromSeconds(4));
+            m.Tick();
+            Assert.Equal(0, _control.Count("P2P_CONNECT"));
+            _clock.Advance(TimeSpan.FromSeconds(1));
+            m.Tick();
+            Assert.Contains("P2P_CONNECT " + PeerAddr + " pbc persistent go_intent=14", _control.Sent);
+            Assert.Equal(1, _control.Count("P2P_INVITE"));
+        }
+
+        [Fact]
+        public void InvitationResultSuccess_WaitsForTheGroup()
+        {
+            _control.Replies["LIST_NETWORKS"] = "network id / ssid / bssid / flags\n0\tDIRECT-ab\t" + PeerAddr + "\t[DISABLED][P2P-PERSISTENT]\n";
+            var m = Manager();
+            m.OnEventLine(ServiceResponse(PeerAddr, TrustedId));
+            m.Tick();
+            m.OnEventLine("<3>P2P-INVITATION-RESULT status=0");
+            Assert.Equal(0, m.Counters.FormationFailures);
+            m.OnEventLine("<3>P2P-GROUP-STARTED p2p-wlan0-0 client ssid=\"DIRECT-ab\" freq=2437 psk=00 go_dev_addr=" + PeerAddr + " [PERSISTENT] ip_addr=192.168.42.11 ip_mask=255.255.255.0 go_ip_addr=192.168.42.1");
+            Assert.True(m.Group!.Persistent);
+        }
+
+        [Fact]
         public void PeerAlreadyGroupOwner_JoinsItsGroup()
         {
             var m = Manager("ZZZZ-9999");

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using AetherEdge.Core.WifiDirect;
@@ -8,12 +7,10 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
     /// <summary>
     /// SIMULATION of wpa_supplicant 2.10's P2P device interface (we have no P2P radio): one AF_UNIX datagram socket
     /// per device speaking the real protocol (bound-client replies, ATTACH/DETACH monitors, <c>&lt;3&gt;</c> events) with
-    /// README-P2P's reply and event formats. Devices on one <see cref="SimulatedAir"/> see each other while both
-    /// run P2P_FIND, answer service discovery from what P2P_SERVICE_ADD stored, and when a GO negotiation completes
-    /// the air creates a veth pair named <c>p2p-wlan0-0</c> between the two devices' network namespaces, so
-    /// addresses, mDNS, TLS and sync above it are real. Times follow real wpa_supplicant: a peer is found within one
-    /// find cycle of the social channels (<see cref="SimulatedAir.FindDelay"/>, ~1 s) and negotiation + WPS + 4-way
-    /// handshake take ~1.5 s (<see cref="SimulatedAir.FormDelay"/>).
+    /// README-P2P's reply and event formats, plus the group interface's own socket (<c>WPS_PBC</c>) while it owns a
+    /// group. Devices on one <see cref="SimulatedAir"/> see each other while both run P2P_FIND, answer service
+    /// discovery from what P2P_SERVICE_ADD stored, negotiate, join, and re-invoke persistent groups (LIST_NETWORKS,
+    /// GET_NETWORK p2p_client_list, P2P_INVITE); the air builds the group interfaces (see <see cref="SimulatedAir"/>).
     /// </summary>
     internal sealed class SimulatedWpaSupplicant : IDisposable
     {
@@ -21,27 +18,28 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
         private readonly Socket _socket;
         private readonly List<string> _monitors = new();
         private readonly Dictionary<string, string> _services = new(StringComparer.Ordinal);
-        private readonly Thread _thread;
+        private Socket? _groupSocket;
         private volatile bool _stopped;
 
-        public SimulatedWpaSupplicant(SimulatedAir air, string directory, string netns, string address)
+        public SimulatedWpaSupplicant(SimulatedAir air, string directory, string? netns, string address)
         {
             _air = air;
             Namespace = netns;
             Address = address;
-            Directory.CreateDirectory(directory);
+            Directory = directory;
+            System.IO.Directory.CreateDirectory(directory);
             SocketPath = Path.Combine(directory, "p2p-dev-wlan0");
-            File.Delete(SocketPath);
-            _socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-            _socket.Bind(new UnixDomainSocketEndPoint(SocketPath));
-            _thread = new Thread(Serve) { IsBackground = true, Name = "sim-wpa " + address };
-            _thread.Start();
+            _socket = Bind(SocketPath);
+            new Thread(() => Serve(_socket, Handle)) { IsBackground = true, Name = "sim-wpa " + address }.Start();
             air.Add(this);
         }
 
-        public string Namespace { get; }
+        /// <summary>The network namespace its group interfaces go to; null: no interfaces (in-process tests).</summary>
+        public string? Namespace { get; }
 
         public string Address { get; }
+
+        public string Directory { get; }
 
         public string SocketPath { get; }
 
@@ -53,13 +51,39 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
 
         public string? ConnectTo { get; set; }
 
-        public string? GroupInterface { get; set; }
+        /// <summary>The group it is in (as GO or client), or null.</summary>
+        public SimulatedGroup? Group { get; set; }
+
+        /// <summary>wpa_supplicant's persistent_reconnect: accept invitations to known persistent groups by itself.</summary>
+        public bool PersistentReconnect { get; set; } = true;
+
+        /// <summary>A rogue device: answers service discovery with this (someone else's) TLV hex instead of its own.</summary>
+        public string? SpoofedServiceHex { get; set; }
+
+        /// <summary>A rogue group owner lets anyone join without WPS_PBC on its side.</summary>
+        public bool AcceptsAnyJoin { get; set; }
+
+        /// <summary>Persistent groups it stored (its network blocks with <c>[P2P-PERSISTENT]</c>).</summary>
+        public List<SimulatedNetwork> Networks { get; } = new();
 
         public List<string> Commands { get; } = new();
 
-        /// <summary>The Bonjour TLVs (response form) of everything P2P_SERVICE_ADD stored.</summary>
+        public int CountCommands(string prefix)
+        {
+            lock (Commands)
+            {
+                return Commands.Count(c => c.StartsWith(prefix, StringComparison.Ordinal));
+            }
+        }
+
+        /// <summary>The Bonjour TLVs (response form) of everything P2P_SERVICE_ADD stored, or the spoofed ones.</summary>
         public string ServiceResponseHex()
         {
+            if (SpoofedServiceHex != null)
+            {
+                return SpoofedServiceHex;
+            }
+
             var sb = new StringBuilder();
             lock (_services)
             {
@@ -93,14 +117,36 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
             }
         }
 
+        /// <summary>Opens or closes the group interface's control socket (<c>DIR/p2p-wlan0-0</c>) while it owns a group.</summary>
+        public void GroupSocket(bool open)
+        {
+            _groupSocket?.Dispose();
+            _groupSocket = null;
+            if (open)
+            {
+                var s = Bind(Path.Combine(Directory, SimulatedAir.GroupInterface));
+                _groupSocket = s;
+                new Thread(() => Serve(s, HandleGroup)) { IsBackground = true, Name = "sim-wpa-group " + Address }.Start();
+            }
+        }
+
         public void Dispose()
         {
             _stopped = true;
             _socket.Dispose();
+            _groupSocket?.Dispose();
             File.Delete(SocketPath);
         }
 
-        private void Serve()
+        private static Socket Bind(string path)
+        {
+            File.Delete(path);
+            var s = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+            s.Bind(new UnixDomainSocketEndPoint(path));
+            return s;
+        }
+
+        private void Serve(Socket socket, Func<string, string, string> handle)
         {
             var buffer = new byte[8192];
             while (!_stopped)
@@ -109,29 +155,34 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
                 int n;
                 try
                 {
-                    n = _socket.ReceiveFrom(buffer, ref from);
+                    n = socket.ReceiveFrom(buffer, ref from);
                 }
                 catch (Exception e) when (e is SocketException or ObjectDisposedException)
                 {
                     return;
                 }
 
-                string client = ((UnixDomainSocketEndPoint)from).ToString();
                 string command = Encoding.ASCII.GetString(buffer, 0, n);
                 lock (Commands)
                 {
                     Commands.Add(command);
                 }
 
-                string reply = Handle(command, client);
                 try
                 {
-                    _socket.SendTo(Encoding.ASCII.GetBytes(reply), from);
+                    socket.SendTo(Encoding.ASCII.GetBytes(handle(command, ((UnixDomainSocketEndPoint)from).ToString())), from);
                 }
-                catch (SocketException)
+                catch (Exception e) when (e is SocketException or ObjectDisposedException)
                 {
                 }
             }
+        }
+
+        private string HandleGroup(string command, string client)
+        {
+            string[] w = command.Split(' ');
+            return w[0] == "WPS_PBC" && w.Length == 2 ? (_air.AcceptJoin(this, w[1].ToLowerInvariant()) ? "OK\n" : "FAIL\n")
+                : w[0] == "PING" ? "PONG\n" : "UNKNOWN COMMAND\n";
         }
 
         private string Handle(string command, string client)
@@ -177,144 +228,62 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
                     WantsServices = true;
                     _air.Discover();
                     return "1\n";
-                case "LIST_NETWORKS": return "network id / ssid / bssid / flags\n";
+                case "LIST_NETWORKS":
+                    lock (Networks)
+                    {
+                        return "network id / ssid / bssid / flags\n" + string.Concat(Networks.Select(n => n.Id + "\t" + n.Ssid + "\t" + n.GoAddress + "\t[DISABLED][P2P-PERSISTENT]\n"));
+                    }
+
+                case "GET_NETWORK" when w.Length == 3 && w[2] == "p2p_client_list":
+                    lock (Networks)
+                    {
+                        var n = Networks.FirstOrDefault(x => x.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) == w[1]);
+                        return n == null || n.Clients.Count == 0 ? "FAIL\n" : string.Join(' ', n.Clients);
+                    }
+
+                case "P2P_CONNECT" when w.Length >= 4 && w[3] == "join":
+                    return _air.Join(this, w[1].ToLowerInvariant()) ? "OK\n" : "FAIL\n";
                 case "P2P_CONNECT" when w.Length >= 3:
                     int intent = w.Where(x => x.StartsWith("go_intent=", StringComparison.Ordinal)).Select(x => int.Parse(x.AsSpan(10), System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault(7);
-                    return _air.Connect(this, w[1].ToLowerInvariant(), intent) ? "OK\n" : "FAIL\n";
+                    return _air.Connect(this, w[1].ToLowerInvariant(), intent, w.Contains("persistent")) ? "OK\n" : "FAIL\n";
+                case "P2P_INVITE" when w.Length == 3 && w[1].StartsWith("persistent=", StringComparison.Ordinal) && w[2].StartsWith("peer=", StringComparison.Ordinal):
+                    return int.TryParse(w[1].AsSpan(11), out int id) && _air.Invite(this, id, w[2].Substring(5).ToLowerInvariant()) ? "OK\n" : "FAIL\n";
+                case "P2P_GROUP_ADD":
+                    return _air.StartAutonomous(this, w.Contains("persistent")) ? "OK\n" : "FAIL\n";
                 case "P2P_GROUP_REMOVE" when w.Length == 2:
-                    _air.Remove(this);
+                    return _air.Remove(this) ? "OK\n" : "FAIL\n";
+                case "P2P_CANCEL":
+                    ConnectTo = null;
                     return "OK\n";
-                case "P2P_CANCEL": return "OK\n";
-                case "P2P_INVITE": return "FAIL\n";
                 default: return "UNKNOWN COMMAND\n";
             }
         }
     }
 
-    /// <summary>SIMULATION: the radio space shared by simulated devices (who hears whom, group formation as veth).</summary>
-    internal sealed class SimulatedAir
+    /// <summary>SIMULATION: a persistent group as a device stored it (id, SSID, the GO's device address, clients if ours).</summary>
+    internal sealed record SimulatedNetwork(int Id, string Ssid, string GoAddress)
     {
-        public static readonly TimeSpan FindDelay = TimeSpan.FromSeconds(1);
-        public static readonly TimeSpan FormDelay = TimeSpan.FromMilliseconds(1500);
-        private readonly List<SimulatedWpaSupplicant> _devices = new();
-        private readonly HashSet<(string, string)> _found = new();
-        private readonly HashSet<(string, string)> _answered = new();
-        private readonly object _gate = new();
+        public List<string> Clients { get; } = new();
+    }
 
-        public void Add(SimulatedWpaSupplicant d)
+    /// <summary>SIMULATION: a group on the air: its GO, clients, SSID and whether it is persistent.</summary>
+    internal sealed class SimulatedGroup
+    {
+        public SimulatedGroup(SimulatedWpaSupplicant owner, string ssid, bool persistent)
         {
-            lock (_gate)
-            {
-                _devices.Add(d);
-            }
+            Owner = owner;
+            Ssid = ssid;
+            Persistent = persistent;
         }
 
-        /// <summary>Every pair both finding hears each other after <see cref="FindDelay"/>; service requests get answers.</summary>
-        public void Discover()
-        {
-            Task.Delay(FindDelay).ContinueWith(_ =>
-            {
-                lock (_gate)
-                {
-                    foreach (var a in _devices)
-                    {
-                        foreach (var b in _devices)
-                        {
-                            if (a == b || !a.Finding || !b.Finding)
-                            {
-                                continue;
-                            }
+        public SimulatedWpaSupplicant Owner { get; }
 
-                            if (_found.Add((a.Address, b.Address)))
-                            {
-                                a.Event("P2P-DEVICE-FOUND " + b.Address + " p2p_dev_addr=" + b.Address + " pri_dev_type=1-0050F204-2 name='sim' config_methods=0x188 dev_capab=0x25 group_capab=0x0 new=1");
-                            }
+        public string Ssid { get; }
 
-                            if (a.WantsServices && _answered.Add((a.Address, b.Address)))
-                            {
-                                a.Event("P2P-SERV-DISC-RESP " + b.Address + " 1 " + b.ServiceResponseHex());
-                            }
-                        }
-                    }
-                }
-            }, TaskScheduler.Default);
-        }
+        public bool Persistent { get; }
 
-        public bool Connect(SimulatedWpaSupplicant from, string to, int intent)
-        {
-            SimulatedWpaSupplicant? peer;
-            lock (_gate)
-            {
-                peer = _devices.FirstOrDefault(d => d.Address == to);
-                if (peer == null || from.GroupInterface != null)
-                {
-                    return false;
-                }
+        public List<(SimulatedWpaSupplicant Device, string Port)> Clients { get; } = new();
 
-                from.ConnectTo = to;
-                from.ConnectIntent = intent;
-                if (peer.ConnectTo != from.Address)
-                {
-                    peer.Event("P2P-GO-NEG-REQUEST " + from.Address + " dev_passwd_id=4 go_intent=" + intent);
-                    return true;
-                }
-            }
-
-            var (go, client) = intent > peer.ConnectIntent || (intent == peer.ConnectIntent && string.CompareOrdinal(from.Address, to) < 0) ? (from, peer) : (peer, from);
-            Task.Delay(FormDelay).ContinueWith(_ => Form(go, client), TaskScheduler.Default);
-            return true;
-        }
-
-        public void Remove(SimulatedWpaSupplicant d)
-        {
-            lock (_gate)
-            {
-                var peer = _devices.FirstOrDefault(p => p != d && p.GroupInterface != null && (p.ConnectTo == d.Address || d.ConnectTo == p.Address));
-                foreach (var x in new[] { d, peer })
-                {
-                    if (x?.GroupInterface != null)
-                    {
-                        Ip("-n", x.Namespace, "link", "del", x.GroupInterface);
-                        x.Event("P2P-GROUP-REMOVED " + x.GroupInterface + " " + "GO reason=REQUESTED");
-                        x.GroupInterface = null;
-                        x.ConnectTo = null;
-                    }
-                }
-            }
-        }
-
-        private static void Form(SimulatedWpaSupplicant go, SimulatedWpaSupplicant client)
-        {
-            string tag = "s" + Environment.ProcessId % 10000;
-            Ip("link", "add", tag + "g", "type", "veth", "peer", "name", tag + "c");
-            Ip("link", "set", tag + "g", "netns", go.Namespace);
-            Ip("link", "set", tag + "c", "netns", client.Namespace);
-            Ip("-n", go.Namespace, "link", "set", tag + "g", "name", "p2p-wlan0-0");
-            Ip("-n", client.Namespace, "link", "set", tag + "c", "name", "p2p-wlan0-0");
-            Ip("-n", go.Namespace, "link", "set", "p2p-wlan0-0", "up");
-            Ip("-n", client.Namespace, "link", "set", "p2p-wlan0-0", "up");
-            go.GroupInterface = "p2p-wlan0-0";
-            client.GroupInterface = "p2p-wlan0-0";
-            go.Event("P2P-GO-NEG-SUCCESS role=GO freq=2437 ht40=0 peer_dev=" + client.Address + " peer_iface=" + client.Address + " wps_method=PBC");
-            client.Event("P2P-GO-NEG-SUCCESS role=client freq=2437 ht40=0 peer_dev=" + go.Address + " peer_iface=" + go.Address + " wps_method=PBC");
-            go.Event("P2P-GROUP-FORMATION-SUCCESS ");
-            client.Event("P2P-GROUP-FORMATION-SUCCESS ");
-            go.Event("P2P-GROUP-STARTED p2p-wlan0-0 GO ssid=\"DIRECT-sim\" freq=2437 passphrase=\"simulated\" go_dev_addr=" + go.Address + " [PERSISTENT]");
-            client.Event("P2P-GROUP-STARTED p2p-wlan0-0 client ssid=\"DIRECT-sim\" freq=2437 psk=00 go_dev_addr=" + go.Address + " [PERSISTENT] ip_addr=192.168.42.11 ip_mask=255.255.255.0 go_ip_addr=192.168.42.1");
-            go.Event("AP-STA-CONNECTED " + client.Address + " p2p_dev_addr=" + client.Address + " ip_addr=192.168.42.11");
-        }
-
-        private static void Ip(params string[] args)
-        {
-            var psi = new ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardError = true };
-            foreach (string a in args)
-            {
-                psi.ArgumentList.Add(a);
-            }
-
-            using var p = Process.Start(psi)!;
-            p.StandardError.ReadToEnd();
-            p.WaitForExit(10_000);
-        }
+        public HashSet<string> PendingJoins { get; } = new(StringComparer.Ordinal);
     }
 }

@@ -83,7 +83,7 @@
     else if (f.survivesLosses === 0) text = "AT RISK: losing 1 device can lose it";
     else text = "survives the loss of " + f.survivesLosses + " device" + (f.survivesLosses === 1 ? "" : "s");
     if (f.state === "checking") text += " (waiting for peers' inventories)";
-    text += " · " + f.placed + "/" + f.totalShards + " shards placed as planned";
+    text += " · " + f.placed + "/" + f.planned + " shards placed as planned" + (f.planned < f.totalShards ? " (the plan places " + f.planned + " of " + f.totalShards + ")" : "");
     if (f.repairing) text += " · repair in progress";
     return text;
   }

@@ -1,0 +1,164 @@
+using System.Collections.Concurrent;
+using AetherEdge.Core.Protocol;
+using AetherEdge.Core.Relay;
+using AetherEdge.Core.Routing;
+using AetherEdge.HostNode.Storage;
+
+namespace AetherEdge.HostNode.Mesh
+{
+    /// <summary>Where whole, hash-checked shards from the mesh go (the hub: <see cref="MeshShards"/>).</summary>
+    public interface IMeshShardSink
+    {
+        /// <summary>A whole shard whose SHA-256 is <paramref name="id"/>, from node <paramref name="source"/>; must not block.</summary>
+        void Offer(string id, byte[] bytes, uint source);
+    }
+
+    /// <summary>
+    /// Sealed shard pieces (<see cref="ShardPiece"/>, body kind 6) put back together: pieces wait in memory, per
+    /// sender and content id, until every piece is there; then the whole shard must hash to its content id
+    /// before the sink (<see cref="MeshShards.Offer"/>) checks manifest and plan and stores it (or relays it). So no partial
+    /// shard ever reaches the store. Bounded: at most <see cref="MaxShards"/> shards and <see cref="MaxBytes"/> bytes
+    /// in reassembly; one idle for <see cref="IdleMilliseconds"/> makes way (its sender resumes with the pieces it
+    /// has not had confirmed, which arrive into a fresh entry); a piece that finds no room is dropped and counted
+    /// (the router acknowledged it, so its sender learns of it only when the shard never shows up; the next
+    /// offer sends it whole again). Router thread only; counters may be read anywhere.
+    /// </summary>
+    public sealed class MeshShardPieces : ISealedPayloadHandler
+    {
+        public const int MaxShards = 8;
+        public const long MaxBytes = 32L << 20;
+        public const long IdleMilliseconds = 120_000;
+
+        public const string Assembled = "assembled";
+        public const string Malformed = "malformed";
+        public const string BadHash = "bad_hash";
+        public const string NoRoom = "no_room";
+        public const string Expired = "expired";
+
+        private readonly IMeshShardSink _shards;
+        private readonly Dictionary<(uint Source, string Id), Partial> _partials = new();
+        private readonly ShardPieceHeader _header = new();
+        private readonly ConcurrentDictionary<string, long> _results = new(StringComparer.Ordinal);
+        private long _bytes;
+        private long _pieces;
+
+        public MeshShardPieces(IMeshShardSink shards)
+        {
+            _shards = shards;
+        }
+
+        public byte Kind => MeshPayloadKind.ShardPiece;
+
+        /// <summary>Bytes held in reassembly now.</summary>
+        public long BytesInUse => Interlocked.Read(ref _bytes);
+
+        /// <summary>Pieces accepted into reassembly.</summary>
+        public long Pieces => Interlocked.Read(ref _pieces);
+
+        /// <summary>Outcomes (assembled, malformed, bad_hash, no_room, expired).</summary>
+        public long this[string result] => _results.TryGetValue(result, out long v) ? v : 0;
+
+        public IReadOnlyList<KeyValuePair<string, long>> Results() => _results.OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+
+        public void OnOpened(in MeshDelivery body, IMeshOutbox outbox)
+        {
+            try
+            {
+                ShardPiece.Parse(body.Buffer, body.Offset, body.Length, _header);
+            }
+            catch (ProtocolViolationException)
+            {
+                Count(Malformed);
+                return;
+            }
+
+            string id = ShardId.FromHash(body.Buffer.AsSpan(_header.ContentIdOffset, ShardEnvelope.ContentIdBytes));
+            long now = outbox.NowMilliseconds;
+            var key = (body.Source, id);
+            if (!_partials.TryGetValue(key, out var partial) || partial.Data.Length != _header.ShardLength || partial.PieceBytes != _header.PieceBytes)
+            {
+                if (partial != null)
+                {
+                    Drop(key, partial); // the sender cut it differently this time: start over
+                }
+
+                Sweep(now);
+                if (_partials.Count >= MaxShards || Interlocked.Read(ref _bytes) + _header.ShardLength > MaxBytes)
+                {
+                    Count(NoRoom);
+                    return;
+                }
+
+                partial = new Partial(_header.ShardLength, _header.PieceBytes, _header.Count);
+                _partials[key] = partial;
+                Interlocked.Add(ref _bytes, partial.Data.Length);
+            }
+
+            partial.LastPiece = now;
+            if (partial.Got[_header.Index])
+            {
+                return; // an end-to-end retransmission of a piece already here
+            }
+
+            Array.Copy(body.Buffer, _header.DataOffset, partial.Data, (long)_header.Index * _header.PieceBytes, _header.DataLength);
+            partial.Got[_header.Index] = true;
+            partial.Missing--;
+            Interlocked.Increment(ref _pieces);
+            if (partial.Missing > 0)
+            {
+                return;
+            }
+
+            Drop(key, partial);
+            if (!ShardId.Of(partial.Data).Equals(id, StringComparison.Ordinal))
+            {
+                Count(BadHash);
+                return;
+            }
+
+            Count(Assembled);
+            _shards.Offer(id, partial.Data, body.Source);
+        }
+
+        // Entries idle too long make way; their bytes are forgotten.
+        private void Sweep(long now)
+        {
+            foreach (var stale in _partials.Where(p => now - p.Value.LastPiece > IdleMilliseconds).ToList())
+            {
+                Drop(stale.Key, stale.Value);
+                Count(Expired);
+            }
+        }
+
+        private void Drop((uint, string) key, Partial partial)
+        {
+            if (_partials.Remove(key))
+            {
+                Interlocked.Add(ref _bytes, -partial.Data.Length);
+            }
+        }
+
+        private void Count(string result) => _results.AddOrUpdate(result, 1, (_, v) => v + 1);
+
+        private sealed class Partial
+        {
+            public Partial(int length, int pieceBytes, int pieces)
+            {
+                Data = new byte[length];
+                PieceBytes = pieceBytes;
+                Got = new bool[pieces];
+                Missing = pieces;
+            }
+
+            public byte[] Data { get; }
+
+            public int PieceBytes { get; }
+
+            public bool[] Got { get; }
+
+            public int Missing { get; set; }
+
+            public long LastPiece { get; set; }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using AetherEdge.Core.Sync;
+using AetherEdge.HostNode.Identity;
+
+namespace AetherEdge.HostNode.Peers
+{
+    /// <summary>
+    /// Peers' inventories as sync protocol 3 delivers them: whole or as changes since the version held here, in parts.
+    /// Parts are staged and applied when the final one arrived, so a session cut off half-way leaves the last
+    /// complete inventory (and its version) in place, and plans never see a half-received one.
+    /// </summary>
+    public sealed partial class PeerKnowledge
+    {
+        private readonly ConcurrentDictionary<DeviceId, ConcurrentDictionary<string, bool>> _manifestsHeld = new();
+        private readonly ConcurrentDictionary<DeviceId, Staged> _staged = new();
+
+        /// <summary>Stages one part of <paramref name="peer"/>'s inventory (the first part starts afresh).</summary>
+        public void StageInventory(DeviceId peer, InventoryChanges part, bool first)
+        {
+            if (first)
+            {
+                _staged[peer] = new Staged(part.Whole);
+            }
+
+            var staged = _staged.GetOrAdd(peer, _ => new Staged(part.Whole));
+            foreach (var e in part.Present)
+            {
+                (e.Kind == SyncItemKind.Manifest ? staged.Manifests : staged.Shards).Add(e.Id);
+            }
+
+            staged.Gone.AddRange(part.Gone);
+        }
+
+        /// <summary>
+        /// Applies the staged parts: the peer now holds its inventory at <paramref name="version"/> (0: unversioned).
+        /// A whole one replaces what was known (changes logged by difference), a delta changes only its ids.
+        /// </summary>
+        public void CommitInventory(DeviceId peer, long version)
+        {
+            if (!_staged.TryRemove(peer, out var staged))
+            {
+                return;
+            }
+
+            if (staged.Whole || !_holds.ContainsKey(peer))
+            {
+                var manifests = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+                foreach (string id in staged.Manifests)
+                {
+                    manifests[id] = true;
+                }
+
+                _manifestsHeld[peer] = manifests;
+                Inventory(peer, staged.Shards, version);
+                return;
+            }
+
+            var held = _holds[peer];
+            var heldManifests = _manifestsHeld.GetOrAdd(peer, _ => new ConcurrentDictionary<string, bool>(StringComparer.Ordinal));
+            bool changed = false;
+            foreach (string id in staged.Gone)
+            {
+                heldManifests.TryRemove(id, out _);
+                if (held.TryRemove(id, out _))
+                {
+                    _changes.Add(id);
+                    changed = true;
+                }
+            }
+
+            foreach (string id in staged.Manifests)
+            {
+                heldManifests[id] = true;
+            }
+
+            foreach (string id in staged.Shards)
+            {
+                if (held.TryAdd(id, true))
+                {
+                    _changes.Add(id);
+                    changed = true;
+                }
+            }
+
+            _inventoryVersions[peer] = version;
+            if (changed)
+            {
+                Bump();
+            }
+        }
+
+        /// <summary>Manifest ids in <paramref name="peer"/>'s last inventory.</summary>
+        public ICollection<string> ManifestsHeldBy(DeviceId peer) =>
+            _manifestsHeld.TryGetValue(peer, out var m) ? m.Keys : Array.Empty<string>();
+
+        /// <summary>Shard ids <paramref name="peer"/> holds (its last inventory and what it acknowledged since).</summary>
+        public ICollection<string> ShardsHeldBy(DeviceId peer) =>
+            _holds.TryGetValue(peer, out var h) ? h.Keys : Array.Empty<string>();
+
+        /// <summary>True when <paramref name="peer"/>'s last inventory lists manifest <paramref name="id"/>.</summary>
+        public bool HoldsManifest(DeviceId peer, string id) => _manifestsHeld.TryGetValue(peer, out var m) && m.ContainsKey(id);
+
+        private sealed class Staged
+        {
+            public Staged(bool whole)
+            {
+                Whole = whole;
+            }
+
+            public bool Whole { get; }
+
+            public List<string> Manifests { get; } = new();
+
+            public List<string> Shards { get; } = new();
+
+            public List<string> Gone { get; } = new();
+        }
+    }
+}

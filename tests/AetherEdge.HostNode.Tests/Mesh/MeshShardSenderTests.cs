@@ -1,0 +1,260 @@
+using System.Security.Cryptography;
+using AetherEdge.Core.Relay;
+using AetherEdge.HostNode.Identity;
+using AetherEdge.HostNode.Mesh;
+using AetherEdge.HostNode.Storage;
+using AetherEdge.HostNode.Sync;
+using AetherEdge.TestSupport.Mesh;
+
+namespace AetherEdge.HostNode.Tests.Mesh
+{
+    /// <summary>
+    /// Shards sent sealed through the router, in pieces, between mesh nodes with real identities and pair keys:
+    /// the receiver gets the whole verified shard once and never a part; a path that dies mid-transfer is replaced
+    /// by another (the router's retransmissions flood); with no path the transfer fails, counted, and a later
+    /// attempt resends only the pieces never confirmed.
+    /// </summary>
+    public sealed class MeshShardSenderTests : IDisposable
+    {
+        private readonly string _dir = Path.Combine(Path.GetTempPath(), "aether-shardsend-" + Guid.NewGuid().ToString("N"));
+        private readonly ManualClock _clock = new();
+        private readonly NodeIdentity _sender;
+        private readonly NodeIdentity _receiver;
+
+        public MeshShardSenderTests()
+        {
+            _sender = NodeIdentity.LoadOrCreate(Path.Combine(_dir, "sender"));
+            _receiver = NodeIdentity.LoadOrCreate(Path.Combine(_dir, "receiver"));
+        }
+
+        [Fact]
+        public void LargeShard_TravelsInPiecesThroughARelay_ArrivesWholeOnce()
+        {
+            var kit = new Kit(this, paths: 1);
+            byte[] shard = RandomNumberGenerator.GetBytes(20_000);
+            Assert.True(kit.Send(shard));
+            kit.Run(5_000);
+
+            var got = Assert.Single(kit.Sink.Offered);
+            Assert.Equal(shard, got.Bytes);
+            Assert.Equal(ShardId.Of(shard), got.Id);
+            Assert.Equal(kit.SenderNode, got.Source);
+            Assert.Equal(1, kit.Sender[MeshShardSender.Sent]);
+            Assert.Equal(5, kit.Sender.PiecesSent);
+            Assert.Equal(0, kit.Sender.CacheBytesInUse);
+            Assert.Equal(1, kit.Pieces[MeshShardPieces.Assembled]);
+            Assert.Equal(0, kit.Pieces.BytesInUse);
+        }
+
+        [Fact]
+        public void SmallShard_GoesAsOneWholeEnvelope()
+        {
+            var kit = new Kit(this, paths: 1);
+            byte[] shard = RandomNumberGenerator.GetBytes(3_000);
+            Assert.True(kit.Send(shard));
+            kit.Run(2_000);
+
+            Assert.Equal(shard, Assert.Single(kit.Envelopes.Received));
+            Assert.Empty(kit.Sink.Offered);
+            Assert.Equal(1, kit.Sender.PiecesSent);
+        }
+
+        [Fact]
+        public void RelayDiesMidTransfer_DeliveryResumesOnTheOtherPath()
+        {
+            var kit = new Kit(this, paths: 2);
+            byte[] shard = RandomNumberGenerator.GetBytes(40_000);
+            Assert.True(kit.Send(shard));
+            kit.RunUntil(() => kit.Sender.PiecesSent >= 3);
+            kit.KillRelay(0);
+            kit.Run(60_000);
+
+            Assert.Equal(shard, Assert.Single(kit.Sink.Offered).Bytes);
+            Assert.Equal(1, kit.Sender[MeshShardSender.Sent]);
+        }
+
+        [Fact]
+        public void NoPathLeft_TransferFailsCounted_NothingOffered_RetryResendsOnlyTheMissingPieces()
+        {
+            var kit = new Kit(this, paths: 1);
+            byte[] shard = RandomNumberGenerator.GetBytes(40_000);
+            Assert.True(kit.Send(shard));
+            kit.RunUntil(() => kit.Sender.PiecesSent >= 6); // at least two confirmed (4 in flight at most)
+            kit.KillRelay(0);
+            kit.Run(60_000);
+
+            Assert.True(kit.Sender[MeshShardSender.Unreachable] == 1, $"sent {kit.Sender[MeshShardSender.Sent]} pieces {kit.Sender.PiecesSent} failed {kit.Sender.PiecesFailed} offered {kit.Sink.Offered.Count}");
+            Assert.Empty(kit.Sink.Offered);
+            Assert.Equal(0, kit.Sender.CacheBytesInUse);
+            long sentBefore = kit.Sender.PiecesSent - kit.Sender.PiecesFailed;
+            Assert.InRange(sentBefore, 1, 9); // some pieces made it before the relay died
+
+            kit.ReviveRelay(0);
+            kit.Run(2_000);
+            Assert.True(kit.Send(shard));
+            kit.Run(10_000);
+            Assert.Equal(shard, Assert.Single(kit.Sink.Offered).Bytes);
+            Assert.True(kit.Sender.PiecesSent - kit.Sender.PiecesFailed < 10 + sentBefore, "the retry sent every piece again");
+        }
+
+        [Fact]
+        public void PiecesThatDoNotHashToTheirId_AreDroppedNotOffered()
+        {
+            var kit = new Kit(this, paths: 1);
+            byte[] shard = RandomNumberGenerator.GetBytes(10_000);
+            byte[] id = SHA256.HashData(RandomNumberGenerator.GetBytes(8));
+            Assert.True(kit.Sender.TryEnqueue(new ShardJob(kit.ReceiverNode, Convert.ToHexStringLower(id), id, shard, Relayed: false)));
+            kit.Run(5_000);
+
+            Assert.Empty(kit.Sink.Offered);
+            Assert.Equal(1, kit.Pieces[MeshShardPieces.BadHash]);
+            Assert.Equal(0, kit.Pieces.BytesInUse);
+        }
+
+        [Fact]
+        public void JobsBeyondTheCache_AreRefusedAndCounted()
+        {
+            var kit = new Kit(this, paths: 1, cacheBytes: 50_000);
+            Assert.True(kit.Send(RandomNumberGenerator.GetBytes(40_000)));
+            Assert.False(kit.Send(RandomNumberGenerator.GetBytes(20_000)));
+            Assert.Equal(1, kit.Sender[MeshShardSender.CacheFull]);
+            Assert.Equal(40_000, kit.Sender.CacheBytesInUse);
+        }
+
+        public void Dispose()
+        {
+            _sender.Dispose();
+            _receiver.Dispose();
+            Directory.Delete(_dir, true);
+        }
+
+        private MeshFrameKeys KeysOf(NodeIdentity self, NodeIdentity peer)
+        {
+            var keys = new MeshFrameKeys(self, _ => true);
+            keys.Learn(MeshAddress.Of(peer.DeviceId), peer.DeviceId, peer.Certificate.PublicKey.ExportSubjectPublicKeyInfo());
+            return keys;
+        }
+
+        /// <summary>Sender and receiver joined through <c>paths</c> relay nodes (sender — relay i — receiver); relays can die.</summary>
+        private sealed class Kit
+        {
+            private readonly MeshShardSenderTests _t;
+            private readonly List<(MeshNode Node, MeshLinks Links)> _nodes = new();
+            private readonly List<bool> _relayDead = new();
+
+            public Kit(MeshShardSenderTests t, int paths, long cacheBytes = 16 << 20)
+            {
+                _t = t;
+                SenderNode = MeshAddress.Of(t._sender.DeviceId);
+                ReceiverNode = MeshAddress.Of(t._receiver.DeviceId);
+                var senderKeys = t.KeysOf(t._sender, t._receiver);
+                var receiverKeys = t.KeysOf(t._receiver, t._sender);
+                Sender = new MeshShardSender(t._sender, senderKeys, new MeshShardSenderOptions { CacheBytes = cacheBytes }, t._clock);
+                Pieces = new MeshShardPieces(Sink);
+                var receiverSealed = new MeshSealed(t._receiver, receiverKeys, new ISealedPayloadHandler[] { Pieces, Envelopes }, t._clock);
+                var senderLinks = new MeshLinks();
+                var receiverLinks = new MeshLinks();
+                _nodes.Add((new MeshNode(new MeshNodeOptions(SenderNode), CryptoRandom.Instance, Array.Empty<IMeshPayloadHandler>(), new IMeshSender[] { Sender }), senderLinks));
+                _nodes.Add((new MeshNode(new MeshNodeOptions(ReceiverNode), CryptoRandom.Instance, new IMeshPayloadHandler[] { receiverSealed }), receiverLinks));
+                for (int i = 0; i < paths; i++)
+                {
+                    int relay = i;
+                    uint id = 0x0B000001u + (uint)i;
+                    var links = new MeshLinks();
+                    _nodes.Add((new MeshNode(new MeshNodeOptions(id), CryptoRandom.Instance, Array.Empty<IMeshPayloadHandler>()), links));
+                    _relayDead.Add(false);
+                    // A dead relay neither receives nor sends: packets to and from it are lost.
+                    void Deliver(SimulatedMeshLink link, byte[] packet)
+                    {
+                        if (!_relayDead[relay])
+                        {
+                            link.Deliver(packet);
+                        }
+                    }
+
+                    SimulatedMeshLink.Connect(SenderNode, senderLinks, id, links, quality: 200 - (20 * i), deliver: Deliver);
+                    SimulatedMeshLink.Connect(id, links, ReceiverNode, receiverLinks, quality: 200 - (20 * i), deliver: Deliver);
+                }
+
+                Run(100);
+            }
+
+            public uint SenderNode { get; }
+
+            public uint ReceiverNode { get; }
+
+            public MeshShardSender Sender { get; }
+
+            public MeshShardPieces Pieces { get; }
+
+            public RecordingSink Sink { get; } = new();
+
+            public WholeEnvelopes Envelopes { get; } = new();
+
+            public bool Send(byte[] shard)
+            {
+                string id = ShardId.Of(shard);
+                return Sender.TryEnqueue(new ShardJob(ReceiverNode, id, Convert.FromHexString(id), shard, Relayed: false));
+            }
+
+            public void KillRelay(int i) => _relayDead[i] = true;
+
+            public void ReviveRelay(int i) => _relayDead[i] = false;
+
+            public void RunUntil(Func<bool> condition)
+            {
+                for (int i = 0; i < 10_000 && !condition(); i++)
+                {
+                    Run(1);
+                }
+
+                Assert.True(condition());
+            }
+
+            public void Run(long ms)
+            {
+                for (long i = 0; i < ms; i++)
+                {
+                    _t._clock.Advance(TimeSpan.FromMilliseconds(1));
+                    long now = (long)_t._clock.GetElapsedTime(0).TotalMilliseconds;
+                    foreach (var (node, links) in _nodes)
+                    {
+                        node.Pump(links, now);
+                        node.Step(now);
+                    }
+                }
+            }
+        }
+
+        private sealed class RecordingSink : IMeshShardSink
+        {
+            public List<(string Id, byte[] Bytes, uint Source)> Offered { get; } = new();
+
+            public void Offer(string id, byte[] bytes, uint source) => Offered.Add((id, bytes, source));
+        }
+
+        private sealed class WholeEnvelopes : ISealedPayloadHandler
+        {
+            public List<byte[]> Received { get; } = new();
+
+            public byte Kind => ShardEnvelope.KindShard;
+
+            public void OnOpened(in MeshDelivery body, IMeshOutbox outbox) =>
+                Received.Add(body.Buffer.AsSpan(body.Offset + ShardEnvelope.HeaderBytes, body.Length - ShardEnvelope.HeaderBytes).ToArray());
+        }
+
+        /// <summary>Wall clock and router time, moved by hand.</summary>
+        private sealed class ManualClock : TimeProvider
+        {
+            private long _ticks = TimeSpan.FromDays(20_000).Ticks;
+
+            public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+            public override long GetTimestamp() => _ticks;
+
+            public override DateTimeOffset GetUtcNow() => new(_ticks, TimeSpan.Zero);
+
+            public void Advance(TimeSpan by) => _ticks += by.Ticks;
+        }
+    }
+}
