@@ -137,9 +137,10 @@
     const online = kit.devices.filter((d) => d.online).length;
     $("summary").textContent = online + " of " + kit.devices.length + " devices online · " + kit.files.length + " files";
     section("devices", kit.devices, () => { $("devices").innerHTML = kit.devices.map((d) => device(d, now)).join(""); });
-    section("beacons", kit.beacons, () => {
-      $("beacons-section").hidden = kit.beacons.length === 0;
-      $("beacons").innerHTML = kit.beacons.map(beacon).join("");
+    const beacons = kit.beacons || [];
+    section("beacons", beacons, () => {
+      $("beacons-section").hidden = beacons.length === 0;
+      $("beacons").innerHTML = beacons.map(beacon).join("");
     });
     section("settings", kit.settings, () => renderSettings(kit.settings));
     section("files", [kit.files, state.filter], () => renderFiles(kit.files, now));
