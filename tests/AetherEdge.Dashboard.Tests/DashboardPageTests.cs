@@ -50,6 +50,8 @@ namespace AetherEdge.Dashboard.Tests
                 var anna = page.Locator("[data-device]", new PageLocatorOptions { HasText = "desk-anna" });
                 await Expect(anna).ToContainTextAsync("no battery");
                 await Expect(anna).Not.ToContainTextAsync("100 %");
+                await Expect(anna).ToContainTextAsync("lan 192.0.2.1:43216 (mdns)");
+                await Expect(anna.Locator("dt:text-is('Last sync') + dd")).Not.ToHaveTextAsync("never");
 
                 // Files: names, protection, the one at risk marked.
                 await Expect(page.Locator("#files tbody tr")).ToHaveCountAsync(4);

@@ -17,8 +17,10 @@ namespace AetherEdge.HostNode.Dashboard
     /// <summary>One device of the kit (this one first, then trusted devices by name).</summary>
     /// <param name="Battery">"87 %", or "no battery" (never a made-up 100 %), or null when unknown.</param>
     /// <param name="Power">"plugged in", "on battery", or the local power source text.</param>
-    /// <param name="Transports">How this hub reaches it now: "tcp 10.0.0.2:43216 (mdns)", "mesh, 2 hops".</param>
-    /// <param name="Hops">0 for this hub, 1 when reached directly (a TCP address or a mesh link), the mesh hop count beyond; null when not reachable now.</param>
+    /// <param name="Transports">How this hub reaches it now, kind first: "ble link", "lan 10.0.0.2:43216 (mdns)", "wifi-direct 192.168.49.1:43216 (wifi-direct)", "via mesh, 2 hops through desk-a".</param>
+    /// <param name="LastSyncUtc">This hub: its last completed round; a peer: when its last inventory arrived (each session opens with one).</param>
+    /// <param name="LastSkip">This hub: the scheduler's last skip reason ("battery low and not plugged in", ...).</param>
+    /// <param name="Hops">0 for this hub, 1 when reached directly (a mesh link or an address to dial), the mesh hop count beyond; null when not reachable now.</param>
     public sealed record DeviceRow(
         string Id,
         string Name,

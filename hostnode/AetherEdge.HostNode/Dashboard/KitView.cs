@@ -28,6 +28,7 @@ namespace AetherEdge.HostNode.Dashboard
         private readonly TrustCircle _trust;
         private readonly PeerDirectory _directory;
         private readonly MeshReachability _mesh;
+        private readonly MeshLinks _links;
         private readonly RepairInputs _repairs;
         private readonly IHubActivity _activity;
         private readonly BleMeshService _ble;
@@ -47,6 +48,7 @@ namespace AetherEdge.HostNode.Dashboard
             TrustCircle trust,
             PeerDirectory directory,
             MeshReachability mesh,
+            MeshLinks links,
             RepairInputs repairs,
             IHubActivity activity,
             BleMeshService ble,
@@ -61,6 +63,7 @@ namespace AetherEdge.HostNode.Dashboard
             _trust = trust;
             _directory = directory;
             _mesh = mesh;
+            _links = links;
             _repairs = repairs;
             _activity = activity;
             _ble = ble;
@@ -186,29 +189,7 @@ namespace AetherEdge.HostNode.Dashboard
                 power = profile.Battery.PluggedIn ? "plugged in" : "on battery";
             }
 
-            var transports = new List<string>();
-            int? fewest = null;
-            foreach (var ep in _directory.Snapshot())
-            {
-                if (ep.Id == id)
-                {
-                    transports.Add("tcp " + ep.EndPoint + " (" + ep.Source + ")");
-                    fewest = 1;
-                }
-            }
-
-            var route = _mesh.Find(id, _options.OnlineWindow);
-            if (route != null)
-            {
-                transports.Add(route.Hops <= 1 ? "mesh link" : "mesh, " + route.Hops.ToString(CultureInfo.InvariantCulture) + " hops");
-                fewest = Math.Min(fewest ?? int.MaxValue, Math.Max(1, route.Hops));
-            }
-            else if (_peers.HopsTo(id) is int hops && hops > 1)
-            {
-                transports.Add("mesh, " + hops.ToString(CultureInfo.InvariantCulture) + " hops");
-                fewest ??= hops;
-            }
-
+            var transports = Transports(id);
             return new DeviceRow(
                 id.Text,
                 member.Name,
@@ -223,9 +204,59 @@ namespace AetherEdge.HostNode.Dashboard
                 profile?.UsedBytes,
                 profile == null ? null : StorageAllocation.AvailableBytes(profile.AllocationBytes, profile.UsedBytes),
                 _peers.HeldCount(id),
-                LastSyncUtc: null,
+                LastSyncUtc: _peers.LastInventoryUtc(id),
                 LastSkip: null,
-                fewest);
+                Hops(id));
+        }
+
+        /// <summary>
+        /// How this hub reaches <paramref name="id"/> now, by kind first: a direct mesh link ("ble link",
+        /// "lan link", "wifi-direct link"), an address to dial ("lan 10.0.0.2:43216 (mdns)", "wifi-direct
+        /// 192.168.49.1:43216 (wifi-direct)"), or a route through other devices ("via mesh, 2 hops through desk-a").
+        /// </summary>
+        private string[] Transports(DeviceId id)
+        {
+            var transports = new List<string>();
+            uint node = MeshAddress.Of(id);
+            foreach (var link in _links.Snapshot())
+            {
+                if (link.Neighbour == node)
+                {
+                    transports.Add(link.Kind + " link");
+                }
+            }
+
+            foreach (var ep in _directory.Snapshot())
+            {
+                if (ep.Id == id)
+                {
+                    string kind = ep.Source == MeshLinkKind.WifiDirect ? MeshLinkKind.WifiDirect : MeshLinkKind.Lan;
+                    transports.Add(kind + " " + ep.EndPoint + " (" + ep.Source + (ep.Proven ? ", proven" : string.Empty) + ")");
+                }
+            }
+
+            var route = _mesh.Find(id, _options.OnlineWindow);
+            int hops = route?.Hops ?? _peers.HopsTo(id) ?? 0;
+            if (hops > 1)
+            {
+                string via = route != null && _mesh.DeviceOf(route.Via) is { } v ? " through " + (_trust.NameOf(v) ?? v.Short) : string.Empty;
+                transports.Add("via mesh, " + hops.ToString(CultureInfo.InvariantCulture) + " hops" + via);
+            }
+
+            return transports.Distinct(StringComparer.Ordinal).ToArray();
+        }
+
+        /// <summary>1 when reached directly (a mesh link or an address to dial), the mesh hop count beyond, null when not reachable now.</summary>
+        private int? Hops(DeviceId id)
+        {
+            uint node = MeshAddress.Of(id);
+            if (_links.Snapshot().Any(l => l.Neighbour == node) || _directory.Snapshot().Any(ep => ep.Id == id))
+            {
+                return 1;
+            }
+
+            int hops = _mesh.Find(id, _options.OnlineWindow)?.Hops ?? _peers.HopsTo(id) ?? 0;
+            return hops >= 1 ? hops : null;
         }
 
         private FileRow[] Files()

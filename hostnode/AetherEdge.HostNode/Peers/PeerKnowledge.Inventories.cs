@@ -83,6 +83,7 @@ namespace AetherEdge.HostNode.Peers
             }
 
             _inventoryVersions[peer] = version;
+            _inventoryAt[peer] = _clock.GetUtcNow();
             if (changed)
             {
                 Bump();

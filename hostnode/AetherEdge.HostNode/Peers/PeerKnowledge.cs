@@ -24,6 +24,7 @@ namespace AetherEdge.HostNode.Peers
         private readonly ConcurrentDictionary<DeviceId, ConcurrentDictionary<string, bool>> _holds = new();
         private readonly ConcurrentDictionary<DeviceId, int> _hops = new();
         private readonly ConcurrentDictionary<DeviceId, long> _inventoryVersions = new();
+        private readonly ConcurrentDictionary<DeviceId, DateTimeOffset> _inventoryAt = new();
         private readonly ChangeLog _changes = new(ChangeLogCapacity);
         private long _version;
 
@@ -123,6 +124,7 @@ namespace AetherEdge.HostNode.Peers
             _holds.TryGetValue(peer, out var before);
             _holds[peer] = held;
             _inventoryVersions[peer] = version;
+            _inventoryAt[peer] = _clock.GetUtcNow();
             if (before == null)
             {
                 _changes.AddAll();
@@ -164,6 +166,9 @@ namespace AetherEdge.HostNode.Peers
                 Bump();
             }
         }
+
+        /// <summary>When the peer's last inventory (whole or a delta) arrived: its last sync with this hub (every session opens with one); null before any.</summary>
+        public DateTimeOffset? LastInventoryUtc(DeviceId peer) => _inventoryAt.TryGetValue(peer, out var at) ? at : null;
 
         /// <summary>False until the peer's first inventory arrived (what it holds is unknown).</summary>
         public bool HasInventory(DeviceId peer) => _holds.ContainsKey(peer);

@@ -32,7 +32,7 @@ namespace AetherEdge.HostNode.Sync
         /// <param name="diversion">Takes completed, hash-checked shards it wants instead of the store (repair inputs).</param>
         /// <param name="keepAs">
         /// Names the file a completed shard belongs to, recorded as put does, which keeps it out of
-        /// placement pruning: <c>aether get</c> keeps what it fetched.
+        /// placement pruning while <c>aether get</c> reads what it fetched (it deletes them afterwards).
         /// </param>
         public ShardStoreSyncStore(ShardStore store, PartialFiles partials, IShardDiversion? diversion = null, Func<string, (string FileId, int Index)?>? keepAs = null)
         {

@@ -93,13 +93,42 @@ namespace AetherEdge.HostNode.Verbs
                 : new Peers.FoundPeers(peersGiven ?? Array.Empty<IPEndPoint>(), "no peers needed");
             var peers = found.EndPoints.ToList();
             long size;
+            // Shards fetched below are for this read only: what this device keeps is placement's call.
+            var heldBefore = ShardsOf(store, fileId);
+            int dropped;
+            try
+            {
+                size = Read(context, store, pipeline, fileId, output, stdout, json, home.Path, peers, found);
+            }
+            finally
+            {
+                dropped = DropFetched(store, fileId, heldBefore);
+            }
+
+            if (json)
+            {
+                context.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new { fileId, output = Path.GetFullPath(output), bytes = size, fetchedShardsDropped = dropped }));
+            }
+            else if (!stdout)
+            {
+                context.Out.WriteLine("wrote " + output + " (" + SizeText.Format(size) + ")" +
+                    (dropped > 0 ? "; the " + dropped + " shards fetched for it were not kept (the plan decides what this device holds)" : string.Empty));
+            }
+
+            return CliHost.ExitOk;
+        }
+
+        private static long Read(CliContext context, Storage.ShardStore store, ShardPipeline pipeline, string fileId, string output, bool stdout, bool json,
+            string home, List<IPEndPoint> peers, Peers.FoundPeers found)
+        {
+            long size;
             for (int round = 1; ; round++)
             {
                 var (held, needed) = AetherEdge.HostNode.Sync.PeerFetch.Coverage(store, fileId);
                 if ((needed < 0 || held < needed) && peers.Count > 0)
                 {
                     // Missing here: pull the manifest and enough shards from trusted peers first.
-                    AetherEdge.HostNode.Sync.PeerFetch.FetchAsync(home.Path, store, fileId, peers, context.Error, context.Cancellation).GetAwaiter().GetResult();
+                    AetherEdge.HostNode.Sync.PeerFetch.FetchAsync(home, store, fileId, peers, context.Error, context.Cancellation).GetAwaiter().GetResult();
                 }
 
                 try
@@ -132,16 +161,44 @@ namespace AetherEdge.HostNode.Verbs
                 }
             }
 
-            if (json)
+            return size;
+        }
+
+        /// <summary>This file's shards held here now (none known without its manifest).</summary>
+        private static HashSet<string> ShardsOf(Storage.ShardStore store, string fileId)
+        {
+            var held = new HashSet<string>(StringComparer.Ordinal);
+            var layout = store.TryGetManifest(fileId) is { } body ? ShardManifest.ReadUnverified(body) : null;
+            foreach (string id in layout?.ShardIds ?? Array.Empty<string>())
             {
-                context.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new { fileId, output = Path.GetFullPath(output), bytes = size }));
-            }
-            else if (!stdout)
-            {
-                context.Out.WriteLine("wrote " + output + " (" + SizeText.Format(size) + ")");
+                if (store.HasShard(id))
+                {
+                    held.Add(id);
+                }
             }
 
-            return CliHost.ExitOk;
+            return held;
+        }
+
+        /// <summary>
+        /// Deletes the shards this get fetched: those of the file held now but not before, recorded under the
+        /// file (the fetch records them so, so that a hub on this home cannot prune them while the file is
+        /// read). Shards a hub's sync brought meanwhile carry no file and stay for placement to judge; the
+        /// hub pulls whatever the plan gives this device. Returns how many were deleted.
+        /// </summary>
+        private static int DropFetched(Storage.ShardStore store, string fileId, HashSet<string> before)
+        {
+            int dropped = 0;
+            var layout = store.TryGetManifest(fileId) is { } body ? ShardManifest.ReadUnverified(body) : null;
+            foreach (string id in layout?.ShardIds ?? Array.Empty<string>())
+            {
+                if (!before.Contains(id) && store.Find(id) is { FileId: string owner } && owner == fileId && store.DeleteShard(id))
+                {
+                    dropped++;
+                }
+            }
+
+            return dropped;
         }
 
         /// <summary>The file's own name in the current directory; never an existing file, never outside the directory.</summary>

@@ -34,7 +34,7 @@ namespace AetherEdge.HostNode.Tests.Dashboard
             string[] lines = output.Split('\n');
             Assert.StartsWith("KIT: 4 devices, 4 online", lines[0]);
             Assert.Contains(lines, l => l.StartsWith("* verb-hub", StringComparison.Ordinal) && l.Contains("this hub"));
-            Assert.Contains(lines, l => l.Contains("desk-a") && l.Contains("no battery") && l.Contains("tcp 192.0.2.1:"));
+            Assert.Contains(lines, l => l.Contains("desk-a") && l.Contains("no battery") && l.Contains("lan 192.0.2.1:"));
             Assert.Contains(lines, l => l.Contains("phone-b") && l.Contains("64 %, on battery"));
             Assert.Contains(lines, l => l.StartsWith("FILES: 2 files, 1 AT RISK", StringComparison.Ordinal));
             string riskLine = Assert.Single(lines, l => l.Contains(risky));

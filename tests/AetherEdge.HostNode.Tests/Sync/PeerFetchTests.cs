@@ -21,7 +21,7 @@ namespace AetherEdge.HostNode.Tests.Sync
         private string Home(string name) => Path.Combine(_root, name);
 
         [Fact]
-        public async Task Get_FileOnlyOnPeerHub_FetchesExactlyKDataShardsAndReturnsSameBytes()
+        public async Task Get_FileOnlyOnPeerHub_FetchesExactlyKShards_ReturnsSameBytes_AndKeepsNoneOfThem()
         {
             Assert.Equal(0, CliRunner.Run("init", "--home", Home("a"), "--kind", "desktop", "--allocation", "1GB").Code);
             Assert.Equal(0, CliRunner.Run("init", "--home", Home("b"), "--kind", "laptop", "--allocation", "1GB").Code);
@@ -47,7 +47,7 @@ namespace AetherEdge.HostNode.Tests.Sync
                 (int Code, string Out, string Err) get = (-1, string.Empty, string.Empty);
                 for (int i = 0; i < 40 && get.Code != 0; i++)
                 {
-                    get = CliRunner.Run("get", fileId, "--home", Home("b"), "-o", output, "--peers", "127.0.0.1:" + port);
+                    get = CliRunner.Run("get", fileId, "--home", Home("b"), "-o", output, "--peers", "127.0.0.1:" + port, "--json");
                     if (get.Code != 0)
                     {
                         await Task.Delay(250);
@@ -56,6 +56,9 @@ namespace AetherEdge.HostNode.Tests.Sync
 
                 Assert.True(get.Code == 0, get.Out + get.Err);
                 Assert.Equal(bytes, File.ReadAllBytes(output));
+                // 15 shards exist (10 data + 5 parity); any 10 rebuild the file, so the laptop pulled 10, not 15.
+                using var answer = JsonDocument.Parse(get.Out);
+                Assert.Equal(10, answer.RootElement.GetProperty("fetchedShardsDropped").GetInt32());
             }
             finally
             {
@@ -63,11 +66,12 @@ namespace AetherEdge.HostNode.Tests.Sync
                 Assert.Equal(0, await hub);
             }
 
-            // 15 shards exist (10 data + 5 parity); any 10 rebuild the file, so the laptop pulled 10, not 15.
+            // Fetched for the read only: the laptop runs no hub, so no plan gives it any; it keeps the manifest.
             using var storeA = ShardStore.Open(Home("a"), 1_000_000_000);
             using var storeB = ShardStore.Open(Home("b"), 1_000_000_000);
             Assert.Equal(15, storeA.ShardCount);
-            Assert.Equal(10, storeB.ShardCount);
+            Assert.Equal(0, storeB.ShardCount);
+            Assert.NotNull(storeB.TryGetManifest(fileId));
         }
     }
 }

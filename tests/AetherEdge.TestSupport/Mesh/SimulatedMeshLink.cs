@@ -11,14 +11,16 @@ namespace AetherEdge.TestSupport.Mesh
     {
         private readonly Action<SimulatedMeshLink, byte[]> _deliver;
 
-        public SimulatedMeshLink(uint neighbour, int quality, Action<SimulatedMeshLink, byte[]> deliver)
+        /// <param name="kind">The transport it stands in for (a simulated BLE link says "ble"); default "simulated".</param>
+        public SimulatedMeshLink(uint neighbour, int quality, Action<SimulatedMeshLink, byte[]> deliver, string kind = MeshLinkKind.Simulated)
         {
             Neighbour = neighbour;
             Quality = quality;
             _deliver = deliver;
+            Kind = kind;
         }
 
-        public string Kind => MeshLinkKind.Simulated;
+        public string Kind { get; }
 
         public uint Neighbour { get; }
 

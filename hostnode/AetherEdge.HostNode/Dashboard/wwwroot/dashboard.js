@@ -51,11 +51,9 @@
       ["Power", d.power === null ? "unknown" : d.power],
       ["Storage", d.allocationBytes === null ? "unknown" : size(d.usedBytes) + " used of " + size(d.allocationBytes) + " (" + size(d.availableBytes) + " free)"],
       ["Shards held", d.shardsHeld === null ? "unknown" : d.shardsHeld],
+      ["Last sync", when(d.lastSyncUtc, now)],
     ];
-    if (d.self) {
-      rows.push(["Last sync", when(d.lastSyncUtc, now)]);
-      rows.push(["Last skip", d.lastSkip || "none"]);
-    }
+    if (d.self) rows.push(["Last skip", d.lastSkip || "none"]);
     return '<article class="card" data-device="' + esc(d.id) + '"><h3><span>' + esc(d.name) + (d.self ? " (this hub)" : "") + "</span>" + status +
       '</h3><dl>' + rows.map((r) => "<dt>" + esc(r[0]) + "</dt><dd>" + esc(r[1]) + "</dd>").join("") +
       '<dt>ID</dt><dd class="muted">' + esc(d.id) + "</dd></dl></article>";
