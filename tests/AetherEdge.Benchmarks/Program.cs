@@ -23,6 +23,11 @@ namespace AetherEdge.Benchmarks
                 return Scale.BeaconCacheScale.Run(args);
             }
 
+            if (args.Length > 0 && args[0] == "scale-join")
+            {
+                return Scale.JoinScale.Run(args);
+            }
+
             if (args.Length > 0 && args[0] == "stages")
             {
                 return StageTable.Run(args);

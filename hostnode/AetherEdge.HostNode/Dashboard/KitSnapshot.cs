@@ -14,6 +14,9 @@ namespace AetherEdge.HostNode.Dashboard
         StorageSettingsView Settings,
         BeaconRow[] Beacons);
 
+    /// <summary>What <c>GET /api/nodes</c> answers: the snapshot's devices and BLE nodes, without its files.</summary>
+    public sealed record KitNodes(DateTimeOffset GeneratedUtc, DeviceRow[] Devices, BeaconRow[] Beacons);
+
     /// <summary>One device of the kit (this one first, then trusted devices by name).</summary>
     /// <param name="Battery">"87 %", or "no battery" (never a made-up 100 %), or null when unknown.</param>
     /// <param name="Power">"plugged in", "on battery", or the local power source text.</param>
@@ -101,6 +104,7 @@ namespace AetherEdge.HostNode.Dashboard
 
     [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
     [JsonSerializable(typeof(KitSnapshot))]
+    [JsonSerializable(typeof(KitNodes))]
     [JsonSerializable(typeof(AllocationResult))]
     internal sealed partial class DashboardJsonContext : JsonSerializerContext
     {

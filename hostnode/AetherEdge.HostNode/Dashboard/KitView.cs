@@ -88,6 +88,15 @@ namespace AetherEdge.HostNode.Dashboard
             }
         }
 
+        /// <summary>Devices and BLE nodes only, built afresh each call (no file walk: cheap at any number of files).</summary>
+        public KitNodes Nodes()
+        {
+            lock (_gate)
+            {
+                return new KitNodes(_clock.GetUtcNow(), Devices(Settings()).ToArray(), Beacons());
+            }
+        }
+
         /// <summary>The next <see cref="Snapshot"/> is built afresh (a setting changed).</summary>
         public void Invalidate()
         {
@@ -120,6 +129,14 @@ namespace AetherEdge.HostNode.Dashboard
         private KitSnapshot Build()
         {
             var settings = Settings();
+            var devices = Devices(settings);
+            var files = Files();
+            long build = ++_builds;
+            return new KitSnapshot(_clock.GetUtcNow(), build.ToString(CultureInfo.InvariantCulture), devices.ToArray(), files, settings, Beacons());
+        }
+
+        private List<DeviceRow> Devices(StorageSettingsView settings)
+        {
             var online = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (id, _) in _peers.Online())
             {
@@ -129,9 +146,7 @@ namespace AetherEdge.HostNode.Dashboard
             var devices = new List<DeviceRow> { SelfRow(settings) };
             var peers = _trust.Members.Where(m => m.Id != _self.Id).Select(m => PeerRow(m, online.Contains(m.Id.Text)));
             devices.AddRange(peers.OrderByDescending(d => d.Online).ThenBy(d => d.Name, StringComparer.OrdinalIgnoreCase));
-            var files = Files();
-            long build = ++_builds;
-            return new KitSnapshot(_clock.GetUtcNow(), build.ToString(CultureInfo.InvariantCulture), devices.ToArray(), files, settings, Beacons());
+            return devices;
         }
 
         private BeaconRow[] Beacons()

@@ -184,6 +184,8 @@ namespace AetherEdge.HostNode.Hub
             Alias<IMetricsSource, MeshMetrics>(services);
             services.AddSingleton<MeshShardPush>();
             services.AddHostedService(sp => sp.GetRequiredService<MeshShardPush>());
+            services.AddSingleton<MeshShardMetrics>();
+            Alias<IMetricsSource, MeshShardMetrics>(services);
             services.AddSingleton<MeshLinkService>();
             services.AddHostedService(sp => sp.GetRequiredService<MeshLinkService>());
 
@@ -225,6 +227,8 @@ namespace AetherEdge.HostNode.Hub
             services.AddHostedService(sp => sp.GetRequiredService<WifiDirectService>());
             services.AddSingleton<WifiDirectMetrics>();
             Alias<IMetricsSource, WifiDirectMetrics>(services);
+            services.AddSingleton<WifiDirectPeers>();
+            Alias<IHttpEndpoints, WifiDirectPeers>(services);
 
             services.AddHostedService<SyncHostedService>();
             services.AddHostedService<StoreChangeWatcher>();

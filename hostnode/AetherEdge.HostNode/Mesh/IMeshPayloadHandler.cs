@@ -49,8 +49,9 @@ namespace AetherEdge.HostNode.Mesh
     /// <summary>One routed packet delivered to this node (a broadcast or addressed here); the payload is lent for the call.</summary>
     public readonly struct MeshDelivery
     {
-        public MeshDelivery(uint source, int hops, byte[] buffer, int offset, int length)
+        public MeshDelivery(uint source, int hops, byte[] buffer, int offset, int length, MeshTransportCounters? arrivedOn = null)
         {
+            ArrivedOn = arrivedOn;
             Source = source;
             Hops = hops;
             Buffer = buffer;
@@ -72,6 +73,9 @@ namespace AetherEdge.HostNode.Mesh
         public int Length { get; }
 
         public byte Kind => Buffer[Offset];
+
+        /// <summary>The transport of the link the packet reached this node on (null outside a received packet).</summary>
+        public MeshTransportCounters? ArrivedOn { get; }
     }
 
     /// <summary>

@@ -176,6 +176,8 @@ namespace AetherEdge.HostNode.Mesh
         private long _packetsOut;
         private long _bytesOut;
         private long _dropped;
+        private long _relayed;
+        private long _replays;
 
         public MeshTransportCounters(string kind)
         {
@@ -199,6 +201,16 @@ namespace AetherEdge.HostNode.Mesh
 
         /// <summary>Received packets dropped because the router's queue was full for the link.</summary>
         public long DroppedIn => Interlocked.Read(ref _dropped);
+
+        /// <summary>Packets of other nodes this hub passed on over this transport.</summary>
+        public long RelayedOut => Interlocked.Read(ref _relayed);
+
+        /// <summary>Sealed frames refused as replays (stale or a nonce seen before) that reached this hub over this transport.</summary>
+        public long ReplaysRefused => Interlocked.Read(ref _replays);
+
+        internal void Relayed() => Interlocked.Increment(ref _relayed);
+
+        public void ReplayRefused() => Interlocked.Increment(ref _replays);
 
         public void Sent(int bytes)
         {

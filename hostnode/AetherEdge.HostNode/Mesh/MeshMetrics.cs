@@ -21,7 +21,7 @@ namespace AetherEdge.HostNode.Mesh
         private readonly MeshReachability _reach;
 
         private readonly Gauge _transportPeers;
-        private readonly Counter _bytesSent, _bytesReceived, _packetsSent, _packetsReceived, _packetsDropped;
+        private readonly Counter _bytesSent, _bytesReceived, _packetsSent, _packetsReceived, _packetsDropped, _packetsRelayed, _transportReplays;
         private readonly Counter _relayed, _transmissions, _delivered, _duplicates, _replays, _retransmissions, _failed, _overflows;
         private readonly Gauge _relayTunnels, _relayBuffer, _relayLimit, _knownDevices;
         private readonly Counter _relayedBytes, _relayRefused, _tunnelsOpened, _knowledgeRecords, _membershipStatements;
@@ -42,6 +42,8 @@ namespace AetherEdge.HostNode.Mesh
             _bytesReceived = m.CreateCounter("mesh_transport_bytes_received_total", "Routed packet bytes received, by transport.", transport);
             _packetsSent = m.CreateCounter("mesh_transport_packets_sent_total", "Routed packets sent, by transport.", transport);
             _packetsReceived = m.CreateCounter("mesh_transport_packets_received_total", "Routed packets received, by transport.", transport);
+            _packetsRelayed = m.CreateCounter("mesh_transport_relayed_packets_total", "Packets of other nodes this hub passed on, by the transport they left on.", transport);
+            _transportReplays = m.CreateCounter("mesh_transport_replays_refused_total", "Sealed frames refused as replays (stale or nonce seen), by the transport they reached this hub on.", transport);
             _packetsDropped = m.CreateCounter("mesh_transport_packets_dropped_total", "Received packets dropped because the router's queue for the link was full, by transport.", transport);
 
             _relayed = m.CreateCounter("mesh_router_relayed_packets_total", "Packets this node relayed for others.");
@@ -77,6 +79,8 @@ namespace AetherEdge.HostNode.Mesh
                 _packetsSent.WithLabels(t.Kind).IncTo(t.PacketsOut);
                 _packetsReceived.WithLabels(t.Kind).IncTo(t.PacketsIn);
                 _packetsDropped.WithLabels(t.Kind).IncTo(t.DroppedIn);
+                _packetsRelayed.WithLabels(t.Kind).IncTo(t.RelayedOut);
+                _transportReplays.WithLabels(t.Kind).IncTo(t.ReplaysRefused);
             }
 
             var r = _router.Snapshot;

@@ -39,6 +39,7 @@ namespace AetherEdge.HostNode.Mesh
         private readonly IMeshPayloadHandler[] _all;
         private readonly IMeshSender[] _senders;
         private long _now;
+        private MeshTransportCounters? _arrivedOn;
 
         public MeshNode(MeshNodeOptions options, IRandomSource random, IEnumerable<IMeshPayloadHandler> handlers, IEnumerable<IMeshSender>? senders = null)
         {
@@ -130,7 +131,9 @@ namespace AetherEdge.HostNode.Mesh
                     default:
                         if (!e.Attachment.IsDetached)
                         {
+                            _arrivedOn = e.Attachment.Counters;
                             _router.OnReceive(e.Attachment.Link.Neighbour, e.Attachment.Link.Quality, e.Packet!, 0, e.Packet!.Length, nowMs);
+                            _arrivedOn = null;
                         }
 
                         break;
@@ -197,7 +200,7 @@ namespace AetherEdge.HostNode.Mesh
 
                     if (a.Link.TrySend(buffer, offset, length))
                     {
-                        a.Counters.Sent(length);
+                        Count(a, buffer, offset, length);
                     }
                     else
                     {
@@ -228,8 +231,18 @@ namespace AetherEdge.HostNode.Mesh
                 return false;
             }
 
-            best.Counters.Sent(length);
+            Count(best, buffer, offset, length);
             return true;
+        }
+
+        // Bytes per transport, and relays: packets whose routed source (header bytes 2..5) is another node.
+        private void Count(MeshAttachment link, byte[] buffer, int offset, int length)
+        {
+            link.Counters.Sent(length);
+            if (length >= RoutingLimits.HeaderBytes && Core.Protocol.NetworkOrder.ReadUInt32(buffer, offset + 2) != NodeId)
+            {
+                link.Counters.Relayed();
+            }
         }
 
         void IRoutingListener.OnDelivered(PacketHeader header, byte[] buffer, int payloadOffset, int payloadLength)
@@ -247,7 +260,7 @@ namespace AetherEdge.HostNode.Mesh
             }
 
             Delivered++;
-            var delivery = new MeshDelivery(header.Source, header.HopsTaken + 1, buffer, payloadOffset, payloadLength);
+            var delivery = new MeshDelivery(header.Source, header.HopsTaken + 1, buffer, payloadOffset, payloadLength, _arrivedOn);
             Guard(() => handler.OnDelivered(delivery, this));
         }
 

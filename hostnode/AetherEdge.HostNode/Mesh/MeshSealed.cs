@@ -73,6 +73,11 @@ namespace AetherEdge.HostNode.Mesh
             SealVerdict verdict = _guard.Open(delivery.Buffer, delivery.Offset, delivery.Length, _clock.GetUtcNow().ToUnixTimeMilliseconds(), _header);
             if (verdict != SealVerdict.Accepted)
             {
+                if (verdict == SealVerdict.Stale || verdict == SealVerdict.Replay)
+                {
+                    delivery.ArrivedOn?.ReplayRefused();
+                }
+
                 return;
             }
 
@@ -89,7 +94,7 @@ namespace AetherEdge.HostNode.Mesh
                 return;
             }
 
-            handler.OnOpened(new MeshDelivery(delivery.Source, delivery.Hops, delivery.Buffer, _header.BodyOffset, _header.BodyLength), outbox);
+            handler.OnOpened(new MeshDelivery(delivery.Source, delivery.Hops, delivery.Buffer, _header.BodyOffset, _header.BodyLength, delivery.ArrivedOn), outbox);
         }
 
         /// <summary>

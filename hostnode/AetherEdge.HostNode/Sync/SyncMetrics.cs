@@ -24,6 +24,7 @@ namespace AetherEdge.HostNode.Sync
         private readonly Counter _timeouts;
         private readonly Counter _replaced;
         private readonly Counter _keepAlives;
+        private readonly Counter _inventoryEntries;
 
         /// <summary>Counts into a private registry (a node outside the hub).</summary>
         public SyncMetrics()
@@ -57,6 +58,12 @@ namespace AetherEdge.HostNode.Sync
             _timeouts = metrics.CreateCounter("sync_session_timeouts_total", "Sync sessions ended because nothing moved for the idle timeout.");
             _replaced = metrics.CreateCounter("sync_sessions_replaced_total", "Stale sync sessions replaced by a newer one from the same peer.");
             _keepAlives = metrics.CreateCounter("sync_keepalives_sent_total", "KeepAlive frames sent by quiet sync sessions.");
+            _inventoryEntries = metrics.CreateCounter(
+                "aether_sync_inventory_entries_total",
+                "Inventory entries exchanged in sync sessions, by direction (sent, received): with inventory versions, none when nothing changed.",
+                new[] { "direction" });
+            _inventoryEntries.WithLabels(Sent);
+            _inventoryEntries.WithLabels(Received);
         }
 
         public const string NoSpace = "no_space";
@@ -64,6 +71,11 @@ namespace AetherEdge.HostNode.Sync
         public const string StoreError = "store_error";
         public const string ClockSkew = "clock_skew";
         public const string Replay = "replay";
+        public const string Sent = "sent";
+        public const string Received = "received";
+
+        /// <summary>Inventory entries exchanged in direction <paramref name="direction"/> (<see cref="Sent"/>, <see cref="Received"/>).</summary>
+        public long InventoryEntries(string direction) => (long)_inventoryEntries.WithLabels(direction).Value;
 
         public long Attempts => (long)_attempts.Value;
 
@@ -134,5 +146,11 @@ namespace AetherEdge.HostNode.Sync
         internal void Replacement() => _replaced.Inc();
 
         internal void KeepAlives(long n) => _keepAlives.Inc(n);
+
+        internal void Inventory(long sent, long received)
+        {
+            _inventoryEntries.WithLabels(Sent).Inc(sent);
+            _inventoryEntries.WithLabels(Received).Inc(received);
+        }
     }
 }

@@ -10,7 +10,7 @@ using AetherEdge.HostNode.Identity;
 namespace AetherEdge.HostNode.Sync
 {
     /// <summary>The result of one sync session with one peer.</summary>
-    public sealed record SyncOutcome(DeviceId Peer, SyncSessionState State, string? Failure, long BytesReceived, long BytesSent, int ItemsReceived);
+    public sealed record SyncOutcome(DeviceId Peer, SyncSessionState State, string? Failure, long BytesReceived, long BytesSent, int ItemsReceived, long InventoryEntriesSent = 0, long InventoryEntriesReceived = 0);
 
     /// <summary>A session with that peer is already running (the new connection is closed unused).</summary>
     public sealed class SessionBusyException : IOException
@@ -263,6 +263,7 @@ namespace AetherEdge.HostNode.Sync
                     (inner as IDisposable)?.Dispose();
                     Metrics.FramesRefused(window.RejectedSkew - skewBefore, window.RejectedReplay - replayBefore);
                     Metrics.KeepAlives(activity.KeepAlivesSent);
+                    Metrics.Inventory(session.InventoryEntriesSent, session.InventoryEntriesReceived);
                     if (activity.AbortReason == SessionActivity.TimedOut)
                     {
                         Metrics.Timeout();
@@ -275,7 +276,7 @@ namespace AetherEdge.HostNode.Sync
                     _lastComplete[peer] = Environment.TickCount64;
                 }
 
-                var outcome = new SyncOutcome(peer, state, activity.Explain(_sessions) ?? session.FailureReason, session.BytesReceived, session.BytesSent, session.ItemsReceived);
+                var outcome = new SyncOutcome(peer, state, activity.Explain(_sessions) ?? session.FailureReason, session.BytesReceived, session.BytesSent, session.ItemsReceived, session.InventoryEntriesSent, session.InventoryEntriesReceived);
                 SessionEnded?.Invoke(outcome);
                 return outcome;
             }

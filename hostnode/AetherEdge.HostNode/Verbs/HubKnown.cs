@@ -10,7 +10,7 @@ namespace AetherEdge.HostNode.Verbs
     /// </summary>
     internal sealed record HubKnown(string Name, string Id, string Kind, string Transport, int? Hops, double? AgeSeconds, string? Battery, string? Power)
     {
-        public static List<HubKnown> From(KitSnapshot kit)
+        public static List<HubKnown> From(KitNodes kit)
         {
             var rows = new List<HubKnown>();
             foreach (var b in kit.Beacons.OrderBy(b => b.NodeId, StringComparer.Ordinal))
@@ -28,7 +28,7 @@ namespace AetherEdge.HostNode.Verbs
             return rows;
         }
 
-        public static void WriteTable(TextWriter output, IReadOnlyList<HubKnown> rows, Uri hub)
+        public static void WriteTable(TextWriter output, IReadOnlyList<HubKnown> rows, string hub)
         {
             output.WriteLine("Known to the hub at " + hub + " (BLE nodes heard, kit devices):");
             if (rows.Count == 0)

@@ -4,14 +4,15 @@ using System.Text.Json;
 using AetherEdge.HostNode.Cli;
 using AetherEdge.HostNode.Dashboard;
 using AetherEdge.HostNode.Discovery;
-using AetherEdge.HostNode.Home;
+using AetherEdge.HostNode.WifiDirect;
 
 namespace AetherEdge.HostNode.Verbs
 {
     /// <summary>
-    /// <c>aether peers</c>: browse the LAN for AetherEdge nodes over mDNS/DNS-SD, then list what this home's running
-    /// hub knows and a browse cannot see: BLE beacons and nodes it heard, and the kit's devices with how the hub
-    /// reaches them (transport, hops, age, battery).
+    /// <c>aether peers</c>: browse the LAN for AetherEdge nodes over mDNS/DNS-SD, plus the Wi-Fi Direct radio peers the
+    /// hub running on this home found by P2P service discovery (interface "wifi-direct"), then list what that hub
+    /// knows and a browse cannot see: BLE beacons and nodes it heard, and the kit's devices with how the hub reaches
+    /// them (transport, hops, age, battery).
     /// </summary>
     public sealed class PeersVerb : Command
     {
@@ -25,8 +26,9 @@ namespace AetherEdge.HostNode.Verbs
             "--wait-for", "stop as soon as this instance is resolved (exit 1 if it never is)", "INSTANCE");
 
         public PeersVerb(SharedOptions shared, CliContext context)
-            : base("peers", "list AetherEdge nodes on the local network (mDNS/DNS-SD), and the BLE beacons and mesh devices\n" +
-                "this home's running hub knows (transport, hops, age, battery)")
+            : base("peers", "list AetherEdge nodes on the local network (mDNS/DNS-SD), and the Wi-Fi Direct peers the hub on\n" +
+                "this home found by P2P service discovery (HOST 'wifi-direct (trusted)'; address = P2P device address),\n" +
+                "then the BLE beacons and mesh devices that hub knows (transport, hops, age, battery)")
         {
             _shared = shared;
             Add(shared.Home);
@@ -114,15 +116,16 @@ namespace AetherEdge.HostNode.Verbs
 
             if (!watch)
             {
-                string? why = null;
-                KitSnapshot? kit = null;
-                string home = _shared.HomePath(parse);
-                Uri? hub = NodeHome.TryOpen(home) == null ? null : HubKitClient.Address(home, out why);
-                if (hub != null)
+                var radio = WifiDirectPeers.FromHub(_shared.HomePath(parse), TimeSpan.FromSeconds(2), out string why);
+                peers.AddRange(radio);
+                if (why.StartsWith("the hub", StringComparison.Ordinal))
                 {
-                    kit = HubKitClient.TryFetch(hub, s_hubTimeout, context.Cancellation, out why);
+                    context.Error.WriteLine("aether peers: " + why);
                 }
 
+                // What only the running hub knows: BLE nodes it heard, kit devices beyond this link (hops, battery).
+                string home = _shared.HomePath(parse);
+                KitNodes? kit = HubKitClient.TryFetch(home, s_hubTimeout, context.Cancellation, out string? hub, out string hubWhy);
                 var known = kit == null ? new List<HubKnown>() : HubKnown.From(kit);
                 if (json)
                 {
@@ -138,8 +141,7 @@ namespace AetherEdge.HostNode.Verbs
                     }
                     else
                     {
-                        context.Out.WriteLine("BLE beacons and devices reached over the mesh are listed by a running `aether hub`"
-                            + (why == null ? " (" + home + " is not initialised)" : " (" + why + ")") + ".");
+                        context.Out.WriteLine("BLE beacons and devices reached over the mesh are listed by a running `aether hub` (" + hubWhy + ").");
                     }
                 }
             }

@@ -28,6 +28,6 @@ namespace AetherEdge.HostNode.WifiDirect
     /// <summary>A group we are in, as GROUP-STARTED described it (addresses from wpa_supplicant's IP allocation in EAPOL).</summary>
     public sealed record P2pGroup(string Interface, P2pRole Role, string? GoDeviceAddress, bool Persistent, string? IpAddress, string? IpMask, string? GoIpAddress);
 
-    /// <summary>A radio peer as the manager knows it (for /metrics and logs).</summary>
-    public sealed record P2pPeerView(string Address, string? NodeId, bool Trusted, bool IsGroupOwner);
+    /// <summary>A radio peer as the manager knows it (for /metrics, logs and <c>aether peers</c>); <paramref name="Service"/> is its service-discovery claim.</summary>
+    public sealed record P2pPeerView(string Address, string? NodeId, bool Trusted, bool IsGroupOwner, AetherEdge.Core.WifiDirect.AetherServiceRecord? Service = null);
 }

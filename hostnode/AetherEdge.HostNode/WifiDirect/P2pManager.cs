@@ -57,7 +57,7 @@ namespace AetherEdge.HostNode.WifiDirect
         public int GroupPeers => _group == null ? 0 : _group.Info.Role == P2pRole.GroupOwner ? _group.Members.Count : 1;
 
         /// <summary>The radio peers known now.</summary>
-        public IReadOnlyList<P2pPeerView> Peers() => _peers.Values.Select(p => new P2pPeerView(p.Address, p.NodeId, p.Trusted, p.IsGroupOwner)).ToList();
+        public IReadOnlyList<P2pPeerView> Peers() => _peers.Values.Select(p => new P2pPeerView(p.Address, p.NodeId, p.Trusted, p.IsGroupOwner, p.Service)).ToList();
 
         /// <summary>
         /// Publishes our service, starts looking for peers and asks every peer found for its Bonjour services.
@@ -238,6 +238,7 @@ namespace AetherEdge.HostNode.WifiDirect
             }
 
             var peer = Remember(e.PeerAddress!, now);
+            peer.Service = record;
             if (!_isTrusted(record.NodeId))
             {
                 Counters.Untrusted();
@@ -437,6 +438,9 @@ namespace AetherEdge.HostNode.WifiDirect
             public bool Trusted { get; set; }
 
             public bool IsGroupOwner { get; set; }
+
+            /// <summary>What its service discovery claimed (unauthenticated until TLS proves it).</summary>
+            public AetherServiceRecord? Service { get; set; }
 
             public long LastSeen { get; set; }
 

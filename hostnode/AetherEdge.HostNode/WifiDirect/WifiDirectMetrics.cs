@@ -1,4 +1,5 @@
 using AetherEdge.HostNode.Diagnostics;
+using AetherEdge.HostNode.Discovery;
 using Prometheus;
 
 namespace AetherEdge.HostNode.WifiDirect
@@ -6,13 +7,19 @@ namespace AetherEdge.HostNode.WifiDirect
     /// <summary>Wi-Fi Direct figures on /metrics, published from the service's counters when scraped (names in WifiDirect/README.md).</summary>
     public sealed class WifiDirectMetrics : IMetricsSource
     {
+        /// <summary>The protocol label of peers found by P2P service discovery in <c>mesh_peers_discovered_total</c>.</summary>
+        public const string Protocol = "wifi-direct";
+
         private readonly WifiDirectService _service;
+        private readonly DiscoveryMetrics _discovery;
         private readonly Counter _discovered, _untrusted, _formations, _failures, _declined, _groups, _idle, _unverified, _strangers, _refused, _malformed, _bytes;
         private readonly Gauge _active, _peers, _radioPeers;
 
-        public WifiDirectMetrics(CollectorRegistry registry, WifiDirectService service)
+        public WifiDirectMetrics(CollectorRegistry registry, WifiDirectService service, DiscoveryMetrics discovery)
         {
             _service = service;
+            _discovery = discovery;
+            _ = _discovery.Discovered(Protocol); // the series shows 0 before the first peer
             var m = Metrics.WithCustomRegistry(registry);
             _discovered = m.CreateCounter("wifi_direct_peers_discovered_total", "Radio peers whose P2P service discovery named a device in the trust circle.");
             _untrusted = m.CreateCounter("wifi_direct_untrusted_peers_total", "P2P service-discovery answers naming an AetherEdge device outside the circle (ignored).");
@@ -36,6 +43,13 @@ namespace AetherEdge.HostNode.WifiDirect
         {
             var c = _service.Counters;
             _discovered.IncTo(c.TrustedPeersDiscovered);
+
+            // The kit-wide "peers discovered per protocol" family, next to mdns and static.
+            for (long gap = c.TrustedPeersDiscovered - _discovery.Discovered(Protocol); gap > 0; gap--)
+            {
+                _discovery.PeerDiscovered(Protocol);
+            }
+
             _untrusted.IncTo(c.UntrustedPeers);
             _formations.IncTo(c.FormationsStarted);
             _failures.IncTo(c.FormationFailures);

@@ -19,7 +19,7 @@ namespace AetherEdge.HostNode.Tests.Discovery
             // The seed-era responder answered each legacy query: 11 MB of queries drew 58.9 MB (5.4×).
             using var lab = new NetnsLab();
             var us = lab.StartAether(NetnsLab.A, "advertise", "--name", "flooded", "--interface", NetnsLab.AddrA, "--port", "43216");
-            Assert.NotNull(us.WaitForLine(l => l == "flooded", TimeSpan.FromSeconds(8)));
+            Assert.True(us.WaitForLine(l => l == "flooded", TimeSpan.FromSeconds(20)) != null, us.Output);
 
             var flood = lab.StartPython(NetnsLab.B, "legacy_flood.py", NetnsLab.AddrB, NetnsLab.AddrA, "_aetherlight._tcp.local", "12", "20000", "64");
             Assert.True(flood.WaitForExit(TimeSpan.FromSeconds(60)), flood.Output);

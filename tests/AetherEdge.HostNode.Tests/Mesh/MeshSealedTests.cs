@@ -65,6 +65,7 @@ namespace AetherEdge.HostNode.Tests.Mesh
             net.Run(10);
             Assert.Equal(1, net.HubSealed.Count(SealVerdict.Stale));
             Assert.Equal(2, net.HubSealed.ReplaysRefused);
+            Assert.Equal(2, net.HubLinks.Counters(MeshLinkKind.Simulated).ReplaysRefused); // by the transport they arrived on
             Assert.Single(net.Opened.Received);
         }
 
@@ -125,6 +126,8 @@ namespace AetherEdge.HostNode.Tests.Mesh
             }
 
             public uint HubId { get; }
+
+            public MeshLinks HubLinks => _hubLinks;
 
             public MeshNode Phone { get; }
 

@@ -44,6 +44,10 @@ namespace AetherEdge.HostNode.Tests.Mesh
             Assert.Equal(0, kit.Sender.CacheBytesInUse);
             Assert.Equal(1, kit.Pieces[MeshShardPieces.Assembled]);
             Assert.Equal(0, kit.Pieces.BytesInUse);
+
+            // The relay counts what it passed on, per transport; the ends relay nothing.
+            Assert.True(kit.RelayLinks(0).Counters(MeshLinkKind.Simulated).RelayedOut >= 10, "pieces and acks pass the relay");
+            Assert.Equal(0, kit.SenderLinks.Counters(MeshLinkKind.Simulated).RelayedOut);
         }
 
         [Fact]
@@ -154,6 +158,7 @@ namespace AetherEdge.HostNode.Tests.Mesh
                 var receiverSealed = new MeshSealed(t._receiver, receiverKeys, new ISealedPayloadHandler[] { Pieces, Envelopes }, t._clock);
                 var senderLinks = new MeshLinks();
                 var receiverLinks = new MeshLinks();
+                SenderLinks = senderLinks;
                 _nodes.Add((new MeshNode(new MeshNodeOptions(SenderNode), CryptoRandom.Instance, Array.Empty<IMeshPayloadHandler>(), new IMeshSender[] { Sender }), senderLinks));
                 _nodes.Add((new MeshNode(new MeshNodeOptions(ReceiverNode), CryptoRandom.Instance, new IMeshPayloadHandler[] { receiverSealed }), receiverLinks));
                 for (int i = 0; i < paths; i++)
@@ -184,6 +189,10 @@ namespace AetherEdge.HostNode.Tests.Mesh
             public uint ReceiverNode { get; }
 
             public MeshShardSender Sender { get; }
+
+            public MeshLinks SenderLinks { get; }
+
+            public MeshLinks RelayLinks(int i) => _nodes[2 + i].Links;
 
             public MeshShardPieces Pieces { get; }
 

@@ -71,6 +71,37 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
         }
 
         [Fact]
+        public void PeersEndpoint_ListsOnlyPeersWithServiceData_AsPeersRows_TrustMarked()
+        {
+            var record = new AetherEdge.Core.WifiDirect.AetherServiceRecord("aether-b", "BBBB-0002", "laptop", 5_000, "1.2.3");
+            string json = WifiDirectPeers.Json(
+                new[]
+                {
+                    new P2pPeerView("02:00:00:00:0b:00", "BBBB-0002", true, true, record),
+                    new P2pPeerView("02:00:00:00:0c:00", null, false, false),
+                },
+                new P2pGroup("p2p-wlan0-0", P2pRole.Client, "02:00:00:00:0b:00", true, "192.168.42.11", null, "192.168.42.1"));
+            Assert.Contains("\"group\":{\"interface\":\"p2p-wlan0-0\",\"role\":\"client\"}", json, StringComparison.Ordinal);
+            var row = Assert.Single(WifiDirectPeers.Parse(System.Text.Encoding.UTF8.GetBytes(json)));
+            Assert.Equal("aether-b", row.Instance);
+            Assert.Equal("wifi-direct (trusted)", row.Host);
+            Assert.Equal("wifi-direct", row.Interface);
+            Assert.Equal(new[] { "02:00:00:00:0b:00" }, row.Addresses);
+            Assert.Equal(43217, row.Port);
+            Assert.Equal("laptop", row.DeviceKind);
+            Assert.Equal(5_000, row.StorageBytes);
+            Assert.Equal("BBBB-0002", row.Txt["node_id"]);
+        }
+
+        [Fact]
+        public void PeersFromHub_NoHubOnTheHome_Empty_WithAReason()
+        {
+            var rows = WifiDirectPeers.FromHub(Path.Combine(Path.GetTempPath(), "aewfd-nohub-" + Environment.ProcessId), TimeSpan.FromSeconds(1), out string why);
+            Assert.Empty(rows);
+            Assert.StartsWith("no hub running on", why, StringComparison.Ordinal);
+        }
+
+        [Fact]
         public void Options_AutoWithoutWpaSupplicant_Off_InterfaceAndPathResolve()
         {
             var o = new WifiDirectOptions("off", "ID", "n", "hub", 1);

@@ -58,6 +58,10 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
         public void StartHub(Device d, params string[] wrap) =>
             _nodes.StartAether(d.Namespace, d.Log, new[] { "hub", "--home", d.Home, "--bluetooth", "off", "--sync-interval", "1", "--wifi-direct", d.Sim.SocketPath }, wrap);
 
+        /// <summary>Starts <c>aether hub</c> with other options instead of the simulated wpa_supplicant (e.g. <c>--wifi-direct off</c>).</summary>
+        public void StartHubWith(Device d, params string[] options) =>
+            _nodes.StartAether(d.Namespace, d.Log, new[] { "hub", "--home", d.Home, "--bluetooth", "off", "--sync-interval", "1" }.Concat(options).ToArray());
+
         /// <summary>The wrapper that shows the hub a battery at <paramref name="percent"/> % discharging, no mains (a bind mount in its own mount namespace).</summary>
         public string[] OnBattery(Device d, int percent)
         {

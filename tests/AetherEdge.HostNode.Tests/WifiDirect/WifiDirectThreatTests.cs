@@ -65,6 +65,15 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
             bool synced = Wait(() => Regex.IsMatch(Read(a.Log) + Read(b.Log), @"sync with \S+: Complete, received [1-9]\d{5,} B"), 120);
             Assert.True(synced, lab.Diagnosis(a, b));
 
+            // `aether peers` lists the radio peers the hub found by P2P service discovery; /metrics counts them by protocol.
+            string bId = CliRunner.Run("id", "--home", b.Home).Out.Trim();
+            var peers = NetnsNodes.RunAether(a.Namespace, TimeSpan.FromSeconds(60), new[] { "peers", "--home", a.Home, "--json", "--timeout", "1" });
+            Assert.True(peers.Code == 0, peers.Output);
+            Assert.Matches("\"host\": \"wifi-direct \\(trusted\\)\"[^}]*\"node_id\": \"" + bId + "\"", peers.Output);
+            Assert.Contains("\"interface\": \"wifi-direct\"", peers.Output, StringComparison.Ordinal);
+            Assert.Contains("wifi-direct (not trusted)", peers.Output, StringComparison.Ordinal);
+            Assert.Equal(1, Sample(Metrics(a), "mesh_peers_discovered_total{protocol=\"wifi-direct\"}"));
+
             // Someone outside the circle who learned the group's passphrase associates anyway.
             var go = a.Sim.Group?.Owner == a.Sim ? a : b;
             lab.Air.JoinAnyway(stranger.Sim, go.Sim);
