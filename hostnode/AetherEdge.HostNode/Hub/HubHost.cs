@@ -8,6 +8,7 @@ using AetherEdge.HostNode.Identity;
 using AetherEdge.HostNode.Mesh;
 using AetherEdge.HostNode.Peers;
 using AetherEdge.HostNode.Placement;
+using AetherEdge.HostNode.Push;
 using AetherEdge.HostNode.Repair;
 using AetherEdge.HostNode.Storage;
 using AetherEdge.HostNode.Sync;
@@ -133,6 +134,7 @@ namespace AetherEdge.HostNode.Hub
             Alias<IShardDiversion, RepairInputs>(services);
             Alias<INodeStore, ShardStoreSyncStore>(services);
             Alias<IPullPolicy, PullPolicy>(services);
+            services.AddSingleton(SyncSessionOptions.FromIdleSeconds(settings.SessionIdleSeconds));
             services.AddSingleton(sp => new SyncNode(
                 sp.GetRequiredService<NodeIdentity>(),
                 sp.GetRequiredService<TlsPeerPolicy>(),
@@ -140,7 +142,7 @@ namespace AetherEdge.HostNode.Hub
                 sp.GetRequiredService<HubSyncHosts>(),
                 sp.GetRequiredService<LocalStatus>().Hello,
                 metrics: sp.GetRequiredService<SyncMetrics>(),
-                sessions: SyncSessionOptions.FromIdleSeconds(settings.SessionIdleSeconds)));
+                sessions: sp.GetRequiredService<SyncSessionOptions>()));
 
             // Dials for sync rounds: concurrent per device, bounded, counted (PeerDialer).
             services.AddSingleton<PeerDialer>();
@@ -209,6 +211,15 @@ namespace AetherEdge.HostNode.Hub
             services.AddSingleton<DashboardApi>();
             services.AddSingleton<DashboardEndpoints>();
             Alias<IHttpEndpoints, DashboardEndpoints>(services);
+
+            // Puts handed over by `aether put` on this home, streamed to their holders (issue 13; Push/README.md).
+            services.AddSingleton<PushReceiver>();
+            Alias<IMetricsSource, PushReceiver>(services);
+            services.AddHostedService(sp => sp.GetRequiredService<PushReceiver>());
+            services.AddSingleton<HubPuts>();
+            Alias<IMetricsSource, HubPuts>(services);
+            services.AddSingleton<HubPutEndpoint>();
+            Alias<IHttpEndpoints, HubPutEndpoint>(services);
 
             // BLE: beacons, phones and hubs over BlueZ as mesh links (Bluetooth/README.md).
             services.AddSingleton(sp => new BleOptions(settings.BluetoothAdapter, settings.BluetoothBus,

@@ -195,6 +195,21 @@ namespace AetherEdge.HostNode.Placement
             return new FileView(layout, plan.HolderIds(), local, offered, known);
         }
 
+        /// <summary>
+        /// Where a file not yet stored anywhere goes (the plan a fresh file lands on, no holders yet): the device ID
+        /// for each of its <paramref name="totalShards"/> shards, null when unplaced. The streaming put sends shards there.
+        /// </summary>
+        public string?[] PlanFresh(long shardBytes, int dataShards, int totalShards)
+        {
+            var holders = new int[totalShards][];
+            for (int i = 0; i < totalShards; i++)
+            {
+                holders[i] = Array.Empty<int>();
+            }
+
+            return HolderAwarePlacement.Plan(Devices(), shardBytes, dataShards, holders).HolderIds();
+        }
+
         /// <summary>The device ID the plan assigns each shard of <paramref name="manifestId"/> to (null: unplaced), or null without a manifest.</summary>
         public string?[]? Assignment(string manifestId)
         {

@@ -63,7 +63,8 @@ namespace AetherEdge.HostNode.Shards
         /// flowing through the same pipeline, commits grouped). The quota is checked for all of them
         /// before a byte is written. Each file ends either complete (manifest and every shard indexed
         /// together) or absent: a failure or kill keeps the files committed before it, and nothing of
-        /// the others. Results are in input order.
+        /// the others. Results are in input order. With <paramref name="routing"/>, the shards it gives a sink are
+        /// streamed to their holders while encoded, and each file's manifest is committed once they acknowledged them.
         /// </summary>
         public IReadOnlyList<PutResult> PutMany(
             IReadOnlyList<PutSource> files,
@@ -71,7 +72,8 @@ namespace AetherEdge.HostNode.Shards
             int parityShards = ErasureLimits.DefaultParityShards,
             int segmentBytes = ShardLimits.DefaultSegmentBytes,
             Action<long>? progress = null,
-            CancellationToken cancellation = default)
+            CancellationToken cancellation = default,
+            IShardRouting? routing = null)
         {
             if (segmentBytes < ShardLimits.MinSegmentBytes || segmentBytes > ShardLimits.MaxSegmentBytes)
             {
@@ -136,7 +138,7 @@ namespace AetherEdge.HostNode.Shards
                 }
 
                 using var batch = _store.BeginBatch(need);
-                var put = new StripeEngine(batch, _keys, _stages, fresh, dataShards, parityShards, segmentBytes, progress, cancellation).Run();
+                var put = new StripeEngine(batch, _keys, _stages, fresh, dataShards, parityShards, segmentBytes, progress, cancellation, routing).Run();
                 for (int j = 0; j < put.Length; j++)
                 {
                     results[freshAt[j]] = put[j];

@@ -36,6 +36,7 @@ namespace AetherEdge.HostNode.Shards
         private readonly int _m;
         private readonly int _segmentBytes;
         private readonly Action<long>? _progress;
+        private readonly IShardRouting? _routing;
         private readonly CancellationToken _cancellation;
         private readonly Slot[] _slots;
         private readonly int _lanes;
@@ -47,8 +48,9 @@ namespace AetherEdge.HostNode.Shards
         private int _openFiles;
         private ExceptionDispatchInfo? _failure;
 
-        public StripeEngine(ShardBatch batch, UserKeys keys, PutStages stages, IReadOnlyList<PutSource> files, int k, int m, int segmentBytes, Action<long>? progress, CancellationToken cancellation)
+        public StripeEngine(ShardBatch batch, UserKeys keys, PutStages stages, IReadOnlyList<PutSource> files, int k, int m, int segmentBytes, Action<long>? progress, CancellationToken cancellation, IShardRouting? routing = null)
         {
+            _routing = routing;
             _batch = batch;
             _keys = keys;
             _stages = stages;
@@ -209,7 +211,7 @@ namespace AetherEdge.HostNode.Shards
                     }
                 }
 
-                job.Open(_batch, _keys, _segmentBytes);
+                job.Open(_batch, _keys, _routing);
                 var layout = job.Layout;
                 int plain = layout.PlainBytes(s);
                 int piece = layout.PieceBytes(s);
@@ -432,7 +434,7 @@ namespace AetherEdge.HostNode.Shards
             public ShardSetWriter? Set { get; private set; }
 
             /// <summary>Opens the input and the shard set (headers written) once, whichever coder comes first.</summary>
-            public void Open(ShardBatch batch, UserKeys keys, int segmentBytes)
+            public void Open(ShardBatch batch, UserKeys keys, IShardRouting? routing)
             {
                 lock (_open)
                 {
@@ -450,7 +452,7 @@ namespace AetherEdge.HostNode.Shards
                     _wrapped = SegmentCrypto.WrapKey(keys.KeyWrapKey, FileId, FileKey);
                     _sealedPath = Source.RecordedPath == null ? null : SegmentCrypto.EncryptPath(FileKey, FileId, Source.RecordedPath);
                     int n = Layout.TotalShards;
-                    var set = batch.BeginSet(n, Layout.ShardBytes);
+                    var set = batch.BeginSet(n, Layout.ShardBytes, routing?.Route(Convert.ToHexStringLower(FileId), Layout));
                     for (int i = 0; i < n; i++)
                     {
                         set.Write(i, ShardHeader.Create(FileId, i, Layout.DataShards, n), 0, ShardHeader.Bytes);

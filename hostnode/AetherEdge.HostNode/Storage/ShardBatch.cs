@@ -24,10 +24,14 @@ namespace AetherEdge.HostNode.Storage
         /// <summary>Quota taken by the sets begun so far.</summary>
         public long ReservedBytes => Interlocked.Read(ref _reserved);
 
-        /// <summary>Starts one file's n shards; the quota is checked (with every earlier set of the batch) before a byte is written.</summary>
-        public ShardSetWriter BeginSet(int count, long bytesPerShard)
+        /// <summary>
+        /// Starts one file's n shards; the quota is checked (with every earlier set of the batch) before a byte is
+        /// written. Shards with a sink in <paramref name="remote"/> are streamed to their holder and take no room here.
+        /// </summary>
+        public ShardSetWriter BeginSet(int count, long bytesPerShard, IShardSink?[]? remote = null)
         {
-            long need = count * bytesPerShard;
+            int local = remote == null ? count : remote.Count(r => r == null);
+            long need = local * bytesPerShard;
             long after = Interlocked.Add(ref _reserved, need);
             if (after > _available)
             {
@@ -35,7 +39,7 @@ namespace AetherEdge.HostNode.Storage
                 throw new QuotaExceededException(need, _available - (after - need), _store.AllocationBytes);
             }
 
-            return _store.NewShardSet(count, bytesPerShard, null);
+            return _store.NewShardSet(count, bytesPerShard, null, remote);
         }
 
         /// <summary>Makes sealed sets visible: parallel fsync, rename, one index transaction for all of them.</summary>

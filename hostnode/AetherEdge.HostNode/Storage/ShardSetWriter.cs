@@ -8,14 +8,16 @@ namespace AetherEdge.HostNode.Storage
     /// and hash). <see cref="Seal"/> finishes the hashes and builds the manifest; the store then fsyncs,
     /// renames and indexes sealed sets, alone (<see cref="Commit"/>) or many in one transaction
     /// (<see cref="ShardBatch.Commit"/>). Disposing an uncommitted set deletes every temp file, so a
-    /// failed put leaves nothing.
+    /// failed put leaves nothing. Shards given an <see cref="IShardSink"/> are streamed to their holder
+    /// instead of a temp file (still hashed here); the commit waits for their acknowledgements first.
     /// </summary>
     public sealed class ShardSetWriter : IDisposable
     {
         private readonly ShardStore _store;
-        private readonly string[] _temps;
-        private readonly FileStream[] _files;
+        private readonly string?[] _temps;
+        private readonly FileStream?[] _files;
         private readonly IncrementalHash[] _hashes;
+        private readonly IShardSink?[] _remote;
         private readonly long[] _written;
         private readonly long _expected;
         private readonly IDisposable? _ownedLock;
@@ -23,8 +25,9 @@ namespace AetherEdge.HostNode.Storage
         private string[]? _ids;
         private bool _done;
 
-        internal ShardSetWriter(ShardStore store, string[] temps, long bytesPerShard, IDisposable? ownedLock, StoreStages stages)
+        internal ShardSetWriter(ShardStore store, string?[] temps, long bytesPerShard, IDisposable? ownedLock, StoreStages stages, IShardSink?[]? remote = null)
         {
+            _remote = remote ?? new IShardSink?[temps.Length];
             _store = store;
             _ownedLock = ownedLock;
             _stages = stages;
@@ -37,7 +40,11 @@ namespace AetherEdge.HostNode.Storage
             {
                 for (int i = 0; i < temps.Length; i++)
                 {
-                    _files[i] = ShardStore.CreateTemp(temps[i]);
+                    if (temps[i] != null)
+                    {
+                        _files[i] = ShardStore.CreateTemp(temps[i]!);
+                    }
+
                     _hashes[i] = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
                 }
             }
@@ -58,7 +65,14 @@ namespace AetherEdge.HostNode.Storage
         /// <summary>Shard ids in index order, once sealed.</summary>
         public IReadOnlyList<string> Ids => _ids ?? throw new InvalidOperationException("shard set is not sealed");
 
-        internal string[] Temps => _temps;
+        /// <summary>Temp paths by index; null for shards streamed to their holder.</summary>
+        internal string?[] Temps => _temps;
+
+        /// <summary>True when shard <paramref name="index"/> is stored here (not streamed to a sink).</summary>
+        public bool IsLocal(int index) => _remote[index] == null;
+
+        /// <summary>Shards of this set stored here.</summary>
+        public int LocalCount => _remote.Count(r => r == null);
 
         internal byte[] Manifest { get; private set; } = Array.Empty<byte>();
 
@@ -71,8 +85,16 @@ namespace AetherEdge.HostNode.Storage
             }
 
             long started = Diagnostics.StageCounter.Start();
-            _files[index].Write(buffer, offset, count);
-            _stages.Write.Stop(started, count);
+            if (_remote[index] is { } sink)
+            {
+                sink.Write(buffer, offset, count);
+            }
+            else
+            {
+                _files[index]!.Write(buffer, offset, count);
+                _stages.Write.Stop(started, count);
+            }
+
             started = Diagnostics.StageCounter.Start();
             _hashes[index].AppendData(buffer, offset, count);
             _stages.Hash.Stop(started, count);
@@ -101,6 +123,11 @@ namespace AetherEdge.HostNode.Storage
                 ids[i] = ShardId.FromHash(_hashes[i].GetHashAndReset());
             }
 
+            for (int i = 0; i < ids.Length; i++)
+            {
+                _remote[i]?.Finish(ids[i]);
+            }
+
             FileId = fileId;
             Manifest = manifestForIds(ids);
             _ids = ids;
@@ -118,15 +145,27 @@ namespace AetherEdge.HostNode.Storage
             return ids;
         }
 
+        /// <summary>The open temp file of shard <paramref name="index"/> (a syncfs needs a handle on the file system).</summary>
+        internal Microsoft.Win32.SafeHandles.SafeFileHandle Handle(int index) => _files[index].SafeFileHandle;
+
         /// <summary>fsync of shard <paramref name="index"/> (the commit runs these in parallel).</summary>
-        internal void Flush(int index) => _files[index].Flush(true);
+        internal void Flush(int index) => _files[index]!.Flush(true);
+
+        /// <summary>Waits until every streamed shard is acknowledged by its holder (throws when one never will be).</summary>
+        internal void WaitRemote(CancellationToken cancellation)
+        {
+            foreach (var sink in _remote)
+            {
+                sink?.WaitDurable(cancellation);
+            }
+        }
 
         internal void MarkCommitted()
         {
             _done = true;
             foreach (var f in _files)
             {
-                f.Dispose();
+                f?.Dispose();
             }
         }
 
@@ -136,9 +175,9 @@ namespace AetherEdge.HostNode.Storage
             {
                 _files[i]?.Dispose();
                 _hashes[i]?.Dispose();
-                if (!_done)
+                if (!_done && _temps[i] != null)
                 {
-                    File.Delete(_temps[i]);
+                    File.Delete(_temps[i]!);
                 }
             }
 

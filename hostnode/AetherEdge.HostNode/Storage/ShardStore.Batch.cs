@@ -29,15 +29,15 @@ namespace AetherEdge.HostNode.Storage
             }
         }
 
-        internal ShardSetWriter NewShardSet(int count, long bytesPerShard, IDisposable? ownedLock)
+        internal ShardSetWriter NewShardSet(int count, long bytesPerShard, IDisposable? ownedLock, IShardSink?[]? remote = null)
         {
-            var temps = new string[count];
+            var temps = new string?[count];
             for (int i = 0; i < count; i++)
             {
-                temps[i] = NewTempPath();
+                temps[i] = remote?[i] == null ? NewTempPath() : null;
             }
 
-            return new ShardSetWriter(this, temps, bytesPerShard, ownedLock, _stages);
+            return new ShardSetWriter(this, temps, bytesPerShard, ownedLock, _stages, remote);
         }
 
         /// <summary>
@@ -53,15 +53,30 @@ namespace AetherEdge.HostNode.Storage
             {
                 for (int i = 0; i < set.Count; i++)
                 {
-                    files.Add((set, i));
+                    if (set.IsLocal(i))
+                    {
+                        files.Add((set, i));
+                        bytes += set.BytesPerShard;
+                    }
                 }
-
-                bytes += set.Count * set.BytesPerShard;
             }
 
             long started = Diagnostics.StageCounter.Start();
-            Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = ParallelFsyncs }, f => f.Set.Flush(f.Index));
+            // Many small files: one syncfs before the renames and one after them (so no committed row can name a
+            // file a crash loses) instead of an fsync per file.
+            bool grouped = files.Count >= FileSystemSync.MinFiles && FileSystemSync.TrySync(sets[0].Handle(0));
+            if (!grouped)
+            {
+                Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = ParallelFsyncs }, f => f.Set.Flush(f.Index));
+            }
+
             _stages.Fsync.Stop(started, bytes);
+
+            // The manifest names every shard: it is committed only once the streamed ones are held by their holders.
+            foreach (var set in sets)
+            {
+                set.WaitRemote(CancellationToken.None);
+            }
 
             var moved = new List<string>();
             try
@@ -72,15 +87,25 @@ namespace AetherEdge.HostNode.Storage
                     for (int i = 0; i < set.Count; i++)
                     {
                         string id = set.Ids[i];
-                        if (File.Exists(PathOf(id)) && HasShard(id))
+                        if (set.Temps[i] is not { } temp)
                         {
-                            File.Delete(set.Temps[i]);
                             continue;
                         }
 
-                        MoveIntoPlace(set.Temps[i], id);
+                        if (File.Exists(PathOf(id)) && HasShard(id))
+                        {
+                            File.Delete(temp);
+                            continue;
+                        }
+
+                        MoveIntoPlace(temp, id);
                         moved.Add(id);
                     }
+                }
+
+                if (grouped && !FileSystemSync.TrySync(ShardsPath))
+                {
+                    throw new IOException("could not flush " + ShardsPath + " to disk (syncfs failed); nothing of this group was indexed");
                 }
 
                 long now = NowMs();
@@ -91,7 +116,10 @@ namespace AetherEdge.HostNode.Storage
                     {
                         for (int i = 0; i < set.Count; i++)
                         {
-                            InsertShard(tx, set.Ids[i], set.BytesPerShard, set.FileId, i, now);
+                            if (set.IsLocal(i))
+                            {
+                                InsertShard(tx, set.Ids[i], set.BytesPerShard, set.FileId, i, now);
+                            }
                         }
 
                         InsertManifest(tx, set.FileId, set.Manifest, now);
@@ -102,8 +130,15 @@ namespace AetherEdge.HostNode.Storage
                 }
 
                 _stages.Index.Stop(started, files.Count + sets.Count);
-                // Manifest files (index-loss recovery) are fsynced one each: in parallel too.
-                Parallel.ForEach(sets, new ParallelOptions { MaxDegreeOfParallelism = ParallelFsyncs }, set => WriteManifestFile(set.FileId, set.Manifest));
+                // Manifest files (index-loss recovery): one syncfs for a group, else fsynced one each, in parallel too.
+                if (grouped)
+                {
+                    WriteManifestFiles(sets);
+                }
+                else
+                {
+                    Parallel.ForEach(sets, new ParallelOptions { MaxDegreeOfParallelism = ParallelFsyncs }, set => WriteManifestFile(set.FileId, set.Manifest));
+                }
             }
             catch
             {
@@ -117,9 +152,12 @@ namespace AetherEdge.HostNode.Storage
 
                 foreach (var set in sets)
                 {
-                    foreach (string temp in set.Temps)
+                    foreach (string? temp in set.Temps)
                     {
-                        File.Delete(temp);
+                        if (temp != null)
+                        {
+                            File.Delete(temp);
+                        }
                     }
                 }
 

@@ -118,6 +118,54 @@ namespace AetherEdge.HostNode.Storage
             }
         }
 
+        /// <summary>
+        /// The manifest files of a committed group: all temps written, one syncfs, then renamed (a crash before the
+        /// renames leaves them missing, and the next open writes them); per file as <see cref="WriteManifestFile"/>
+        /// when syncfs fails.
+        /// </summary>
+        private void WriteManifestFiles(IReadOnlyList<ShardSetWriter> sets)
+        {
+            var temps = new string[sets.Count];
+            try
+            {
+                for (int i = 0; i < sets.Count; i++)
+                {
+                    temps[i] = NewTempPath();
+                    File.WriteAllBytes(temps[i], sets[i].Manifest);
+                }
+
+                if (!FileSystemSync.TrySync(TempPath))
+                {
+                    foreach (var set in sets)
+                    {
+                        WriteManifestFile(set.FileId, set.Manifest);
+                    }
+
+                    return;
+                }
+
+                Directory.CreateDirectory(ManifestsPath);
+                for (int i = 0; i < sets.Count; i++)
+                {
+                    File.Move(temps[i], Path.Combine(ManifestsPath, sets[i].FileId), true);
+                }
+            }
+            catch (IOException e)
+            {
+                Log("manifest files of " + sets.Count + " files are indexed but could not be written (" + e.Message + "); retried at the next open");
+            }
+            finally
+            {
+                foreach (string? temp in temps)
+                {
+                    if (temp != null)
+                    {
+                        File.Delete(temp);
+                    }
+                }
+            }
+        }
+
         /// <summary>Writes the manifest file of every indexed manifest that lacks one (stores made before manifest files, failed writes).</summary>
         private int BackfillManifestFiles()
         {

@@ -454,7 +454,7 @@ namespace AetherEdge.HostNode.Storage
         internal static FileStream CreateTemp(string path) =>
             new(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0 });
 
-        private string NewTempPath() => Path.Combine(TempPath, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)) + TempSuffix);
+        internal string NewTempPath() => Path.Combine(TempPath, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)) + TempSuffix);
 
         /// <summary>Renames a verified, flushed file into place and indexes it.</summary>
         private StoredShard Commit(string verifiedPath, string id, long size, string? fileId, int? index)

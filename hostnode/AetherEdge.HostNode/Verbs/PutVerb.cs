@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using AetherEdge.Core.Allocation;
 using AetherEdge.Core.Erasure;
 using AetherEdge.HostNode.Cli;
+using AetherEdge.HostNode.Hub;
 using AetherEdge.HostNode.Shards;
 
 namespace AetherEdge.HostNode.Verbs
@@ -23,6 +24,11 @@ namespace AetherEdge.HostNode.Verbs
         private readonly Option<string?> _name = CliOptions.Text(
             "--name", "the name to record (default: FILE's name; stdin has none unless given); aether ls shows it, get and rm take it", "NAME");
 
+        private readonly Option<bool> _noHub = new("--no-hub")
+        {
+            Description = "store in this process even when a hub runs on this home (by default the hub takes the put and streams shards to their holders)",
+        };
+
         public PutVerb(SharedOptions shared, CliContext context)
             : base("put", "encrypt and erasure-code a file into the shard store; prints its file id\n" +
                 "Splits FILE into 4 MiB segments, encrypts each (AES-256-GCM, per-file key wrapped by the user key),\n" +
@@ -33,7 +39,9 @@ namespace AetherEdge.HostNode.Verbs
                 "(JSON: {\"fileId\":...,\"shards\":N,\"bytes\":SIZE,\"storedBytes\":...}).\n" +
                 "A folder puts every file under it in one pass, recording each one's path from the folder's name on\n" +
                 "(sealed in its manifest); each file is stored whole or not at all. Prints one line per file\n" +
-                "(JSON: {\"files\":[{\"fileId\":...,\"path\":...,\"bytes\":SIZE,\"storedBytes\":...}],\"bytes\":...,\"storedBytes\":...}).")
+                "(JSON: {\"files\":[{\"fileId\":...,\"path\":...,\"bytes\":SIZE,\"storedBytes\":...}],\"bytes\":...,\"storedBytes\":...}).\n" +
+                "With a hub running on this home, the hub takes the put: it streams each shard to the device the plan\n" +
+                "gives it while encoding and keeps only its own here (--no-hub: store every shard in this process).")
         {
             _shared = shared;
             Add(_file);
@@ -41,6 +49,7 @@ namespace AetherEdge.HostNode.Verbs
             Add(_dataShards);
             Add(_parityShards);
             Add(_name);
+            Add(_noHub);
             Add(shared.Json);
             SetAction(parse => Run(parse, context));
         }
@@ -79,11 +88,19 @@ namespace AetherEdge.HostNode.Verbs
                     throw new UsageException("--name names one file; a folder's files are named by their paths");
                 }
 
-                return PutFolder(file, home, k, m, json, context);
+                return PutFolder(file, home, k, m, json, parse.GetValue(_noHub), context);
             }
             else if (!File.Exists(file))
             {
                 throw new UsageException("file not found: " + file);
+            }
+
+            recorded ??= stdin ? null : Path.GetFileName(file);
+            string name = recorded ?? StdinName;
+            if (!stdin && !parse.GetValue(_noHub) &&
+                HubPutClient.TryPut(home.Path, new List<HubPutFile> { new() { Path = Path.GetFullPath(file), Name = recorded } }, k, m, context.Cancellation) is { } handed)
+            {
+                return PrintOne(handed.Results[0], name, k, json, context);
             }
 
             var keys = StoreVerbSupport.Keys(home);
@@ -92,38 +109,51 @@ namespace AetherEdge.HostNode.Verbs
             using var input = stdin
                 ? Spool(context.OpenInput(), home.Path, StorageAllocation.AvailableBytes(home.AllocationBytes, store.UsedBytes), home.AllocationBytes, context.Cancellation)
                 : new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan);
-            recorded ??= stdin ? null : Path.GetFileName(file);
-            string name = recorded ?? StdinName;
             long size = input.Length;
             var source = new PutSource(input, stdin ? StdinName : file, recorded);
             var result = StoreVerbSupport.WithProgress(context, json, "put " + name, size,
                 progress => pipeline.PutMany(new[] { source }, k, m, ShardLimits.DefaultSegmentBytes, progress, context.Cancellation)[0]);
+            return PrintOne(Outcome(result), name, k, json, context);
+        }
+
+        private static HubPutResult Outcome(PutResult r) => new()
+        {
+            FileId = r.FileId,
+            Path = r.RecordedPath,
+            Bytes = r.Manifest.OriginalBytes,
+            Shards = r.Manifest.TotalShards,
+            StoredBytes = r.StoredBytes,
+            SameContentAs = r.SameContentAs,
+        };
+
+        private static int PrintOne(HubPutResult result, string name, int k, bool json, CliContext context)
+        {
             if (json)
             {
                 context.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
                 {
                     fileId = result.FileId,
-                    shards = result.Manifest.TotalShards,
-                    bytes = result.Manifest.OriginalBytes,
+                    shards = result.Shards,
+                    bytes = result.Bytes,
                     storedBytes = result.StoredBytes,
                     sameContentAs = result.SameContentAs,
                 }));
             }
             else if (result.SameContentAs != null)
             {
-                context.Out.WriteLine(result.FileId + "  " + name + ": " + SizeText.Format(size) + ", the same content as file " + result.SameContentAs +
+                context.Out.WriteLine(result.FileId + "  " + name + ": " + SizeText.Format(result.Bytes) + ", the same content as file " + result.SameContentAs +
                     " already stored: " + (result.FileId == result.SameContentAs ? "nothing added" : "name added, no shards"));
             }
             else
             {
-                context.Out.WriteLine(result.FileId + "  " + name + ": " + SizeText.Format(size) + " in " +
-                    result.Manifest.TotalShards + " shards (any " + k + " rebuild it), " + SizeText.Format(result.StoredBytes) + " stored");
+                context.Out.WriteLine(result.FileId + "  " + name + ": " + SizeText.Format(result.Bytes) + " in " +
+                    result.Shards + " shards (any " + k + " rebuild it), " + SizeText.Format(result.StoredBytes) + " stored");
             }
 
             return CliHost.ExitOk;
         }
 
-        private static int PutFolder(string folder, Home.NodeHome home, int k, int m, bool json, CliContext context)
+        private static int PutFolder(string folder, Home.NodeHome home, int k, int m, bool json, bool noHub, CliContext context)
         {
             string root = Path.GetFullPath(folder).TrimEnd('/') + "/";
             if ((Path.GetFullPath(home.Path).TrimEnd('/') + "/").StartsWith(root, StringComparison.Ordinal))
@@ -132,18 +162,28 @@ namespace AetherEdge.HostNode.Verbs
             }
 
             var sources = ShardPipeline.FolderSources(folder);
-            var keys = StoreVerbSupport.Keys(home);
-            using var store = StoreVerbSupport.OpenStore(home, context);
-            var pipeline = new ShardPipeline(store, keys);
             long size = sources.Sum(s => s.Length);
-            var results = StoreVerbSupport.WithProgress(context, json, "put " + Path.GetFileName(Path.GetFullPath(folder).TrimEnd('/')), size,
-                progress => pipeline.PutMany(sources, k, m, ShardLimits.DefaultSegmentBytes, progress, context.Cancellation));
+            IReadOnlyList<HubPutResult> results;
+            if (!noHub && sources.Count > 0 &&
+                HubPutClient.TryPut(home.Path, sources.Select(s => new HubPutFile { Path = s.Path, Name = s.RecordedPath }).ToList(), k, m, context.Cancellation) is { } handed)
+            {
+                results = handed.Results;
+            }
+            else
+            {
+                var keys = StoreVerbSupport.Keys(home);
+                using var store = StoreVerbSupport.OpenStore(home, context);
+                var pipeline = new ShardPipeline(store, keys);
+                results = StoreVerbSupport.WithProgress(context, json, "put " + Path.GetFileName(Path.GetFullPath(folder).TrimEnd('/')), size,
+                    progress => pipeline.PutMany(sources, k, m, ShardLimits.DefaultSegmentBytes, progress, context.Cancellation)).Select(Outcome).ToList();
+            }
+
             long stored = results.Sum(r => r.StoredBytes);
             if (json)
             {
                 context.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
                 {
-                    files = results.Select(r => new { fileId = r.FileId, path = r.RecordedPath, bytes = r.Manifest.OriginalBytes, storedBytes = r.StoredBytes, sameContentAs = r.SameContentAs }),
+                    files = results.Select(r => new { fileId = r.FileId, path = r.Path, bytes = r.Bytes, storedBytes = r.StoredBytes, sameContentAs = r.SameContentAs }),
                     bytes = size,
                     storedBytes = stored,
                 }));
@@ -152,7 +192,7 @@ namespace AetherEdge.HostNode.Verbs
             {
                 foreach (var r in results)
                 {
-                    context.Out.WriteLine(r.FileId + "  " + r.RecordedPath + (r.SameContentAs != null ? "  (same content as " + r.SameContentAs + ", stored once)" : string.Empty));
+                    context.Out.WriteLine(r.FileId + "  " + r.Path + (r.SameContentAs != null ? "  (same content as " + r.SameContentAs + ", stored once)" : string.Empty));
                 }
 
                 context.Out.WriteLine(results.Count + " files, " + SizeText.Format(size) + " in " + (k + m) + " shards each (any " + k +

@@ -71,7 +71,7 @@ namespace AetherEdge.Core.Sync
             }
 
             int type = buffer[offset + 2];
-            if ((type < (int)SyncFrameType.Hello || type > (int)SyncFrameType.Removed) && type != (int)SyncFrameType.InventoryHeld &&
+            if ((type < (int)SyncFrameType.Hello || type > (int)SyncFrameType.Pushed) && type != (int)SyncFrameType.InventoryHeld &&
                 type != (int)SyncFrameType.InventoryDelta && type != (int)SyncFrameType.Routed)
             {
                 throw new ProtocolViolationException("unknown frame type " + type);
@@ -190,6 +190,12 @@ namespace AetherEdge.Core.Sync
 
                 case SyncFrameType.Removed:
                     return ReadRemoved(r);
+
+                case SyncFrameType.Pushed:
+                    {
+                        string id = r.ItemId("item id");
+                        return new PushedFrame(id, r.Bytes(SyncLimits.HashBytes, "hash"));
+                    }
 
                 case SyncFrameType.InventoryHeld:
                     return new InventoryHeldFrame(r.NonNegativeInt64("held version"));

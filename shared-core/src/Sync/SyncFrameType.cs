@@ -46,6 +46,12 @@ namespace AetherEdge.Core.Sync
         InventoryDelta = 14,
 
         /// <summary>
+        /// A shard streamed on a push link (ALPN aether-push/1) under a provisional id is complete, with its SHA-256;
+        /// never part of a sync conversation (a session refuses it).
+        /// </summary>
+        Pushed = 12,
+
+        /// <summary>
         /// One mesh packet (routing header + payload) between neighbours on a mesh link; never part of a
         /// sync conversation (a session refuses it). Numbered apart from the conversation's types.
         /// </summary>

@@ -267,6 +267,8 @@ namespace AetherEdge.Core.Sync
                     break;
                 case SyncFrameType.Routed:
                     throw new ProtocolViolationException("Routed frame inside a sync session (mesh links carry those)");
+                case SyncFrameType.Pushed:
+                    throw new ProtocolViolationException("Pushed frame inside a sync session (push links carry those)");
                 case SyncFrameType.Removed:
                     OnRemoved((RemovedFrame)frame);
                     break;

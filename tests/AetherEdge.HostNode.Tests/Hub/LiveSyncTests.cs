@@ -83,7 +83,9 @@ namespace AetherEdge.HostNode.Tests.Hub
             var bytes = new byte[size];
             new Random(seed).NextBytes(bytes);
             File.WriteAllBytes(input, bytes);
-            var put = CliRunner.Run("put", input, "--home", Home(home), "--json");
+            // --no-hub: a put in its own process, which the hub notices by the store's data_version (the hub's
+            // own streaming put is StreamingPutTests').
+            var put = CliRunner.Run("put", input, "--home", Home(home), "--no-hub", "--json");
             Assert.True(put.Code == 0, put.Err);
             using var doc = JsonDocument.Parse(put.Out);
             return doc.RootElement.GetProperty("fileId").GetString()!;

@@ -86,6 +86,36 @@ namespace AetherEdge.HostNode.Tests.Shards
         }
 
         [Fact]
+        public void PutMany_SmallFiles_OneFileSystemFlushPerGroupStepNotAnFsyncPerShard_AndEverythingDurableAndClean()
+        {
+            string home = Path.Combine(_t.Home, "grouped");
+            using (var store = ShardStore.Open(home, 1L << 40))
+            {
+                var sources = Enumerable.Range(0, 130).Select(i => new PutSource(_t.NewFile(200 + i, i))).ToArray();
+                long before = FileSystemSync.Flushes;
+
+                var results = new ShardPipeline(store, _t.Keys).PutMany(sources, 3, 2, Segment);
+
+                // Groups of 64 files (320 shards): a flush for the shards, one for their renames, one for the manifest files.
+                // The last group (2 files, 10 shards) is fsynced per file. Other tests in this process may flush too.
+                Assert.True(FileSystemSync.Flushes - before >= 6);
+                Assert.Equal(130, Directory.GetFiles(Path.Combine(home, ShardStore.ManifestsFolder)).Length);
+                Assert.Empty(Directory.GetFiles(store.TempPath));
+                var pipeline = new ShardPipeline(store, _t.Keys);
+                for (int i = 0; i < sources.Length; i += 13)
+                {
+                    string output = _t.OutPath();
+                    Assert.Equal(200 + i, pipeline.Get(results[i].FileId, output));
+                    Assert.True(TempStore.SameContent(sources[i].Path, output));
+                }
+            }
+
+            using var reopened = ShardStore.Open(home, 1L << 40, verifyHashes: true);
+            Assert.True(reopened.OpenReport.Clean);
+            Assert.Equal(130 * 5, reopened.OpenReport.ShardsVerified);
+        }
+
+        [Fact]
         public void Put_StageCountersAccountForEveryByte()
         {
             var putStages = new PutStages();

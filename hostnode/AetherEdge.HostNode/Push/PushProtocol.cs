@@ -1,0 +1,75 @@
+using AetherEdge.Core.Sync;
+using AetherEdge.HostNode.Sync;
+
+namespace AetherEdge.HostNode.Push
+{
+    /// <summary>The push link's names and bounds (wire format: README.md beside this file).</summary>
+    public static class PushProtocol
+    {
+        /// <summary>ALPN of push links on the sync port (same certificates, same trust check as sync).</summary>
+        public const string Alpn = "aether-push/1";
+
+        /// <summary>Shards a receiver holds open (received in part) per connection: bounds its open files.</summary>
+        public const int MaxOpenPerConnection = 2048;
+
+        /// <summary>Completed shards a receiver fsyncs and indexes together (or sooner, when the sender pauses).</summary>
+        public const int AdoptBatch = 64;
+
+        /// <summary>Bytes per ShardChunk frame the sender writes.</summary>
+        public const int ChunkBytes = SyncLimits.MaxChunkBytes;
+
+        /// <summary>The provisional item id of shard <paramref name="index"/> of file <paramref name="fileId"/> (its content id comes at the end).</summary>
+        public static string ProvisionalId(string fileId, int index) => "p." + fileId + "." + index;
+
+        /// <summary>A frame with a fresh timestamp and random nonce, encoded into <paramref name="buffer"/>; returns its length.</summary>
+        public static int Encode(SyncFrame frame, byte[] buffer)
+        {
+            var nonce = new byte[8];
+            CryptoRandom.Instance.NextBytes(nonce);
+            frame.TimestampMilliseconds = SyncConnection.NowMilliseconds();
+            frame.Nonce = BitConverter.ToUInt64(nonce, 0);
+            SyncFrameCodec.TryWrite(frame, buffer, 0, buffer.Length, out int n);
+            return n;
+        }
+
+        /// <summary>Reads one whole frame into <paramref name="buffer"/>; null when the peer closed between frames.</summary>
+        public static async Task<SyncFrame?> ReadAsync(Stream stream, byte[] buffer, CancellationToken ct)
+        {
+            if (!await ReadExactlyOrEndAsync(stream, buffer, 0, SyncLimits.HeaderBytes, ct).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            int length = SyncFrameCodec.PeekFrameLength(buffer, 0, SyncLimits.HeaderBytes);
+            if (!await ReadExactlyOrEndAsync(stream, buffer, SyncLimits.HeaderBytes, length - SyncLimits.HeaderBytes, ct).ConfigureAwait(false))
+            {
+                throw new IOException("peer closed the connection inside a frame");
+            }
+
+            SyncFrameCodec.TryRead(buffer, 0, length, out var frame);
+            return frame;
+        }
+
+        private static async Task<bool> ReadExactlyOrEndAsync(Stream stream, byte[] buffer, int offset, int count, CancellationToken ct)
+        {
+            int got = 0;
+            while (got < count)
+            {
+                int n = await stream.ReadAsync(buffer.AsMemory(offset + got, count - got), ct).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    if (got == 0 && offset == 0)
+                    {
+                        return false;
+                    }
+
+                    throw new IOException("peer closed the connection inside a frame");
+                }
+
+                got += n;
+            }
+
+            return true;
+        }
+    }
+}

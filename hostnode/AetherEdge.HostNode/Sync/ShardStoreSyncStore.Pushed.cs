@@ -1,0 +1,55 @@
+using AetherEdge.Core.Sync;
+using AetherEdge.HostNode.Storage;
+
+namespace AetherEdge.HostNode.Sync
+{
+    public sealed partial class ShardStoreSyncStore
+    {
+        /// <summary>
+        /// Takes over shards a peer pushed (files in the store's temp folder whose SHA-256 the receiver checked
+        /// equals each id): fsynced together (in parallel, like a put's group), then indexed as synced shards
+        /// (placement may move them later, unlike shards put here). A file that cannot be kept is deleted.
+        /// </summary>
+        public AckStatus[] AdoptPushed(IReadOnlyList<(string Id, string Path)> shards)
+        {
+            long started = Diagnostics.StageCounter.Start();
+            long bytes = 0;
+            Parallel.ForEach(shards, new ParallelOptions { MaxDegreeOfParallelism = ShardStore.ParallelFsyncs }, s =>
+            {
+                using var fs = new FileStream(s.Path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+                Interlocked.Add(ref bytes, fs.Length);
+                fs.Flush(true);
+            });
+            StoreStages.Shared.Fsync.Stop(started, bytes);
+            var statuses = new AckStatus[shards.Count];
+            for (int i = 0; i < shards.Count; i++)
+            {
+                var (id, path) = shards[i];
+                try
+                {
+                    lock (_gate)
+                    {
+                        _held.Change(() => _store.AdoptVerifiedShard(id, path), _held.AddShard);
+                    }
+
+                    statuses[i] = AckStatus.Ok;
+                }
+                catch (QuotaExceededException)
+                {
+                    statuses[i] = AckStatus.NoSpace;
+                }
+                catch (IOException)
+                {
+                    statuses[i] = AckStatus.StoreError;
+                }
+
+                if (statuses[i] != AckStatus.Ok)
+                {
+                    File.Delete(path);
+                }
+            }
+
+            return statuses;
+        }
+    }
+}
