@@ -85,6 +85,44 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
             return (bluez, port);
         }
 
+        /// <summary>False once killed (power cut mid-transfer): it hears and sends nothing more.</summary>
+        public bool Alive => _running;
+
+        /// <summary>
+        /// A radio link to another BLE node with a known node id (a provisioned peer beacon, a phone): values the
+        /// beacon writes to it go to <paramref name="send"/> (the simulated radio), values from it arrive by <see cref="Receive"/>.
+        /// </summary>
+        public void Link(uint neighbour, Action<byte[]> send, int quality = 200)
+        {
+            lock (_gate)
+            {
+                Node.Links.AddNeighbour(neighbour, new Port(v =>
+                {
+                    if (_running)
+                    {
+                        send(v);
+                    }
+                }), quality);
+            }
+        }
+
+        /// <summary>A value from <paramref name="neighbour"/> over the simulated radio.</summary>
+        public void Receive(uint neighbour, byte[] value)
+        {
+            if (!_running)
+            {
+                return;
+            }
+
+            lock (_gate)
+            {
+                Node.Links.OnValue(neighbour, value, 0, value.Length, Now);
+            }
+        }
+
+        /// <summary>Power cut: the beacon stops at once (its cache stays on the simulated card).</summary>
+        public void Kill() => _running = false;
+
         private void Run()
         {
             while (_running)
