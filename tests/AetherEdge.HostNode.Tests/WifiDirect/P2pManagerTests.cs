@@ -41,6 +41,11 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
             Assert.Contains(_control.Sent, c => c.StartsWith("P2P_SERVICE_ADD bonjour 09616574686572", StringComparison.Ordinal));
             Assert.Contains("P2P_FIND", _control.Sent);
             Assert.Contains("P2P_SERV_DISC_REQ 00:00:00:00:00:00 02000101", _control.Sent);
+
+            // A wpa_supplicant NetworkManager started read no config of ours: persistent re-invites and IP allocation are set here.
+            Assert.True(_control.Sent.IndexOf("SET persistent_reconnect 1") < _control.Sent.IndexOf("P2P_FIND"));
+            Assert.Contains("SET ip_addr_go 192.168.42.1", _control.Sent);
+            Assert.Contains("SET ip_addr_start 192.168.42.10", _control.Sent);
         }
 
         [Fact]

@@ -68,6 +68,9 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
 
         public List<string> Commands { get; } = new();
 
+        /// <summary>What SET changed (name → value).</summary>
+        public Dictionary<string, string> Settings { get; } = new(StringComparer.Ordinal);
+
         public int CountCommands(string prefix)
         {
             lock (Commands)
@@ -204,6 +207,13 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
                         return _monitors.Remove(client) ? "OK\n" : "FAIL\n";
                     }
 
+                case "SET" when w.Length == 3:
+                    lock (Commands)
+                    {
+                        Settings[w[1]] = w[2];
+                    }
+
+                    return "OK\n";
                 case "P2P_SERVICE_ADD" when w.Length == 4 && w[1] == "bonjour":
                     lock (_services)
                     {
