@@ -30,7 +30,7 @@ namespace AetherEdge.HostNode.Tests.Dashboard
         public void WriteFiles_AtRiskAndUnreadableFirst_Marked()
         {
             var kit = new KitSnapshot(s_now, "1", Array.Empty<DeviceRow>(),
-                new[] { File("safe.txt", "protected", 2), File("risky.txt", "at risk", 0), File("gone.txt", "unreadable", -1, available: 3) }, Settings());
+                new[] { File("safe.txt", "protected", 2), File("risky.txt", "at risk", 0), File("gone.txt", "unreadable", -1, available: 3) }, Settings(), Array.Empty<BeaconRow>());
             var o = new StringWriter();
             KitText.WriteFiles(o, kit);
             string[] lines = o.ToString().TrimEnd().Split('\n');
@@ -43,10 +43,11 @@ namespace AetherEdge.HostNode.Tests.Dashboard
         [Fact]
         public void WriteDevices_NoBatteryNeverAPercent_UnknownShownAsUnknown_SkipReasonListed()
         {
-            var self = new DeviceRow("ID1", "field-hub", "hub", true, true, 0, new[] { "this hub" }, "no battery", "plugged in (ac)", 10_000_000_000, 1_000_000, 9_999_000_000, 40, s_now.AddSeconds(-30), "battery low and not plugged in");
-            var far = new DeviceRow("ID2", "far-c", "unknown", false, false, 7200, new[] { "via mesh, 2 hops through desk-a" }, null, null, null, null, null, null, null, null);
+            var self = new DeviceRow("ID1", "field-hub", "hub", true, true, 0, new[] { "this hub" }, "no battery", "plugged in (ac)", 10_000_000_000, 1_000_000, 9_999_000_000, 40, s_now.AddSeconds(-30), "battery low and not plugged in", 0);
+            var far = new DeviceRow("ID2", "far-c", "unknown", false, false, 7200, new[] { "via mesh, 2 hops through desk-a" }, null, null, null, null, null, null, null, null, 2);
             var o = new StringWriter();
-            KitText.WriteDevices(o, new KitSnapshot(s_now, "1", new[] { self, far }, Array.Empty<FileRow>(), Settings()));
+            var beacon = new BeaconRow("0a1b2c3d", "AA:BB:CC:DD:EE:FF", "ridge-beacon", "beacon", "ble", 1, 4, false, "31 %", "on battery", false, 2_000_000, -71);
+            KitText.WriteDevices(o, new KitSnapshot(s_now, "1", new[] { self, far }, Array.Empty<FileRow>(), Settings(), new[] { beacon }));
             string text = o.ToString();
             string[] lines = text.Split('\n');
             Assert.Equal("KIT: 2 devices, 1 online", lines[0]);
@@ -56,6 +57,9 @@ namespace AetherEdge.HostNode.Tests.Dashboard
             Assert.Contains("via mesh, 2 hops through desk-a", lines[3]);
             Assert.DoesNotContain("%", lines[3]);
             Assert.Contains("field-hub: last sync skipped: battery low and not plugged in", text);
+            string beaconLine = Assert.Single(lines, l => l.Contains("ridge-beacon"));
+            Assert.Contains("31 %, on battery, not relaying shards", beaconLine);
+            Assert.Contains("ble, 1 hop (-71 dBm)", beaconLine);
         }
 
         private static StorageSettingsView Settings() => new("field-hub", "hub", 100_000_000_000, 50_000_000_000, 10_000_000_000, 1_000_000_000, 50_000_000_000, 1_000_000, 10_000_000_000, 0);
