@@ -279,6 +279,17 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
         }
 
         [Fact]
+        public void RogueGroupOwner_Left_ItsStoredPersistentGroupIsRemoved_SoItCannotReinviteUs()
+        {
+            var m = Manager();
+            _control.Replies["LIST_NETWORKS"] = "network id / ssid / bssid / flags\n4\tDIRECT-r\t" + PeerAddr + "\t[DISABLED][P2P-PERSISTENT]\n";
+            m.OnEventLine("<3>P2P-GROUP-STARTED p2p-wlan0-0 client ssid=\"DIRECT-r\" freq=2437 psk=00 go_dev_addr=" + PeerAddr + " [PERSISTENT] go_ip_addr=192.168.42.1");
+            m.RejectGroup("p2p-wlan0-0");
+            Assert.Contains("REMOVE_NETWORK 4", _control.Sent);
+            Assert.True(_control.Sent.IndexOf("P2P_GROUP_REMOVE p2p-wlan0-0") < _control.Sent.IndexOf("REMOVE_NETWORK 4"));
+        }
+
+        [Fact]
         public void RejectGroup_AfterTheGroupWasVerified_IsIgnored()
         {
             var m = Manager();

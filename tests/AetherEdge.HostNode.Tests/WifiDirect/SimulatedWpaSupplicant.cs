@@ -251,6 +251,12 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
                         return n == null || n.Clients.Count == 0 ? "FAIL\n" : string.Join(' ', n.Clients);
                     }
 
+                case "REMOVE_NETWORK" when w.Length == 2:
+                    lock (Networks)
+                    {
+                        return Networks.RemoveAll(n => n.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) == w[1]) > 0 ? "OK\n" : "FAIL\n";
+                    }
+
                 case "P2P_CONNECT" when w.Length >= 4 && w[3] == "join":
                     return _air.Join(this, w[1].ToLowerInvariant()) ? "OK\n" : "FAIL\n";
                 case "P2P_CONNECT" when w.Length >= 3:
