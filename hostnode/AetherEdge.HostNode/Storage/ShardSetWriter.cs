@@ -146,7 +146,7 @@ namespace AetherEdge.HostNode.Storage
         }
 
         /// <summary>The open temp file of shard <paramref name="index"/> (a syncfs needs a handle on the file system).</summary>
-        internal Microsoft.Win32.SafeHandles.SafeFileHandle Handle(int index) => _files[index].SafeFileHandle;
+        internal Microsoft.Win32.SafeHandles.SafeFileHandle Handle(int index) => _files[index]!.SafeFileHandle;
 
         /// <summary>fsync of shard <paramref name="index"/> (the commit runs these in parallel).</summary>
         internal void Flush(int index) => _files[index]!.Flush(true);
