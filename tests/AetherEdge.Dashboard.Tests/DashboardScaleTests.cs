@@ -60,6 +60,16 @@ namespace AetherEdge.Dashboard.Tests
 
             Report("snapshot build on the hub (median of 3)", builds.OrderBy(b => b).ElementAt(1));
 
+            // The terminal's renderer of the same snapshot (aether status --mesh): every device and file listed.
+            var text = new StringWriter();
+            var render = Stopwatch.StartNew();
+            KitText.WriteDevices(text, view.Snapshot());
+            KitText.WriteFiles(text, view.Snapshot());
+            Report("aether status --mesh text render", render.Elapsed.TotalMilliseconds);
+            var lines = text.ToString().Split('\n');
+            Assert.Equal(Files, lines.Count(l => l.Contains("survey/site-", StringComparison.Ordinal)));
+            Assert.Equal(Devices - 1, lines.Count(l => l.StartsWith("  device-", StringComparison.Ordinal)));
+
             var (pw, browser) = await BrowserKit.LaunchAsync();
             using (pw)
             await using (browser)

@@ -12,10 +12,16 @@
 #   IDLE_S         60                    idle measurement window (CPU from /proc utime+stime)
 #   SETTLE_S       1800                  longest wait for B to finish pulling before the idle window
 #   QUICK          unset                 1: SIZES="300 3000", SYNC_INTERVAL=5, IDLE_S=20
+#   SOLO           unset                 1: hub A alone (no B, no settle, no change cost): start-up, idle CPU,
+#                                        RSS, status and ls of a store of N files; what 100,000 files can do in
+#                                        a session (B pulling 1.5 M shards takes hours on this machine)
+#   WALK_S         30                    A alone: seconds after start-up before its RSS is read (the background
+#                                        store walk runs meanwhile; it is paced to 10,000 files/s)
 #   KEEP                                 a directory to copy the hub logs to
-# Output: one line per size: files, seconds to build the store, hub start-up to serving, settle time,
-# idle CPU % of a core for A and B, RSS of A and B (MiB), `aether status` wall seconds, change cost
-# (CPU seconds both hubs spent over the idle rate in the two rounds after one put).
+# Output: one line per size: files, seconds to build the store (and its CPU seconds), A alone: start-up to
+# serving, idle CPU % over IDLE_S, RSS after WALK_S, `aether status` and `aether ls` wall seconds (asked while
+# A runs, as a user would); then with B: B's start-up, settle time, idle CPU % of A and B, RSS of A and B (MiB),
+# change cost (CPU seconds both hubs spent over the idle rate in the two rounds after one put).
 set -u -o pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -30,6 +36,7 @@ M=${M:-5}
 SYNC_INTERVAL=${SYNC_INTERVAL:-30}
 IDLE_S=${IDLE_S:-60}
 SETTLE_S=${SETTLE_S:-1800}
+WALK_S=${WALK_S:-30}
 PY=/usr/bin/python3
 [ -f "$DLL" ] || { echo "aether.dll not found at $DLL (dotnet build hostnode/AetherEdge.HostNode -c Release)" >&2; exit 2; }
 W=$(mktemp -d /var/tmp/scale.XXXXXX)
@@ -97,8 +104,8 @@ settle() {
 }
 
 echo "# scale-bench: K=$K M=$M file=${FILE_BYTES}B interval=${SYNC_INTERVAL}s idle=${IDLE_S}s; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "| files | build store s | start A s | start B s | settle s | idle CPU A % | idle CPU B % | RSS A MiB | RSS B MiB | status s | change CPU s |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| files | build store s (CPU s) | A alone: start s | idle CPU % | RSS MiB | status s | ls s | start B s | settle s | idle CPU A % | idle CPU B % | RSS A MiB | RSS B MiB | change CPU s |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for N in $SIZES; do
   rm -rf "$W/a" "$W/b" "$W/data"
   ax init --home "$W/a" --kind hub --allocation 200GB >/dev/null || exit 1
@@ -115,9 +122,24 @@ for i in range(n):
         f.write(os.urandom(size))
 EOF
   t0=$(now)
-  ax put "$W/data" --home "$W/a" --data-shards "$K" --parity-shards "$M" >"$W/put.out" 2>"$W/put.err" || { echo "put failed: $(tail -3 "$W/put.err")" >&2; exit 1; }
-  build=$(calc "%.1f" "$(now) - $t0")
+  /usr/bin/time -f "%U %S" -o "$W/put.time" dotnet "$DLL" put "$W/data" --home "$W/a" --data-shards "$K" --parity-shards "$M" >"$W/put.out" 2>"$W/put.err" ||
+    { echo "put failed: $(tail -3 "$W/put.err")" >&2; exit 1; }
+  build="$(calc "%.1f" "$(now) - $t0") ($(awk '{ printf "%.1f", $1 + $2 }' "$W/put.time"))"
   start_hub 0; A=$HUB_PID; sa=$HUB_START_S
+  # A alone: its store walk runs in the background, then idle CPU, RSS, and status/ls as a user would ask them.
+  sleep "$WALK_S"
+  ra0=$(rss_of "$A")
+  c0=$(cpu_of "$A"); t0=$(now); sleep "$IDLE_S"; c1=$(cpu_of "$A")
+  ia0=$(calc "%.2f" "($c1 - $c0) * 100 / ($(now) - $t0)")
+  t0=$(now); ax status --home "$W/a" >/dev/null 2>&1; st=$(calc "%.2f" "$(now) - $t0")
+  t0=$(now); ax ls --home "$W/a" >"$W/ls.out" 2>&1; ls_s=$(calc "%.2f" "$(now) - $t0")
+  ax ls --home "$W/a" --json 2>/dev/null | "$PY" -c 'import json,sys; json.load(sys.stdin)' || echo "# ls --json is not valid JSON at $N files" >&2
+  if [ -n "${SOLO:-}" ]; then
+    echo "| $N | $build | $sa | $ia0 | $ra0 | $st | $ls_s | | | | | | | |"
+    kill "$A" 2>/dev/null; wait "$A" 2>/dev/null
+    cat "$W/hub-a.log" >>"$W/all-hubs.log" 2>/dev/null; rm -f "$W/hub-a.log"
+    continue
+  fi
   start_hub 1; B=$HUB_PID; sb=$HUB_START_S
   settle
   sleep 2
@@ -126,7 +148,6 @@ EOF
   ca1=$(cpu_of "$A"); cb1=$(cpu_of "$B"); dt=$(calc "%.3f" "$(now) - $t0")
   ia=$(calc "%.2f" "($ca1 - $ca0) * 100 / $dt"); ib=$(calc "%.2f" "($cb1 - $cb0) * 100 / $dt")
   ra=$(rss_of "$A"); rb=$(rss_of "$B")
-  t0=$(now); ax status --home "$W/a" >/dev/null 2>&1; st=$(calc "%.2f" "$(now) - $t0")
   # Change: one more file on A; CPU of both hubs over two intervals, less the idle rate.
   head -c "$FILE_BYTES" /dev/urandom >"$W/one.bin"
   ca0=$(cpu_of "$A"); cb0=$(cpu_of "$B"); t0=$(now)
@@ -134,7 +155,7 @@ EOF
   sleep $((2 * SYNC_INTERVAL))
   ca1=$(cpu_of "$A"); cb1=$(cpu_of "$B"); dt=$(calc "%.3f" "$(now) - $t0")
   ch=$(calc "%.2f" "($ca1 - $ca0) + ($cb1 - $cb0) - ($ia + $ib) / 100 * $dt")
-  echo "| $N | $build | $sa | $sb | $SETTLE_TIME | $ia | $ib | $ra | $rb | $st | $ch |"
+  echo "| $N | $build | $sa | $ia0 | $ra0 | $st | $ls_s | $sb | $SETTLE_TIME | $ia | $ib | $ra | $rb | $ch |"
   kill "$A" "$B" 2>/dev/null; wait "$A" "$B" 2>/dev/null
   cat "$W/hub-a.log" "$W/hub-b.log" >>"$W/all-hubs.log" 2>/dev/null; rm -f "$W/hub-a.log" "$W/hub-b.log"
 done

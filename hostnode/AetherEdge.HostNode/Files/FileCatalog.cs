@@ -67,8 +67,15 @@ namespace AetherEdge.HostNode.Files
             int others = 0;
 
             // Two queries in all (not two per file plus one per shard): ls answers within a second on 100,000 files.
-            var held = new HashSet<string>(StringComparer.Ordinal);
-            store.ScanShards((shard, size, synced) => held.Add(shard));
+            // Binary keys: 1.6 M shard ids at 100,000 files would be ~250 MB as strings.
+            var held = new HashSet<ShardKey>();
+            store.ScanShards((shard, size, synced) =>
+            {
+                if (ShardKey.TryParse(shard, out var key))
+                {
+                    held.Add(key);
+                }
+            });
             var manifests = new List<(string Id, byte[] Body)>();
             store.ScanManifestBodies((id, body) => manifests.Add((id, body)));
             manifests.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
@@ -100,7 +107,7 @@ namespace AetherEdge.HostNode.Files
                 int here = 0;
                 foreach (string shard in manifest.ShardIds)
                 {
-                    if (held.Contains(shard))
+                    if (ShardKey.TryParse(shard, out var key) && held.Contains(key))
                     {
                         here++;
                     }

@@ -64,7 +64,7 @@ namespace AetherEdge.HostNode.Storage
             long started = Diagnostics.StageCounter.Start();
             // Many small files: one syncfs before the renames and one after them (so no committed row can name a
             // file a crash loses) instead of an fsync per file.
-            bool grouped = files.Count >= FileSystemSync.MinFiles && FileSystemSync.TrySync(sets[0].Handle(0));
+            bool grouped = files.Count >= FileSystemSync.MinFiles && FileSystemSync.TrySync(files[0].Set.Handle(files[0].Index));
             if (!grouped)
             {
                 Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = ParallelFsyncs }, f => f.Set.Flush(f.Index));

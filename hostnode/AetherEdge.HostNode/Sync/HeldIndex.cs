@@ -16,8 +16,9 @@ namespace AetherEdge.HostNode.Sync
     internal sealed class HeldIndex
     {
         private readonly ShardStore _store;
-        private Dictionary<string, long> _shards = new(StringComparer.Ordinal);
-        private readonly HashSet<string> _synced = new(StringComparer.Ordinal);
+        // Binary keys (32 bytes) rather than 64-character strings: 1.6 M shards on a hub of 100,000 files (issue 17).
+        private Dictionary<ShardKey, long> _shards = new();
+        private readonly HashSet<ShardKey> _synced = new();
         private Dictionary<string, int> _manifests = new(StringComparer.Ordinal);
         private bool _loaded;
         private long _seenLocal = -1;
@@ -95,7 +96,7 @@ namespace AetherEdge.HostNode.Sync
                 {
                     present.Add(new InventoryEntry(SyncItemKind.Manifest, id, length));
                 }
-                else if (_shards.TryGetValue(id, out long size))
+                else if (ShardKey.TryParse(id, out var key) && _shards.TryGetValue(key, out long size))
                 {
                     present.Add(new InventoryEntry(SyncItemKind.Shard, id, size));
                 }
@@ -150,13 +151,13 @@ namespace AetherEdge.HostNode.Sync
         public bool HasShard(string id)
         {
             Current();
-            return _shards.ContainsKey(id);
+            return ShardKey.TryParse(id, out var key) && _shards.ContainsKey(key);
         }
 
         public long LengthOf(string id)
         {
             Current();
-            return _shards.TryGetValue(id, out long size) ? size : -1;
+            return ShardKey.TryParse(id, out var key) && _shards.TryGetValue(key, out long size) ? size : -1;
         }
 
         public bool HasManifest(string id)
@@ -182,7 +183,7 @@ namespace AetherEdge.HostNode.Sync
         public string[] SyncedIds()
         {
             Current();
-            return _syncedIds ??= _synced.ToArray();
+            return _syncedIds ??= _synced.Select(k => k.ToString()).ToArray();
         }
 
         /// <summary>Manifests then shards, each sorted by id (one array per version).</summary>
@@ -200,11 +201,12 @@ namespace AetherEdge.HostNode.Sync
                     }
                 }
 
-                var ids = _shards.Keys.ToArray();
-                Array.Sort(ids, StringComparer.Ordinal);
-                foreach (string s in ids)
+                // Keys order as their hex does; the strings exist only in this array.
+                var keys = _shards.Keys.ToArray();
+                Array.Sort(keys);
+                foreach (var k in keys)
                 {
-                    list.Add(new InventoryEntry(SyncItemKind.Shard, s, _shards[s]));
+                    list.Add(new InventoryEntry(SyncItemKind.Shard, k.ToString(), _shards[k]));
                 }
 
                 _items = list.ToArray();
@@ -236,30 +238,36 @@ namespace AetherEdge.HostNode.Sync
         public void AddShard(StoredShard s)
         {
             _changes.Add(s.Id);
-            if (_shards.TryAdd(s.Id, s.Size))
+            var key = ShardKey.Parse(s.Id);
+            if (_shards.TryAdd(key, s.Size))
             {
                 UsedBytes += s.Size;
             }
 
             if (s.FileId == null)
             {
-                _synced.Add(s.Id);
+                _synced.Add(key);
             }
             else
             {
-                _synced.Remove(s.Id);
+                _synced.Remove(key);
             }
         }
 
         public void RemoveShard(string id)
         {
             _changes.Add(id);
-            if (_shards.Remove(id, out long size))
+            if (!ShardKey.TryParse(id, out var key))
+            {
+                return;
+            }
+
+            if (_shards.Remove(key, out long size))
             {
                 UsedBytes -= size;
             }
 
-            _synced.Remove(id);
+            _synced.Remove(key);
         }
 
         public void AddManifest(string id, int length)
@@ -279,17 +287,22 @@ namespace AetherEdge.HostNode.Sync
             }
 
             _seenLocal = _store.LocalChanges;
-            var shards = new Dictionary<string, long>(_shards.Count, StringComparer.Ordinal);
+            var shards = new Dictionary<ShardKey, long>(_shards.Count);
             var manifests = new Dictionary<string, int>(_manifests.Count, StringComparer.Ordinal);
             _synced.Clear();
             long used = 0;
             _store.ScanShards((id, size, synced) =>
             {
-                shards[id] = size;
+                if (!ShardKey.TryParse(id, out var key))
+                {
+                    return;
+                }
+
+                shards[key] = size;
                 used += size;
                 if (synced)
                 {
-                    _synced.Add(id);
+                    _synced.Add(key);
                 }
             });
             _store.ScanManifests((id, length) =>
@@ -305,8 +318,8 @@ namespace AetherEdge.HostNode.Sync
             }
             else
             {
-                LogDifferences(_shards, shards);
-                LogDifferences(_manifests, manifests);
+                LogDifferences(_shards, shards, k => k.ToString());
+                LogDifferences(_manifests, manifests, m => m);
             }
 
             _shards = shards;
@@ -317,21 +330,22 @@ namespace AetherEdge.HostNode.Sync
             Touched();
         }
 
-        private void LogDifferences<TValue>(Dictionary<string, TValue> before, Dictionary<string, TValue> after)
+        private void LogDifferences<TKey, TValue>(Dictionary<TKey, TValue> before, Dictionary<TKey, TValue> after, Func<TKey, string> idOf)
+            where TKey : notnull
         {
-            foreach (var (id, value) in after)
+            foreach (var (key, value) in after)
             {
-                if (!before.TryGetValue(id, out var old) || !EqualityComparer<TValue>.Default.Equals(old, value))
+                if (!before.TryGetValue(key, out var old) || !EqualityComparer<TValue>.Default.Equals(old, value))
                 {
-                    _changes.Add(id);
+                    _changes.Add(idOf(key));
                 }
             }
 
-            foreach (string id in before.Keys)
+            foreach (var key in before.Keys)
             {
-                if (!after.ContainsKey(id))
+                if (!after.ContainsKey(key))
                 {
-                    _changes.Add(id);
+                    _changes.Add(idOf(key));
                 }
             }
         }

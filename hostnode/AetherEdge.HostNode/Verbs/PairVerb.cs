@@ -18,7 +18,7 @@ namespace AetherEdge.HostNode.Verbs
         public const int DefaultFindSeconds = 10;
 
         private readonly SharedOptions _shared;
-        private readonly Option<string?> _name = CliOptions.Text("--name", "what the other device will call this one (default: the host name)", "NAME");
+        private readonly Option<string?> _name = CliOptions.Text("--name", "what the other device will call this one (default: this node's name from aether init, else the host name)", "NAME");
         private readonly Option<string?> _code = CliOptions.Text("--code", "the 6-digit code shown on the other device: join it", "123456");
         private readonly Option<string?> _peer = CliOptions.Text("--peer", "with --code: dial the waiting device here instead of finding it by mDNS", "HOST:PORT");
         private readonly Option<int> _port = CliOptions.Int("--port", "without --code: the port to wait on (0: any free port)", PairingSession.DefaultPort, 0, 65535);
@@ -52,7 +52,7 @@ namespace AetherEdge.HostNode.Verbs
 
         private int Run(ParseResult parse, CliContext context)
         {
-            string name = parse.GetValue(_name) ?? Environment.MachineName;
+            string? given = parse.GetValue(_name);
             string? codeText = parse.GetValue(_code);
             string? peerText = parse.GetValue(_peer);
             var iface = parse.GetValue(_shared.Interface);
@@ -76,9 +76,9 @@ namespace AetherEdge.HostNode.Verbs
                 }
 
                 var endpoint = peerText != null ? ParseEndpoint(peerText) : null;
-                string home = StoreVerbSupport.OpenHome(_shared, parse, writes: true).Path;
+                var joinHome = StoreVerbSupport.OpenHome(_shared, parse, writes: true);
                 endpoint ??= FindWaitingDevice(iface, TimeSpan.FromSeconds(find), context);
-                return endpoint == null ? CliHost.ExitFailure : Join(home, name, endpoint, code, context);
+                return endpoint == null ? CliHost.ExitFailure : Join(joinHome.Path, NameOf(joinHome, given), endpoint, code, context);
             }
 
             if (peerText != null)
@@ -88,9 +88,13 @@ namespace AetherEdge.HostNode.Verbs
 
             int port = parse.GetValue(_port);
             int timeout = parse.GetValue(_timeout) ?? (int)PairingSession.DefaultLifetime.TotalSeconds;
-            string showHome = StoreVerbSupport.OpenHome(_shared, parse, writes: true).Path;
-            return Show(showHome, name, new IPEndPoint(iface ?? IPAddress.Any, port), TimeSpan.FromSeconds(timeout), !noMdns, context);
+            var showHome = StoreVerbSupport.OpenHome(_shared, parse, writes: true);
+            return Show(showHome.Path, NameOf(showHome, given), new IPEndPoint(iface ?? IPAddress.Any, port), TimeSpan.FromSeconds(timeout), !noMdns, context);
         }
+
+        /// <summary>The name the other device records: --name, else the one init gave this node, else the host name.</summary>
+        private static string NameOf(Home.NodeHome home, string? given) =>
+            given ?? (string.IsNullOrWhiteSpace(home.Config.NodeName) ? Environment.MachineName : home.Config.NodeName);
 
         /// <summary>Browses for the device showing a code; prints why and returns null unless exactly one is waiting.</summary>
         private static IPEndPoint? FindWaitingDevice(IPAddress? iface, TimeSpan timeout, CliContext context)
