@@ -147,6 +147,7 @@ update_config=1
 device_name=aether-$(hostname)
 device_type=1-0050F204-2
 persistent_reconnect=1
+p2p_go_intent=14
 p2p_no_group_iface=0
 max_num_sta=7
 ip_addr_go=192.168.42.1
@@ -162,9 +163,33 @@ else
   install -d -m 0755 /etc/wpa_supplicant
   printf '%s\n' "$p2p_settings" >> "$p2p_conf"
 fi
-echo "note: with dhcpcd (Pi OS bullseye) wpa_supplicant reads $p2p_conf; keep dhcpcd off p2p-* interfaces"
-echo "      (add 'denyinterfaces p2p-*' to /etc/dhcpcd.conf). With NetworkManager (bookworm) NetworkManager owns"
-echo "      wlan0's wpa_supplicant over D-Bus: run 'aether hub --wifi-direct off' there, or give P2P to a second radio."
+# Who else touches wlan0: dhcpcd (Pi OS bullseye) reads the file above; NetworkManager (bookworm) adds wlan0 over
+# D-Bus and does not read it, but Debian's wpa_supplicant.service (-O DIR=/run/wpa_supplicant GROUP=netdev) still
+# opens /run/wpa_supplicant/p2p-dev-wlan0, and aether hub SETs persistent_reconnect and ip_addr_* there at start.
+# Either keeps wlan0's station link; both are kept off the p2p-* group interfaces (dhcpcd's hooks are a known cause
+# of groups removed with reason=UNAVAILABLE). NetworkManager's own Wi-Fi P2P (nmcli type wifi-p2p) stays unused.
+dhcpcd_conf="${AETHER_DHCPCD_CONF:-/etc/dhcpcd.conf}"         # overridable for tests
+nm_dir="${AETHER_NM_DIR:-/etc/NetworkManager}"
+if [ -f "$dhcpcd_conf" ]; then
+  if grep -qs '^denyinterfaces p2p-\*' "$dhcpcd_conf"; then
+    echo "$dhcpcd_conf already keeps dhcpcd off p2p-*"
+  elif [ "$dry_run" -eq 1 ]; then
+    echo "would append to $dhcpcd_conf: denyinterfaces p2p-*"
+  else
+    printf 'denyinterfaces p2p-*\n' >> "$dhcpcd_conf"
+  fi
+fi
+nm_conf="$nm_dir/conf.d/aether-p2p.conf"
+if [ -d "$nm_dir" ]; then
+  if [ "$dry_run" -eq 1 ]; then
+    echo "would write $nm_conf: [keyfile] unmanaged-devices=interface-name:p2p-*"
+  else
+    install -d -m 0755 "$nm_dir/conf.d"
+    printf '[keyfile]\nunmanaged-devices=interface-name:p2p-*\n' > "$nm_conf"
+  fi
+fi
+echo "note: NetworkManager or dhcpcd keep wlan0; aether drives P2P on p2p-dev-wlan0 and its groups (p2p-wlan0-N)."
+echo "      Without a P2P-capable radio the hub logs one line and runs on its other links."
 
 echo "step 5: systemd unit $unit_path"
 if [ "$prefix" = "/opt/aether" ]; then

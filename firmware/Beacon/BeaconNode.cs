@@ -13,7 +13,7 @@ namespace AetherEdge.Firmware.Beacon
     /// (<see cref="ReliableRouter"/>, point-to-point links so no overhearing); every bulk shard envelope
     /// that arrives — relayed or addressed to the beacon — is also kept in the SD-card
     /// <see cref="ShardCache"/> (store-and-forward copy) while the battery rule allows bulk work; the
-    /// advertisement reports kind, allocation, battery and the bulk flag. The firmware glue calls
+    /// advertisement reports kind, allocation, battery (or no battery) and the bulk flag. The firmware glue calls
     /// <see cref="Step"/> from one thread and forwards GATT writes to <see cref="Links"/>.
     /// </summary>
     public sealed class BeaconNode : IRoutingListener, IPacketObserver
@@ -63,10 +63,21 @@ namespace AetherEdge.Firmware.Beacon
         /// <summary>Cache writes that failed (card error, full index).</summary>
         public long StorageErrors { get; private set; }
 
-        /// <summary>Applies a fuel-gauge reading.</summary>
+        /// <summary>True once a fuel-gauge reading was applied and no later report said the beacon has no cell.</summary>
+        public bool HasBattery { get; private set; }
+
+        /// <summary>Applies a fuel-gauge reading (the beacon runs on its cell).</summary>
         public void UpdateBattery(BatteryStatus battery)
         {
+            HasBattery = true;
             Power.Update(battery);
+        }
+
+        /// <summary>No cell fitted (the gauge does not answer): mains power, advertised as "no battery", not 100 %.</summary>
+        public void UpdateNoBattery()
+        {
+            HasBattery = false;
+            Power.Update(BatteryStatus.Mains);
         }
 
         /// <summary>Writes the scan-response manufacturer data.</summary>
@@ -79,6 +90,7 @@ namespace AetherEdge.Firmware.Beacon
             ad.BatteryPercent = Power.Battery.Percent;
             ad.PluggedIn = Power.Battery.PluggedIn;
             ad.AcceptsBulk = Power.AcceptsBulk;
+            ad.NoBattery = !HasBattery;
             return ad.TryWrite(destination, offset, out written);
         }
 

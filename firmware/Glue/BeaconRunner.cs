@@ -5,7 +5,10 @@ namespace AetherEdge.Firmware.Glue
     using AetherEdge.Core.Abstractions;
     using AetherEdge.Firmware.Beacon;
 
-    /// <summary>The thread that drives the beacon's state machines every <see cref="StepMilliseconds"/>.</summary>
+    /// <summary>
+    /// The thread that drives the beacon's state machines every <see cref="StepMilliseconds"/>, reads the fuel
+    /// gauge when its monitor is due and advertises again when what the beacon advertises changed.
+    /// </summary>
     public sealed class BeaconRunner
     {
         /// <summary>Step period: well under the GATT ack timeout (300 ms) and the 7.5 ms connection interval's multiples.</summary>
@@ -13,14 +16,18 @@ namespace AetherEdge.Firmware.Glue
 
         private readonly BeaconNode _node;
         private readonly object _gate;
+        private readonly BatteryMonitor _battery;
+        private readonly BleGattServer _server;
         private Thread? _thread;
         private bool _running;
 
         /// <summary>Creates the runner; <paramref name="gate"/> is shared with the BLE adapters.</summary>
-        public BeaconRunner(BeaconNode node, object gate)
+        public BeaconRunner(BeaconNode node, object gate, BatteryMonitor battery, BleGattServer server)
         {
             _node = node;
             _gate = gate;
+            _battery = battery;
+            _server = server;
         }
 
         /// <summary>Starts the stepping thread.</summary>
@@ -41,9 +48,17 @@ namespace AetherEdge.Firmware.Glue
         {
             while (_running)
             {
+                bool advertise;
                 lock (_gate)
                 {
-                    _node.Step(Environment.TickCount64);
+                    long now = Environment.TickCount64;
+                    _node.Step(now);
+                    advertise = _battery.Step(now);
+                }
+
+                if (advertise)
+                {
+                    _server.Advertise(); // takes the gate itself
                 }
 
                 Thread.Sleep(StepMilliseconds);

@@ -2,7 +2,9 @@ using AetherEdge.Core.Devices;
 using AetherEdge.HostNode.Dashboard;
 using AetherEdge.HostNode.Home;
 using AetherEdge.HostNode.Http;
+using AetherEdge.HostNode.Mesh;
 using AetherEdge.TestSupport.Dashboard;
+using AetherEdge.TestSupport.Mesh;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -21,9 +23,13 @@ namespace AetherEdge.Dashboard.Tests
         {
             Skip.IfNot(BrowserKit.Available, BrowserKit.MissingReason);
             using var kit = new SimulatedKit("field-hub", start: true);
-            kit.AddPeer("desk-anna", DeviceKind.Desktop, 200_000_000_000);
-            kit.AddPeer("phone-ben", DeviceKind.Mobile, 5_000_000_000, batteryPercent: 64, pluggedIn: false, hasBattery: true);
-            kit.AddPeer("hub-tent", DeviceKind.Hub, 500_000_000_000);
+            var anna = kit.AddPeer("desk-anna", DeviceKind.Desktop, 200_000_000_000);
+            var ben = kit.AddPeer("phone-ben", DeviceKind.Mobile, 5_000_000_000, batteryPercent: 64, pluggedIn: false, hasBattery: true);
+            var tent = kit.AddPeer("hub-tent", DeviceKind.Hub, 500_000_000_000);
+            // Simulated radio paths (no BLE adapter or second hop here): ben over a BLE link, the tent also two hops through anna.
+            kit.Get<MeshLinks>().Attach(new SimulatedMeshLink(MeshAddress.Of(ben), 180, (_, _) => { }, MeshLinkKind.Ble));
+            kit.Get<MeshReachability>().Update(new MeshRoute(anna, MeshAddress.Of(anna), MeshAddress.Of(anna), 1, DateTimeOffset.UtcNow, 1, Array.Empty<uint>()));
+            kit.Get<MeshReachability>().Update(new MeshRoute(tent, MeshAddress.Of(tent), MeshAddress.Of(anna), 2, DateTimeOffset.UtcNow, 1, Array.Empty<uint>()));
             var ids = kit.PutFiles(new[] { "photos/river-crossing.jpg", "maps/north-ridge.gpx", "notes/field log 2026-12-05.txt" }, 40_000);
             string risky = kit.PutFiles(new[] { "radio/frequencies.csv" }, 3_000, dataShards: 3, parityShards: 2)[0];
             kit.PlaceAsPlanned();
@@ -43,15 +49,17 @@ namespace AetherEdge.Dashboard.Tests
                 var self = page.Locator("[data-device]").First;
                 await Expect(self).ToContainTextAsync("field-hub (this hub)");
                 await Expect(self).ToContainTextAsync("Last skip");
-                var ben = page.Locator("[data-device]", new PageLocatorOptions { HasText = "phone-ben" });
-                await Expect(ben).ToContainTextAsync("64 %");
-                await Expect(ben).ToContainTextAsync("on battery");
-                await Expect(ben).ToContainTextAsync("mobile");
-                var anna = page.Locator("[data-device]", new PageLocatorOptions { HasText = "desk-anna" });
-                await Expect(anna).ToContainTextAsync("no battery");
-                await Expect(anna).Not.ToContainTextAsync("100 %");
-                await Expect(anna).ToContainTextAsync("lan 192.0.2.1:43216 (mdns)");
-                await Expect(anna.Locator("dt:text-is('Last sync') + dd")).Not.ToHaveTextAsync("never");
+                var benCard = page.Locator("[data-device='" + ben.Text + "']");
+                await Expect(benCard).ToContainTextAsync("64 %");
+                await Expect(benCard).ToContainTextAsync("on battery");
+                await Expect(benCard).ToContainTextAsync("mobile");
+                await Expect(benCard).ToContainTextAsync("ble link");
+                var annaCard = page.Locator("[data-device='" + anna.Text + "']");
+                await Expect(annaCard).ToContainTextAsync("no battery");
+                await Expect(annaCard).Not.ToContainTextAsync("100 %");
+                await Expect(annaCard).ToContainTextAsync("lan 192.0.2.1:43216 (mdns)");
+                await Expect(annaCard.Locator("dt:text-is('Last sync') + dd")).Not.ToHaveTextAsync("never");
+                await Expect(page.Locator("[data-device='" + tent.Text + "']")).ToContainTextAsync("via mesh, 2 hops through desk-anna");
 
                 // Files: names, protection, the one at risk marked.
                 await Expect(page.Locator("#files tbody tr")).ToHaveCountAsync(4);

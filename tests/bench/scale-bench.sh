@@ -18,6 +18,7 @@
 #   WALK_S         30                    A alone: seconds after start-up before its RSS is read (the background
 #                                        store walk runs meanwhile; it is paced to 10,000 files/s)
 #   KEEP                                 a directory to copy the hub logs to
+#   PORT_BASE      47216                 sync port of A (B: +100; http: +1; pairing: +2)
 # Output: one line per size: files, seconds to build the store (and its CPU seconds), A alone: start-up to
 # serving, idle CPU % over IDLE_S, RSS after WALK_S, `aether status` and `aether ls` wall seconds (asked while
 # A runs, as a user would); then with B: B's start-up, settle time, idle CPU % of A and B, RSS of A and B (MiB),
@@ -58,9 +59,10 @@ metric() { curl -s --max-time 5 "http://127.0.0.1:$1/metrics" | awk -v m="$2" '$
 cpu_of() { awk '{ printf "%.2f", ($14 + $15) / 100 }' "/proc/$1/stat"; }   # USER_HZ is 100 on Linux
 rss_of() { awk '/^VmRSS/{ printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 calc() { awk "BEGIN{ printf \"$1\", $2 }"; }
-SYNC_PORT=(47216 47316)
-HTTP_PORT=(47217 47317)
-PAIR_PORT=47218
+PORT_BASE=${PORT_BASE:-47216}   # another run on the same machine: another base
+SYNC_PORT=("$PORT_BASE" $((PORT_BASE + 100)))
+HTTP_PORT=($((PORT_BASE + 1)) $((PORT_BASE + 101)))
+PAIR_PORT=$((PORT_BASE + 2))
 
 pair_homes() {   # $1 showing home, $2 joining home
   local code="" i pid

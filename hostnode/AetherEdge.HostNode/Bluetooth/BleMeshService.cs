@@ -37,9 +37,13 @@ namespace AetherEdge.HostNode.Bluetooth
         public string AdapterPath => "/org/bluez/" + Adapter;
     }
 
-    /// <summary>A BLE node heard advertising the shard service with valid metadata (for <c>aether peers</c> and metrics).</summary>
+    /// <summary>
+    /// A BLE node heard advertising the shard service with valid metadata (for <c>aether peers</c>, the dashboard and
+    /// metrics): its fuel-gauge reading as advertised (<see cref="NoBattery"/>: mains only, the percent means nothing).
+    /// Unauthenticated, like every advertisement: shown, never trusted.
+    /// </summary>
     public sealed record BleBeacon(string Address, string? Name, uint NodeId, DeviceKind Kind, long AllocationBytes, int BatteryPercent,
-        bool PluggedIn, bool AcceptsBulk, short? Rssi, DateTimeOffset LastSeen, bool Connected);
+        bool PluggedIn, bool AcceptsBulk, short? Rssi, DateTimeOffset LastSeen, bool Connected, bool NoBattery = false);
 
     /// <summary>
     /// <c>aether hub</c>'s BLE transport (issue 15): opens BlueZ when an adapter is present (one log line and
@@ -198,7 +202,7 @@ namespace AetherEdge.HostNode.Bluetooth
             }
 
             var seen = new BleBeacon(device.Address, device.Name, ad.NodeId, ad.Kind, ad.AllocationBytes, ad.BatteryPercent, ad.PluggedIn, ad.AcceptsBulk,
-                device.Rssi, _clock.GetUtcNow(), connected);
+                device.Rssi, _clock.GetUtcNow(), connected, ad.NoBattery);
             if (_seen.Count < BleCentral.MaxTrackedDevices || _seen.ContainsKey(device.Path))
             {
                 _seen[device.Path] = seen;

@@ -26,6 +26,9 @@ namespace AetherEdge.HostNode.Dashboard
         public const string KitPath = "/api/kit";
         public const string AllocationPath = "/api/allocation";
 
+        /// <summary>The kit's devices and the BLE nodes heard, without the files (what <c>aether peers</c> reads).</summary>
+        public const string NodesPath = "/api/nodes";
+
         private const string Csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
         private static readonly Dictionary<string, (string Resource, string Type)> s_assets = new(StringComparer.Ordinal)
@@ -49,7 +52,7 @@ namespace AetherEdge.HostNode.Dashboard
         }
 
         /// <summary>The paths this API answers (the HTTP host maps each to <see cref="Handle"/>).</summary>
-        public static IReadOnlyCollection<string> Paths => s_assets.Keys.Concat(new[] { KitPath, AllocationPath }).ToArray();
+        public static IReadOnlyCollection<string> Paths => s_assets.Keys.Concat(new[] { KitPath, NodesPath, AllocationPath }).ToArray();
 
         /// <summary>Answers one request; never throws for bad input.</summary>
         public DashboardResponse Handle(DashboardRequest request)
@@ -67,6 +70,12 @@ namespace AetherEdge.HostNode.Dashboard
             if (request.Method != "GET" && request.Method != "HEAD")
             {
                 return Text(405, "use GET\n");
+            }
+
+            if (request.Path == NodesPath)
+            {
+                var nodes = JsonSerializer.SerializeToUtf8Bytes(_view.Nodes(), DashboardJsonContext.Default.KitNodes);
+                return new DashboardResponse(200, "application/json; charset=utf-8", nodes, NoStore());
             }
 
             if (request.Path == KitPath)

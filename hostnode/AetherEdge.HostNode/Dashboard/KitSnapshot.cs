@@ -11,7 +11,11 @@ namespace AetherEdge.HostNode.Dashboard
         string Version,
         DeviceRow[] Devices,
         FileRow[] Files,
-        StorageSettingsView Settings);
+        StorageSettingsView Settings,
+        BeaconRow[] Beacons);
+
+    /// <summary>What <c>GET /api/nodes</c> answers: the snapshot's devices and BLE nodes, without its files.</summary>
+    public sealed record KitNodes(DateTimeOffset GeneratedUtc, DeviceRow[] Devices, BeaconRow[] Beacons);
 
     /// <summary>One device of the kit (this one first, then trusted devices by name).</summary>
     /// <param name="Battery">"87 %", or "no battery" (never a made-up 100 %), or null when unknown.</param>
@@ -19,6 +23,7 @@ namespace AetherEdge.HostNode.Dashboard
     /// <param name="Transports">How this hub reaches it now, kind first: "ble link", "lan 10.0.0.2:43216 (mdns)", "wifi-direct 192.168.49.1:43216 (wifi-direct)", "via mesh, 2 hops through desk-a".</param>
     /// <param name="LastSyncUtc">This hub: its last completed round; a peer: when its last inventory arrived (each session opens with one).</param>
     /// <param name="LastSkip">This hub: the scheduler's last skip reason ("battery low and not plugged in", ...).</param>
+    /// <param name="Hops">0 for this hub, 1 when reached directly (a mesh link or an address to dial), the mesh hop count beyond; null when not reachable now.</param>
     public sealed record DeviceRow(
         string Id,
         string Name,
@@ -34,7 +39,32 @@ namespace AetherEdge.HostNode.Dashboard
         long? AvailableBytes,
         int? ShardsHeld,
         DateTimeOffset? LastSyncUtc,
-        string? LastSkip);
+        string? LastSkip,
+        int? Hops);
+
+    /// <summary>
+    /// A BLE node this hub heard advertising the shard service (beacons, and phones, laptops or hubs met over BLE),
+    /// as its unauthenticated advertisement says: shown, never trusted.
+    /// </summary>
+    /// <param name="NodeId">Router node id, 8 hex digits.</param>
+    /// <param name="Transport">"ble" (heard directly, one hop).</param>
+    /// <param name="Battery">"87 %" or "no battery".</param>
+    /// <param name="Power">"plugged in" or "on battery".</param>
+    /// <param name="AcceptsBulk">False while its battery rule stops it relaying and caching shards.</param>
+    public sealed record BeaconRow(
+        string NodeId,
+        string Address,
+        string? Name,
+        string Kind,
+        string Transport,
+        int Hops,
+        double LastSeenSecondsAgo,
+        bool Connected,
+        string Battery,
+        string Power,
+        bool AcceptsBulk,
+        long AllocationBytes,
+        int? Rssi);
 
     /// <summary>One file: its protection as this hub knows it.</summary>
     /// <param name="Placed">Shards held where the plan puts them.</param>
@@ -74,6 +104,7 @@ namespace AetherEdge.HostNode.Dashboard
 
     [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
     [JsonSerializable(typeof(KitSnapshot))]
+    [JsonSerializable(typeof(KitNodes))]
     [JsonSerializable(typeof(AllocationResult))]
     internal sealed partial class DashboardJsonContext : JsonSerializerContext
     {

@@ -58,6 +58,34 @@ namespace AetherEdge.HostNode.Dashboard
                     o.WriteLine("  " + d.Name + ": last sync skipped: " + d.LastSkip);
                 }
             }
+
+            WriteBeacons(o, kit.Beacons ?? Array.Empty<BeaconRow>());
+        }
+
+        /// <summary>BLE nodes heard advertising (what their unauthenticated advertisements say), as the page's beacon cards.</summary>
+        private static void WriteBeacons(TextWriter o, BeaconRow[] beacons)
+        {
+            if (beacons.Length == 0)
+            {
+                return;
+            }
+
+            o.WriteLine("BLE NODES HEARD: " + beacons.Length + " (as their advertisements say; not trusted)");
+            var rows = new List<string[]> { new[] { "  NODE", "KIND", "SEEN", "BATTERY", "CACHE", "REACHED BY" } };
+            foreach (var b in beacons)
+            {
+                rows.Add(new[]
+                {
+                    "  " + (b.Name ?? "node " + b.NodeId),
+                    b.Kind,
+                    (b.Connected ? "connected, " : string.Empty) + Ago(b.LastSeenSecondsAgo),
+                    b.Battery + ", " + b.Power + (b.AcceptsBulk ? string.Empty : ", not relaying shards"),
+                    ByteCount.Format(b.AllocationBytes),
+                    b.Transport + ", " + b.Hops + (b.Hops == 1 ? " hop" : " hops") + (b.Rssi is int rssi ? " (" + rssi + " dBm)" : string.Empty),
+                });
+            }
+
+            Table(o, rows);
         }
 
         /// <summary>The files view: at-risk files first, each with its protection.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using AetherEdge.Core.Allocation;
+using AetherEdge.HostNode.Bluetooth;
 using AetherEdge.HostNode.Home;
 using AetherEdge.HostNode.Identity;
 using AetherEdge.HostNode.Mesh;
@@ -14,7 +15,7 @@ namespace AetherEdge.HostNode.Dashboard
     /// <summary>
     /// Builds the dashboard's <see cref="KitSnapshot"/> from what the hub already knows: this device and its
     /// store, the trust circle, each peer's last Hello and inventory (<see cref="PeerKnowledge"/>), the
-    /// addresses discovery found, mesh routes, the placement plan and repairs under way. One build is reused
+    /// addresses discovery found, mesh routes, BLE nodes heard advertising, the placement plan and repairs under way. One build is reused
     /// for <see cref="DashboardOptions.SnapshotReuse"/>: however many tabs poll, the hub builds at most one
     /// snapshot per period (builds are serialised).
     /// </summary>
@@ -30,6 +31,7 @@ namespace AetherEdge.HostNode.Dashboard
         private readonly MeshLinks _links;
         private readonly RepairInputs _repairs;
         private readonly IHubActivity _activity;
+        private readonly BleMeshService _ble;
         private readonly FileNames _names;
         private readonly DashboardOptions _options;
         private readonly TimeProvider _clock;
@@ -49,6 +51,7 @@ namespace AetherEdge.HostNode.Dashboard
             MeshLinks links,
             RepairInputs repairs,
             IHubActivity activity,
+            BleMeshService ble,
             FileNames names,
             DashboardOptions options,
             TimeProvider clock)
@@ -63,6 +66,7 @@ namespace AetherEdge.HostNode.Dashboard
             _links = links;
             _repairs = repairs;
             _activity = activity;
+            _ble = ble;
             _names = names;
             _options = options;
             _clock = clock;
@@ -81,6 +85,15 @@ namespace AetherEdge.HostNode.Dashboard
                 _last = Build();
                 _lastBuilt = _clock.GetTimestamp();
                 return _last;
+            }
+        }
+
+        /// <summary>Devices and BLE nodes only, built afresh each call (no file walk: cheap at any number of files).</summary>
+        public KitNodes Nodes()
+        {
+            lock (_gate)
+            {
+                return new KitNodes(_clock.GetUtcNow(), Devices(Settings()).ToArray(), Beacons());
             }
         }
 
@@ -116,6 +129,14 @@ namespace AetherEdge.HostNode.Dashboard
         private KitSnapshot Build()
         {
             var settings = Settings();
+            var devices = Devices(settings);
+            var files = Files();
+            long build = ++_builds;
+            return new KitSnapshot(_clock.GetUtcNow(), build.ToString(CultureInfo.InvariantCulture), devices.ToArray(), files, settings, Beacons());
+        }
+
+        private List<DeviceRow> Devices(StorageSettingsView settings)
+        {
             var online = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (id, _) in _peers.Online())
             {
@@ -125,9 +146,26 @@ namespace AetherEdge.HostNode.Dashboard
             var devices = new List<DeviceRow> { SelfRow(settings) };
             var peers = _trust.Members.Where(m => m.Id != _self.Id).Select(m => PeerRow(m, online.Contains(m.Id.Text)));
             devices.AddRange(peers.OrderByDescending(d => d.Online).ThenBy(d => d.Name, StringComparer.OrdinalIgnoreCase));
-            var files = Files();
-            long build = ++_builds;
-            return new KitSnapshot(_clock.GetUtcNow(), build.ToString(CultureInfo.InvariantCulture), devices.ToArray(), files, settings);
+            return devices;
+        }
+
+        private BeaconRow[] Beacons()
+        {
+            var now = _clock.GetUtcNow();
+            return _ble.Seen.Select(b => new BeaconRow(
+                b.NodeId.ToString("x8", CultureInfo.InvariantCulture),
+                b.Address,
+                b.Name,
+                StorageAllocation.KindName(b.Kind),
+                "ble",
+                Hops: 1,
+                Math.Round(Math.Max(0, (now - b.LastSeen).TotalSeconds), 1),
+                b.Connected,
+                b.NoBattery ? "no battery" : b.BatteryPercent.ToString(CultureInfo.InvariantCulture) + " %",
+                b.PluggedIn ? "plugged in" : "on battery",
+                b.AcceptsBulk,
+                b.AllocationBytes,
+                b.Rssi)).ToArray();
         }
 
         private DeviceRow SelfRow(StorageSettingsView s)
@@ -150,7 +188,8 @@ namespace AetherEdge.HostNode.Dashboard
                 StorageAllocation.AvailableBytes(s.AllocationBytes, s.UsedBytes),
                 _store.Read(s => s.ShardCount),
                 activity.LastSyncUtc,
-                activity.LastSkip);
+                activity.LastSkip,
+                Hops: 0);
         }
 
         private DeviceRow PeerRow(TrustMember member, bool isOnline)
@@ -181,7 +220,8 @@ namespace AetherEdge.HostNode.Dashboard
                 profile == null ? null : StorageAllocation.AvailableBytes(profile.AllocationBytes, profile.UsedBytes),
                 _peers.HeldCount(id),
                 LastSyncUtc: _peers.LastInventoryUtc(id),
-                LastSkip: null);
+                LastSkip: null,
+                Hops(id));
         }
 
         /// <summary>
@@ -219,6 +259,19 @@ namespace AetherEdge.HostNode.Dashboard
             }
 
             return transports.Distinct(StringComparer.Ordinal).ToArray();
+        }
+
+        /// <summary>1 when reached directly (a mesh link or an address to dial), the mesh hop count beyond, null when not reachable now.</summary>
+        private int? Hops(DeviceId id)
+        {
+            uint node = MeshAddress.Of(id);
+            if (_links.Snapshot().Any(l => l.Neighbour == node) || _directory.Snapshot().Any(ep => ep.Id == id))
+            {
+                return 1;
+            }
+
+            int hops = _mesh.Find(id, _options.OnlineWindow)?.Hops ?? _peers.HopsTo(id) ?? 0;
+            return hops >= 1 ? hops : null;
         }
 
         private FileRow[] Files()

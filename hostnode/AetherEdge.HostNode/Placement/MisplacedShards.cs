@@ -37,6 +37,7 @@ namespace AetherEdge.HostNode.Placement
 
             // One plan per file per pass (a plan costs about 0.2 ms; a hub holds many shards of a file).
             var plans = new Dictionary<string, string?[]?>(StringComparer.Ordinal);
+            using var batch = _oracle.PlanEachFileOnce();
             foreach (string shard in _store.SyncedShardIds())
             {
                 if (_oracle.Locate(shard) is not { } at)

@@ -77,11 +77,15 @@ namespace AetherEdge.HostNode.Placement
         /// <summary>The plan for <paramref name="manifestId"/> and where its shards are, or null without a (readable) manifest.</summary>
         public FileView? View(string manifestId)
         {
-            var online = Online();
+            // Inside a PlanEachFileOnce scope the online devices are read once: each read asks the trust circle
+            // about every peer (a stat of trust.json), which a join's re-plan of every file paid per file.
+            var memo = t_memo != null && t_memo.Owner == this ? t_memo : null;
+            var online = memo == null ? Online() : memo.Online ??= Online();
+            string devices = memo == null ? DevicesKey(online) : memo.DevicesKey ??= DevicesKey(online);
             long epoch;
             lock (_cacheGate)
             {
-                Invalidate(online);
+                Invalidate(devices);
                 if (_views.TryGetValue(manifestId, out var cached))
                 {
                     return cached;
@@ -107,9 +111,8 @@ namespace AetherEdge.HostNode.Placement
         }
 
         // Drops the views whose inputs changed since the last look. Under _cacheGate.
-        private void Invalidate((DeviceProfile Profile, DeviceId? Id)[] online)
+        private void Invalidate(string devices)
         {
-            string devices = DevicesKey(online);
             long storeCursor = _store.ChangeCursor;
             long peersCursor = _peers.ChangeCursor;
             var storeChanges = _store.ChangedSince(_storeCursor);
@@ -225,7 +228,8 @@ namespace AetherEdge.HostNode.Placement
         }
 
         /// <summary>
-        /// Until the result is disposed, this thread plans each file at most once: a session's
+        /// Until the result is disposed, this thread plans each file at most once, and from one reading of the
+        /// online devices (a pass over every file: prune, repair, a session's wants): a session's
         /// <c>ChooseWants</c> asks about every shard of a peer's inventory, and a file's plan costs a store
         /// lookup per shard plus the planner. The knowledge it plans from is a snapshot for that call.
         /// </summary>
@@ -256,6 +260,10 @@ namespace AetherEdge.HostNode.Placement
             public Dictionary<string, string?[]?> Plans { get; } = new(StringComparer.Ordinal);
 
             public bool ManifestsListed { get; set; }
+
+            public (DeviceProfile Profile, DeviceId? Id)[]? Online { get; set; }
+
+            public string? DevicesKey { get; set; }
 
             public void Dispose() => t_memo = Outer;
         }

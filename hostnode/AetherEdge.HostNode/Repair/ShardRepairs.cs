@@ -68,6 +68,7 @@ namespace AetherEdge.HostNode.Repair
             var stillWanted = new Dictionary<string, string>(StringComparer.Ordinal);
             // Files with inputs already asked for first: the cap must not strand what is half gathered.
             var gathering = _inputs.Gathering();
+            using var batch = _oracle.PlanEachFileOnce();
             foreach (string manifest in _store.ManifestIds().OrderBy(m => gathering.Contains(m) ? 0 : 1))
             {
                 try

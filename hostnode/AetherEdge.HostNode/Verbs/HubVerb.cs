@@ -39,7 +39,7 @@ namespace AetherEdge.HostNode.Verbs
             "--bluetooth", "BlueZ adapter for BLE beacons and phones (default hci0), or off; without bluetoothd the hub runs on its other links", "hci0|off");
 
         private readonly Option<string?> _wifiDirect = CliOptions.Text(
-            "--wifi-direct", "Wi-Fi Direct through wpa_supplicant: auto (default: /run/wpa_supplicant/p2p-dev-wlan0 when present), off, an interface or a control socket path; kit devices with no shared network find each other by P2P service discovery, form a group and sync over it (TCP 43217)", "auto|off|IFACE|PATH");
+            "--wifi-direct", "Wi-Fi Direct through wpa_supplicant: auto (default: /run/wpa_supplicant/p2p-dev-wlan0 when present), off, an interface or a control socket path; kit devices with no shared network find each other by P2P service discovery, form a (persistent) group only with trusted devices and sync over it (TCP 43217); laptops join when plugged in or above 50 %, phones when plugged in; a group owner outside the trust circle is left and avoided for 30 min; radio peers show in `aether peers`, counters in /metrics (wifi_direct_*)", "auto|off|IFACE|PATH");
 
         private readonly Option<bool> _noMdns = CliOptions.Flag("--no-mdns", "neither advertise nor browse on the LAN (use --peers)");
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using AetherEdge.HostNode.Cli;
+using AetherEdge.HostNode.Dashboard;
 using AetherEdge.HostNode.Discovery;
 using AetherEdge.HostNode.WifiDirect;
 
@@ -9,10 +10,13 @@ namespace AetherEdge.HostNode.Verbs
 {
     /// <summary>
     /// <c>aether peers</c>: browse the LAN for AetherEdge nodes over mDNS/DNS-SD, plus the Wi-Fi Direct radio peers the
-    /// hub running on this home found by P2P service discovery (interface "wifi-direct").
+    /// hub running on this home found by P2P service discovery (interface "wifi-direct"), then list what that hub
+    /// knows and a browse cannot see: BLE beacons and nodes it heard, and the kit's devices with how the hub reaches
+    /// them (transport, hops, age, battery).
     /// </summary>
     public sealed class PeersVerb : Command
     {
+        private static readonly TimeSpan s_hubTimeout = TimeSpan.FromSeconds(2);
         private readonly SharedOptions _shared;
         private readonly Option<double> _timeout = CliOptions.Double("--timeout", "seconds to browse", 5, 0.1, 86400, "S");
         private readonly Option<bool> _watch = CliOptions.Flag(
@@ -23,7 +27,8 @@ namespace AetherEdge.HostNode.Verbs
 
         public PeersVerb(SharedOptions shared, CliContext context)
             : base("peers", "list AetherEdge nodes on the local network (mDNS/DNS-SD), and the Wi-Fi Direct peers the hub on\n" +
-                "this home found by P2P service discovery (HOST 'wifi-direct (trusted)'; address = P2P device address)")
+                "this home found by P2P service discovery (HOST 'wifi-direct (trusted)'; address = P2P device address),\n" +
+                "then the BLE beacons and mesh devices that hub knows (transport, hops, age, battery)")
         {
             _shared = shared;
             Add(shared.Home);
@@ -118,13 +123,26 @@ namespace AetherEdge.HostNode.Verbs
                     context.Error.WriteLine("aether peers: " + why);
                 }
 
+                // What only the running hub knows: BLE nodes it heard, kit devices beyond this link (hops, battery).
+                string home = _shared.HomePath(parse);
+                KitNodes? kit = HubKitClient.TryFetch(home, s_hubTimeout, context.Cancellation, out string? hub, out string hubWhy);
+                var known = kit == null ? new List<HubKnown>() : HubKnown.From(kit);
                 if (json)
                 {
-                    WriteJson(context.Out, peers);
+                    WriteJson(context.Out, peers, known);
                 }
                 else
                 {
                     WriteTable(context.Out, peers);
+                    context.Out.WriteLine();
+                    if (kit != null)
+                    {
+                        HubKnown.WriteTable(context.Out, known, hub!);
+                    }
+                    else
+                    {
+                        context.Out.WriteLine("BLE beacons and devices reached over the mesh are listed by a running `aether hub` (" + hubWhy + ").");
+                    }
                 }
             }
 
@@ -186,7 +204,7 @@ namespace AetherEdge.HostNode.Verbs
             w.WriteEndObject();
         }
 
-        private static void WriteJson(TextWriter output, IReadOnlyList<PeerInfo> peers)
+        private static void WriteJson(TextWriter output, IReadOnlyList<PeerInfo> peers, IReadOnlyList<HubKnown> known)
         {
             using var stream = new MemoryStream();
             using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
@@ -195,6 +213,11 @@ namespace AetherEdge.HostNode.Verbs
                 foreach (var p in peers)
                 {
                     WritePeer(w, p);
+                }
+
+                foreach (var k in known)
+                {
+                    k.Write(w);
                 }
 
                 w.WriteEndArray();

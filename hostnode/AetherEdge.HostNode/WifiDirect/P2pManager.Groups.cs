@@ -12,6 +12,7 @@ namespace AetherEdge.HostNode.WifiDirect
             {
                 // Re-invited into a group we left as unverified: leave again at once.
                 TryRequest("P2P_GROUP_REMOVE " + e.Positional(0));
+                ForgetPersistent(go);
                 Counters.LeftUnverified();
                 return;
             }
@@ -120,6 +121,20 @@ namespace AetherEdge.HostNode.WifiDirect
 
             Counters.LeftUnverified();
             RemoveGroup(g);
+            if (g.Info.Role == P2pRole.Client && g.Info.GoDeviceAddress != null)
+            {
+                ForgetPersistent(g.Info.GoDeviceAddress);
+            }
+        }
+
+        // Drops the stored persistent group with that GO (REMOVE_NETWORK), so it cannot re-invite us without a button.
+        private void ForgetPersistent(string go)
+        {
+            LoadPersistentGroups();
+            if (_persistentIds.Remove(go, out int id))
+            {
+                TryRequest("REMOVE_NETWORK " + id);
+            }
         }
 
         // P2P-INVITATION-RESULT status=0: the group starts (GROUP-STARTED follows). Anything else failed; status 8

@@ -66,6 +66,11 @@ namespace AetherEdge.HostNode.WifiDirect
         /// </summary>
         public bool Start()
         {
+            foreach (string setting in _options.SupplicantSettings)
+            {
+                _control.Request("SET " + setting);
+            }
+
             foreach (var r in new[] { _ours.Ptr(), _ours.Txt() })
             {
                 string query = Hex.Encode(ServiceDiscoveryTlv.EncodeQuery(r.Name, r.Type));

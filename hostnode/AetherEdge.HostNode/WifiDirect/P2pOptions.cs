@@ -26,6 +26,21 @@ namespace AetherEdge.HostNode.WifiDirect
         /// <summary>P2P_FIND is issued again this often while we look for peers.</summary>
         public TimeSpan FindRefresh { get; init; } = TimeSpan.FromMinutes(2);
 
+        /// <summary>
+        /// Sent as <c>SET name value</c> at start, so a wpa_supplicant that read no config of ours (NetworkManager adds
+        /// wlan0 over D-Bus; Debian's <c>-O DIR=/run/wpa_supplicant</c> still gives it a control socket) re-invokes
+        /// persistent groups with no button or PIN and, as group owner, hands clients addresses in the 4-way handshake
+        /// (the same values flash-scripts/install-hub.sh writes; 192.168.42.1 is <see cref="WifiDirectOptions.GroupOwnerAddress"/>).
+        /// </summary>
+        public IReadOnlyList<string> SupplicantSettings { get; init; } = new[]
+        {
+            "persistent_reconnect 1",
+            "ip_addr_go 192.168.42.1",
+            "ip_addr_mask 255.255.255.0",
+            "ip_addr_start 192.168.42.10",
+            "ip_addr_end 192.168.42.99",
+        };
+
         /// <summary>Most radio peers remembered (unknown ones are evicted first).</summary>
         public int MaxPeers { get; init; } = 64;
     }

@@ -8,7 +8,8 @@ namespace AetherEdge.Core.Gatt
     /// the flags and the 128-bit service UUID: 3 + 18 of its 31 bytes). Layout (14 bytes):
     /// company id 0xFFFF little-endian (2, Bluetooth SIG's id for tests/unassigned) | format 1 |
     /// device kind | node id (4, BE) | allocation in MiB (4, BE) | battery: bits 0–6 percent, bit 7
-    /// plugged in | flags: bit 0 accepts bulk (battery rule), bits 1–7 zero.
+    /// plugged in | flags: bit 0 accepts bulk (battery rule), bit 1 no battery (mains only: the battery byte then
+    /// says 100 % plugged in and means nothing more), bits 2–7 zero.
     /// The seed sent the allocation as 8 bytes of bytes; MiB in 4 bytes covers 4 PiB and fits.
     /// </summary>
     public sealed class BeaconAdvertisement
@@ -24,6 +25,11 @@ namespace AetherEdge.Core.Gatt
 
         /// <summary>Flag: the node relays and caches bulk data now.</summary>
         public const int FlagAcceptsBulk = 0x01;
+
+        /// <summary>Flag: the node has no battery (no cell fitted, or a mains-only device).</summary>
+        public const int FlagNoBattery = 0x02;
+
+        private const int KnownFlags = FlagAcceptsBulk | FlagNoBattery;
 
         private const long Mebibyte = 1024L * 1024L;
 
@@ -44,6 +50,9 @@ namespace AetherEdge.Core.Gatt
 
         /// <summary>The node currently relays and caches bulk data.</summary>
         public bool AcceptsBulk;
+
+        /// <summary>The node has no battery: <see cref="BatteryPercent"/> is not a charge.</summary>
+        public bool NoBattery;
 
         /// <summary>Encodes into <paramref name="destination"/>; false when it does not fit.</summary>
         public bool TryWrite(byte[] destination, int offset, out int written)
@@ -68,7 +77,7 @@ namespace AetherEdge.Core.Gatt
             NetworkOrder.WriteUInt32(destination, offset + 4, NodeId);
             NetworkOrder.WriteUInt32(destination, offset + 8, (uint)mib);
             destination[offset + 12] = (byte)(percent | (PluggedIn ? 0x80 : 0));
-            destination[offset + 13] = (byte)(AcceptsBulk ? FlagAcceptsBulk : 0);
+            destination[offset + 13] = (byte)((AcceptsBulk ? FlagAcceptsBulk : 0) | (NoBattery ? FlagNoBattery : 0));
             written = Length;
             return true;
         }
@@ -105,7 +114,7 @@ namespace AetherEdge.Core.Gatt
             }
 
             int flags = buffer[offset + 13];
-            if ((flags & ~FlagAcceptsBulk) != 0)
+            if ((flags & ~KnownFlags) != 0)
             {
                 throw new ProtocolViolationException("beacon advertisement: reserved flag bits set (0x" + flags.ToString("X2") + ")");
             }
@@ -117,6 +126,7 @@ namespace AetherEdge.Core.Gatt
             ad.BatteryPercent = battery & 0x7F;
             ad.PluggedIn = (battery & 0x80) != 0;
             ad.AcceptsBulk = (flags & FlagAcceptsBulk) != 0;
+            ad.NoBattery = (flags & FlagNoBattery) != 0;
             return ad;
         }
     }

@@ -32,6 +32,18 @@ namespace AetherEdge.Core.Tests.Gatt
         }
 
         [Fact]
+        public void NoBattery_RoundTrips_UnknownFlagRefused()
+        {
+            var buffer = new byte[BeaconAdvertisement.Length];
+            new BeaconAdvertisement { Kind = DeviceKind.Beacon, BatteryPercent = 100, PluggedIn = true, NoBattery = true }.TryWrite(buffer, 0, out _);
+            Assert.Equal(BeaconAdvertisement.FlagNoBattery, buffer[13]);
+            Assert.True(BeaconAdvertisement.Parse(buffer, 0, buffer.Length).NoBattery);
+            buffer[13] = 0x04;
+            var e = Assert.Throws<ProtocolViolationException>(() => BeaconAdvertisement.Parse(buffer, 0, buffer.Length));
+            Assert.Contains("reserved flag bits", e.Message);
+        }
+
+        [Fact]
         public void Advertisement_FitsScanResponse()
         {
             // 31-byte scan response: 2-byte AD header (length, 0xFF) + manufacturer data.

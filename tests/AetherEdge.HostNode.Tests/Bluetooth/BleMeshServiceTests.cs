@@ -5,6 +5,7 @@ using AetherEdge.HostNode.Bluetooth;
 using AetherEdge.HostNode.Hub;
 using AetherEdge.HostNode.Mesh;
 using AetherEdge.HostNode.Sync;
+using AetherEdge.Simulation;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AetherEdge.HostNode.Tests.Bluetooth
@@ -53,6 +54,21 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
 
             Assert.True(hub.Links.Counters(MeshLinkKind.Ble).PacketsIn >= 1);
             Assert.True(hub.Service.Counters.ValuesSent > 0);
+        }
+
+        [Fact]
+        public async Task Hub_DecodesTheBeaconsFuelGaugeReading_FromItsAdvertisement()
+        {
+            using var bus = new PrivateBus();
+            var gauge = new SimulatedFuelGauge();
+            gauge.SetCharge(25, rateLsb: -12); // discharging, under the 30 % beacon rule
+            using var beacon = new SimulatedBeacon(BeaconId, gauge: gauge);
+            (SimulatedBluez bluez, _) = await beacon.ServeAsync(bus.Address);
+            using var bluezOwner = bluez;
+            await using var hub = await HubNode.StartAsync(bus.Address);
+
+            BleBeacon seen = await Until(() => hub.Service.Seen.FirstOrDefault(), "the beacon was never recognised");
+            Assert.Equal((25, false, false, false), (seen.BatteryPercent, seen.PluggedIn, seen.AcceptsBulk, seen.NoBattery));
         }
 
         [Fact]

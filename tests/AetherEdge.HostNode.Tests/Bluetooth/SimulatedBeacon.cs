@@ -1,4 +1,4 @@
-using AetherEdge.Core.Devices;
+using AetherEdge.Core.FuelGauge;
 using AetherEdge.Core.Gatt;
 using AetherEdge.Firmware.Beacon;
 using AetherEdge.Simulation;
@@ -11,23 +11,35 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
     /// sees it through its own <see cref="SimulatedBluez"/> (one private dbus-daemon per hub, as each hub has its
     /// own bluetoothd): values the hub writes to the peer characteristic reach the beacon's port for that hub,
     /// values the beacon writes on that port come back as the peer's notifications. Steps every 5 ms like
-    /// the firmware's runner; one lock stands in for the firmware's gate.
+    /// the firmware's runner; one lock stands in for the firmware's gate. With a <see cref="SimulatedFuelGauge"/> its
+    /// battery comes from the firmware's own gauge path (<see cref="BatteryMonitor"/>), read at start; without one
+    /// it reports no battery (the firmware's reading when the gauge does not answer).
     /// </summary>
     public sealed class SimulatedBeacon : IDisposable
     {
         public const uint TemporaryIdBase = 0x7E000000;
 
         private readonly object _gate = new();
+        private readonly BatteryMonitor? _battery;
         private readonly Thread _thread;
         private readonly long _start = Environment.TickCount64;
         private volatile bool _running = true;
         private int _ports;
 
-        public SimulatedBeacon(uint nodeId, long allocationBytes = 1 << 20, int maxPacketBytes = 8192)
+        public SimulatedBeacon(uint nodeId, long allocationBytes = 1 << 20, int maxPacketBytes = 8192, SimulatedFuelGauge? gauge = null)
         {
             var config = new BeaconConfig(nodeId, allocationBytes) { MaxPacketBytes = maxPacketBytes, MaxNeighbours = 4 };
             Node = new BeaconNode(config, new SimulatedSdCard(), new SimRandom((int)nodeId));
-            Node.UpdateBattery(BatteryStatus.Mains);
+            if (gauge != null)
+            {
+                _battery = new BatteryMonitor(new Max1704xGauge(gauge, Max1704xVariant.Max17048), Node, BatteryMonitor.DefaultPeriodMilliseconds, chargerSensed: false);
+                _battery.Step(0);
+            }
+            else
+            {
+                Node.UpdateNoBattery();
+            }
+
             _thread = new Thread(Run) { IsBackground = true, Name = "simulated-beacon" };
             _thread.Start();
         }
@@ -118,6 +130,7 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
                 lock (_gate)
                 {
                     Node.Step(Now);
+                    _battery?.Step(Now);
                 }
 
                 Thread.Sleep(5);

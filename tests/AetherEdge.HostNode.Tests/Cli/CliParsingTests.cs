@@ -108,7 +108,7 @@ namespace AetherEdge.HostNode.Tests.Cli
             }
 
             var withHome = Commands(root).Where(c => c.Options.Any(o => o.Name == "--home")).Select(c => c.Name).OrderBy(n => n, StringComparer.Ordinal);
-            Assert.Equal(new[] { "add", "dashboard", "get", "hub", "id", "init", "list", "ls", "pair", "put", "remove", "repair-index", "rm", "status" }, withHome);
+            Assert.Equal(new[] { "add", "dashboard", "get", "hub", "id", "init", "list", "ls", "pair", "peers", "put", "remove", "repair-index", "rm", "status" }, withHome);
         }
 
         [Fact]

@@ -12,7 +12,9 @@ namespace AetherEdge.HostNode.Tests.Dashboard
     /// </summary>
     public sealed class KitVerbTests : IDisposable
     {
-        private readonly SimulatedKit _kit = new("verb-hub", start: true);
+        // Started only once its files are placed: the fixture writes the store directly, which must not race the
+        // running hub's own use of the same SQLite connection.
+        private readonly SimulatedKit _kit = new("verb-hub");
 
         public void Dispose() => _kit.Dispose();
 
@@ -143,6 +145,7 @@ namespace AetherEdge.HostNode.Tests.Dashboard
             var ids = _kit.PutFiles(new[] { "photos/cat.jpg", "notes/field log.txt" });
             _kit.PlaceAsPlanned();
             _kit.LeaveOnlyK(ids[1]);
+            _kit.Host.StartAsync().GetAwaiter().GetResult();
             _kit.Get<KitView>().Invalidate();
             WaitForRunFile();
             return ("photos/cat.jpg", "notes/field log.txt");

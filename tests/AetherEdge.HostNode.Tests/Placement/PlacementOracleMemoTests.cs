@@ -82,5 +82,34 @@ namespace AetherEdge.HostNode.Tests.Placement
             Assert.Null(oracle.AssignedHolder(unknown[0]));
             Assert.Equal(2, store.ManifestListings);
         }
+
+        [Fact]
+        public void PlanEachFileOnce_ManyViews_AskTheTrustCircleOncePerPeer()
+        {
+            var m = new MeshModel(15, 10, seed: 7);
+            var self = m.Add(DeviceKind.Hub, 20L << 30);
+            var peer = m.Add(DeviceKind.Desktop, 10L << 30);
+            int asked = 0;
+            var peers = new AetherEdge.HostNode.Peers.PeerKnowledge(_ => { Interlocked.Increment(ref asked); return true; }, AetherEdge.HostNode.Peers.PeerKnowledge.DefaultOnlineWindow);
+            peers.Heard(peer, m.Devices.Single(d => d.Id == peer).Profile);
+            peers.Inventory(peer, Array.Empty<string>());
+            var oracle = new PlacementOracle(new FakeNodeStore(_ => false, m.Manifests), peers, new AetherEdge.HostNode.Peers.LocalDevice(self, "self", DeviceKind.Hub, 20L << 30));
+
+            using (oracle.PlanEachFileOnce())
+            {
+                for (int i = 0; i < 10; i++)
+                {
+                    Assert.NotNull(oracle.View(m.FileId));
+                }
+            }
+
+            Assert.Equal(1, asked);
+            for (int i = 0; i < 10; i++)
+            {
+                oracle.View(m.FileId);
+            }
+
+            Assert.Equal(11, asked);
+        }
     }
 }

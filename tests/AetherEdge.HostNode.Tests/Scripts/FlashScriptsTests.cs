@@ -148,8 +148,11 @@ namespace AetherEdge.HostNode.Tests.Scripts
                 "would run: ln -sfn /opt/aether/aether /usr/local/bin/aether",
                 "would run: install -d -m 0750 -o aether -g aether /var/lib/aether",
                 "would append Wi-Fi Direct settings to /etc/wpa_supplicant/wpa_supplicant.conf:",
+                "  device_type=1-0050F204-2",
                 "  persistent_reconnect=1",
+                "  p2p_go_intent=14",
                 "  ip_addr_go=192.168.42.1",
+                "note: NetworkManager or dhcpcd keep wlan0; aether drives P2P on p2p-dev-wlan0",
                 "would run: install -m 0644 " + ScriptRunner.Script("aether-hub.service") + " /etc/systemd/system/aether-hub.service",
                 "would run: systemctl daemon-reload",
                 "would run: systemctl enable --now aether-hub.service",
@@ -174,6 +177,29 @@ namespace AetherEdge.HostNode.Tests.Scripts
             // The closing hint names the service's home: `aether status` alone would look in the caller's own.
             Assert.Contains("the hub's home is /var/lib/aether", r.Stdout);
             Assert.Contains("status: sudo -u aether /opt/aether/aether status --home /var/lib/aether", r.Stdout);
+        }
+
+        [Fact]
+        public void InstallHub_DryRun_WithDhcpcdAndNetworkManager_KeepsBothOffTheP2pGroupInterfaces()
+        {
+            string dir = Directory.CreateTempSubdirectory("aether-wfd-etc-").FullName;
+            string dhcpcd = Path.Combine(dir, "dhcpcd.conf");
+            string nm = Path.Combine(dir, "NetworkManager");
+            File.WriteAllText(dhcpcd, "hostname\n");
+            Directory.CreateDirectory(nm);
+            try
+            {
+                ProcessResult r = ScriptRunner.Run("bash", new[] { ScriptRunner.Script("install-hub.sh"), "--dry-run", "--no-apt" }, new Dictionary<string, string> { ["AETHER_DHCPCD_CONF"] = dhcpcd, ["AETHER_NM_DIR"] = nm });
+                Assert.Equal(0, r.ExitCode);
+                Assert.Contains("would append to " + dhcpcd + ": denyinterfaces p2p-*", r.Stdout);
+                Assert.Contains("would write " + nm + "/conf.d/aether-p2p.conf: [keyfile] unmanaged-devices=interface-name:p2p-*", r.Stdout);
+                Assert.Equal("hostname\n", File.ReadAllText(dhcpcd));
+                Assert.False(Directory.Exists(Path.Combine(nm, "conf.d")));
+            }
+            finally
+            {
+                Directory.Delete(dir, recursive: true);
+            }
         }
 
         [Fact]

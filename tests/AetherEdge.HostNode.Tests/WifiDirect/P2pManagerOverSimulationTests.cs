@@ -32,6 +32,7 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
         {
             Assert.True(Pump(() => _a.Manager.Group != null && _b.Manager.Group != null), Diagnosis());
             Assert.Equal(1, _air.Negotiations);
+            Assert.Equal("1", _a.Sim.Settings["persistent_reconnect"]);
             var firstRoles = (_a.Manager.Group!.Role, _b.Manager.Group!.Role);
             Assert.NotEqual(firstRoles.Item1, firstRoles.Item2);
             Assert.True(_a.Manager.Group.Persistent);

@@ -41,6 +41,11 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
             Assert.Contains(_control.Sent, c => c.StartsWith("P2P_SERVICE_ADD bonjour 09616574686572", StringComparison.Ordinal));
             Assert.Contains("P2P_FIND", _control.Sent);
             Assert.Contains("P2P_SERV_DISC_REQ 00:00:00:00:00:00 02000101", _control.Sent);
+
+            // A wpa_supplicant NetworkManager started read no config of ours: persistent re-invites and IP allocation are set here.
+            Assert.True(_control.Sent.IndexOf("SET persistent_reconnect 1") < _control.Sent.IndexOf("P2P_FIND"));
+            Assert.Contains("SET ip_addr_go 192.168.42.1", _control.Sent);
+            Assert.Contains("SET ip_addr_start 192.168.42.10", _control.Sent);
         }
 
         [Fact]
@@ -271,6 +276,17 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
             Assert.Null(m.Group);
             Assert.Equal(2, m.Counters.GroupsLeftUnverified);
             Assert.Single(_network.Up);
+        }
+
+        [Fact]
+        public void RogueGroupOwner_Left_ItsStoredPersistentGroupIsRemoved_SoItCannotReinviteUs()
+        {
+            var m = Manager();
+            _control.Replies["LIST_NETWORKS"] = "network id / ssid / bssid / flags\n4\tDIRECT-r\t" + PeerAddr + "\t[DISABLED][P2P-PERSISTENT]\n";
+            m.OnEventLine("<3>P2P-GROUP-STARTED p2p-wlan0-0 client ssid=\"DIRECT-r\" freq=2437 psk=00 go_dev_addr=" + PeerAddr + " [PERSISTENT] go_ip_addr=192.168.42.1");
+            m.RejectGroup("p2p-wlan0-0");
+            Assert.Contains("REMOVE_NETWORK 4", _control.Sent);
+            Assert.True(_control.Sent.IndexOf("P2P_GROUP_REMOVE p2p-wlan0-0") < _control.Sent.IndexOf("REMOVE_NETWORK 4"));
         }
 
         [Fact]

@@ -68,6 +68,9 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
 
         public List<string> Commands { get; } = new();
 
+        /// <summary>What SET changed (name → value).</summary>
+        public Dictionary<string, string> Settings { get; } = new(StringComparer.Ordinal);
+
         public int CountCommands(string prefix)
         {
             lock (Commands)
@@ -204,6 +207,13 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
                         return _monitors.Remove(client) ? "OK\n" : "FAIL\n";
                     }
 
+                case "SET" when w.Length == 3:
+                    lock (Commands)
+                    {
+                        Settings[w[1]] = w[2];
+                    }
+
+                    return "OK\n";
                 case "P2P_SERVICE_ADD" when w.Length == 4 && w[1] == "bonjour":
                     lock (_services)
                     {
@@ -239,6 +249,12 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
                     {
                         var n = Networks.FirstOrDefault(x => x.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) == w[1]);
                         return n == null || n.Clients.Count == 0 ? "FAIL\n" : string.Join(' ', n.Clients);
+                    }
+
+                case "REMOVE_NETWORK" when w.Length == 2:
+                    lock (Networks)
+                    {
+                        return Networks.RemoveAll(n => n.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) == w[1]) > 0 ? "OK\n" : "FAIL\n";
                     }
 
                 case "P2P_CONNECT" when w.Length >= 4 && w[3] == "join":

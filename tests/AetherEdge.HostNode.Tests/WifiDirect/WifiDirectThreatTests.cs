@@ -40,6 +40,7 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
             Assert.True(Wait(() => Sample(Metrics(a), "wifi_direct_groups_left_unverified_total") == 1, 30), Metrics(a));
             Assert.Contains("P2P_CONNECT " + rogue.Sim.Address + " pbc join", a.Sim.Commands);
             Assert.Contains("P2P_GROUP_REMOVE p2p-wlan0-0", a.Sim.Commands);
+            Assert.Empty(a.Sim.Networks); // its persistent group is forgotten: no re-invitation without a button
             Assert.False(HasGroupInterface(a));
 
             // Avoided: past the 5 s retry backoff and a find refresh A has not dialled it again.

@@ -59,6 +59,22 @@
       '<dt>ID</dt><dd class="muted">' + esc(d.id) + "</dd></dl></article>";
   }
 
+  // A BLE node heard advertising (beacon, or a phone/laptop/hub met over BLE): what its advertisement says.
+  function beacon(b) {
+    const status = b.connected ? '<span class="badge online">connected</span>' : '<span class="badge offline">heard</span>';
+    const rows = [
+      ["Kind", b.kind],
+      ["Reachable by", b.transport + ", " + b.hops + " hop" + (b.hops === 1 ? "" : "s") + (b.rssi === null ? "" : " (" + b.rssi + " dBm)")],
+      ["Seen", ago(b.lastSeenSecondsAgo)],
+      ["Battery", b.battery],
+      ["Power", b.power + (b.acceptsBulk ? "" : " · not relaying shards (low battery)")],
+      ["Cache allocation", size(b.allocationBytes)],
+    ];
+    return '<article class="card" data-beacon="' + esc(b.nodeId) + '"><h3><span>' + esc(b.name || ("node " + b.nodeId)) + "</span>" + status +
+      '</h3><dl>' + rows.map((r) => "<dt>" + esc(r[0]) + "</dt><dd>" + esc(r[1]) + "</dd>").join("") +
+      '<dt>Node</dt><dd class="muted">' + esc(b.nodeId + " · " + b.address) + "</dd></dl></article>";
+  }
+
   function protection(f) {
     let text;
     if (f.state === "unreadable") text = "UNREADABLE now: " + f.available + " of " + f.dataShards + " needed shards reachable";
@@ -119,6 +135,11 @@
     const online = kit.devices.filter((d) => d.online).length;
     $("summary").textContent = online + " of " + kit.devices.length + " devices online · " + kit.files.length + " files";
     section("devices", kit.devices, () => { $("devices").innerHTML = kit.devices.map((d) => device(d, now)).join(""); });
+    const beacons = kit.beacons || [];
+    section("beacons", beacons, () => {
+      $("beacons-section").hidden = beacons.length === 0;
+      $("beacons").innerHTML = beacons.map(beacon).join("");
+    });
     section("settings", kit.settings, () => renderSettings(kit.settings));
     section("files", [kit.files, state.filter], () => renderFiles(kit.files, now));
     $("updated").textContent = "Updated " + new Date(now).toLocaleTimeString() + " · live every " + PollMs / 1000 + " s";
