@@ -9,7 +9,7 @@ namespace AetherEdge.HostNode.Tests
     /// </summary>
     internal sealed class HubRuns : IDisposable
     {
-        private readonly List<(CancellationTokenSource Stop, Task<int> Run, TextWriter Log)> _hubs = new();
+        private readonly List<(CancellationTokenSource Stop, Task<int> Run, StringWriter Log)> _hubs = new();
 
         public HubRuns(string prefix)
         {
@@ -31,9 +31,11 @@ namespace AetherEdge.HostNode.Tests
         public Task<int> Start(TimeSpan bound, params string[] args)
         {
             var stop = new CancellationTokenSource(bound);
-            var log = TextWriter.Synchronized(new StringWriter());
+            // The text is read through the StringWriter (ToString of the synchronized wrapper is its type name).
+            var text = new StringWriter();
+            var log = TextWriter.Synchronized(text);
             var run = Task.Run(() => AetherCommand.Run(args, new CliContext(log, log, stop.Token)));
-            _hubs.Add((stop, run, log));
+            _hubs.Add((stop, run, text));
             return run;
         }
 
