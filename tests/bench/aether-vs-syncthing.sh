@@ -23,6 +23,9 @@
 #   BASELINES      0               1 adds syncthing-bench's raw-tcp and disk-cp lines
 #   KEEP                           a directory to copy the hub logs to
 #   BENCH_DLL                      AetherEdge.Benchmarks.dll for PUT_MODE=library (default: its Release build)
+#   PUT_ARGS                       extra arguments to `aether put` (e.g. --no-hub: every shard written by the put
+#                                  process, as before the hub took puts over; default: the hub streams them)
+#   STAGES         0               1 prints each hub's aether_stage_seconds_total/bytes (per stage) after a case
 #
 # Equivalence: Syncthing ends with a full replica on each receiver (either device alone can serve the
 # data). aether puts with K, M on A; with two equal hubs the plan gives B K shards of every file, so B
@@ -46,6 +49,7 @@ M=${M:-5}
 SYNC_INTERVAL=${SYNC_INTERVAL-1}
 PUT_MODE=${PUT_MODE:-auto}
 REPEAT=${REPEAT:-1}
+read -r -a PUT_EXTRA <<<"${PUT_ARGS:-}"
 WAIT_S=${WAIT_S:-900}
 PY=/usr/bin/python3
 [ -f "$DLL" ] || { echo "aether.dll not found at $DLL (dotnet build hostnode/AetherEdge.HostNode -c Release)" >&2; exit 2; }
@@ -126,7 +130,7 @@ run_aether() {   # $1 case, $2 data dir, $3 bytes -> prints the result line, set
   local before=()
   for ((i = 0; i < n; i++)); do before+=("$(H proc "${hubs[$i]}")"); done
   : >"$W/puts.time"
-  local timed=(/usr/bin/time -a -o "$W/puts.time" -f "%e %U %S %M %O" dotnet "$DLL" put)
+  local timed=(/usr/bin/time -a -o "$W/puts.time" -f "%e %U %S %M %O" dotnet "$DLL" put "${PUT_EXTRA[@]}")
   local t0 tput t1 f id="" failed=0
   t0=$(now)
   case $PUT_MODE in
@@ -173,6 +177,14 @@ run_aether() {   # $1 case, $2 data dir, $3 bytes -> prints the result line, set
   [ "$failed" = 1 ] && s=PUT-FAILED
   echo "aether case=$cname hubs=$n put=$PUT_MODE k=$K m=$M bytes=$bytes seconds=$s MiBps=$(calc %.1f "$bytes / 1048576 / ($s + 1e-9)" 2>/dev/null)"
   echo "# aether case=$cname detail: put_s=$ps puts=${pt[4]} put_cpu_s=${pt[1]} put_peak_rss_MiB=$((pt[2] / 1024)) put_written_MiB=$((pt[3] / 1048576)) | $detail| cpu_s_total=$cpu_total cpu_s_per_GiB=$(calc %.2f "$cpu_total * 1073741824 / $bytes") receivers_used=$used verify=$verify"
+  if [ "${STAGES:-0}" = 1 ]; then
+    for ((i = 0; i < n; i++)); do
+      echo "# aether case=$cname stages ${NAMES[$i]^^}: $(curl -s "http://127.0.0.1:${HTTP_PORT[$i]}/metrics" |
+        awk '/^aether_stage_(seconds|bytes)_total\{/ { match($1, /stage="[^"]*"/); st = substr($1, RSTART + 7, RLENGTH - 8);
+             if ($1 ~ /seconds/) sec[st] = $2; else by[st] = $2 }
+             END { for (st in sec) if (sec[st] > 0) printf "%s=%.2fs/%dMiB ", st, sec[st], by[st] / 1048576 }')"
+    done
+  fi
   for i in "${hubs[@]}"; do kill "$i" 2>/dev/null; done
   for i in "${hubs[@]}"; do wait "$i" 2>/dev/null; done
   [[ $s =~ ^[0-9.]+$ ]] && LAST_SECONDS=$s
@@ -189,7 +201,7 @@ run_syncthing() {   # $1 case -> prints its lines, sets LAST_SECONDS
 }
 
 echo "# $(date -u +%FT%TZ) host: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg); $(syncthing --version 2>/dev/null | cut -d' ' -f1-2); dotnet $(dotnet --version)"
-echo "# aether: $DLL ($(git -C "$ROOT" log -1 --format=%h 2>/dev/null)), hubs=$HUBS k=$K m=$M sync_interval=${SYNC_INTERVAL:-default} put=$PUT_MODE"
+echo "# aether: $DLL ($(git -C "$ROOT" log -1 --format=%h 2>/dev/null)), hubs=$HUBS k=$K m=$M sync_interval=${SYNC_INTERVAL:-default} put=$PUT_MODE ${PUT_ARGS:-}"
 RESULTS="$W/results"
 : >"$RESULTS"
 for ((r = 1; r <= REPEAT; r++)); do

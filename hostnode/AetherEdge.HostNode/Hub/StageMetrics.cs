@@ -18,10 +18,10 @@ namespace AetherEdge.HostNode.Hub
 
         public StageMetrics(CollectorRegistry registry, ShardStore store)
         {
-            _sets = new StageSet[] { store.Stages, SyncStages.Shared };
+            _sets = new StageSet[] { store.Stages, SyncStages.Shared, Shards.PutStages.Shared };
             var m = Metrics.WithCustomRegistry(registry);
             var stage = new[] { "stage" };
-            _seconds = m.CreateCounter("aether_stage_seconds_total", "Time spent in each pipeline stage (store.*, sync.*).", stage);
+            _seconds = m.CreateCounter("aether_stage_seconds_total", "Time spent in each pipeline stage (put.*, store.*, sync.*).", stage);
             _bytes = m.CreateCounter("aether_stage_bytes_total", "Bytes through each pipeline stage.", stage);
             _calls = m.CreateCounter("aether_stage_calls_total", "Calls of each pipeline stage.", stage);
             registry.AddBeforeCollectCallback(Publish);

@@ -14,7 +14,7 @@ namespace AetherEdge.HostNode.Push
     /// <summary>
     /// Takes shards a trusted peer's put streams here (ALPN <see cref="PushProtocol.Alpn"/> on the sync port,
     /// registered at construction). Each arrives as ShardChunk frames under a provisional id, written to a temp
-    /// file in the store and hashed once as it arrives; its Pushed frame names the SHA-256, which must equal
+    /// file in the store and hashed once as it arrives (<see cref="PipelinedHash"/>); its Pushed frame names the SHA-256, which must equal
     /// ours. Completed shards are fsynced and indexed in batches (when <see cref="PushProtocol.AdoptBatch"/>
     /// are waiting or the sender pauses, i.e. waits for Acks) and acknowledged. Bounded: open shards per
     /// connection, bytes by the free allocation, time by the session idle timeout. Whatever a dropped
@@ -226,7 +226,8 @@ namespace AetherEdge.HostNode.Push
         private sealed class Incoming
         {
             private readonly FileStream _file;
-            private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            // Hashed on a worker past the first 4 MiB, so this link's reader only decrypts and writes.
+            private readonly PipelinedHash _hash = new();
 
             public Incoming(string path, long total)
             {
@@ -246,9 +247,7 @@ namespace AetherEdge.HostNode.Push
                 long started = Diagnostics.StageCounter.Start();
                 _file.Write(data, offset, count);
                 SyncStages.Shared.Write.Stop(started, count);
-                started = Diagnostics.StageCounter.Start();
-                _hash.AppendData(data, offset, count);
-                SyncStages.Shared.Hash.Stop(started, count);
+                _hash.Append(data, offset, count);
                 Written += count;
             }
 
@@ -256,7 +255,7 @@ namespace AetherEdge.HostNode.Push
             public byte[] Finish()
             {
                 _file.Dispose();
-                byte[] h = _hash.GetHashAndReset();
+                byte[] h = _hash.Finish();
                 _hash.Dispose();
                 return h;
             }

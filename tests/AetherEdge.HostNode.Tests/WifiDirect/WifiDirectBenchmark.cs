@@ -11,8 +11,8 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
     /// namespaces, paired, in one run over (1) a Wi-Fi Direct group of the SIMULATED wpa_supplicant (find 1 s,
     /// formation 1.5 s: <see cref="SimulatedAir"/>) and (2) a plain veth pair with mDNS, plus raw TCP on both links.
     /// Figures: seconds from starting the hubs to B's first shard (a 3 MiB file put before), and B's sync throughput
-    /// for a WFD_BENCH_MIB file put while both run (B's new shard bytes / time from the end of the put to its last
-    /// shard). Results go to WFD_BENCH_OUT (or the test output). Measures only; asserts only that the syncs finished.
+    /// for a WFD_BENCH_MIB file put while both run (B's new shard bytes / time from the start of the put, which streams
+    /// shards to their holders while it encodes, to B's last shard). Results go to WFD_BENCH_OUT (or the test output). Measures only; asserts only that the syncs finished.
     /// </summary>
     [Collection(NetnsCollection.Name)]
     public sealed class WifiDirectBenchmark
@@ -76,13 +76,13 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
             // Let the first file finish, then the measured put while both hubs run.
             Assert.True(Settled(b.Home, 120), lab.Diagnosis(a, b));
             var before = new HashSet<string>(Shards(b.Home).Select(f => f.FullName));
-            Put(lab, a, "big", mib);
-            var putEnd = DateTime.UtcNow;
+            // A put beside a running hub streams shards to their holders while it encodes: the clock starts with the put.
+            var putStart = Put(lab, a, "big", mib);
             Assert.True(Wait(() => Shards(b.Home).Count > before.Count, 300), lab.Diagnosis(a, b));
             Assert.True(Settled(b.Home, 600), lab.Diagnosis(a, b));
             var fresh = Shards(b.Home).Where(f => !before.Contains(f.FullName)).ToList();
             long bytes = fresh.Sum(f => f.Length);
-            double seconds = (fresh.Max(f => f.LastWriteTimeUtc) - putEnd).TotalSeconds;
+            double seconds = (fresh.Max(f => f.LastWriteTimeUtc) - putStart).TotalSeconds;
             if (wifiDirect)
             {
                 bAddress = Regex.Match(NetnsNodes.Exec(b.Namespace, TimeSpan.FromSeconds(20), new[] { "ip", "-4", "-o", "addr", "show", SimulatedAir.GroupInterface }).Output, @"inet (\S+)/").Groups[1].Value;
@@ -103,7 +103,8 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
             }
         }
 
-        private static void Put(WifiDirectLab lab, Device d, string name, int mib)
+        // Writes the file, then runs the put; returns when the put started (the file's writing is not timed).
+        private static DateTime Put(WifiDirectLab lab, Device d, string name, int mib)
         {
             string file = Path.Combine(lab.Root, name + ".bin");
             var rng = new Random(mib);
@@ -117,9 +118,11 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
                 }
             }
 
+            var started = DateTime.UtcNow;
             var put = CliRunner.Run("put", file, "--home", d.Home);
             Assert.True(put.Code == 0, put.Err);
             File.Delete(file);
+            return started;
         }
 
         private static List<FileInfo> Shards(string home)
