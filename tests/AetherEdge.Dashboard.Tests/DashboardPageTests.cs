@@ -22,7 +22,7 @@ namespace AetherEdge.Dashboard.Tests
         public async Task Page_HubWithPeersAndFiles_ShowsTheKitAndChangesTheAllocation()
         {
             Skip.IfNot(BrowserKit.Available, BrowserKit.MissingReason);
-            using var kit = new SimulatedKit("field-hub", start: true);
+            using var kit = new SimulatedKit("field-hub");
             var anna = kit.AddPeer("desk-anna", DeviceKind.Desktop, 200_000_000_000);
             var ben = kit.AddPeer("phone-ben", DeviceKind.Mobile, 5_000_000_000, batteryPercent: 64, pluggedIn: false, hasBattery: true);
             var tent = kit.AddPeer("hub-tent", DeviceKind.Hub, 500_000_000_000);
@@ -34,6 +34,7 @@ namespace AetherEdge.Dashboard.Tests
             string risky = kit.PutFiles(new[] { "radio/frequencies.csv" }, 3_000, dataShards: 3, parityShards: 2)[0];
             kit.PlaceAsPlanned();
             kit.LeaveOnlyK(risky);
+            kit.Start();
 
             var (pw, browser) = await BrowserKit.LaunchAsync();
             using (pw)

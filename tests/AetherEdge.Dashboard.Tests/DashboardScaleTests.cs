@@ -32,7 +32,7 @@ namespace AetherEdge.Dashboard.Tests
         {
             Skip.IfNot(BrowserKit.Available, BrowserKit.MissingReason);
             var setup = Stopwatch.StartNew();
-            using var kit = new SimulatedKit("scale-hub", start: true);
+            using var kit = new SimulatedKit("scale-hub");
             var kinds = new[] { DeviceKind.Desktop, DeviceKind.Laptop, DeviceKind.Mobile, DeviceKind.Hub };
             for (int i = 1; i < Devices; i++)
             {
@@ -44,6 +44,7 @@ namespace AetherEdge.Dashboard.Tests
             kit.PutFiles(Enumerable.Range(0, Files).Select(i => "survey/site-" + (i / 50).ToString("00", CultureInfo.InvariantCulture) + "/photo-" + i.ToString("0000", CultureInfo.InvariantCulture) + ".jpg").ToList(), 1024, dataShards: 4, parityShards: 4);
             Report("setup: 1,000 real puts", setup.Elapsed.TotalMilliseconds);
             kit.PlaceAsPlanned();
+            kit.Start();
             Report("setup: shards placed as planned over 50 devices", setup.Elapsed.TotalMilliseconds);
 
             // The hub's side: one snapshot build (plans 1,000 files over 50 devices).

@@ -22,6 +22,9 @@ namespace AetherEdge.HostNode.Mesh
         public static readonly TimeSpan AnnounceEvery = TimeSpan.FromSeconds(30);
         public const long NeighbourAnnounceDelayMilliseconds = 500;
 
+        /// <summary>Announcements made because a device was heard for the first time are at least this far apart.</summary>
+        public const long NewDeviceAnnounceSpacingMilliseconds = 5000;
+
         private readonly NodeIdentity _identity;
         private readonly LocalDevice _self;
         private readonly PeerKnowledge _peers;
@@ -36,6 +39,7 @@ namespace AetherEdge.HostNode.Mesh
         private long _stale;
         private long _invalid;
         private long _announced;
+        private long _lastTriggered = long.MinValue;
         private readonly MeshFrameKeys _keys;
 
         public MeshKnowledge(NodeIdentity identity, LocalDevice self, PeerKnowledge peers, MeshReachability reach, MeshFrameKeys keys, TimeProvider clock)
@@ -98,6 +102,16 @@ namespace AetherEdge.HostNode.Mesh
             if (record == null)
             {
                 return;
+            }
+
+            // A device heard for the first time may not have heard us (it came up before a path to us existed):
+            // answer soon, so both hold the other's key before either seals a frame (at most once per 5 s).
+            bool first = !_sequences.ContainsKey(record.Device);
+            long now = outbox.NowMilliseconds;
+            if (first && _due != long.MinValue && (_lastTriggered == long.MinValue || now - _lastTriggered >= NewDeviceAnnounceSpacingMilliseconds))
+            {
+                _lastTriggered = now;
+                _due = Math.Min(_due, now + NeighbourAnnounceDelayMilliseconds);
             }
 
             _sequences[record.Device] = record.Sequence;

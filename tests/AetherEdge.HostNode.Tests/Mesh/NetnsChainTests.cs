@@ -1,8 +1,11 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using AetherEdge.Core.Devices;
+using AetherEdge.HostNode.Hub;
+using AetherEdge.HostNode.Mesh;
 using AetherEdge.HostNode.Shards;
 using AetherEdge.HostNode.Storage;
+using AetherEdge.HostNode.Tests.Bluetooth;
 using AetherEdge.HostNode.Tests.Sync;
 
 namespace AetherEdge.HostNode.Tests.Mesh
@@ -69,6 +72,98 @@ namespace AetherEdge.HostNode.Tests.Mesh
             Assert.True(WaitFor(() => !Trusted(1).Contains(c), s_meshTimeout), "removal never reached B: " + Logs());
             Assert.True(WaitFor(() => Read(Log("hub1")).Contains("no longer trusted"), s_meshTimeout), Read(Log("hub1")));
             Assert.Contains(a, Trusted(1));
+        }
+
+        /// <summary>
+        /// The field kit end to end: phone (simulated, shared-core GATT) → beacon → beacon (simulated radio, firmware
+        /// logic) → hub A (BlueZ layer to the simulated bluetoothd on a private dbus-daemon) → hub B (namespace link) →
+        /// hub C (another link A cannot reach). C holds one shard of a 2+1 file, the phone the other two: the phone
+        /// hands them to A sealed, A keeps the one its plan gives it and relays the others sealed to their planned
+        /// hubs, and `aether get` on A rebuilds the file. The phone was paired with A only.
+        /// </summary>
+        [SkippableFact]
+        public async Task FieldKit_PhoneShardsThroughBeaconsEndAtTheirPlannedHubs_FilePutOnCIsRebuiltOnA()
+        {
+            Skip.IfNot(NetnsLab.IsRoot, "needs root for network namespaces (CI runs as root)");
+            for (int i = 0; i < 3; i++)
+            {
+                var init = CliRunner.Run("init", "--home", Home(i), "--name", "node" + i, "--kind", "hub", "--allocation", "2GB");
+                Assert.True(init.Code == 0, init.Err);
+            }
+
+            using var bus = new PrivateBus();
+            using var radio = new SimulatedRadio();
+            using var b1 = new SimulatedBeacon(0x0B000011);
+            using var b2 = new SimulatedBeacon(0x0B000012);
+            (SimulatedBluez bluez, _) = await b2.ServeAsync(bus.Address);
+            using var bluezOwner = bluez;
+            radio.Connect(b1, b2);
+            await using var phone = new SimulatedPhone(Path.Combine(Root, "phone"));
+            phone.Connect(b1, radio);
+            Assert.Equal(0, CliRunner.Run("trust", "add", phone.Identity.DeviceId.Text, "--name", "phone", "--home", Home(0)).Code);
+            File.WriteAllText(Path.Combine(Home(0), HubSettings.HubFileName), "{\"bluetoothBus\":\"" + bus.Address + "\"}");
+
+            using var lab = new NetnsChainLab();
+            Pair(lab, show: 0, join: 1, lab.LinkA(0), lab.LinkA(1));
+            Pair(lab, show: 1, join: 2, lab.LinkB(1), lab.LinkB(2));
+            string a = IdOf(0), c = IdOf(2);
+            phone.Trust(a);
+
+            // Put after pairing (the kit's user key), then C keeps one shard and the phone the other two.
+            string original = Path.Combine(Root, "field.bin");
+            File.WriteAllBytes(original, RandomNumberGenerator.GetBytes(40_000));
+            var put = CliRunner.Run("put", original, "--home", Home(2), "--json", "--data-shards", "2", "--parity-shards", "1");
+            Assert.True(put.Code == 0, put.Err);
+            string fileId = Regex.Match(put.Out, "\"fileId\":\"([0-9a-f]+)\"").Groups[1].Value;
+            var phoneShards = new List<(string Id, byte[] Bytes)>();
+            using (var store = ShardStore.Open(Home(2), Allocation(2)))
+            {
+                foreach (string id in ShardManifest.ReadUnverified(store.TryGetManifest(fileId)!)!.ShardIds.Skip(1))
+                {
+                    phoneShards.Add((id, File.ReadAllBytes(store.PathOf(id))));
+                    Assert.True(store.DeleteShard(id));
+                }
+            }
+
+            lab.StartAether(0, Log("hub0"), "hub", "--home", Home(0), "--interface", lab.LinkA(0), "--sync-interval", "1");
+            lab.StartAether(1, Log("hub1"), "hub", "--home", Home(1), "--sync-interval", "1");
+            lab.StartAether(2, Log("hub2"), "hub", "--home", Home(2), "--interface", lab.LinkB(2), "--sync-interval", "1");
+
+            // Introductions travel (A and C, and the phone to B and C); the manifest reaches A through B.
+            Assert.True(WaitFor(() => Trusted(0).Contains(c) && Trusted(2).Contains(a) && Trusted(2).Contains(phone.Identity.DeviceId.Text), s_meshTimeout), "no introduction: " + Logs());
+            uint hubA = MeshAddress.Of(ParseId(a));
+            Assert.True(WaitFor(() => phone.Keys.Knows(hubA), s_meshTimeout), "the phone never heard A through the beacons: " + Logs());
+            // A heard the phone's record too (three links away: beacon, beacon, phone), so it holds the pair key.
+            Assert.True(WaitFor(() => lab.Exec(0, StepTimeout, "curl", "-s", "http://127.0.0.1:43217/metrics").Output.Contains("mesh_known_devices{hops=\"3\"} 1"), s_meshTimeout), "A never heard the phone: " + Logs());
+            Assert.True(WaitFor(() => CliRunner.Run("status", "--home", Home(0)).Out.Contains("(1 files)"), s_meshTimeout), "A never got C's manifest: " + Logs());
+
+            foreach (var (id, bytes) in phoneShards)
+            {
+                Assert.True(phone.Sender.TryEnqueue(new ShardJob(hubA, id, Convert.FromHexString(id), bytes, Relayed: false)));
+            }
+
+            Assert.True(WaitFor(() => phone.Sender[MeshShardSender.Sent] == phoneShards.Count, s_meshTimeout), "the phone's shards never reached A: " + Logs());
+            Assert.True(WaitFor(() => phoneShards.All(s => Held(0).Contains(s.Id) || Held(1).Contains(s.Id) || Held(2).Contains(s.Id)), s_meshTimeout),
+                "the phone's shards were not kept: " + string.Join("\n", Enumerable.Range(0, 3).Select(i => "hub" + i + ":\n" + string.Join("\n",
+                    lab.Exec(i, StepTimeout, "curl", "-s", "http://127.0.0.1:43217/metrics").Output.Split('\n').Where(l => l.StartsWith("mesh_shard", StringComparison.Ordinal) || l.StartsWith("mesh_sealed", StringComparison.Ordinal))))));
+            string metricsA = lab.Exec(0, StepTimeout, "curl", "-s", "http://127.0.0.1:43217/metrics").Output;
+            Assert.Matches(@"mesh_shard_reassembly_total\{result=""assembled""\} 2", metricsA);
+            Assert.Matches(@"mesh_transport_peers\{transport=""ble""\} 1", metricsA);
+            Assert.DoesNotMatch(@"mesh_shard_envelopes_total\{result=""(no_manifest|bad_hash|relay_refused)""\} [1-9]", metricsA);
+
+            // A relayed what its plan gives B or C; they stored it (relayed pieces arrive over the LAN links).
+            if (Regex.IsMatch(metricsA, @"mesh_shard_envelopes_total\{result=""relayed""\} [1-9]"))
+            {
+                Assert.True(WaitFor(() => Enumerable.Range(1, 2).Any(i => Regex.IsMatch(lab.Exec(i, StepTimeout, "curl", "-s", "http://127.0.0.1:43217/metrics").Output, @"mesh_shard_envelopes_total\{result=""(stored|already_held)""\} [1-9]")), s_meshTimeout), Logs());
+            }
+
+            Get(lab, 0, fileId, lab.LinkA(1), "field.bin");
+        }
+
+        private static HostNode.Identity.DeviceId ParseId(string text)
+        {
+            Assert.True(HostNode.Identity.DeviceId.TryParse(text, out var id, out string error), error);
+            return id;
         }
 
         private HashSet<string> Trusted(int i) =>

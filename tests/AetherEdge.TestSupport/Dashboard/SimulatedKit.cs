@@ -34,9 +34,15 @@ namespace AetherEdge.TestSupport.Dashboard
             Host = HubHost.Build(Settings, TextWriter.Null);
             if (start)
             {
-                Host.StartAsync().GetAwaiter().GetResult();
+                Start();
             }
         }
+
+        /// <summary>
+        /// Starts the hub's services. Set the kit up first: <see cref="PutFiles"/> and <see cref="PlaceAsPlanned"/>
+        /// write the store directly, which must not race a running hub's sessions on the same connection.
+        /// </summary>
+        public void Start() => Host.StartAsync().GetAwaiter().GetResult();
 
         public string Home { get; }
 
