@@ -16,6 +16,9 @@ namespace AetherEdge.HostNode.Hub
     /// </summary>
     internal sealed class PushRouting : IShardRouting, IDisposable
     {
+        /// <summary>Addresses with no device ID yet that one holder's push may try.</summary>
+        private const int MaxUntiedTries = 2;
+
         private readonly PlacementOracle _oracle;
         private readonly PeerDirectory _directory;
         private readonly TlsPeerPolicy _policy;
@@ -77,11 +80,17 @@ namespace AetherEdge.HostNode.Hub
                 if (DeviceId.TryParse(holder, out var id, out _))
                 {
                     // Addresses this hub already proved or was given for that device; the TLS handshake proves it again.
-                    foreach (var at in _directory.Snapshot().Where(p => p.Id == id).OrderByDescending(p => p.Proven))
+                    // Then addresses not yet tied to any device (a --peers address this hub has not dialled since the
+                    // peer came up: the peer may have synced with us by dialling in); the TLS pin to the holder's ID
+                    // decides, and at most two such tries keep a put from waiting on stale suggestions.
+                    var tied = _directory.Snapshot().Where(p => p.Id == id).OrderByDescending(p => p.Proven);
+                    var untied = _directory.Snapshot().Where(p => p.Id == null).Take(MaxUntiedTries);
+                    foreach (var at in tied.Concat(untied))
                     {
                         try
                         {
                             link = PushLink.OpenAsync(_policy, at.EndPoint, id, _cancellation).GetAwaiter().GetResult();
+                            at.Id ??= id;
                             break;
                         }
                         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException or OperationCanceledException)
