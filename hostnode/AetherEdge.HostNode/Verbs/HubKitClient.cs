@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using AetherEdge.HostNode.Dashboard;
 using AetherEdge.HostNode.Peers;
@@ -18,46 +17,21 @@ namespace AetherEdge.HostNode.Verbs
         /// <summary>The hub's devices and BLE nodes, or null with the reason; <paramref name="hub"/> is its address when known.</summary>
         public static KitNodes? TryFetch(string home, TimeSpan timeout, CancellationToken ct, out string? hub, out string why)
         {
-            hub = null;
-            var state = RunningPeersFile.Read(home);
-            if (state?.HttpAddress == null || !Alive(state.Pid)
-                || !Uri.TryCreate(state.HttpAddress, UriKind.Absolute, out var address) || address.Scheme != Uri.UriSchemeHttp)
+            var body = RunningHub.TryGet(home, DashboardApi.NodesPath, timeout, MaxBytes, ct, out var address, out why);
+            hub = address?.ToString();
+            if (body == null)
             {
-                why = "no hub running on " + home;
                 return null;
             }
 
-            hub = address.ToString();
             try
             {
-                using var http = new HttpClient { Timeout = timeout, MaxResponseContentBufferSize = MaxBytes };
-                using var response = http.GetAsync(new Uri(address, DashboardApi.NodesPath), ct).GetAwaiter().GetResult();
-                if (!response.IsSuccessStatusCode)
-                {
-                    why = "the hub at " + hub + " answered " + (int)response.StatusCode;
-                    return null;
-                }
-
-                why = string.Empty;
-                return JsonSerializer.Deserialize(response.Content.ReadAsByteArrayAsync(ct).GetAwaiter().GetResult(), DashboardJsonContext.Default.KitNodes);
+                return JsonSerializer.Deserialize(body, DashboardJsonContext.Default.KitNodes);
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or InvalidOperationException)
+            catch (JsonException e)
             {
-                why = "no hub answers at " + hub;
+                why = "the hub at " + hub + " sent an unreadable answer (" + e.Message + ")";
                 return null;
-            }
-        }
-
-        private static bool Alive(int pid)
-        {
-            try
-            {
-                using var p = Process.GetProcessById(pid);
-                return !p.HasExited;
-            }
-            catch (ArgumentException)
-            {
-                return false;
             }
         }
     }

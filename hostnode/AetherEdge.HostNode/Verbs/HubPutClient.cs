@@ -18,9 +18,7 @@ namespace AetherEdge.HostNode.Verbs
 
         public static HubPutResponse? TryPut(string home, List<HubPutFile> files, int dataShards, int parityShards, CancellationToken cancellation)
         {
-            var state = RunningPeersFile.Read(home);
-            if (state?.HttpAddress is not { } url || !Alive(state.Pid) || DashboardSecret.TryLoad(home) is not { } secret ||
-                !Uri.TryCreate(url, UriKind.Absolute, out var baseUri) || !baseUri.IsLoopback)
+            if (RunningHub.TryLocate(home, out _) is not { IsLoopback: true } baseUri || DashboardSecret.TryLoad(home) is not { } secret)
             {
                 return null;
             }
@@ -80,23 +78,6 @@ namespace AetherEdge.HostNode.Verbs
                 }
 
                 return body;
-            }
-        }
-
-        private static bool Alive(int pid)
-        {
-            try
-            {
-                using var p = System.Diagnostics.Process.GetProcessById(pid);
-                return !p.HasExited;
-            }
-            catch (ArgumentException)
-            {
-                return false;
-            }
-            catch (InvalidOperationException)
-            {
-                return false;
             }
         }
     }

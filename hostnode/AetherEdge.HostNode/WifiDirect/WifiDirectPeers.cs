@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using AetherEdge.HostNode.Discovery;
@@ -82,29 +81,20 @@ namespace AetherEdge.HostNode.WifiDirect
         /// </summary>
         public static IReadOnlyList<PeerInfo> FromHub(string home, TimeSpan timeout, out string why)
         {
-            var state = RunningPeersFile.Read(home);
-            if (state?.HttpAddress == null || !Alive(state.Pid) || !Uri.TryCreate(state.HttpAddress, UriKind.Absolute, out var address) || address.Scheme != Uri.UriSchemeHttp)
+            var body = RunningHub.TryGet(home, Path, timeout, MaxBytes, CancellationToken.None, out var address, out why);
+            if (body == null)
             {
-                why = "no hub running on " + home + ": Wi-Fi Direct peers not listed";
+                why += address == null ? ": Wi-Fi Direct peers not listed" : string.Empty;
                 return Array.Empty<PeerInfo>();
             }
 
             try
             {
-                using var http = new HttpClient { Timeout = timeout, MaxResponseContentBufferSize = MaxBytes };
-                using var answer = http.GetAsync(new Uri(address, Path)).GetAwaiter().GetResult();
-                if (!answer.IsSuccessStatusCode)
-                {
-                    why = "the hub at " + address + " answered " + (int)answer.StatusCode + " for " + Path;
-                    return Array.Empty<PeerInfo>();
-                }
-
-                why = string.Empty;
-                return Parse(answer.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult());
+                return Parse(body);
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or InvalidOperationException or FormatException)
+            catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or KeyNotFoundException)
             {
-                why = "the hub at " + address + " did not answer for Wi-Fi Direct peers (" + e.Message + ")";
+                why = "the hub at " + address + " sent unreadable Wi-Fi Direct peers (" + e.Message + ")";
                 return Array.Empty<PeerInfo>();
             }
         }
@@ -136,19 +126,6 @@ namespace AetherEdge.HostNode.WifiDirect
             }
 
             return rows;
-        }
-
-        private static bool Alive(int pid)
-        {
-            try
-            {
-                using var p = Process.GetProcessById(pid);
-                return !p.HasExited;
-            }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
-            {
-                return false;
-            }
         }
     }
 }

@@ -64,7 +64,7 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
             Assert.Equal(0, CliRunner.Run("init", "--home", home, "--name", "quiet").Code);
             var run = CliRunner.Run("peers", "--home", home, "--timeout", "0.1", "--interface", "127.0.0.1");
             Assert.Equal(0, run.Code);
-            Assert.Contains("listed by a running `aether hub` (no hub running on " + home + ")", run.Out);
+            Assert.Contains("listed by a running `aether hub` (no hub is running on " + home + ")", run.Out);
         }
     }
 }

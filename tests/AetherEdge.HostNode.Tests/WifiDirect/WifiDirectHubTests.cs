@@ -98,7 +98,7 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
         {
             var rows = WifiDirectPeers.FromHub(Path.Combine(Path.GetTempPath(), "aewfd-nohub-" + Environment.ProcessId), TimeSpan.FromSeconds(1), out string why);
             Assert.Empty(rows);
-            Assert.StartsWith("no hub running on", why, StringComparison.Ordinal);
+            Assert.StartsWith("no hub is running on", why, StringComparison.Ordinal);
         }
 
         [Fact]
