@@ -35,41 +35,23 @@ namespace AetherEdge.HostNode.Push
         /// <summary>Reads one whole frame into <paramref name="buffer"/>; null when the peer closed between frames.</summary>
         public static async Task<SyncFrame?> ReadAsync(Stream stream, byte[] buffer, CancellationToken ct)
         {
-            if (!await ReadExactlyOrEndAsync(stream, buffer, 0, SyncLimits.HeaderBytes, ct).ConfigureAwait(false))
+            int got = await stream.ReadAtLeastAsync(buffer.AsMemory(0, SyncLimits.HeaderBytes), SyncLimits.HeaderBytes, throwOnEndOfStream: false, ct).ConfigureAwait(false);
+            if (got == 0)
             {
                 return null;
             }
 
-            int length = SyncFrameCodec.PeekFrameLength(buffer, 0, SyncLimits.HeaderBytes);
-            if (!await ReadExactlyOrEndAsync(stream, buffer, SyncLimits.HeaderBytes, length - SyncLimits.HeaderBytes, ct).ConfigureAwait(false))
+            if (got < SyncLimits.HeaderBytes)
             {
                 throw new IOException("peer closed the connection inside a frame");
             }
 
+            // The length is checked against the frame limit before anything more is read; a short body is an
+            // EndOfStreamException (an IOException).
+            int length = SyncFrameCodec.PeekFrameLength(buffer, 0, SyncLimits.HeaderBytes);
+            await stream.ReadExactlyAsync(buffer.AsMemory(SyncLimits.HeaderBytes, length - SyncLimits.HeaderBytes), ct).ConfigureAwait(false);
             SyncFrameCodec.TryRead(buffer, 0, length, out var frame);
             return frame;
-        }
-
-        private static async Task<bool> ReadExactlyOrEndAsync(Stream stream, byte[] buffer, int offset, int count, CancellationToken ct)
-        {
-            int got = 0;
-            while (got < count)
-            {
-                int n = await stream.ReadAsync(buffer.AsMemory(offset + got, count - got), ct).ConfigureAwait(false);
-                if (n == 0)
-                {
-                    if (got == 0 && offset == 0)
-                    {
-                        return false;
-                    }
-
-                    throw new IOException("peer closed the connection inside a frame");
-                }
-
-                got += n;
-            }
-
-            return true;
         }
     }
 }
