@@ -40,7 +40,13 @@ namespace AetherEdge.HostNode.Identity
             string certPath = Path.Combine(dir, CertificateFileName);
             if (!File.Exists(keyPath) || !File.Exists(certPath))
             {
-                Create(keyPath, certPath);
+                // Two processes (a hub starting, a verb on the same new home) must not both create one: the second
+                // would pair its key with the first's certificate, or lose its temp file to the first's rename.
+                using var creating = CreateLock(dir);
+                if (!File.Exists(keyPath) || !File.Exists(certPath))
+                {
+                    Create(keyPath, certPath);
+                }
             }
 
             X509Certificate2 withKey;
@@ -87,6 +93,24 @@ namespace AetherEdge.HostNode.Identity
             using var final = named.CreateSelfSigned(now.AddDays(-1), now.AddYears(ValidityYears));
             WritePrivate(keyPath, key.ExportPkcs8PrivateKeyPem());
             WritePrivate(certPath, final.ExportCertificatePem());
+        }
+
+        /// <summary>An exclusive lock on <c>identity/create.lock</c>, waited for up to 10 s (creating takes milliseconds).</summary>
+        private static FileStream CreateLock(string dir)
+        {
+            string path = Path.Combine(dir, "create.lock");
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (true)
+            {
+                try
+                {
+                    return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                }
+                catch (IOException) when (DateTime.UtcNow < deadline)
+                {
+                    Thread.Sleep(20);
+                }
+            }
         }
 
         private static void WritePrivate(string path, string text)

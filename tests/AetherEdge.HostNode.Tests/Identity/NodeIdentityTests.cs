@@ -36,6 +36,23 @@ namespace AetherEdge.HostNode.Tests.Identity
         }
 
         [Fact]
+        public void LoadOrCreate_ManyAtOnceOnANewHome_OneIdentityEveryCallerLoads()
+        {
+            // A hub starting and `aether id` on the same new home once raced: one lost its temp file to the other's
+            // rename ("Could not find file identity/cert.pem.tmp"), and a key could meet the other's certificate.
+            var ids = new DeviceId[8];
+            using var start = new Barrier(ids.Length);
+            Parallel.For(0, ids.Length, new ParallelOptions { MaxDegreeOfParallelism = ids.Length }, i =>
+            {
+                start.SignalAndWait();
+                using var identity = NodeIdentity.LoadOrCreate(_home);
+                ids[i] = identity.DeviceId;
+            });
+
+            Assert.Single(ids.Distinct());
+        }
+
+        [Fact]
         public void LoadOrCreate_TwoHomes_DifferentIds()
         {
             using var a = NodeIdentity.LoadOrCreate(Path.Combine(_home, "a"));
