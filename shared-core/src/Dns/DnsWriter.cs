@@ -227,9 +227,11 @@ namespace AetherEdge.Core.Dns
             StringBuilder sb = new StringBuilder();
             for (int i = from; i < name.LabelCount; i++)
             {
+                // Exact labels, not case-folded: a pointer to "_C..." written for "_c..." would change the name's
+                // case on the wire (names compare case-insensitively, but case is preserved: RFC 4343 §4).
                 string l = name.Label(i);
                 sb.Append((char)l.Length);
-                sb.Append(DnsName.FoldAscii(l));
+                sb.Append(l);
             }
 
             return sb.ToString();

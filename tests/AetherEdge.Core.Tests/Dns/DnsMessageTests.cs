@@ -178,6 +178,21 @@ namespace AetherEdge.Core.Tests.Dns
         }
 
         [Fact]
+        public void Write_NamesDifferingOnlyInCase_EachKeepsItsCase()
+        {
+            // Found by the round-trip property: the writer compressed "_C" onto an earlier "_c", so the name read
+            // back in the other's case.
+            var m = new DnsMessage();
+            m.Answers.Add(DnsRecord.CreatePtr(DnsName.Parse("_c._tcp.local"), DnsName.Parse("a._c._tcp.local"), 120));
+            m.Answers.Add(DnsRecord.CreatePtr(DnsName.Parse("_C._tcp.local"), DnsName.Parse("b._C._tcp.local"), 120));
+            var bytes = Write(m);
+
+            var back = DnsMessage.Parse(bytes, 0, bytes.Length);
+            Assert.Equal("_c._tcp.local", ((DnsRecord)back.Answers[0]!).Name.ToString());
+            Assert.Equal("_C._tcp.local", ((DnsRecord)back.Answers[1]!).Name.ToString());
+        }
+
+        [Fact]
         public void Write_RepeatedNames_CompressedWithPointers()
         {
             var type = DnsName.Parse("_aetherlight._tcp.local");
