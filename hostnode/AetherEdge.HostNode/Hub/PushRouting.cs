@@ -83,8 +83,9 @@ namespace AetherEdge.HostNode.Hub
                     // Then addresses not yet tied to any device (a --peers address this hub has not dialled since the
                     // peer came up: the peer may have synced with us by dialling in); the TLS pin to the holder's ID
                     // decides, and at most two such tries keep a put from waiting on stale suggestions.
-                    var tied = _directory.Snapshot().Where(p => p.Id == id).OrderByDescending(p => p.Proven);
-                    var untied = _directory.Snapshot().Where(p => p.Id == null).Take(MaxUntiedTries);
+                    var addresses = _directory.Snapshot();
+                    var tied = addresses.Where(p => p.Id == id).OrderByDescending(p => p.Proven);
+                    var untied = addresses.Where(p => p.Id == null).Take(MaxUntiedTries);
                     foreach (var at in tied.Concat(untied))
                     {
                         try
