@@ -10,6 +10,7 @@ using AetherEdge.HostNode.Peers;
 using AetherEdge.HostNode.Placement;
 using AetherEdge.HostNode.Push;
 using AetherEdge.HostNode.Repair;
+using AetherEdge.HostNode.Shards;
 using AetherEdge.HostNode.Storage;
 using AetherEdge.HostNode.Sync;
 using AetherEdge.HostNode.Trust;
@@ -214,6 +215,12 @@ namespace AetherEdge.HostNode.Hub
             Alias<IHttpEndpoints, DashboardEndpoints>(services);
 
             // Puts handed over by `aether put` on this home, streamed to their holders (issue 13; Push/README.md).
+            services.AddSingleton(new PushOrphanOptions(TimeSpan.FromSeconds(settings.PushOrphanGraceSeconds)));
+            services.AddSingleton<IShardFormat, ShardFormat>();
+            services.AddSingleton<PushedLedger>();
+            services.AddSingleton<PushOrphanSweeper>();
+            Alias<IMetricsSource, PushOrphanSweeper>(services);
+            services.AddHostedService(sp => sp.GetRequiredService<PushOrphanSweeper>());
             services.AddSingleton<PushReceiver>();
             Alias<IMetricsSource, PushReceiver>(services);
             services.AddHostedService(sp => sp.GetRequiredService<PushReceiver>());
