@@ -57,6 +57,24 @@ namespace AetherEdge.HostNode.Storage
             }
         }
 
+        /// <summary>
+        /// Up to <paramref name="limit"/> shards with ids after <paramref name="after"/> (all when null), in id order:
+        /// one step of a load that lets go of the caller's lock between steps. Returns the number of rows read.
+        /// </summary>
+        public int ScanShardsAfter(string? after, int limit, Action<string, long, bool> each)
+        {
+            using var cmd = Command("SELECT id, size, file_id IS NULL FROM shards WHERE id > $a ORDER BY id LIMIT $n;", ("$a", after ?? string.Empty), ("$n", limit));
+            using var r = cmd.ExecuteReader();
+            int n = 0;
+            while (r.Read())
+            {
+                each(r.GetString(0), r.GetInt64(1), r.GetInt64(2) != 0);
+                n++;
+            }
+
+            return n;
+        }
+
         /// <summary>Every manifest's file id and body length, in one query (no bodies read).</summary>
         public void ScanManifests(Action<string, int> each)
         {
