@@ -159,6 +159,18 @@ namespace AetherEdge.HostNode.Sync
             return _usedFromStore;
         }
 
+        /// <summary>Shards held: from memory once loaded, else one <c>COUNT</c> query.</summary>
+        public int ShardCount()
+        {
+            if (Ready())
+            {
+                return _shards.Count;
+            }
+
+            StoreLookups++;
+            return _store.ShardCount;
+        }
+
         /// <summary>Shard and manifest ids added or removed since <paramref name="cursor"/>, or null when unknown (a reload).</summary>
         public IReadOnlyList<string>? ChangedSince(long cursor)
         {
@@ -373,8 +385,9 @@ namespace AetherEdge.HostNode.Sync
             });
             if (read < LoadChunk)
             {
+                // Not a change of what the store holds (lookups meanwhile asked the store): plans made during the
+                // load stay valid, so no version step here.
                 Loads++;
-                Touched();
                 return true;
             }
 

@@ -192,6 +192,33 @@ namespace AetherEdge.HostNode.Sync
             }
         }
 
+        /// <summary>Shards held (the held index's count; no table scan once it is loaded).</summary>
+        public int ShardCount
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _held.ShardCount();
+                }
+            }
+        }
+
+        /// <summary>Whether each of <paramref name="ids"/> is held here, under one lock (a file's shards at once).</summary>
+        public bool[] HoldsEach(IReadOnlyList<string> ids)
+        {
+            var held = new bool[ids.Count];
+            lock (_gate)
+            {
+                for (int i = 0; i < held.Length; i++)
+                {
+                    held[i] = _held.HasShard(ids[i]);
+                }
+            }
+
+            return held;
+        }
+
         public bool HasManifest(string id)
         {
             lock (_gate)
