@@ -6,6 +6,7 @@ using AetherEdge.Core.Routing;
 using AetherEdge.HostNode.Identity;
 using AetherEdge.HostNode.Placement;
 using AetherEdge.HostNode.Storage;
+using AetherEdge.HostNode.Sync;
 using Microsoft.Extensions.Logging;
 
 namespace AetherEdge.HostNode.Mesh
@@ -14,7 +15,11 @@ namespace AetherEdge.HostNode.Mesh
     /// Shard envelopes that reach the hub sealed by a trusted device (over BLE, through beacons): the shard's
     /// SHA-256 must equal the envelope's content id, the manifests held must list it, and the placement plan must
     /// give it to this hub; then it is stored (the store hashes it again while writing, so no partial or wrong
-    /// shard is ever kept). Everything else is dropped and counted by reason
+    /// shard is ever kept) as a shard that arrived from elsewhere, which placement may move and prune later. When
+    /// this hub's plan names the very device that sent it, the two hubs' knowledge differs for now (one planned
+    /// before the other's inventory arrived): it is kept here for handoff, sync gives it to the planned holder and
+    /// placement prunes it here after, instead of being dropped (the shard may exist nowhere else). Everything else
+    /// is dropped and counted by reason
     /// (<c>mesh_shard_envelopes_total{result}</c>). The router thread only parses and hashes; the plan lookup and
     /// the write run on the thread pool, at most <see cref="MaxPendingWrites"/> at once (more: dropped as busy,
     /// the sender's retry brings it again).
@@ -33,15 +38,16 @@ namespace AetherEdge.HostNode.Mesh
         public const string StoreFailed = "store_failed";
         public const string Relayed = "relayed";
         public const string RelayRefused = "relay_refused";
+        public const string HeldForHandoff = "held_for_handoff";
 
-        private readonly ShardStore _store;
+        private readonly ShardStoreSyncStore _store;
         private readonly PlacementOracle _oracle;
         private readonly MeshShardSender _sender;
         private readonly ILogger<MeshShards> _log;
         private readonly ConcurrentDictionary<string, long> _results = new(StringComparer.Ordinal);
         private int _pending;
 
-        public MeshShards(ShardStore store, PlacementOracle oracle, MeshShardSender sender, ILogger<MeshShards> log)
+        public MeshShards(ShardStoreSyncStore store, PlacementOracle oracle, MeshShardSender sender, ILogger<MeshShards> log)
         {
             _sender = sender;
             _store = store;
@@ -51,7 +57,7 @@ namespace AetherEdge.HostNode.Mesh
 
         public byte Kind => MeshPayloadKind.Shard;
 
-        /// <summary>Envelopes by result (stored, already_held, bad_hash, malformed, no_manifest, not_planned_here, relayed, relay_refused, busy, store_failed).</summary>
+        /// <summary>Envelopes by result (stored, already_held, held_for_handoff, bad_hash, malformed, no_manifest, not_planned_here, relayed, relay_refused, busy, store_failed).</summary>
         public long this[string result] => _results.TryGetValue(result, out long v) ? v : 0;
 
         public IReadOnlyList<KeyValuePair<string, long>> Results() => _results.OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
@@ -119,30 +125,17 @@ namespace AetherEdge.HostNode.Mesh
 
         private string Keep(string id, byte[] bytes, uint source)
         {
-            if (_oracle.Locate(id) is not { } found)
+            if (_oracle.Locate(id) is null)
             {
                 return NoManifest;
             }
 
             string? holder = _oracle.AssignedHolder(id);
-            if (holder != _oracle.SelfId)
+            if (holder == _oracle.SelfId)
             {
-                return Relay(id, bytes, source, holder);
+                return Store(id, bytes, Stored);
             }
 
-            if (_store.HasShard(id))
-            {
-                return AlreadyHeld;
-            }
-
-            using var content = new MemoryStream(bytes, writable: false);
-            _store.PutShard(id, content, found.Manifest, found.Index);
-            return Stored;
-        }
-
-        // The planned holder is another device: pass it on sealed to that device, never back to where it came from.
-        private string Relay(string id, byte[] bytes, uint source, string? holder)
-        {
             if (holder == null || !DeviceId.TryParse(holder, out DeviceId device, out _))
             {
                 return NotPlannedHere;
@@ -151,10 +144,24 @@ namespace AetherEdge.HostNode.Mesh
             uint node = MeshAddress.Of(device);
             if (node == source)
             {
-                return NotPlannedHere;
+                // The sender planned it here, this hub plans it back there: never bounce it, never drop it.
+                return Store(id, bytes, HeldForHandoff);
             }
 
+            // The planned holder is another device: pass it on sealed to that device.
             return _sender.TryEnqueue(new ShardJob(node, id, Convert.FromHexString(id), bytes, Relayed: true)) ? Relayed : RelayRefused;
+        }
+
+        private string Store(string id, byte[] bytes, string result)
+        {
+            if (_store.HasShard(id))
+            {
+                return AlreadyHeld;
+            }
+
+            using var content = new MemoryStream(bytes, writable: false);
+            _store.AddShard(id, content);
+            return result;
         }
 
         private void Count(string result) => _results.AddOrUpdate(result, 1, (_, v) => v + 1);

@@ -31,6 +31,7 @@ namespace AetherEdge.HostNode.Placement
         private readonly ConcurrentDictionary<string, (string Manifest, int Index)> _fileOf = new(StringComparer.Ordinal);
         private readonly object _cacheGate = new();
         private readonly Dictionary<string, FileView> _views = new(StringComparer.Ordinal);
+        private readonly PlanShapes _shapes = new();
         private string _devicesKey = string.Empty;
         private long _storeCursor = -1;
         private long _peersCursor = -1;
@@ -54,6 +55,9 @@ namespace AetherEdge.HostNode.Placement
 
         /// <summary>Plans computed (cache misses) since start: what a round that found nothing changed must not grow.</summary>
         public long PlansMade => Interlocked.Read(ref _plansMade);
+
+        /// <summary>Times the planner itself ran: files whose plan shape (<see cref="PlanShapes"/>) was not known yet.</summary>
+        public long PlannerRuns => _shapes.Planned;
 
         /// <summary>
         /// Everything plans here are made from, as one string: the store's and the knowledge's versions and the
@@ -94,7 +98,7 @@ namespace AetherEdge.HostNode.Placement
                 epoch = _epoch;
             }
 
-            var view = Compute(manifestId, online);
+            var view = Compute(manifestId, online, devices);
             if (view != null)
             {
                 lock (_cacheGate)
@@ -162,7 +166,7 @@ namespace AetherEdge.HostNode.Placement
             return sb.ToString();
         }
 
-        private FileView? Compute(string manifestId, (DeviceProfile Profile, DeviceId? Id)[] online)
+        private FileView? Compute(string manifestId, (DeviceProfile Profile, DeviceId? Id)[] online, string devicesKey)
         {
             var layout = Layout(manifestId);
             if (layout == null)
@@ -171,31 +175,27 @@ namespace AetherEdge.HostNode.Placement
             }
 
             Interlocked.Increment(ref _plansMade);
-            var devices = online.Select(o => o.Profile).ToArray();
             int n = layout.TotalShards;
-            var holders = new List<int>[n];
+            var held = new bool[n, online.Length];
             var local = new bool[n];
             var offered = new bool[n];
-            bool known = online.All(o => o.Id is not { } peer || _peers.HasInventory(peer));
-            for (int s = 0; s < n; s++)
+            bool known = true;
+            for (int d = 0; d < online.Length; d++)
             {
-                holders[s] = new List<int>();
-                for (int d = 0; d < online.Length; d++)
+                var peer = online[d].Id;
+                known &= peer is not { } p || _peers.HasInventory(p);
+                for (int s = 0; s < n; s++)
                 {
-                    bool holds = online[d].Id is { } peer
-                        ? _peers.Holds(peer, layout.ShardIds[s])
-                        : _store.HasShard(layout.ShardIds[s]);
-                    if (holds)
-                    {
-                        holders[s].Add(d);
-                        local[s] |= online[d].Id == null;
-                        offered[s] |= online[d].Id != null;
-                    }
+                    bool holds = peer is { } id ? _peers.Holds(id, layout.ShardIds[s]) : _store.HasShard(layout.ShardIds[s]);
+                    held[s, d] = holds;
+                    local[s] |= holds && peer == null;
+                    offered[s] |= holds && peer != null;
                 }
             }
 
-            var plan = HolderAwarePlacement.Plan(devices, layout.Layout.ShardBytes, layout.DataShards, holders.Select(h => h.ToArray()).ToArray());
-            return new FileView(layout, plan.HolderIds(), local, offered, known);
+            var devices = Array.ConvertAll(online, o => o.Profile);
+            var assigned = _shapes.Plan(devicesKey, devices, layout.Layout.ShardBytes, layout.DataShards, held);
+            return new FileView(layout, assigned, local, offered, known);
         }
 
         /// <summary>

@@ -15,12 +15,15 @@ namespace AetherEdge.HostNode.Shards
         private readonly ShardStore _store;
         private readonly UserKeys _keys;
         private readonly PutStages _stages;
+        private readonly ShardStore? _readAlso;
 
-        public ShardPipeline(ShardStore store, UserKeys keys, PutStages? stages = null)
+        /// <param name="readAlso">A second store gets read from (a get's fetched shards); puts never write there.</param>
+        public ShardPipeline(ShardStore store, UserKeys keys, PutStages? stages = null, ShardStore? readAlso = null)
         {
             _store = store;
             _keys = keys;
             _stages = stages ?? PutStages.Shared;
+            _readAlso = readAlso;
         }
 
         /// <summary>
@@ -204,7 +207,7 @@ namespace AetherEdge.HostNode.Shards
         /// <summary>Reads and authenticates the manifest of a held file.</summary>
         public ShardManifest ReadManifest(string fileId)
         {
-            byte[] body = _store.TryGetManifest(fileId) ?? throw new UnknownFileException(fileId);
+            byte[] body = _store.TryGetManifest(fileId) ?? _readAlso?.TryGetManifest(fileId) ?? throw new UnknownFileException(fileId);
             var manifest = ShardManifest.Parse(body, _keys.ManifestKey);
             if (manifest.FileIdText != fileId)
             {
@@ -258,7 +261,7 @@ namespace AetherEdge.HostNode.Shards
                 int count = 0;
                 for (int i = 0; i < n && count < k; i++)
                 {
-                    var s = _store.TryOpenShard(manifest.ShardIds[i]);
+                    var s = _store.TryOpenShard(manifest.ShardIds[i]) ?? _readAlso?.TryOpenShard(manifest.ShardIds[i]);
                     if (s != null && s.Length == layout.ShardBytes)
                     {
                         shards[i] = s;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using AetherEdge.HostNode.Cli;
 using AetherEdge.HostNode.Shards;
+using AetherEdge.HostNode.Sync;
 
 namespace AetherEdge.HostNode.Verbs
 {
@@ -86,49 +87,52 @@ namespace AetherEdge.HostNode.Verbs
                 }
             }
 
-            var pipeline = new ShardPipeline(store, keys);
             var peersGiven = parse.WasGiven(_shared.Peers) ? parse.GetValue(_shared.Peers) : null;
-            var found = NeedsPeers(store, fileId)
+            bool needsPeers = NeedsPeers(store, fileId);
+            var found = needsPeers
                 ? Peers.TrustedPeerFinder.Find(home.Path, peersGiven, StaticPeers(home.Path), Peers.TrustedPeerFinder.DefaultBrowse, context.Cancellation)
                 : new Peers.FoundPeers(peersGiven ?? Array.Empty<IPEndPoint>(), "no peers needed");
             var peers = found.EndPoints.ToList();
             long size;
-            // Shards fetched below are for this read only: what this device keeps is placement's call.
-            var heldBefore = ShardsOf(store, fileId);
-            int dropped;
-            try
+            int fetched;
+
+            // Shards fetched for this read stay out of the home's store: what this device holds is placement's call.
+            using (var scratch = needsPeers && peers.Count > 0 ? FetchScratch.Create(home.Path, store, fileId) : null)
             {
-                size = Read(context, store, pipeline, fileId, output, stdout, json, home.Path, peers, found);
-            }
-            finally
-            {
-                dropped = DropFetched(store, fileId, heldBefore);
+                var pipeline = new ShardPipeline(store, keys, readAlso: scratch?.Store);
+                size = Read(context, store, scratch, pipeline, fileId, output, stdout, json, home.Path, peers, found);
+                fetched = scratch?.Store.ShardCount ?? 0;
+                if (scratch != null && store.TryGetManifest(fileId) == null && scratch.Store.TryGetManifest(fileId) is { } manifest)
+                {
+                    // The manifest is knowledge, not a placement: the home keeps it (ls lists the file).
+                    store.PutManifest(fileId, manifest);
+                }
             }
 
             if (json)
             {
-                context.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new { fileId, output = Path.GetFullPath(output), bytes = size, fetchedShardsDropped = dropped }));
+                context.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new { fileId, output = Path.GetFullPath(output), bytes = size, fetchedShards = fetched }));
             }
             else if (!stdout)
             {
                 context.Out.WriteLine("wrote " + output + " (" + SizeText.Format(size) + ")" +
-                    (dropped > 0 ? "; the " + dropped + " shards fetched for it were not kept (the plan decides what this device holds)" : string.Empty));
+                    (fetched > 0 ? "; the " + fetched + " shards fetched for it were not kept (the plan decides what this device holds)" : string.Empty));
             }
 
             return CliHost.ExitOk;
         }
 
-        private static long Read(CliContext context, Storage.ShardStore store, ShardPipeline pipeline, string fileId, string output, bool stdout, bool json,
+        private static long Read(CliContext context, Storage.ShardStore store, FetchScratch? scratch, ShardPipeline pipeline, string fileId, string output, bool stdout, bool json,
             string home, List<IPEndPoint> peers, Peers.FoundPeers found)
         {
             long size;
             for (int round = 1; ; round++)
             {
-                var (held, needed) = AetherEdge.HostNode.Sync.PeerFetch.Coverage(store, fileId);
-                if ((needed < 0 || held < needed) && peers.Count > 0)
+                var (held, needed) = PeerFetch.Coverage(store, fileId, scratch?.Store);
+                if ((needed < 0 || held < needed) && scratch != null)
                 {
                     // Missing here: pull the manifest and enough shards from trusted peers first.
-                    AetherEdge.HostNode.Sync.PeerFetch.FetchAsync(home, store, fileId, peers, context.Error, context.Cancellation).GetAwaiter().GetResult();
+                    PeerFetch.FetchAsync(home, scratch.Store, store, fileId, peers, context.Error, context.Cancellation).GetAwaiter().GetResult();
                 }
 
                 try
@@ -164,43 +168,6 @@ namespace AetherEdge.HostNode.Verbs
             return size;
         }
 
-        /// <summary>This file's shards held here now (none known without its manifest).</summary>
-        private static HashSet<string> ShardsOf(Storage.ShardStore store, string fileId)
-        {
-            var held = new HashSet<string>(StringComparer.Ordinal);
-            var layout = store.TryGetManifest(fileId) is { } body ? ShardManifest.ReadUnverified(body) : null;
-            foreach (string id in layout?.ShardIds ?? Array.Empty<string>())
-            {
-                if (store.HasShard(id))
-                {
-                    held.Add(id);
-                }
-            }
-
-            return held;
-        }
-
-        /// <summary>
-        /// Deletes the shards this get fetched: those of the file held now but not before, recorded under the
-        /// file (the fetch records them so, so that a hub on this home cannot prune them while the file is
-        /// read). Shards a hub's sync brought meanwhile carry no file and stay for placement to judge; the
-        /// hub pulls whatever the plan gives this device. Returns how many were deleted.
-        /// </summary>
-        private static int DropFetched(Storage.ShardStore store, string fileId, HashSet<string> before)
-        {
-            int dropped = 0;
-            var layout = store.TryGetManifest(fileId) is { } body ? ShardManifest.ReadUnverified(body) : null;
-            foreach (string id in layout?.ShardIds ?? Array.Empty<string>())
-            {
-                if (!before.Contains(id) && store.Find(id) is { FileId: string owner } && owner == fileId && store.DeleteShard(id))
-                {
-                    dropped++;
-                }
-            }
-
-            return dropped;
-        }
-
         /// <summary>The file's own name in the current directory; never an existing file, never outside the directory.</summary>
         private static string DefaultOutput(string? name, string fileId)
         {
@@ -234,7 +201,7 @@ namespace AetherEdge.HostNode.Verbs
         /// <summary>True when this device alone cannot rebuild the file (no manifest, or fewer than k shards).</summary>
         private static bool NeedsPeers(Storage.ShardStore store, string fileId)
         {
-            var (held, needed) = AetherEdge.HostNode.Sync.PeerFetch.Coverage(store, fileId);
+            var (held, needed) = PeerFetch.Coverage(store, fileId);
             return needed < 0 || held < needed;
         }
 

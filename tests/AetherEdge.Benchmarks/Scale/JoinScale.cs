@@ -23,8 +23,8 @@ namespace AetherEdge.Benchmarks.Scale
         public static int Run(string[] args)
         {
             var sizes = args.Length > 1 ? args.Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray() : new[] { 1000, 10_000, 100_000 };
-            Console.WriteLine("| files | shards | re-plan after a join, wall / CPU s | shards moved | planner's minimum (to the new hub) | whole inventory exchange (entries, wall / CPU s) |");
-            Console.WriteLine("|---:|---:|---:|---:|---:|---:|");
+            Console.WriteLine("| files | shards | re-plan after a join, wall / CPU s | planner runs | shards moved | planner's minimum (to the new hub) | whole inventory exchange (entries, wall / CPU s) |");
+            Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
             foreach (int files in sizes)
             {
                 Console.WriteLine(Measure(files));
@@ -97,6 +97,8 @@ namespace AetherEdge.Benchmarks.Scale
             peers.Inventory(c, Array.Empty<string>());
             var watch = Stopwatch.StartNew();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var paused = GC.GetTotalPauseDuration();
+            long plannerRuns = oracle.PlannerRuns;
             long moved = 0;
             long toNew = 0;
 
@@ -116,10 +118,12 @@ namespace AetherEdge.Benchmarks.Scale
 
             double replan = watch.Elapsed.TotalSeconds;
             double replanCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
+            double replanGc = (GC.GetTotalPauseDuration() - paused).TotalSeconds;
+            plannerRuns = oracle.PlannerRuns - plannerRuns;
             cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var (entries, seconds) = Exchange(layouts);
             double exchangeCpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
-            return string.Format(CultureInfo.InvariantCulture, "| {0} | {1} | {2:0.00} / {3:0.00} | {4} | {5} | {6}, {7:0.00} / {8:0.00} |", files, files * 15, replan, replanCpu, moved, toNew, entries, seconds, exchangeCpu);
+            return string.Format(CultureInfo.InvariantCulture, "| {0} | {1} | {2:0.00} / {3:0.00} (GC pauses {9:0.00}) | {10} | {4} | {5} | {6}, {7:0.00} / {8:0.00} |", files, files * 15, replan, replanCpu, moved, toNew, entries, seconds, exchangeCpu, replanGc, plannerRuns);
         }
 
         // A's whole inventory (manifests and shards) to a joiner that holds none of it, frame by frame through the codec.

@@ -154,7 +154,7 @@ namespace AetherEdge.HostNode.Tests.Mesh
             // A relayed what its plan gives B or C; they stored it (relayed pieces arrive over the LAN links).
             if (Regex.IsMatch(metricsA, @"mesh_shard_envelopes_total\{result=""relayed""\} [1-9]"))
             {
-                Assert.True(WaitFor(() => Enumerable.Range(1, 2).Any(i => Regex.IsMatch(lab.Exec(i, StepTimeout, "curl", "-s", "http://127.0.0.1:43217/metrics").Output, @"mesh_shard_envelopes_total\{result=""(stored|already_held)""\} [1-9]")), s_meshTimeout), Logs());
+                Assert.True(WaitFor(() => Enumerable.Range(1, 2).Any(i => Regex.IsMatch(lab.Exec(i, StepTimeout, "curl", "-s", "http://127.0.0.1:43217/metrics").Output, @"mesh_shard_envelopes_total\{result=""(stored|already_held|held_for_handoff)""\} [1-9]")), s_meshTimeout), Logs());
             }
 
             Get(lab, 0, fileId, lab.LinkA(1), "field.bin");

@@ -21,7 +21,7 @@ namespace AetherEdge.HostNode.Tests.Sync
         private string Home(string name) => Path.Combine(_root, name);
 
         [Fact]
-        public async Task Get_FileOnlyOnPeerHub_FetchesExactlyKShards_ReturnsSameBytes_AndKeepsNoneOfThem()
+        public async Task Get_FileOnlyOnPeerHub_FetchesExactlyKShards_ReturnsSameBytes_AndNeverPutsThemInTheHomesStore()
         {
             Assert.Equal(0, CliRunner.Run("init", "--home", Home("a"), "--kind", "desktop", "--allocation", "1GB").Code);
             Assert.Equal(0, CliRunner.Run("init", "--home", Home("b"), "--kind", "laptop", "--allocation", "1GB").Code);
@@ -36,6 +36,11 @@ namespace AetherEdge.HostNode.Tests.Sync
             using var doc = JsonDocument.Parse(put.Out);
             string fileId = doc.RootElement.GetProperty("fileId").GetString()!;
 
+            // A probe in B's index: any shard row ever inserted there is recorded, even if deleted afterwards. A hub
+            // on B would advertise such a row, and peers would drop their planned copies of it.
+            ShardStore.Open(Home("b"), 1_000_000_000).Dispose();
+
+            ExecuteOn(Home("b"), "CREATE TABLE probe (id TEXT); CREATE TRIGGER probe_insert AFTER INSERT ON shards BEGIN INSERT INTO probe VALUES (NEW.id); END;");
             int port = LoopbackKit.FreePort();
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             var hub = Task.Run(() => AetherCommand.Run(
@@ -58,7 +63,7 @@ namespace AetherEdge.HostNode.Tests.Sync
                 Assert.Equal(bytes, File.ReadAllBytes(output));
                 // 15 shards exist (10 data + 5 parity); any 10 rebuild the file, so the laptop pulled 10, not 15.
                 using var answer = JsonDocument.Parse(get.Out);
-                Assert.Equal(10, answer.RootElement.GetProperty("fetchedShardsDropped").GetInt32());
+                Assert.Equal(10, answer.RootElement.GetProperty("fetchedShards").GetInt32());
             }
             finally
             {
@@ -71,7 +76,38 @@ namespace AetherEdge.HostNode.Tests.Sync
             using var storeB = ShardStore.Open(Home("b"), 1_000_000_000);
             Assert.Equal(15, storeA.ShardCount);
             Assert.Equal(0, storeB.ShardCount);
+            Assert.Equal(0L, ExecuteOn(Home("b"), "SELECT COUNT(*) FROM probe;"));
             Assert.NotNull(storeB.TryGetManifest(fileId));
+            Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(Home("b"), AetherEdge.HostNode.Sync.FetchScratch.Folder)));
+        }
+
+        [Fact]
+        public void Scratch_LeftByAGetThatDied_IsDeletedByTheNextOne_ALiveOnesIsNot()
+        {
+            Assert.Equal(0, CliRunner.Run("init", "--home", Home("a"), "--kind", "desktop", "--allocation", "1GB").Code);
+            string root = Path.Combine(Home("a"), AetherEdge.HostNode.Sync.FetchScratch.Folder);
+            string dead = Path.Combine(root, int.MaxValue + ".deadbeef");
+            string live = Path.Combine(root, Environment.ProcessId + ".cafef00d");
+            Directory.CreateDirectory(dead);
+            Directory.CreateDirectory(live);
+            using var store = ShardStore.Open(Home("a"), 1_000_000_000);
+            using (var scratch = AetherEdge.HostNode.Sync.FetchScratch.Create(Home("a"), store, new string('0', 32)))
+            {
+                Assert.True(Directory.Exists(scratch.Path));
+                Assert.False(Directory.Exists(dead));
+                Assert.True(Directory.Exists(live));
+            }
+
+            Assert.Equal(new[] { live }, Directory.GetDirectories(root));
+        }
+
+        private static long ExecuteOn(string home, string sql)
+        {
+            using var db = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=" + Path.Combine(home, ShardStore.IndexFileName) + ";Pooling=False");
+            db.Open();
+            using var cmd = db.CreateCommand();
+            cmd.CommandText = sql;
+            return cmd.ExecuteScalar() is long n ? n : -1;
         }
     }
 }
