@@ -36,8 +36,6 @@ namespace AetherEdge.HostNode.Sync
         private long _seenLocal = -1;
         private long _seenExternal = -1;
         private string[]? _manifestIds;
-        private string[]? _syncedIds;
-        private InventoryEntry[]? _items;
         private long _version;
         private readonly ChangeLog _changes = new(PeerKnowledge.ChangeLogCapacity);
         private readonly long _inventoryBase = System.Security.Cryptography.RandomNumberGenerator.GetInt32(1, int.MaxValue) * (1L << 31);
@@ -239,40 +237,66 @@ namespace AetherEdge.HostNode.Sync
             return _manifestIds;
         }
 
-        /// <summary>Ids of shards that arrived by sync (one array per version).</summary>
-        public string[] SyncedIds()
+        /// <summary>
+        /// Ids of shards that arrived by sync: a copy of their keys, each id made as it is read (1.5 M id strings kept
+        /// per version were ~225 MiB on a hub that pulled 100,000 files; issue 17).
+        /// </summary>
+        public IReadOnlyList<string> SyncedIds()
         {
             Current();
-            return _syncedIds ??= _synced.Select(k => k.ToString()).ToArray();
+            return new KeyIds(_synced.ToArray());
         }
 
-        /// <summary>Manifests then shards, each sorted by id (one array per version).</summary>
+        /// <summary>
+        /// Manifests then shards, each sorted by id: built for each whole inventory (a peer's first session after a
+        /// restart, protocol-2 peers), not kept: 1.6 M entries with their id strings are ~300 MiB at 100,000 files.
+        /// </summary>
         public InventoryEntry[] Items()
         {
             Current();
-            if (_items == null)
+            var list = new List<InventoryEntry>(_manifests.Count + _shards.Count);
+            foreach (string m in ManifestIds())
             {
-                var list = new List<InventoryEntry>(_manifests.Count + _shards.Count);
-                foreach (string m in ManifestIds())
+                if (SyncFrame.IsValidItemId(m))
                 {
-                    if (SyncFrame.IsValidItemId(m))
-                    {
-                        list.Add(new InventoryEntry(SyncItemKind.Manifest, m, _manifests[m]));
-                    }
+                    list.Add(new InventoryEntry(SyncItemKind.Manifest, m, _manifests[m]));
                 }
-
-                // Keys order as their hex does; the strings exist only in this array.
-                var keys = _shards.Keys.ToArray();
-                Array.Sort(keys);
-                foreach (var k in keys)
-                {
-                    list.Add(new InventoryEntry(SyncItemKind.Shard, k.ToString(), _shards[k]));
-                }
-
-                _items = list.ToArray();
             }
 
-            return _items;
+            // Keys order as their hex does; the strings exist only in this array.
+            var keys = _shards.Keys.ToArray();
+            Array.Sort(keys);
+            foreach (var k in keys)
+            {
+                list.Add(new InventoryEntry(SyncItemKind.Shard, k.ToString(), _shards[k]));
+            }
+
+            return list.ToArray();
+        }
+
+        /// <summary>Shard ids over a copy of their keys; each id string made when read.</summary>
+        private sealed class KeyIds : IReadOnlyList<string>
+        {
+            private readonly ShardKey[] _keys;
+
+            public KeyIds(ShardKey[] keys)
+            {
+                _keys = keys;
+            }
+
+            public int Count => _keys.Length;
+
+            public string this[int index] => _keys[index].ToString();
+
+            public IEnumerator<string> GetEnumerator()
+            {
+                foreach (var k in _keys)
+                {
+                    yield return k.ToString();
+                }
+            }
+
+            System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
         }
 
         /// <summary>
@@ -517,8 +541,6 @@ namespace AetherEdge.HostNode.Sync
         {
             _version++;
             _manifestIds = null;
-            _syncedIds = null;
-            _items = null;
         }
     }
 }
