@@ -165,6 +165,7 @@ namespace AetherEdge.HostNode.Hub
             services.AddSingleton(sp => new MeshShardSender(sp.GetRequiredService<NodeIdentity>(), sp.GetRequiredService<MeshFrameKeys>(),
                 new MeshShardSenderOptions { CacheBytes = settings.RelayBufferBytes }, sp.GetRequiredService<TimeProvider>()));
             Alias<IMeshSender, MeshShardSender>(services);
+            Alias<ISealedPayloadHandler, MeshShardSender>(services);
             services.AddSingleton<MeshShards>();
             Alias<ISealedPayloadHandler, MeshShards>(services);
             Alias<IMeshShardSink, MeshShards>(services);
