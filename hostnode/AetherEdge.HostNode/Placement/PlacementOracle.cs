@@ -3,6 +3,7 @@ using AetherEdge.Core.Devices;
 using AetherEdge.HostNode.Identity;
 using AetherEdge.HostNode.Peers;
 using AetherEdge.HostNode.Shards;
+using AetherEdge.HostNode.Storage;
 using AetherEdge.HostNode.Sync;
 
 namespace AetherEdge.HostNode.Placement
@@ -28,7 +29,7 @@ namespace AetherEdge.HostNode.Placement
         private readonly LocalDevice _self;
         private readonly string _selfId;
         private readonly ConcurrentDictionary<string, ShardManifest> _layouts = new(StringComparer.Ordinal);
-        private readonly ConcurrentDictionary<string, (string Manifest, int Index)> _fileOf = new(StringComparer.Ordinal);
+        private readonly ShardFiles _fileOf = new();
         private readonly object _cacheGate = new();
         private readonly Dictionary<string, FileView> _views = new(StringComparer.Ordinal);
         private readonly PlanShapes _shapes = new();
@@ -74,7 +75,7 @@ namespace AetherEdge.HostNode.Placement
         /// </summary>
         public IReadOnlyList<string> FileShards(string id)
         {
-            string? manifest = ShardManifest.IsFileId(id) ? id : _fileOf.TryGetValue(id, out var at) ? at.Manifest : null;
+            string? manifest = ShardManifest.IsFileId(id) ? id : _fileOf.TryGet(id, out var at) ? at.Manifest : null;
             return manifest != null && Layout(manifest) is { } layout ? layout.ShardIds : Array.Empty<string>();
         }
 
@@ -138,7 +139,7 @@ namespace AetherEdge.HostNode.Placement
                     {
                         _views.Remove(id);
                     }
-                    else if (_fileOf.TryGetValue(id, out var at))
+                    else if (_fileOf.TryGet(id, out var at))
                     {
                         _views.Remove(at.Manifest);
                     }
@@ -177,19 +178,37 @@ namespace AetherEdge.HostNode.Placement
             Interlocked.Increment(ref _plansMade);
             int n = layout.TotalShards;
             var held = new bool[n, online.Length];
+            var keys = new ShardKey?[n];
+            for (int s = 0; s < n; s++)
+            {
+                keys[s] = ShardKey.TryParse(layout.ShardIds[s], out var key) ? key : null;
+            }
+
             var local = new bool[n];
             var offered = new bool[n];
             bool known = true;
             for (int d = 0; d < online.Length; d++)
             {
-                var peer = online[d].Id;
-                known &= peer is not { } p || _peers.HasInventory(p);
+                if (online[d].Id is not { } peer)
+                {
+                    for (int s = 0; s < n; s++)
+                    {
+                        held[s, d] = _store.HasShard(layout.ShardIds[s]);
+                    }
+                }
+                else if (_peers.HeldBy(peer) is { } peerHolds)
+                {
+                    peerHolds.Mark(keys, held, d);
+                }
+                else
+                {
+                    known = false;
+                }
+
                 for (int s = 0; s < n; s++)
                 {
-                    bool holds = peer is { } id ? _peers.Holds(id, layout.ShardIds[s]) : _store.HasShard(layout.ShardIds[s]);
-                    held[s, d] = holds;
-                    local[s] |= holds && peer == null;
-                    offered[s] |= holds && peer != null;
+                    local[s] |= held[s, d] && online[d].Id == null;
+                    offered[s] |= held[s, d] && online[d].Id != null;
                 }
             }
 
@@ -275,7 +294,7 @@ namespace AetherEdge.HostNode.Placement
         /// <summary>The file (manifest id) and index of a shard, from the manifests held; null when none lists it.</summary>
         public (string Manifest, int Index)? Locate(string shardId)
         {
-            if (!_fileOf.TryGetValue(shardId, out var found))
+            if (!_fileOf.TryGet(shardId, out var found))
             {
                 // Within one PlanEachFileOnce scope the manifests are listed once, however many unknown shards are asked about;
                 // and never again while the store has not changed since the last listing.
@@ -295,14 +314,13 @@ namespace AetherEdge.HostNode.Placement
 
                 foreach (string m in _store.ManifestIds())
                 {
-                    var layout = Layout(m);
-                    for (int i = 0; layout != null && i < layout.ShardIds.Length; i++)
+                    if (Layout(m) is { } layout)
                     {
-                        _fileOf.TryAdd(layout.ShardIds[i], (m, i));
+                        _fileOf.AddFile(m, layout.ShardIds);
                     }
                 }
 
-                if (!_fileOf.TryGetValue(shardId, out found))
+                if (!_fileOf.TryGet(shardId, out found))
                 {
                     return null;
                 }
@@ -338,10 +356,7 @@ namespace AetherEdge.HostNode.Placement
             }
 
             // Every file with a cached view has its shards here, so a shard's change finds its view.
-            for (int i = 0; i < layout.ShardIds.Length; i++)
-            {
-                _fileOf.TryAdd(layout.ShardIds[i], (manifestId, i));
-            }
+            _fileOf.AddFile(manifestId, layout.ShardIds);
 
             return _layouts.GetOrAdd(manifestId, layout);
         }
