@@ -59,6 +59,7 @@ namespace AetherEdge.HostNode.Bluetooth
             _sealedFrames.WithLabels("stale").IncTo(_sealed.Count(SealVerdict.Stale));
             _sealedFrames.WithLabels("stranger").IncTo(_sealed.Count(SealVerdict.Stranger));
             _sealedFrames.WithLabels("replay").IncTo(_sealed.Count(SealVerdict.Replay));
+            _sealedFrames.WithLabels("retransmission").IncTo(_sealed.Retransmissions);
             _sealedFrames.WithLabels("source_mismatch").IncTo(_sealed.SourceMismatch);
             _replays.IncTo(_sealed.ReplaysRefused);
             foreach (var r in _shards.Results())

@@ -39,6 +39,8 @@ namespace AetherEdge.HostNode.Dashboard
         private KitSnapshot? _last;
         private long _lastBuilt;
         private long _builds;
+        private string? _filesKey;
+        private FileRow[] _files = Array.Empty<FileRow>();
 
         public KitView(
             LocalDevice self,
@@ -87,6 +89,9 @@ namespace AetherEdge.HostNode.Dashboard
                 return _last;
             }
         }
+
+        /// <summary>Files views computed (each row's protection from the plan and the holders): what an unchanged kit does not grow.</summary>
+        public long FileViewsBuilt { get; private set; }
 
         /// <summary>Devices and BLE nodes only, built afresh each call (no file walk: cheap at any number of files).</summary>
         public KitNodes Nodes()
@@ -186,7 +191,7 @@ namespace AetherEdge.HostNode.Dashboard
                 s.AllocationBytes,
                 s.UsedBytes,
                 StorageAllocation.AvailableBytes(s.AllocationBytes, s.UsedBytes),
-                _store.Read(s => s.ShardCount),
+                _store.ShardCount,
                 activity.LastSyncUtc,
                 activity.LastSkip,
                 Hops: 0);
@@ -274,13 +279,23 @@ namespace AetherEdge.HostNode.Dashboard
             return hops >= 1 ? hops : null;
         }
 
+        // Kept while nothing it reads changed (what the store holds, peers' holdings, the devices as planned, repairs
+        // under way): 100,000 files cost one pass per change, not one per poll. Holdings here come from the held index
+        // (listing every shard row made 1.5 M objects, ~430 MiB, per build at 100,000 files; issue 17).
         private FileRow[] Files()
         {
-            var local = new HashSet<string>(_store.Read(s => s.ListShards()).Select(s => s.Id), StringComparer.Ordinal);
             // This device (null) and the online peers; the oracle keeps each file's view until its inputs change.
             var online = new DeviceId?[] { null }.Concat(_peers.Online().Select(o => (DeviceId?)o.Id)).ToArray();
             var gathering = _repairs.Gathering();
-            var ids = _store.Read(s => s.ListManifests());
+            string key = _oracle.InputsKey() + "|" + string.Join(",", online.Select(d => d?.Text ?? "-")) + "|" +
+                string.Join(",", gathering.Order(StringComparer.Ordinal));
+            if (key == _filesKey)
+            {
+                return _files;
+            }
+
+            FileViewsBuilt++;
+            var ids = _store.ManifestIds();
             var rows = new List<FileRow>(ids.Count);
             string self = _self.Id.Text;
             foreach (string fileId in ids)
@@ -293,6 +308,7 @@ namespace AetherEdge.HostNode.Dashboard
 
                 var layout = view.Layout;
                 int n = layout.TotalShards;
+                bool[] here = _store.HoldsEach(layout.ShardIds);
                 // Device index per holder: 0 is this device, i + 1 the i-th online peer.
                 var holders = new int[n][];
                 var held = new List<int>(online.Length);
@@ -305,7 +321,7 @@ namespace AetherEdge.HostNode.Dashboard
                     held.Clear();
                     for (int d = 0; d < online.Length; d++)
                     {
-                        if (online[d] is not { } peer ? local.Contains(shard) : _peers.Holds(peer, shard))
+                        if (online[d] is not { } peer ? here[s] : _peers.Holds(peer, shard))
                         {
                             held.Add(d);
                         }
@@ -338,7 +354,9 @@ namespace AetherEdge.HostNode.Dashboard
             }
 
             _names.Keep(new HashSet<string>(ids, StringComparer.Ordinal));
-            return rows.OrderByDescending(r => r.CreatedUtc).ThenBy(r => r.Name, StringComparer.Ordinal).ToArray();
+            _files = rows.OrderByDescending(r => r.CreatedUtc).ThenBy(r => r.Name, StringComparer.Ordinal).ToArray();
+            _filesKey = key;
+            return _files;
         }
 
         private static long FreeBytes(string path)

@@ -89,7 +89,8 @@ namespace AetherEdge.HostNode.Discovery
 
         /// <summary>
         /// The interface holding <paramref name="wanted"/>, or every up, multicast-capable, non-loopback
-        /// interface with an IPv4 address. Throws <see cref="ArgumentException"/> when none qualifies.
+        /// interface with an IPv4 address or an IPv6 link-local one (a Wi-Fi Direct group whose owner hands out no
+        /// address has only that). Throws <see cref="ArgumentException"/> when none qualifies.
         /// </summary>
         public static IReadOnlyList<MdnsNetworkInterface> Select(IPAddress? wanted)
         {
@@ -131,7 +132,8 @@ namespace AetherEdge.HostNode.Discovery
                 else if (ni.NetworkInterfaceType == NetworkInterfaceType.Loopback
                     || ni.OperationalStatus == OperationalStatus.Down
                     || !ni.SupportsMulticast
-                    || v4 == null)
+                    || (v4 == null && !v6.Any(a => a.IsIPv6LinkLocal))
+                    || IsPort(ni.Name))
                 {
                     continue;
                 }
@@ -146,12 +148,18 @@ namespace AetherEdge.HostNode.Discovery
             if (result.Count == 0)
             {
                 throw new ArgumentException(wanted == null
-                    ? "no up, multicast-capable interface with an IPv4 address"
+                    ? "no up, multicast-capable interface with an IPv4 or IPv6 link-local address"
                     : $"no interface has address {wanted}");
             }
 
             return result;
         }
+
+        /// <summary>
+        /// A bridge or bond port (Linux: it has a master): its traffic belongs to the master, which mDNS runs on; a
+        /// port keeps an IPv6 link-local address, and answering from it would put a second, unreachable address on the link.
+        /// </summary>
+        private static bool IsPort(string name) => Directory.Exists(Path.Combine("/sys/class/net", name, "master"));
 
         private static int IndexOf(NetworkInterface ni)
         {

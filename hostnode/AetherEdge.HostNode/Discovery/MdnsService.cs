@@ -22,6 +22,12 @@ namespace AetherEdge.HostNode.Discovery
 
         public bool UseIpv6 { get; init; } = true;
 
+        /// <summary>
+        /// With no <see cref="InterfaceAddress"/> and no suitable interface yet, start anyway and take links as they
+        /// come up (a field kit's hub starts before its Wi-Fi Direct group exists); otherwise Start throws.
+        /// </summary>
+        public bool WaitForLinks { get; init; }
+
         public DiscoveryMetrics Metrics { get; init; } = DiscoveryMetrics.Shared;
     }
 
@@ -104,7 +110,16 @@ namespace AetherEdge.HostNode.Discovery
 
         private void Open()
         {
-            var links = MdnsNetworkInterface.Select(_options.InterfaceAddress);
+            IReadOnlyList<MdnsNetworkInterface> links;
+            try
+            {
+                links = MdnsNetworkInterface.Select(_options.InterfaceAddress);
+            }
+            catch (ArgumentException) when (_options.WaitForLinks && _options.InterfaceAddress == null)
+            {
+                links = Array.Empty<MdnsNetworkInterface>();
+            }
+
             _v4 = OpenV4(links);
             if (_options.UseIpv6)
             {
@@ -184,7 +199,8 @@ namespace AetherEdge.HostNode.Discovery
                     }
                 }
 
-                if (joined == 0)
+                // No link yet: keep the socket, links that come up later join on it (RefreshLinks).
+                if (joined == 0 && links.Count > 0)
                 {
                     s.Dispose();
                     return null;

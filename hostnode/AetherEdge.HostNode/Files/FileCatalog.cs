@@ -69,51 +69,50 @@ namespace AetherEdge.HostNode.Files
             // Two queries in all (not two per file plus one per shard): ls answers within a second on 100,000 files.
             // Binary keys: 1.6 M shard ids at 100,000 files would be ~250 MB as strings.
             var held = new HashSet<ShardKey>();
-            store.ScanShards((shard, size, synced) =>
-            {
-                if (ShardKey.TryParse(shard, out var key))
-                {
-                    held.Add(key);
-                }
-            });
+            store.ScanShardKeys(key => held.Add(key));
             var manifests = new List<(string Id, byte[] Body)>();
             store.ScanManifestBodies((id, body) => manifests.Add((id, body)));
             manifests.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
-            foreach (var (id, body) in manifests)
+
+            // Authenticating each manifest and opening its name is most of ls's CPU at many files: on every core,
+            // each with one key-wrap cipher (making one per file was a third of it). Results keep the manifests' order.
+            var entries = new FileEntry?[manifests.Count];
+            Parallel.For(0, manifests.Count, () => new AesGcm(keys.KeyWrapKey, ShardLimits.TagBytes), (i, _, keyWrap) =>
             {
+                var (id, body) = manifests[i];
                 if (NameRecord.Is(body))
                 {
-                    records.Add((id, body));
-                    continue;
+                    return keyWrap;
                 }
 
-                ShardManifest manifest;
                 try
                 {
-                    manifest = ShardManifest.Parse(body, keys.ManifestKey);
+                    var manifest = ShardManifest.Parse(body, keys.ManifestKey);
+                    if (manifest.FileIdText == id)
+                    {
+                        entries[i] = new FileEntry(manifest, NameOf(manifest, keyWrap), HeldCount(manifest, held));
+                    }
                 }
                 catch (ShardException)
                 {
-                    others++;
-                    continue;
                 }
 
-                if (manifest.FileIdText != id)
+                return keyWrap;
+            }, keyWrap => keyWrap.Dispose());
+            for (int i = 0; i < manifests.Count; i++)
+            {
+                if (NameRecord.Is(manifests[i].Body))
+                {
+                    records.Add(manifests[i]);
+                }
+                else if (entries[i] is { } entry)
+                {
+                    files.Add(entry);
+                }
+                else
                 {
                     others++;
-                    continue;
                 }
-
-                int here = 0;
-                foreach (string shard in manifest.ShardIds)
-                {
-                    if (ShardKey.TryParse(shard, out var key) && held.Contains(key))
-                    {
-                        here++;
-                    }
-                }
-
-                files.Add(new FileEntry(manifest, NameOf(manifest, keys), here));
             }
 
             var byData = files.ToDictionary(f => f.DataId, StringComparer.Ordinal);
@@ -205,11 +204,26 @@ namespace AetherEdge.HostNode.Files
             }
         }
 
-        private static string? NameOf(ShardManifest manifest, UserKeys keys)
+        // Shards of the file indexed here; the set is only read (safe from several threads).
+        private static int HeldCount(ShardManifest manifest, HashSet<ShardKey> held)
+        {
+            int here = 0;
+            foreach (string shard in manifest.ShardIds)
+            {
+                if (ShardKey.TryParse(shard, out var key) && held.Contains(key))
+                {
+                    here++;
+                }
+            }
+
+            return here;
+        }
+
+        private static string? NameOf(ShardManifest manifest, AesGcm keyWrap)
         {
             try
             {
-                return SegmentCrypto.OpenPath(manifest, keys.KeyWrapKey);
+                return SegmentCrypto.OpenPath(manifest, keyWrap);
             }
             catch (CryptographicException)
             {

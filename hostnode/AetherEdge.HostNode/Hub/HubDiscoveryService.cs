@@ -64,6 +64,7 @@ namespace AetherEdge.HostNode.Hub
                 Advertise = Advertisement(_settings, own),
                 Browse = true,
                 Metrics = _metrics,
+                WaitForLinks = true,
             });
             service.NameClaimed += (name, link) => _log.LogInformation("mDNS: advertising '{Name}' on {Link}", name, link);
             service.NameConflict += (kind, old, renamed) =>
@@ -81,6 +82,10 @@ namespace AetherEdge.HostNode.Hub
             try
             {
                 service.Start();
+                if (service.Interfaces.Count == 0)
+                {
+                    _log.LogInformation("mDNS waiting: no up, multicast-capable interface yet; it starts on each one that comes up");
+                }
             }
             catch (Exception e) when (e is ArgumentException or SocketException)
             {
@@ -118,15 +123,24 @@ namespace AetherEdge.HostNode.Hub
             }
 
             var link = service.Interfaces.FirstOrDefault(l => l.Name == peer.Interface);
-            bool added = false;
+            bool added = false, onLink = false;
             foreach (var ep in Endpoints(peer))
             {
+                // IPv4 first; an IPv6 link-local address only when no IPv4 one is on this link (a Wi-Fi Direct
+                // client whose group owner handed out no address), so LAN peers keep one address each.
+                if (onLink && ep.AddressFamily == AddressFamily.InterNetworkV6)
+                {
+                    break;
+                }
+
                 why = _gate.CheckAddress(ep.Address, ep.Port, link);
                 if (why != null)
                 {
                     Refused(peer, why + " " + ep);
                     continue;
                 }
+
+                onLink = true;
 
                 var result = _directory.Suggest(ep, id, "mdns");
                 if (result == SuggestResult.Full)
@@ -193,14 +207,30 @@ namespace AetherEdge.HostNode.Hub
             }
         }
 
+        /// <summary>The peer's IPv4 addresses, then its IPv6 link-local ones (scoped to the arrival interface).</summary>
         private static IEnumerable<IPEndPoint> Endpoints(PeerInfo peer)
         {
+            var v6 = new List<IPEndPoint>();
             foreach (var a in peer.Addresses)
             {
-                if (IPAddress.TryParse(a, out var ip) && ip.AddressFamily == AddressFamily.InterNetwork)
+                if (!IPAddress.TryParse(a, out var ip))
+                {
+                    continue;
+                }
+
+                if (ip.AddressFamily == AddressFamily.InterNetwork)
                 {
                     yield return new IPEndPoint(ip, peer.Port);
                 }
+                else if (ip.IsIPv6LinkLocal && ip.ScopeId != 0)
+                {
+                    v6.Add(new IPEndPoint(ip, peer.Port));
+                }
+            }
+
+            foreach (var ep in v6)
+            {
+                yield return ep;
             }
         }
     }

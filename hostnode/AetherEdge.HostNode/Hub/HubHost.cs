@@ -10,6 +10,7 @@ using AetherEdge.HostNode.Peers;
 using AetherEdge.HostNode.Placement;
 using AetherEdge.HostNode.Push;
 using AetherEdge.HostNode.Repair;
+using AetherEdge.HostNode.Shards;
 using AetherEdge.HostNode.Storage;
 using AetherEdge.HostNode.Sync;
 using AetherEdge.HostNode.Trust;
@@ -164,6 +165,7 @@ namespace AetherEdge.HostNode.Hub
             services.AddSingleton(sp => new MeshShardSender(sp.GetRequiredService<NodeIdentity>(), sp.GetRequiredService<MeshFrameKeys>(),
                 new MeshShardSenderOptions { CacheBytes = settings.RelayBufferBytes }, sp.GetRequiredService<TimeProvider>()));
             Alias<IMeshSender, MeshShardSender>(services);
+            Alias<ISealedPayloadHandler, MeshShardSender>(services);
             services.AddSingleton<MeshShards>();
             Alias<ISealedPayloadHandler, MeshShards>(services);
             Alias<IMeshShardSink, MeshShards>(services);
@@ -213,6 +215,12 @@ namespace AetherEdge.HostNode.Hub
             Alias<IHttpEndpoints, DashboardEndpoints>(services);
 
             // Puts handed over by `aether put` on this home, streamed to their holders (issue 13; Push/README.md).
+            services.AddSingleton(new PushOrphanOptions(TimeSpan.FromSeconds(settings.PushOrphanGraceSeconds)));
+            services.AddSingleton<IShardFormat, ShardFormat>();
+            services.AddSingleton<PushedLedger>();
+            services.AddSingleton<PushOrphanSweeper>();
+            Alias<IMetricsSource, PushOrphanSweeper>(services);
+            services.AddHostedService(sp => sp.GetRequiredService<PushOrphanSweeper>());
             services.AddSingleton<PushReceiver>();
             Alias<IMetricsSource, PushReceiver>(services);
             services.AddHostedService(sp => sp.GetRequiredService<PushReceiver>());

@@ -9,7 +9,7 @@ namespace AetherEdge.HostNode.Hub
     /// <summary>
     /// Hub settings: embedded defaults, then the home's config (<c>HOME/config.json</c>, read by
     /// <see cref="NodeHome"/>: nodeName, kind, allocationBytes, port) and <c>HOME/hub.json</c> (httpPort, httpBind,
-    /// interface, peers, syncIntervalSeconds, onlineWindowSeconds, sessionIdleSeconds, mdns, meshHops, relayBufferBytes,
+    /// interface, peers, syncIntervalSeconds, onlineWindowSeconds, sessionIdleSeconds, pushOrphanGraceSeconds, mdns, meshHops, relayBufferBytes,
     /// bluetooth, bluetoothBus, wifiDirect), then command-line overrides.
     /// Unknown keys are ignored.
     /// </summary>
@@ -51,6 +51,9 @@ namespace AetherEdge.HostNode.Hub
 
         /// <summary>A sync session that moves nothing for this long is ended (Sync/SyncSessionOptions).</summary>
         public int SessionIdleSeconds { get; set; } = DefaultSessionIdleSeconds;
+
+        /// <summary>Shards a peer pushed for a put that never committed are removed this long after (Push/PushedLedger).</summary>
+        public int PushOrphanGraceSeconds { get; set; } = AetherEdge.HostNode.Push.PushOrphanOptions.DefaultGraceSeconds;
 
         /// <summary>A peer counts as online (in plans) this long after its last Hello.</summary>
         public int OnlineWindowSeconds { get; set; } = DefaultOnlineWindowSeconds;
@@ -164,6 +167,11 @@ namespace AetherEdge.HostNode.Hub
                 if (root.TryGetProperty("sessionIdleSeconds", out var sid) && sid.TryGetInt32(out int idle))
                 {
                     s.SessionIdleSeconds = idle is >= 2 and <= 3600 ? idle : throw new IOException(hub + ": sessionIdleSeconds must be 2..3600");
+                }
+
+                if (root.TryGetProperty("pushOrphanGraceSeconds", out var pog) && pog.TryGetInt32(out int grace))
+                {
+                    s.PushOrphanGraceSeconds = grace is >= 1 and <= 86400 * 30 ? grace : throw new IOException(hub + ": pushOrphanGraceSeconds must be 1..2592000");
                 }
 
                 if (root.TryGetProperty("onlineWindowSeconds", out var ow) && ow.TryGetInt32(out int win) && win > 0)

@@ -67,6 +67,20 @@ namespace AetherEdge.HostNode.Hub
             return sinks;
         }
 
+        public int PlannedLocal(ShardLayout layout)
+        {
+            int local = 0;
+            foreach (string? holder in _oracle.PlanFresh(layout.ShardBytes, layout.DataShards, layout.TotalShards))
+            {
+                if (holder == null || holder == _oracle.SelfId)
+                {
+                    local++;
+                }
+            }
+
+            return local;
+        }
+
         private PushLink? LinkFor(string holder)
         {
             lock (_links)

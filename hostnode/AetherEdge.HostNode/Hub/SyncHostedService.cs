@@ -153,6 +153,8 @@ namespace AetherEdge.HostNode.Hub
             }
 
             Task serving = _node.ServeAsync(listener, stoppingToken);
+            var listener6 = _settings.Interface == null ? ListenIpv6() : null;
+            Task serving6 = listener6 == null ? Task.CompletedTask : _node.ServeAsync(listener6, stoppingToken);
             try
             {
                 while (!stoppingToken.IsCancellationRequested)
@@ -179,8 +181,31 @@ namespace AetherEdge.HostNode.Hub
             finally
             {
                 listener.Stop();
+                listener6?.Stop();
                 await serving;
+                await serving6;
                 _log.LogInformation("sync service stopped");
+            }
+        }
+
+        /// <summary>
+        /// The same port on IPv6 (v6 only, beside the IPv4 socket): peers that have only an IPv6 link-local address on a
+        /// link (a Wi-Fi Direct client whose group owner hands out no address) dial us there. Null when IPv6 is off.
+        /// </summary>
+        private TcpListener? ListenIpv6()
+        {
+            var listener = new TcpListener(IPAddress.IPv6Any, _settings.Port);
+            try
+            {
+                listener.Server.DualMode = false;
+                listener.Start();
+                return listener;
+            }
+            catch (SocketException e)
+            {
+                _log.LogInformation("sync on IPv6 off ({Error}): IPv4 only", e.SocketErrorCode);
+                listener.Stop();
+                return null;
             }
         }
 

@@ -49,9 +49,10 @@ namespace AetherEdge.HostNode.Mesh
     /// <summary>One routed packet delivered to this node (a broadcast or addressed here); the payload is lent for the call.</summary>
     public readonly struct MeshDelivery
     {
-        public MeshDelivery(uint source, int hops, byte[] buffer, int offset, int length, MeshTransportCounters? arrivedOn = null)
+        public MeshDelivery(uint source, int hops, byte[] buffer, int offset, int length, MeshTransportCounters? arrivedOn = null, bool reliable = false)
         {
             ArrivedOn = arrivedOn;
+            Reliable = reliable;
             Source = source;
             Hops = hops;
             Buffer = buffer;
@@ -73,6 +74,9 @@ namespace AetherEdge.HostNode.Mesh
         public int Length { get; }
 
         public byte Kind => Buffer[Offset];
+
+        /// <summary>The packet asked for an end-to-end ack (a reliable send, which its router retransmits until acked).</summary>
+        public bool Reliable { get; }
 
         /// <summary>The transport of the link the packet reached this node on (null outside a received packet).</summary>
         public MeshTransportCounters? ArrivedOn { get; }

@@ -260,7 +260,7 @@ namespace AetherEdge.HostNode.Mesh
             }
 
             Delivered++;
-            var delivery = new MeshDelivery(header.Source, header.HopsTaken + 1, buffer, payloadOffset, payloadLength, _arrivedOn);
+            var delivery = new MeshDelivery(header.Source, header.HopsTaken + 1, buffer, payloadOffset, payloadLength, _arrivedOn, header.WantAck);
             Guard(() => handler.OnDelivered(delivery, this));
         }
 

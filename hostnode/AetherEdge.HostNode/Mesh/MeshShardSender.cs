@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using AetherEdge.Core.Relay;
+using AetherEdge.Core.Routing;
 using AetherEdge.HostNode.Identity;
 
 namespace AetherEdge.HostNode.Mesh
@@ -27,6 +28,12 @@ namespace AetherEdge.HostNode.Mesh
 
         /// <summary>A failed (device, shard) is not taken again before this long; its confirmed pieces are kept for the retry.</summary>
         public TimeSpan RetryAfter { get; init; } = TimeSpan.FromSeconds(30);
+
+        /// <summary>How long after its last packet was acknowledged a shard waits for the receiver's receipt.</summary>
+        public TimeSpan ReceiptWait { get; init; } = TimeSpan.FromSeconds(20);
+
+        /// <summary>Receipts waiting to be sent (any more are dropped, counted: their senders time out and retry).</summary>
+        public int MaxReceipts { get; init; } = 256;
     }
 
     /// <summary>
@@ -37,10 +44,18 @@ namespace AetherEdge.HostNode.Mesh
     /// (as a flood: another path if one exists), and after <see cref="MeshShardSenderOptions.MaxPieceFailures"/>
     /// the transfer fails, counted by reason, and its confirmed pieces are remembered so a later attempt resumes.
     /// Jobs come from any thread (<see cref="TryEnqueue"/>) within the byte budget; sending runs on the router thread.
+    /// A transfer whose packets were all acknowledged by the router is done only when the receiver's sealed
+    /// <see cref="MeshShardReceipt"/> says what it did: <c>sent</c> when it kept the shard, <c>handed_on</c> when it
+    /// relayed it to the planned holder, <c>refused</c> otherwise, <c>no_receipt</c> after <see cref="MeshShardSenderOptions.ReceiptWait"/>
+    /// (a router ack only says the packets arrived: the receiver may still drop them). This class also sends the
+    /// receipts for the shards this node received (<see cref="Acknowledge"/>).
     /// </summary>
-    public sealed class MeshShardSender : IMeshSender
+    public sealed class MeshShardSender : IMeshSender, ISealedPayloadHandler
     {
         public const string Sent = "sent";
+        public const string HandedOn = "handed_on";
+        public const string Refused = "refused";
+        public const string NoReceipt = "no_receipt";
         public const string Unreachable = "unreachable";
         public const string NoKey = "no_key";
         public const string CacheFull = "cache_full";
@@ -56,12 +71,17 @@ namespace AetherEdge.HostNode.Mesh
         private readonly ConcurrentDictionary<(uint, string), DateTimeOffset> _done = new();
         private readonly ConcurrentDictionary<(uint, string), DateTimeOffset> _failedAt = new();
         private readonly ConcurrentDictionary<string, long> _results = new(StringComparer.Ordinal);
-        private readonly List<Transfer> _active = new();
-        private readonly Dictionary<uint, (Transfer Transfer, int Piece)> _inFlight = new();
+        private readonly List<ShardTransfer> _active = new();
+        private readonly Dictionary<uint, (ShardTransfer Transfer, int Piece)> _inFlight = new();
         private readonly Dictionary<(uint, string), bool[]> _resume = new();
+        private readonly ConcurrentQueue<(uint Node, byte[] Body)> _receipts = new();
+        private int _receiptsQueued;
         private long _cacheBytes;
         private long _piecesSent;
+        private long _piecesConfirmed;
         private long _piecesFailed;
+        private long _receiptsSent;
+        private long _receiptsDropped;
 
         public MeshShardSender(NodeIdentity identity, MeshFrameKeys keys, MeshShardSenderOptions options, TimeProvider clock)
         {
@@ -79,10 +99,18 @@ namespace AetherEdge.HostNode.Mesh
         /// <summary>Sealed shard packets handed to the router (first sends and resends).</summary>
         public long PiecesSent => Interlocked.Read(ref _piecesSent);
 
+        /// <summary>Sealed shard packets acknowledged end to end by the router (they arrived; whether the shard was kept, the receipt says).</summary>
+        public long PiecesConfirmed => Interlocked.Read(ref _piecesConfirmed);
+
+        /// <summary>Receipts sent for shards received here, and dropped for want of room in their queue.</summary>
+        public long ReceiptsSent => Interlocked.Read(ref _receiptsSent);
+
+        public long ReceiptsDropped => Interlocked.Read(ref _receiptsDropped);
+
         /// <summary>Sealed shard packets the router gave up on (each sent again or the transfer failed).</summary>
         public long PiecesFailed => Interlocked.Read(ref _piecesFailed);
 
-        /// <summary>Jobs by outcome (sent, unreachable, no_key, cache_full, duplicate).</summary>
+        /// <summary>Jobs by outcome (sent, handed_on, refused, no_receipt, unreachable, no_key, cache_full, duplicate).</summary>
         public long this[string result] => _results.TryGetValue(result, out long v) ? v : 0;
 
         public IReadOnlyList<KeyValuePair<string, long>> Results() => _results.OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
@@ -132,9 +160,67 @@ namespace AetherEdge.HostNode.Mesh
             return true;
         }
 
+        public byte Kind => MeshPayloadKind.ShardReceipt;
+
+        /// <summary>
+        /// Queues the receipt for a shard received from <paramref name="node"/> (any thread); sent sealed on the next
+        /// step. Beyond <see cref="MeshShardSenderOptions.MaxReceipts"/> waiting it is dropped, counted.
+        /// </summary>
+        public void Acknowledge(uint node, byte[] contentId, byte result)
+        {
+            if (Interlocked.Increment(ref _receiptsQueued) > Options.MaxReceipts)
+            {
+                Interlocked.Decrement(ref _receiptsQueued);
+                Interlocked.Increment(ref _receiptsDropped);
+                return;
+            }
+
+            _receipts.Enqueue((node, MeshShardReceipt.Write(contentId, result)));
+        }
+
+        /// <summary>A receipt for a shard sent from here (router thread): the transfer ends by what the receiver did.</summary>
+        public void OnOpened(in MeshDelivery body, IMeshOutbox outbox)
+        {
+            if (!MeshShardReceipt.TryParse(body.Buffer, body.Offset, body.Length, out byte[] contentId, out byte result))
+            {
+                return;
+            }
+
+            foreach (var t in _active)
+            {
+                if (t.Job.Node == body.Source && t.Job.ContentId.AsSpan().SequenceEqual(contentId))
+                {
+                    Finish(t, MeshShardReceipt.Kept(result) ? Sent : result == MeshShardReceipt.Relayed ? HandedOn : Refused);
+                    return;
+                }
+            }
+        }
+
         public void OnStep(IMeshOutbox outbox)
         {
-            while (_active.Count < Options.MaxActive && _incoming.TryDequeue(out var job))
+            while (_receipts.TryPeek(out var receipt))
+            {
+                bool known = _keys.Knows(receipt.Node);
+                if (known && !MeshSealed.SealAndSend(_keys, _self, _clock, outbox, receipt.Node, receipt.Body, 0, receipt.Body.Length, reliable: true, out _))
+                {
+                    break; // the router's queues are full: next step
+                }
+
+                _receipts.TryDequeue(out _);
+                Interlocked.Decrement(ref _receiptsQueued);
+                Interlocked.Increment(ref known ? ref _receiptsSent : ref _receiptsDropped);
+            }
+
+            var now = _clock.GetUtcNow();
+            foreach (var t in _active.ToArray())
+            {
+                if (t.ConfirmedAt is { } at && now - at > Options.ReceiptWait)
+                {
+                    Finish(t, NoReceipt);
+                }
+            }
+
+            while (_active.Count(t => t.ConfirmedAt == null) < Options.MaxActive && _incoming.TryDequeue(out var job))
             {
                 _active.Add(Start(job));
             }
@@ -183,6 +269,7 @@ namespace AetherEdge.HostNode.Mesh
                 return;
             }
 
+            Interlocked.Increment(ref _piecesConfirmed);
             var t = sent.Transfer;
             t.InFlight[sent.Piece] = false;
             if (!t.Done[sent.Piece])
@@ -191,9 +278,9 @@ namespace AetherEdge.HostNode.Mesh
                 t.Remaining--;
             }
 
-            if (t.Remaining == 0)
+            if (t.Remaining == 0 && t.ConfirmedAt == null)
             {
-                Finish(t, Sent);
+                t.ConfirmedAt = _clock.GetUtcNow(); // arrived; done when the receipt says what became of it
             }
         }
 
@@ -213,10 +300,10 @@ namespace AetherEdge.HostNode.Mesh
             }
         }
 
-        private Transfer Start(ShardJob job)
+        private ShardTransfer Start(ShardJob job)
         {
             int pieces = job.Bytes.Length <= Options.PieceBytes ? 1 : ShardPiece.CountFor(job.Bytes.Length, Options.PieceBytes);
-            var t = new Transfer(job, pieces);
+            var t = new ShardTransfer(job, pieces);
             if (_resume.Remove((job.Node, job.ShardId), out var done) && done.Length == pieces)
             {
                 for (int i = 0; i < pieces; i++)
@@ -232,7 +319,7 @@ namespace AetherEdge.HostNode.Mesh
             return t;
         }
 
-        private void Finish(Transfer t, string result)
+        private void Finish(ShardTransfer t, string result)
         {
             if (!_active.Remove(t))
             {
@@ -246,7 +333,7 @@ namespace AetherEdge.HostNode.Mesh
 
             var key = (t.Job.Node, t.Job.ShardId);
             var now = _clock.GetUtcNow();
-            if (result == Sent)
+            if (result == Sent || result == HandedOn)
             {
                 Remember(_done, key, now);
             }
@@ -280,55 +367,5 @@ namespace AetherEdge.HostNode.Mesh
         }
 
         private void Count(string result) => _results.AddOrUpdate(result, 1, (_, v) => v + 1);
-
-        private sealed class Transfer
-        {
-            public Transfer(ShardJob job, int pieces)
-            {
-                Job = job;
-                Done = new bool[pieces];
-                InFlight = new bool[pieces];
-                Failures = new int[pieces];
-                Remaining = pieces;
-            }
-
-            public ShardJob Job { get; }
-
-            public bool[] Done { get; }
-
-            public bool[] InFlight { get; }
-
-            public int[] Failures { get; }
-
-            public int Remaining { get; set; }
-
-            public int NextToSend()
-            {
-                for (int i = 0; i < Done.Length; i++)
-                {
-                    if (!Done[i] && !InFlight[i])
-                    {
-                        return i;
-                    }
-                }
-
-                return -1;
-            }
-
-            // A single piece is the whole envelope (beacons cache it); otherwise a ShardPiece.
-            public byte[] Body(int piece, int pieceBytes, out int length)
-            {
-                if (Done.Length == 1)
-                {
-                    var envelope = new byte[ShardEnvelope.HeaderBytes + Job.Bytes.Length];
-                    ShardEnvelope.TryWrite(Job.ContentId, Job.Bytes, 0, Job.Bytes.Length, envelope, 0, out length);
-                    return envelope;
-                }
-
-                var body = new byte[ShardPiece.HeaderBytes + pieceBytes];
-                length = ShardPiece.Write(Job.ContentId, Job.Bytes, 0, Job.Bytes.Length, pieceBytes, piece, body, 0);
-                return body;
-            }
-        }
     }
 }

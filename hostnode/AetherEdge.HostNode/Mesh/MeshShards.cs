@@ -19,7 +19,7 @@ namespace AetherEdge.HostNode.Mesh
     /// this hub's plan names the very device that sent it, the two hubs' knowledge differs for now (one planned
     /// before the other's inventory arrived): it is kept here for handoff, sync gives it to the planned holder and
     /// placement prunes it here after, instead of being dropped (the shard may exist nowhere else). Everything else
-    /// is dropped and counted by reason
+    /// is dropped and counted by reason; the sender gets a sealed receipt either way
     /// (<c>mesh_shard_envelopes_total{result}</c>). The router thread only parses and hashes; the plan lookup and
     /// the write run on the thread pool, at most <see cref="MaxPendingWrites"/> at once (more: dropped as busy,
     /// the sender's retry brings it again).
@@ -101,7 +101,7 @@ namespace AetherEdge.HostNode.Mesh
             if (Interlocked.Increment(ref _pending) > MaxPendingWrites)
             {
                 Interlocked.Decrement(ref _pending);
-                Count(Busy);
+                Count(Busy, id, source);
                 return;
             }
 
@@ -109,11 +109,11 @@ namespace AetherEdge.HostNode.Mesh
             {
                 try
                 {
-                    Count(Keep(id, bytes, source));
+                    Count(Keep(id, bytes, source), id, source);
                 }
                 catch (Exception e) when (e is IOException || e is Microsoft.Data.Sqlite.SqliteException || e is InvalidOperationException)
                 {
-                    Count(StoreFailed);
+                    Count(StoreFailed, id, source);
                     _log.LogWarning("mesh: shard {Shard} from the mesh not stored: {Error}", id[..12], e.Message);
                 }
                 finally
@@ -165,5 +165,12 @@ namespace AetherEdge.HostNode.Mesh
         }
 
         private void Count(string result) => _results.AddOrUpdate(result, 1, (_, v) => v + 1);
+
+        // Counted, and the sender told what became of its shard (its transfer ends on this receipt, not on the router's ack).
+        private void Count(string result, string id, uint source)
+        {
+            Count(result);
+            _sender.Acknowledge(source, Convert.FromHexString(id), MeshShardReceipt.Of(result));
+        }
     }
 }

@@ -61,7 +61,7 @@ namespace AetherEdge.HostNode.Peers
             foreach (string id in staged.Gone)
             {
                 heldManifests.TryRemove(id, out _);
-                if (held.TryRemove(id, out _))
+                if (held.Remove(id))
                 {
                     _changes.Add(id);
                     changed = true;
@@ -75,7 +75,7 @@ namespace AetherEdge.HostNode.Peers
 
             foreach (string id in staged.Shards)
             {
-                if (held.TryAdd(id, true))
+                if (held.Add(id))
                 {
                     _changes.Add(id);
                     changed = true;
@@ -96,7 +96,7 @@ namespace AetherEdge.HostNode.Peers
 
         /// <summary>Shard ids <paramref name="peer"/> holds (its last inventory and what it acknowledged since).</summary>
         public ICollection<string> ShardsHeldBy(DeviceId peer) =>
-            _holds.TryGetValue(peer, out var h) ? h.Keys : Array.Empty<string>();
+            _holds.TryGetValue(peer, out var h) ? h.Ids() : Array.Empty<string>();
 
         /// <summary>True when <paramref name="peer"/>'s last inventory lists manifest <paramref name="id"/>.</summary>
         public bool HoldsManifest(DeviceId peer, string id) => _manifestsHeld.TryGetValue(peer, out var m) && m.ContainsKey(id);

@@ -3,6 +3,7 @@ using AetherEdge.Core.Devices;
 using AetherEdge.HostNode.Identity;
 using AetherEdge.HostNode.Peers;
 using AetherEdge.HostNode.Shards;
+using AetherEdge.HostNode.Storage;
 using AetherEdge.HostNode.Sync;
 
 namespace AetherEdge.HostNode.Placement
@@ -28,9 +29,10 @@ namespace AetherEdge.HostNode.Placement
         private readonly LocalDevice _self;
         private readonly string _selfId;
         private readonly ConcurrentDictionary<string, ShardManifest> _layouts = new(StringComparer.Ordinal);
-        private readonly ConcurrentDictionary<string, (string Manifest, int Index)> _fileOf = new(StringComparer.Ordinal);
+        private readonly ShardFiles _fileOf = new();
         private readonly object _cacheGate = new();
         private readonly Dictionary<string, FileView> _views = new(StringComparer.Ordinal);
+        private readonly PlanShapes _shapes = new();
         private string _devicesKey = string.Empty;
         private long _storeCursor = -1;
         private long _peersCursor = -1;
@@ -55,6 +57,9 @@ namespace AetherEdge.HostNode.Placement
         /// <summary>Plans computed (cache misses) since start: what a round that found nothing changed must not grow.</summary>
         public long PlansMade => Interlocked.Read(ref _plansMade);
 
+        /// <summary>Times the planner itself ran: files whose plan shape (<see cref="PlanShapes"/>) was not known yet.</summary>
+        public long PlannerRuns => _shapes.Planned;
+
         /// <summary>
         /// Everything plans here are made from, as one string: the store's and the knowledge's versions and the
         /// devices as planned. Equal strings mean every plan, prune and repair decision would come out the same.
@@ -70,7 +75,7 @@ namespace AetherEdge.HostNode.Placement
         /// </summary>
         public IReadOnlyList<string> FileShards(string id)
         {
-            string? manifest = ShardManifest.IsFileId(id) ? id : _fileOf.TryGetValue(id, out var at) ? at.Manifest : null;
+            string? manifest = ShardManifest.IsFileId(id) ? id : _fileOf.TryGet(id, out var at) ? at.Manifest : null;
             return manifest != null && Layout(manifest) is { } layout ? layout.ShardIds : Array.Empty<string>();
         }
 
@@ -94,7 +99,7 @@ namespace AetherEdge.HostNode.Placement
                 epoch = _epoch;
             }
 
-            var view = Compute(manifestId, online);
+            var view = Compute(manifestId, online, devices);
             if (view != null)
             {
                 lock (_cacheGate)
@@ -134,7 +139,7 @@ namespace AetherEdge.HostNode.Placement
                     {
                         _views.Remove(id);
                     }
-                    else if (_fileOf.TryGetValue(id, out var at))
+                    else if (_fileOf.TryGet(id, out var at))
                     {
                         _views.Remove(at.Manifest);
                     }
@@ -162,7 +167,7 @@ namespace AetherEdge.HostNode.Placement
             return sb.ToString();
         }
 
-        private FileView? Compute(string manifestId, (DeviceProfile Profile, DeviceId? Id)[] online)
+        private FileView? Compute(string manifestId, (DeviceProfile Profile, DeviceId? Id)[] online, string devicesKey)
         {
             var layout = Layout(manifestId);
             if (layout == null)
@@ -171,31 +176,45 @@ namespace AetherEdge.HostNode.Placement
             }
 
             Interlocked.Increment(ref _plansMade);
-            var devices = online.Select(o => o.Profile).ToArray();
             int n = layout.TotalShards;
-            var holders = new List<int>[n];
-            var local = new bool[n];
-            var offered = new bool[n];
-            bool known = online.All(o => o.Id is not { } peer || _peers.HasInventory(peer));
+            var held = new bool[n, online.Length];
+            var keys = new ShardKey?[n];
             for (int s = 0; s < n; s++)
             {
-                holders[s] = new List<int>();
-                for (int d = 0; d < online.Length; d++)
+                keys[s] = ShardKey.TryParse(layout.ShardIds[s], out var key) ? key : null;
+            }
+
+            var local = new bool[n];
+            var offered = new bool[n];
+            bool known = true;
+            for (int d = 0; d < online.Length; d++)
+            {
+                if (online[d].Id is not { } peer)
                 {
-                    bool holds = online[d].Id is { } peer
-                        ? _peers.Holds(peer, layout.ShardIds[s])
-                        : _store.HasShard(layout.ShardIds[s]);
-                    if (holds)
+                    for (int s = 0; s < n; s++)
                     {
-                        holders[s].Add(d);
-                        local[s] |= online[d].Id == null;
-                        offered[s] |= online[d].Id != null;
+                        held[s, d] = _store.HasShard(layout.ShardIds[s]);
                     }
+                }
+                else if (_peers.HeldBy(peer) is { } peerHolds)
+                {
+                    peerHolds.Mark(keys, held, d);
+                }
+                else
+                {
+                    known = false;
+                }
+
+                for (int s = 0; s < n; s++)
+                {
+                    local[s] |= held[s, d] && online[d].Id == null;
+                    offered[s] |= held[s, d] && online[d].Id != null;
                 }
             }
 
-            var plan = HolderAwarePlacement.Plan(devices, layout.Layout.ShardBytes, layout.DataShards, holders.Select(h => h.ToArray()).ToArray());
-            return new FileView(layout, plan.HolderIds(), local, offered, known);
+            var devices = Array.ConvertAll(online, o => o.Profile);
+            var assigned = _shapes.Plan(devicesKey, devices, layout.Layout.ShardBytes, layout.DataShards, held);
+            return new FileView(layout, assigned, local, offered, known);
         }
 
         /// <summary>
@@ -275,7 +294,7 @@ namespace AetherEdge.HostNode.Placement
         /// <summary>The file (manifest id) and index of a shard, from the manifests held; null when none lists it.</summary>
         public (string Manifest, int Index)? Locate(string shardId)
         {
-            if (!_fileOf.TryGetValue(shardId, out var found))
+            if (!_fileOf.TryGet(shardId, out var found))
             {
                 // Within one PlanEachFileOnce scope the manifests are listed once, however many unknown shards are asked about;
                 // and never again while the store has not changed since the last listing.
@@ -295,14 +314,13 @@ namespace AetherEdge.HostNode.Placement
 
                 foreach (string m in _store.ManifestIds())
                 {
-                    var layout = Layout(m);
-                    for (int i = 0; layout != null && i < layout.ShardIds.Length; i++)
+                    if (Layout(m) is { } layout)
                     {
-                        _fileOf.TryAdd(layout.ShardIds[i], (m, i));
+                        _fileOf.AddFile(m, layout.ShardIds);
                     }
                 }
 
-                if (!_fileOf.TryGetValue(shardId, out found))
+                if (!_fileOf.TryGet(shardId, out found))
                 {
                     return null;
                 }
@@ -338,10 +356,7 @@ namespace AetherEdge.HostNode.Placement
             }
 
             // Every file with a cached view has its shards here, so a shard's change finds its view.
-            for (int i = 0; i < layout.ShardIds.Length; i++)
-            {
-                _fileOf.TryAdd(layout.ShardIds[i], (manifestId, i));
-            }
+            _fileOf.AddFile(manifestId, layout.ShardIds);
 
             return _layouts.GetOrAdd(manifestId, layout);
         }

@@ -1,4 +1,5 @@
 using AetherEdge.Core.Sync;
+using AetherEdge.HostNode.Storage;
 using AetherEdge.HostNode.Sync;
 
 namespace AetherEdge.HostNode.Push
@@ -20,6 +21,15 @@ namespace AetherEdge.HostNode.Push
 
         /// <summary>The provisional item id of shard <paramref name="index"/> of file <paramref name="fileId"/> (its content id comes at the end).</summary>
         public static string ProvisionalId(string fileId, int index) => "p." + fileId + "." + index;
+
+        /// <summary>The file id a provisional id names; false when it is not one.</summary>
+        public static bool TryParseProvisional(string provisional, out string fileId)
+        {
+            string[] parts = provisional.Split('.');
+            fileId = parts.Length == 3 ? parts[1] : string.Empty;
+            return parts.Length == 3 && parts[0] == "p" && ShardStore.IsFileId(fileId) &&
+                int.TryParse(parts[2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _);
+        }
 
         /// <summary>A frame with a fresh timestamp and random nonce, encoded into <paramref name="buffer"/>; returns its length.</summary>
         public static int Encode(SyncFrame frame, byte[] buffer)

@@ -24,16 +24,18 @@ namespace AetherEdge.HostNode.Push
     {
         private readonly ShardStore _store;
         private readonly ShardStoreSyncStore _sync;
+        private readonly PushedLedger _ledger;
         private readonly TimeSpan _idle;
         private readonly Counter _bytesCounter;
         private readonly Counter _shardsCounter;
         private long _received;
         private long _shards;
 
-        public PushReceiver(SyncNode node, ShardStore store, ShardStoreSyncStore sync, SyncSessionOptions sessions, IMetricFactory metrics)
+        public PushReceiver(SyncNode node, ShardStore store, ShardStoreSyncStore sync, PushedLedger ledger, SyncSessionOptions sessions, IMetricFactory metrics)
         {
             _store = store;
             _sync = sync;
+            _ledger = ledger;
             _idle = sessions.IdleTimeout;
             _bytesCounter = metrics.CreateCounter("aether_push_bytes_received_total", "Bytes of shards peers' puts streamed here (stored or not).");
             _shardsCounter = metrics.CreateCounter("aether_push_shards_stored_total", "Shards peers' puts streamed here and stored.");
@@ -55,6 +57,8 @@ namespace AetherEdge.HostNode.Push
         {
             var open = new Dictionary<string, Incoming>(StringComparer.Ordinal);
             var done = new List<(string Provisional, string Id, string Path)>();
+            var fileOf = new Dictionary<string, string>(StringComparer.Ordinal);
+            var recorded = new HashSet<string>(StringComparer.Ordinal);
             var buffer = new byte[SyncLimits.MaxFrameBytes];
             var reply = new byte[SyncLimits.MaxFrameBytes];
             var replay = new ReplayWindow();
@@ -69,7 +73,7 @@ namespace AetherEdge.HostNode.Push
                     if (!next.IsCompleted && done.Count > 0)
                     {
                         // The sender paused (it waits for Acks): make what it sent durable now.
-                        Adopt(done, ssl, reply);
+                        Adopt(done, fileOf, recorded, peer, ssl, reply);
                     }
 
                     SyncFrame? frame;
@@ -91,7 +95,7 @@ namespace AetherEdge.HostNode.Push
                     switch (frame)
                     {
                         case ShardChunkFrame chunk:
-                            reserved += Append(open, chunk, reserved);
+                            reserved += Append(open, fileOf, chunk, reserved);
                             break;
                         case PushedFrame pushed:
                             if (!open.Remove(pushed.Id, out var item) || item.Written != item.Total)
@@ -106,6 +110,7 @@ namespace AetherEdge.HostNode.Push
                             if (!CryptographicOperations.FixedTimeEquals(hash, pushed.Hash))
                             {
                                 File.Delete(item.Path);
+                                fileOf.Remove(pushed.Id);
                                 Send(ssl, reply, new AckFrame(pushed.Id, AckStatus.BadHash));
                                 break;
                             }
@@ -113,7 +118,7 @@ namespace AetherEdge.HostNode.Push
                             done.Add((pushed.Id, Convert.ToHexStringLower(hash), item.Path));
                             if (done.Count >= PushProtocol.AdoptBatch)
                             {
-                                Adopt(done, ssl, reply);
+                                Adopt(done, fileOf, recorded, peer, ssl, reply);
                             }
 
                             break;
@@ -124,7 +129,7 @@ namespace AetherEdge.HostNode.Push
                     }
                 }
 
-                Adopt(done, ssl, reply);
+                Adopt(done, fileOf, recorded, peer, ssl, reply);
             }
             catch (ProtocolViolationException e)
             {
@@ -132,6 +137,7 @@ namespace AetherEdge.HostNode.Push
             }
             finally
             {
+                _ledger.Release(recorded);
                 foreach (var item in open.Values)
                 {
                     item.Abandon();
@@ -144,7 +150,7 @@ namespace AetherEdge.HostNode.Push
             }
         }
 
-        private long Append(Dictionary<string, Incoming> open, ShardChunkFrame chunk, long reserved)
+        private long Append(Dictionary<string, Incoming> open, Dictionary<string, string> fileOf, ShardChunkFrame chunk, long reserved)
         {
             long added = 0;
             if (!open.TryGetValue(chunk.Id, out var item))
@@ -152,6 +158,11 @@ namespace AetherEdge.HostNode.Push
                 if (chunk.Offset != 0)
                 {
                     throw new ProtocolViolationException("ShardChunk of '" + chunk.Id + "' starts at " + chunk.Offset + ", not 0");
+                }
+
+                if (!PushProtocol.TryParseProvisional(chunk.Id, out string fileId))
+                {
+                    throw new ProtocolViolationException("'" + chunk.Id + "' is not a provisional shard id");
                 }
 
                 if (open.Count >= PushProtocol.MaxOpenPerConnection)
@@ -166,6 +177,7 @@ namespace AetherEdge.HostNode.Push
 
                 item = new Incoming(_store.NewTempPath(), chunk.TotalLength);
                 open[chunk.Id] = item;
+                fileOf[chunk.Id] = fileId;
                 added = chunk.TotalLength;
             }
 
@@ -178,11 +190,22 @@ namespace AetherEdge.HostNode.Push
             return added;
         }
 
-        private void Adopt(List<(string Provisional, string Id, string Path)> done, SslStream ssl, byte[] reply)
+        private void Adopt(List<(string Provisional, string Id, string Path)> done, Dictionary<string, string> fileOf, HashSet<string> recorded, DeviceId peer, SslStream ssl, byte[] reply)
         {
             if (done.Count == 0)
             {
                 return;
+            }
+
+            // Noted before they are kept and acknowledged: if the origin never commits the manifest, the sweep finds them.
+            foreach (var byFile in done.GroupBy(d => fileOf[d.Provisional]))
+            {
+                _ledger.Record(byFile.Key, peer, byFile.Select(d => d.Id), recorded.Add(byFile.Key));
+            }
+
+            foreach (var d in done)
+            {
+                fileOf.Remove(d.Provisional);
             }
 
             var statuses = _sync.AdoptPushed(done.ConvertAll(d => (d.Id, d.Path)));

@@ -10,5 +10,11 @@ namespace AetherEdge.HostNode.Shards
         /// stored here. Null: every shard stored here.
         /// </summary>
         IShardSink?[]? Route(string fileId, ShardLayout layout);
+
+        /// <summary>
+        /// How many of a file's shards the plan keeps here (the put's quota check reserves only those; a holder found
+        /// unreachable later adds its shards then, checked again as each file starts).
+        /// </summary>
+        int PlannedLocal(ShardLayout layout);
     }
 }

@@ -32,8 +32,14 @@ namespace AetherEdge.HostNode.Shards
 
         public static byte[] UnwrapKey(byte[] keyWrapKey, byte[] fileId, byte[] wrapped)
         {
-            byte[] key = new byte[ShardLimits.KeyBytes];
             using var aes = new AesGcm(keyWrapKey, ShardLimits.TagBytes);
+            return UnwrapKey(aes, fileId, wrapped);
+        }
+
+        /// <summary>As <see cref="UnwrapKey(byte[], byte[], byte[])"/> with the key-wrap cipher made once (a listing of many files).</summary>
+        public static byte[] UnwrapKey(AesGcm aes, byte[] fileId, byte[] wrapped)
+        {
+            byte[] key = new byte[ShardLimits.KeyBytes];
             try
             {
                 aes.Decrypt(
@@ -77,7 +83,19 @@ namespace AetherEdge.HostNode.Shards
                 return null;
             }
 
-            byte[] fileKey = UnwrapKey(keyWrapKey, manifest.FileId, manifest.WrappedKey);
+            using var aes = new AesGcm(keyWrapKey, ShardLimits.TagBytes);
+            return OpenPath(manifest, aes);
+        }
+
+        /// <summary>As <see cref="OpenPath(ShardManifest, byte[])"/> with the key-wrap cipher made once.</summary>
+        public static string? OpenPath(ShardManifest manifest, AesGcm keyWrap)
+        {
+            if (manifest.EncryptedPath == null)
+            {
+                return null;
+            }
+
+            byte[] fileKey = UnwrapKey(keyWrap, manifest.FileId, manifest.WrappedKey);
             try
             {
                 return DecryptPath(fileKey, manifest.FileId, manifest.EncryptedPath);

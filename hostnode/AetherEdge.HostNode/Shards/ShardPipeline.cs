@@ -64,7 +64,7 @@ namespace AetherEdge.HostNode.Shards
         /// <summary>
         /// Puts many files in one pass (one hold of the store's writers' lock, stripes of all files
         /// flowing through the same pipeline, commits grouped). The quota is checked for all of them
-        /// before a byte is written. Each file ends either complete (manifest and every shard indexed
+        /// before a byte is written (with <paramref name="routing"/>: for the shards the plan keeps here). Each file ends either complete (manifest and every shard indexed
         /// together) or absent: a failure or kill keeps the files committed before it, and nothing of
         /// the others. Results are in input order. With <paramref name="routing"/>, the shards it gives a sink are
         /// streamed to their holders while encoded, and each file's manifest is committed once they acknowledged them.
@@ -137,7 +137,8 @@ namespace AetherEdge.HostNode.Shards
                 long need = 0;
                 foreach (var f in fresh)
                 {
-                    need += new ShardLayout(f.Length, segmentBytes, dataShards, dataShards + parityShards).TotalBytes;
+                    var layout = new ShardLayout(f.Length, segmentBytes, dataShards, dataShards + parityShards);
+                    need += routing == null ? layout.TotalBytes : routing.PlannedLocal(layout) * layout.ShardBytes;
                 }
 
                 using var batch = _store.BeginBatch(need);

@@ -40,6 +40,13 @@ namespace AetherEdge.HostNode.Storage
             return true;
         }
 
+        /// <summary>The key of 32 id bytes (what SQLite's <c>unhex(id)</c> returns: no 64-character string made).</summary>
+        public static ShardKey FromBytes(ReadOnlySpan<byte> bytes) => new(
+            BinaryPrimitives.ReadUInt64BigEndian(bytes),
+            BinaryPrimitives.ReadUInt64BigEndian(bytes.Slice(8)),
+            BinaryPrimitives.ReadUInt64BigEndian(bytes.Slice(16)),
+            BinaryPrimitives.ReadUInt64BigEndian(bytes.Slice(24)));
+
         /// <summary>The key of a valid shard id; throws <see cref="ArgumentException"/> otherwise.</summary>
         public static ShardKey Parse(string id) =>
             TryParse(id, out var key) ? key : throw new ArgumentException("not a shard id (64 lower-case hex characters): '" + id + "'", nameof(id));

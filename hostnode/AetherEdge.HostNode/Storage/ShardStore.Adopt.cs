@@ -10,7 +10,7 @@ namespace AetherEdge.HostNode.Storage
         /// unless an exception is thrown. A wrong caller cannot make a bad shard servable:
         /// <see cref="TryOpenShard"/> still verifies every read.
         /// </summary>
-        public StoredShard AdoptVerifiedShard(string id, string path, string? fileId = null, int? index = null)
+        public StoredShard AdoptVerifiedShard(string id, string path, string? fileId = null, int? index = null, bool alreadyDurable = false)
         {
             if (!ShardId.IsValid(id))
             {
@@ -35,9 +35,13 @@ namespace AetherEdge.HostNode.Storage
                     throw new QuotaExceededException(size, available, AllocationBytes);
                 }
 
-                long started = Diagnostics.StageCounter.Start();
-                fs.Flush(true);
-                _stages.Fsync.Stop(started, size);
+                // A caller that fsynced a whole group (a push's batch) already made it durable: once is enough.
+                if (!alreadyDurable)
+                {
+                    long started = Diagnostics.StageCounter.Start();
+                    fs.Flush(true);
+                    _stages.Fsync.Stop(started, size);
+                }
             }
 
             return Commit(path, id, size, fileId, index);

@@ -57,6 +57,42 @@ namespace AetherEdge.HostNode.Storage
             }
         }
 
+        /// <summary>
+        /// Every shard id as its key, in one query: SQLite turns the hex into 32 bytes, read into one buffer (no id
+        /// string per row; <c>aether ls</c> at 100,000 files reads 1.5 M of them).
+        /// </summary>
+        public void ScanShardKeys(Action<ShardKey> each)
+        {
+            using var cmd = Command("SELECT unhex(id) FROM shards WHERE length(id) = 64;");
+            using var r = cmd.ExecuteReader();
+            byte[] buffer = new byte[32];
+            while (r.Read())
+            {
+                if (!r.IsDBNull(0) && r.GetBytes(0, 0, buffer, 0, buffer.Length) == buffer.Length)
+                {
+                    each(ShardKey.FromBytes(buffer));
+                }
+            }
+        }
+
+        /// <summary>
+        /// Up to <paramref name="limit"/> shards with ids after <paramref name="after"/> (all when null), in id order:
+        /// one step of a load that lets go of the caller's lock between steps. Returns the number of rows read.
+        /// </summary>
+        public int ScanShardsAfter(string? after, int limit, Action<string, long, bool> each)
+        {
+            using var cmd = Command("SELECT id, size, file_id IS NULL FROM shards WHERE id > $a ORDER BY id LIMIT $n;", ("$a", after ?? string.Empty), ("$n", limit));
+            using var r = cmd.ExecuteReader();
+            int n = 0;
+            while (r.Read())
+            {
+                each(r.GetString(0), r.GetInt64(1), r.GetInt64(2) != 0);
+                n++;
+            }
+
+            return n;
+        }
+
         /// <summary>Every manifest's file id and body length, in one query (no bodies read).</summary>
         public void ScanManifests(Action<string, int> each)
         {

@@ -12,38 +12,60 @@ namespace AetherEdge.HostNode.Sync
     /// changed behind its back (another process's commit, a quarantine on read). Answers lookups without a
     /// query, so a round over an unchanged store costs no store lookups at all. <see cref="Version"/> grows
     /// with every change seen: the inventory version peers cache against. Not thread-safe: the owner locks.
+    /// The first load runs in steps of <see cref="LoadChunk"/> shards in id order (<see cref="LoadStep"/>), so the
+    /// owner can let go of its lock between them (a hub of 100,000 files serves within seconds, issue 17): until it
+    /// is done, point lookups above the loaded range and used bytes are answered by the store, and whatever needs
+    /// every id (the inventory, the manifest list) finishes the load first.
     /// </summary>
     internal sealed class HeldIndex
     {
+        /// <summary>Shards read per load step: ~0.1 s of the lock on this machine.</summary>
+        public const int DefaultLoadChunk = 20_000;
+
         private readonly ShardStore _store;
         // Binary keys (32 bytes) rather than 64-character strings: 1.6 M shards on a hub of 100,000 files (issue 17).
         private Dictionary<ShardKey, long> _shards = new();
         private readonly HashSet<ShardKey> _synced = new();
         private Dictionary<string, int> _manifests = new(StringComparer.Ordinal);
-        private bool _loaded;
+        private bool _stale;
+        private bool _manifestsIn;
+        private string? _after;
+        private ShardKey _afterKey;
+        private long _usedAt = -1;
+        private long _usedFromStore;
         private long _seenLocal = -1;
         private long _seenExternal = -1;
         private string[]? _manifestIds;
-        private string[]? _syncedIds;
-        private InventoryEntry[]? _items;
         private long _version;
         private readonly ChangeLog _changes = new(PeerKnowledge.ChangeLogCapacity);
         private readonly long _inventoryBase = System.Security.Cryptography.RandomNumberGenerator.GetInt32(1, int.MaxValue) * (1L << 31);
 
-        public HeldIndex(ShardStore store)
+        public HeldIndex(ShardStore store, int loadChunk = DefaultLoadChunk)
         {
             _store = store;
+            LoadChunk = loadChunk;
 
             // A random start: a restarted hub must not reuse a version a peer cached with other contents.
             _version = System.Security.Cryptography.RandomNumberGenerator.GetInt32(1, int.MaxValue) * (1L << 31);
         }
+
+        public int LoadChunk { get; }
+
+        /// <summary>Steps the first load has taken (the manifests, then one per chunk of shards).</summary>
+        public long LoadSteps { get; private set; }
+
+        /// <summary>Lookups answered by the store because the first load had not reached them yet.</summary>
+        public long StoreLookups { get; private set; }
+
+        /// <summary>True once every id is in memory and nothing changed behind the index's back since.</summary>
+        public bool IsLoaded => Loads > 0 && !Diverged;
 
         /// <summary>Grows whenever what the store holds changed; starts at random, so it never repeats across restarts either.</summary>
         public long Version
         {
             get
             {
-                Current();
+                Ready();
                 return _version;
             }
         }
@@ -57,7 +79,7 @@ namespace AetherEdge.HostNode.Sync
         {
             get
             {
-                Current();
+                Ready();
                 return _inventoryBase + _changes.Cursor;
             }
         }
@@ -114,17 +136,43 @@ namespace AetherEdge.HostNode.Sync
 
         public long UsedBytes { get; private set; }
 
-        /// <summary>Bytes of shards held, after any change this process made (a removal) is loaded.</summary>
+        /// <summary>
+        /// Bytes of shards held, after any change this process made (a removal) is loaded; while the first load runs,
+        /// one <c>SUM</c> query per change of the store.
+        /// </summary>
         public long CurrentUsedBytes()
         {
-            Current();
-            return UsedBytes;
+            if (Ready())
+            {
+                return UsedBytes;
+            }
+
+            if (_usedAt != _store.LocalChanges)
+            {
+                _usedAt = _store.LocalChanges;
+                _usedFromStore = _store.UsedBytes;
+                StoreLookups++;
+            }
+
+            return _usedFromStore;
+        }
+
+        /// <summary>Shards held: from memory once loaded, else one <c>COUNT</c> query.</summary>
+        public int ShardCount()
+        {
+            if (Ready())
+            {
+                return _shards.Count;
+            }
+
+            StoreLookups++;
+            return _store.ShardCount;
         }
 
         /// <summary>Shard and manifest ids added or removed since <paramref name="cursor"/>, or null when unknown (a reload).</summary>
         public IReadOnlyList<string>? ChangedSince(long cursor)
         {
-            Current();
+            Ready();
             return _changes.Since(cursor);
         }
 
@@ -132,7 +180,7 @@ namespace AetherEdge.HostNode.Sync
         {
             get
             {
-                Current();
+                Ready();
                 return _changes.Cursor;
             }
         }
@@ -143,26 +191,36 @@ namespace AetherEdge.HostNode.Sync
             long external = _store.ExternalChanges();
             if (external != _seenExternal)
             {
-                _loaded = false;
+                _stale = true;
                 _seenExternal = external;
             }
         }
 
-        public bool HasShard(string id)
-        {
-            Current();
-            return ShardKey.TryParse(id, out var key) && _shards.ContainsKey(key);
-        }
+        public bool HasShard(string id) => LengthOf(id) >= 0;
 
         public long LengthOf(string id)
         {
-            Current();
-            return ShardKey.TryParse(id, out var key) && _shards.TryGetValue(key, out long size) ? size : -1;
+            if (!ShardKey.TryParse(id, out var key))
+            {
+                return -1;
+            }
+
+            if (Ready() || (_after != null && key.CompareTo(_afterKey) <= 0))
+            {
+                return _shards.TryGetValue(key, out long size) ? size : -1;
+            }
+
+            StoreLookups++;
+            return _store.LengthOf(id);
         }
 
         public bool HasManifest(string id)
         {
-            Current();
+            if (!Ready() && !_manifestsIn)
+            {
+                LoadStep();
+            }
+
             return _manifests.ContainsKey(id);
         }
 
@@ -179,40 +237,66 @@ namespace AetherEdge.HostNode.Sync
             return _manifestIds;
         }
 
-        /// <summary>Ids of shards that arrived by sync (one array per version).</summary>
-        public string[] SyncedIds()
+        /// <summary>
+        /// Ids of shards that arrived by sync: a copy of their keys, each id made as it is read (1.5 M id strings kept
+        /// per version were ~225 MiB on a hub that pulled 100,000 files; issue 17).
+        /// </summary>
+        public IReadOnlyList<string> SyncedIds()
         {
             Current();
-            return _syncedIds ??= _synced.Select(k => k.ToString()).ToArray();
+            return new KeyIds(_synced.ToArray());
         }
 
-        /// <summary>Manifests then shards, each sorted by id (one array per version).</summary>
+        /// <summary>
+        /// Manifests then shards, each sorted by id: built for each whole inventory (a peer's first session after a
+        /// restart, protocol-2 peers), not kept: 1.6 M entries with their id strings are ~300 MiB at 100,000 files.
+        /// </summary>
         public InventoryEntry[] Items()
         {
             Current();
-            if (_items == null)
+            var list = new List<InventoryEntry>(_manifests.Count + _shards.Count);
+            foreach (string m in ManifestIds())
             {
-                var list = new List<InventoryEntry>(_manifests.Count + _shards.Count);
-                foreach (string m in ManifestIds())
+                if (SyncFrame.IsValidItemId(m))
                 {
-                    if (SyncFrame.IsValidItemId(m))
-                    {
-                        list.Add(new InventoryEntry(SyncItemKind.Manifest, m, _manifests[m]));
-                    }
+                    list.Add(new InventoryEntry(SyncItemKind.Manifest, m, _manifests[m]));
                 }
-
-                // Keys order as their hex does; the strings exist only in this array.
-                var keys = _shards.Keys.ToArray();
-                Array.Sort(keys);
-                foreach (var k in keys)
-                {
-                    list.Add(new InventoryEntry(SyncItemKind.Shard, k.ToString(), _shards[k]));
-                }
-
-                _items = list.ToArray();
             }
 
-            return _items;
+            // Keys order as their hex does; the strings exist only in this array.
+            var keys = _shards.Keys.ToArray();
+            Array.Sort(keys);
+            foreach (var k in keys)
+            {
+                list.Add(new InventoryEntry(SyncItemKind.Shard, k.ToString(), _shards[k]));
+            }
+
+            return list.ToArray();
+        }
+
+        /// <summary>Shard ids over a copy of their keys; each id string made when read.</summary>
+        private sealed class KeyIds : IReadOnlyList<string>
+        {
+            private readonly ShardKey[] _keys;
+
+            public KeyIds(ShardKey[] keys)
+            {
+                _keys = keys;
+            }
+
+            public int Count => _keys.Length;
+
+            public string this[int index] => _keys[index].ToString();
+
+            public IEnumerator<string> GetEnumerator()
+            {
+                foreach (var k in _keys)
+                {
+                    yield return k.ToString();
+                }
+            }
+
+            System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
         }
 
         /// <summary>
@@ -221,7 +305,7 @@ namespace AetherEdge.HostNode.Sync
         /// </summary>
         public T Change<T>(Func<T> change, Action<T> apply)
         {
-            Current();
+            Ready();
             long before = _store.LocalChanges;
             T result = change();
             long after = _store.LocalChanges;
@@ -239,10 +323,7 @@ namespace AetherEdge.HostNode.Sync
         {
             _changes.Add(s.Id);
             var key = ShardKey.Parse(s.Id);
-            if (_shards.TryAdd(key, s.Size))
-            {
-                UsedBytes += s.Size;
-            }
+            Set(key, s.Size);
 
             if (s.FileId == null)
             {
@@ -276,16 +357,131 @@ namespace AetherEdge.HostNode.Sync
             _manifests[id] = length;
         }
 
-        // Loads when never loaded, or when a change this process did not apply shows in the local counter. A reload
+        /// <summary>
+        /// One step of the first load (the manifests, then <see cref="LoadChunk"/> shards after the last loaded id);
+        /// true once everything is in memory. A change behind the index's back meanwhile starts it over.
+        /// </summary>
+        public bool LoadStep()
+        {
+            if (Loads > 0)
+            {
+                Current();
+                return true;
+            }
+
+            if (Diverged)
+            {
+                Restart();
+            }
+
+            LoadSteps++;
+            if (!_manifestsIn)
+            {
+                _store.ScanManifests((id, length) =>
+                {
+                    if (ShardManifest.IsFileId(id))
+                    {
+                        _manifests[id] = length;
+                    }
+                });
+                _manifestsIn = true;
+                return false;
+            }
+
+            int read = _store.ScanShardsAfter(_after, LoadChunk, (id, size, synced) =>
+            {
+                _after = id;
+                if (!ShardKey.TryParse(id, out var key))
+                {
+                    return;
+                }
+
+                _afterKey = key;
+                Set(key, size);
+                if (synced)
+                {
+                    _synced.Add(key);
+                }
+                else
+                {
+                    _synced.Remove(key);
+                }
+            });
+            if (read < LoadChunk)
+            {
+                // Not a change of what the store holds (lookups meanwhile asked the store): plans made during the
+                // load stay valid, so no version step here.
+                Loads++;
+                return true;
+            }
+
+            return false;
+        }
+
+        private bool Diverged => _stale || _store.LocalChanges != _seenLocal;
+
+        // True when memory answers everything: after the first load, reloading whole if the store changed behind its
+        // back. During the first load, false (and a change behind its back starts that load over).
+        private bool Ready()
+        {
+            if (Loads > 0)
+            {
+                Current();
+                return true;
+            }
+
+            if (Diverged)
+            {
+                Restart();
+            }
+
+            return false;
+        }
+
+        // The first load from the beginning: memory empty, everything marked changed.
+        private void Restart()
+        {
+            _stale = false;
+            _seenLocal = _store.LocalChanges;
+
+            // From here on another process's commit shows (the first look only sets where the store's count starts).
+            _seenExternal = _store.ExternalChanges();
+            _shards.Clear();
+            _synced.Clear();
+            _manifests.Clear();
+            _manifestsIn = false;
+            _after = null;
+            UsedBytes = 0;
+            _changes.AddAll();
+            Touched();
+        }
+
+        private void Set(ShardKey key, long size)
+        {
+            UsedBytes += _shards.TryGetValue(key, out long old) ? size - old : size;
+            _shards[key] = size;
+        }
+
+        // The first load (all steps at once) when never loaded, or a reload when a change this process did not apply shows in the local counter. A reload
         // logs only the ids that differ from what was held (another process's put of one file is a delta of one
         // file for peers, not a whole inventory); only the first load marks everything changed.
         private void Current()
         {
-            if (_loaded && _store.LocalChanges == _seenLocal)
+            if (Loads == 0)
+            {
+                while (!LoadStep())
+                {
+                }
+
+                return;
+            }
+
+            if (!Diverged)
             {
                 return;
             }
 
+            _stale = false;
             _seenLocal = _store.LocalChanges;
             var shards = new Dictionary<ShardKey, long>(_shards.Count);
             var manifests = new Dictionary<string, int>(_manifests.Count, StringComparer.Ordinal);
@@ -312,20 +508,11 @@ namespace AetherEdge.HostNode.Sync
                     manifests[id] = length;
                 }
             });
-            if (Loads == 0)
-            {
-                _changes.AddAll();
-            }
-            else
-            {
-                LogDifferences(_shards, shards, k => k.ToString());
-                LogDifferences(_manifests, manifests, m => m);
-            }
-
+            LogDifferences(_shards, shards, k => k.ToString());
+            LogDifferences(_manifests, manifests, m => m);
             _shards = shards;
             _manifests = manifests;
             UsedBytes = used;
-            _loaded = true;
             Loads++;
             Touched();
         }
@@ -354,8 +541,6 @@ namespace AetherEdge.HostNode.Sync
         {
             _version++;
             _manifestIds = null;
-            _syncedIds = null;
-            _items = null;
         }
     }
 }

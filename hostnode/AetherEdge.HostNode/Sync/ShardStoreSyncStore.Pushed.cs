@@ -7,20 +7,19 @@ namespace AetherEdge.HostNode.Sync
     {
         /// <summary>
         /// Takes over shards a peer pushed (files in the store's temp folder whose SHA-256 the receiver checked
-        /// equals each id): fsynced together (in parallel, like a put's group), then indexed as synced shards
+        /// equals each id): fsynced together once (in parallel, like a put's group), then indexed as synced shards
         /// (placement may move them later, unlike shards put here). A file that cannot be kept is deleted.
         /// </summary>
         public AckStatus[] AdoptPushed(IReadOnlyList<(string Id, string Path)> shards)
         {
-            long started = Diagnostics.StageCounter.Start();
-            long bytes = 0;
+            // One fsync per shard, all of the group in parallel (counted per file, in thread-seconds); adoption does not repeat it.
             Parallel.ForEach(shards, new ParallelOptions { MaxDegreeOfParallelism = ShardStore.ParallelFsyncs }, s =>
             {
                 using var fs = new FileStream(s.Path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
-                Interlocked.Add(ref bytes, fs.Length);
+                long started = Diagnostics.StageCounter.Start();
                 fs.Flush(true);
+                _store.Stages.Fsync.Stop(started, fs.Length);
             });
-            StoreStages.Shared.Fsync.Stop(started, bytes);
             var statuses = new AckStatus[shards.Count];
             for (int i = 0; i < shards.Count; i++)
             {
@@ -29,7 +28,7 @@ namespace AetherEdge.HostNode.Sync
                 {
                     lock (_gate)
                     {
-                        _held.Change(() => _store.AdoptVerifiedShard(id, path), _held.AddShard);
+                        _held.Change(() => _store.AdoptVerifiedShard(id, path, alreadyDurable: true), _held.AddShard);
                     }
 
                     statuses[i] = AckStatus.Ok;

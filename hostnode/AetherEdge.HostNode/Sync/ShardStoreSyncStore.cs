@@ -34,10 +34,11 @@ namespace AetherEdge.HostNode.Sync
         /// Names the file a completed shard belongs to, recorded as put does, which keeps it out of
         /// placement pruning while <c>aether get</c> reads what it fetched (it deletes them afterwards).
         /// </param>
-        public ShardStoreSyncStore(ShardStore store, PartialFiles partials, IShardDiversion? diversion = null, Func<string, (string FileId, int Index)?>? keepAs = null)
+        /// <param name="indexLoadChunk">Shards per step of the held index's first load (small in tests, to count steps).</param>
+        public ShardStoreSyncStore(ShardStore store, PartialFiles partials, IShardDiversion? diversion = null, Func<string, (string FileId, int Index)?>? keepAs = null, int indexLoadChunk = HeldIndex.DefaultLoadChunk)
         {
             _store = store;
-            _held = new HeldIndex(store);
+            _held = new HeldIndex(store, indexLoadChunk);
             _partials = partials;
             _diversion = diversion;
             _keepAs = keepAs;
@@ -69,6 +70,30 @@ namespace AetherEdge.HostNode.Sync
             lock (_gate)
             {
                 return walk.Step();
+            }
+        }
+
+        /// <summary>
+        /// One step of the held index's first load under this class's lock (<see cref="HeldIndex.LoadStep"/>); true
+        /// once it is loaded. The hub runs the steps in the background so nothing waits for 1.5 M rows at start-up.
+        /// </summary>
+        public bool LoadIndexStep()
+        {
+            lock (_gate)
+            {
+                return _held.LoadStep();
+            }
+        }
+
+        /// <summary>Lookups the store answered because the held index's first load had not reached them.</summary>
+        public long IndexStoreLookups
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _held.StoreLookups;
+                }
             }
         }
 
@@ -106,6 +131,7 @@ namespace AetherEdge.HostNode.Sync
         /// </summary>
         public InventoryChanges InventorySince(long since)
         {
+            LoadIndex();
             lock (_gate)
             {
                 _held.CheckExternal();
@@ -166,6 +192,33 @@ namespace AetherEdge.HostNode.Sync
             }
         }
 
+        /// <summary>Shards held (the held index's count; no table scan once it is loaded).</summary>
+        public int ShardCount
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _held.ShardCount();
+                }
+            }
+        }
+
+        /// <summary>Whether each of <paramref name="ids"/> is held here, under one lock (a file's shards at once).</summary>
+        public bool[] HoldsEach(IReadOnlyList<string> ids)
+        {
+            var held = new bool[ids.Count];
+            lock (_gate)
+            {
+                for (int i = 0; i < held.Length; i++)
+                {
+                    held[i] = _held.HasShard(ids[i]);
+                }
+            }
+
+            return held;
+        }
+
         public bool HasManifest(string id)
         {
             lock (_gate)
@@ -176,6 +229,7 @@ namespace AetherEdge.HostNode.Sync
 
         public IReadOnlyList<string> ManifestIds()
         {
+            LoadIndex();
             lock (_gate)
             {
                 return _held.ManifestIds();
@@ -185,6 +239,7 @@ namespace AetherEdge.HostNode.Sync
         /// <summary>The inventory from memory; one array per version (a session start costs nothing when nothing changed).</summary>
         public InventoryEntry[] ListItems()
         {
+            LoadIndex();
             lock (_gate)
             {
                 _held.CheckExternal();
@@ -195,6 +250,7 @@ namespace AetherEdge.HostNode.Sync
         /// <summary>Ids of shards that arrived by sync (put records the file; sync does not).</summary>
         public IReadOnlyList<string> SyncedShardIds()
         {
+            LoadIndex();
             lock (_gate)
             {
                 return _held.SyncedIds();
@@ -397,6 +453,15 @@ namespace AetherEdge.HostNode.Sync
                 }
 
                 _serving.Clear();
+            }
+        }
+
+        // What needs every id finishes the first load in steps, letting go of the lock between them (the metrics
+        // endpoint and other sessions' point lookups go on meanwhile).
+        private void LoadIndex()
+        {
+            while (!LoadIndexStep())
+            {
             }
         }
 

@@ -47,6 +47,7 @@ namespace AetherEdge.HostNode.Sync
         private readonly ConcurrentDictionary<DeviceId, ReplayWindow> _windows = new();
         private readonly ConcurrentDictionary<DeviceId, SemaphoreSlim> _peerLocks = new();
         private readonly ConcurrentDictionary<DeviceId, long> _lastComplete = new();
+        private readonly ConcurrentDictionary<DeviceId, long> _lastCompleteStarted = new();
         private readonly ConcurrentDictionary<DeviceId, SessionActivity> _running = new();
         private readonly SyncSessionOptions _sessions;
         private readonly ConcurrentDictionary<string, Func<SslStream, DeviceId, CancellationToken, Task>> _protocols = new(StringComparer.Ordinal);
@@ -87,6 +88,13 @@ namespace AetherEdge.HostNode.Sync
         /// <summary>Milliseconds since the last completed session with <paramref name="peer"/> (either direction), or null.</summary>
         public long? SinceLastSync(DeviceId peer) =>
             _lastComplete.TryGetValue(peer, out long t) ? Environment.TickCount64 - t : null;
+
+        /// <summary>
+        /// Milliseconds since the last completed session with <paramref name="peer"/> began, or null: whatever the peer
+        /// held then, that session exchanged (the push sweep's proof that a manifest never came).
+        /// </summary>
+        public long? SinceLastSessionStarted(DeviceId peer) =>
+            _lastCompleteStarted.TryGetValue(peer, out long t) ? Environment.TickCount64 - t : null;
 
         /// <summary>Accepts connections until cancelled; each is served concurrently.</summary>
         public async Task ServeAsync(TcpListener listener, CancellationToken cancellation)
@@ -274,6 +282,7 @@ namespace AetherEdge.HostNode.Sync
                 {
                     Metrics.Success(watch.Elapsed);
                     _lastComplete[peer] = Environment.TickCount64;
+                    _lastCompleteStarted[peer] = Environment.TickCount64 - watch.ElapsedMilliseconds;
                 }
 
                 var outcome = new SyncOutcome(peer, state, activity.Explain(_sessions) ?? session.FailureReason, session.BytesReceived, session.BytesSent, session.ItemsReceived, session.InventoryEntriesSent, session.InventoryEntriesReceived);

@@ -13,6 +13,8 @@ namespace AetherEdge.HostNode.Verbs
     public sealed class LsVerb : Command
     {
         private readonly SharedOptions _shared;
+        private readonly Option<int?> _limit = CliOptions.OptionalInt("--limit", "list at most N files: one page of the list (with --offset)", 1, int.MaxValue);
+        private readonly Option<int> _offset = CliOptions.Int("--offset", "skip the first N files of the list (sorted by name)", 0, 0, int.MaxValue);
 
         public LsVerb(SharedOptions shared, CliContext context)
             : base("ls", "list your files: id, name, size, when put, protection across the kit\n" +
@@ -26,12 +28,15 @@ namespace AetherEdge.HostNode.Verbs
                 "JSON: {\"files\":[{\"fileId\":...,\"name\":...,\"bytes\":N,\"created\":ISO-8601,\"dataShards\":K,\n" +
                 "\"totalShards\":N,\"shardsHere\":H,\"sameContentAs\":ID or null,\"protection\":{\"state\":\"protected\"|\n" +
                 "\"at risk\"|\"unreadable\"|\"checking\",\"survivesLosses\":N,\"placed\":P,\"planned\":Q,\"available\":A,\n" +
-                "\"repairing\":bool} or null}],\"otherUsersFiles\":N,\"kit\":null or why the hub's view is missing}\n" +
+                "\"repairing\":bool} or null}],\"total\":N,\"offset\":N,\"otherUsersFiles\":N,\"kit\":null or why the hub's view\n" +
+                "is missing}; with --limit/--offset, files is that page of the name-sorted list and total counts them all.\n" +
                 "The same content put again under another name is stored once and listed under both names.")
         {
             _shared = shared;
             Add(shared.Home);
             Add(shared.Json);
+            Add(_limit);
+            Add(_offset);
             SetAction(parse => Run(parse, context));
         }
 
@@ -47,8 +52,10 @@ namespace AetherEdge.HostNode.Verbs
             // A read-only answer: no walk over every shard file (status does the same).
             using var store = StoreVerbSupport.OpenStore(home, context, reconcile: false);
             var catalog = FileCatalog.Read(store, keys);
+            int offset = parse.GetValue(_offset);
+            var page = catalog.Files.Skip(offset).Take(parse.GetValue(_limit) ?? int.MaxValue).ToList();
             // The running hub's plan and peers' inventories: what protects each file across the kit.
-            var kit = catalog.Files.Count == 0 ? null : KitClient.TryRead(home.Path, out kitMissing);
+            var kit = page.Count == 0 ? null : KitClient.TryRead(home.Path, out kitMissing);
             var rows = new Dictionary<string, FileRow>(StringComparer.Ordinal);
             foreach (var r in kit?.Files ?? Array.Empty<FileRow>())
             {
@@ -60,7 +67,7 @@ namespace AetherEdge.HostNode.Verbs
             {
                 context.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
                 {
-                    files = catalog.Files.Select(f => new
+                    files = page.Select(f => new
                     {
                         fileId = f.FileId,
                         name = f.Name,
@@ -80,6 +87,8 @@ namespace AetherEdge.HostNode.Verbs
                             repairing = r.Repairing,
                         } : null,
                     }),
+                    total = catalog.Files.Count,
+                    offset,
                     otherUsersFiles = catalog.OtherUsersFiles,
                     kit = kit == null ? kitMissing : null,
                 }));
@@ -91,11 +100,15 @@ namespace AetherEdge.HostNode.Verbs
             {
                 o.WriteLine("no files of yours here yet (aether put FILE stores one)");
             }
+            else if (page.Count == 0)
+            {
+                o.WriteLine("no files at offset " + offset + " (" + catalog.Files.Count + " in all)");
+            }
             else
             {
-                int nameWidth = Math.Clamp(catalog.Files.Max(f => f.Label.Length), 4, 48);
+                int nameWidth = Math.Clamp(page.Max(f => f.Label.Length), 4, 48);
                 o.WriteLine("  " + "ID".PadRight(ShownIdChars + 2) + "NAME".PadRight(nameWidth + 2) + "SIZE".PadLeft(9) + "  PUT (UTC)         " + (kit == null ? "SHARDS HERE" : "PROTECTION"));
-                foreach (var f in catalog.Files)
+                foreach (var f in page)
                 {
                     var row = Row(f);
                     string protection = row != null ? KitText.Protection(row) : kit != null ? "not in the hub's view yet; " + Protection(f) : Protection(f);
@@ -108,7 +121,8 @@ namespace AetherEdge.HostNode.Verbs
                 long total = catalog.Files.Where(f => !f.IsExtraName).Sum(f => f.Bytes);
                 int atRisk = catalog.Files.Count(f => Row(f) is FileRow r && KitText.AtRisk(r));
                 o.WriteLine(catalog.Files.Count + (catalog.Files.Count == 1 ? " file, " : " files, ") + SizeText.Format(total) +
-                    (atRisk > 0 ? "; " + atRisk + " AT RISK (marked !)" : string.Empty));
+                    (atRisk > 0 ? "; " + atRisk + " AT RISK (marked !)" : string.Empty) +
+                    (page.Count < catalog.Files.Count ? "; listed " + (offset + 1) + "-" + (offset + page.Count) + " (--offset, --limit)" : string.Empty));
                 if (kit == null)
                 {
                     o.WriteLine("protection across the kit unknown: " + kitMissing);

@@ -26,5 +26,11 @@ namespace AetherEdge.Core.Routing
 
         /// <summary>A piece of a shard too large for one packet (<see cref="Relay.ShardPiece"/>); travels sealed.</summary>
         public const byte ShardPiece = 6;
+
+        /// <summary>
+        /// The receiver's word on a shard sent to it (content id, what it did with it); travels sealed back to the
+        /// sender, which counts the shard delivered only on a receipt that says kept.
+        /// </summary>
+        public const byte ShardReceipt = 7;
     }
 }

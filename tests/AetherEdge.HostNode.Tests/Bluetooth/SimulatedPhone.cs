@@ -34,8 +34,8 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
             Peers = new PeerKnowledge(IsTrusted, PeerKnowledge.DefaultOnlineWindow);
             var reach = new MeshReachability(TimeProvider.System);
             Knowledge = new MeshKnowledge(Identity, self, Peers, reach, Keys, TimeProvider.System);
-            Sealed = new MeshSealed(Identity, Keys, Array.Empty<ISealedPayloadHandler>(), TimeProvider.System);
             Sender = new MeshShardSender(Identity, Keys, new MeshShardSenderOptions(), TimeProvider.System);
+            Sealed = new MeshSealed(Identity, Keys, new ISealedPayloadHandler[] { Sender }, TimeProvider.System);
             var node = new MeshNode(new MeshNodeOptions(NodeId) { HopLimit = hopLimit }, CryptoRandom.Instance,
                 new IMeshPayloadHandler[] { Knowledge, Sealed }, new IMeshSender[] { Sender, new Injector(_onRouter) });
             _router = new MeshRouterService(node, _links, TimeProvider.System, NullLogger<MeshRouterService>.Instance);

@@ -65,6 +65,40 @@ namespace AetherEdge.HostNode.Tests.Files
         }
 
         [Fact]
+        public void Ls_LimitAndOffset_ListOnePageOfTheNameSortedList_JsonCountsThemAll()
+        {
+            foreach (string name in new[] { "c.txt", "a.txt", "d.txt", "b.txt" })
+            {
+                Put(WriteFile(name, 100));
+            }
+
+            var (code, output, err) = CliRunner.Run("ls", "--home", _home, "--offset", "1", "--limit", "2");
+            Assert.True(code == 0, err);
+            string[] lines = output.Trim().Split('\n');
+            Assert.Contains("b.txt", lines[1]);
+            Assert.Contains("c.txt", lines[2]);
+            Assert.Contains("4 files", lines[3]);
+            Assert.Contains("listed 2-3", lines[3]);
+            Assert.DoesNotContain("a.txt", output);
+            Assert.DoesNotContain("d.txt", output);
+
+            var (jsonCode, json, _) = CliRunner.Run("ls", "--home", _home, "--json", "--offset", "3", "--limit", "5");
+            Assert.Equal(0, jsonCode);
+            var root = System.Text.Json.JsonDocument.Parse(json).RootElement;
+            Assert.Equal(4, root.GetProperty("total").GetInt32());
+            Assert.Equal(3, root.GetProperty("offset").GetInt32());
+            Assert.Equal(new[] { "d.txt" }, root.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("name").GetString()));
+        }
+
+        [Fact]
+        public void Ls_LimitZero_IsBadInputExit2()
+        {
+            var (code, _, err) = CliRunner.Run("ls", "--home", _home, "--limit", "0");
+            Assert.Equal(2, code);
+            Assert.Contains("--limit", err);
+        }
+
+        [Fact]
         public void Ls_EmptyHome_SaysHowToPut()
         {
             var (code, output, _) = CliRunner.Run("ls", "--home", _home);

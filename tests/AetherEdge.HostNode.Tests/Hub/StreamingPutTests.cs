@@ -15,6 +15,8 @@ namespace AetherEdge.HostNode.Tests.Hub
     [Trait("Category", "Slow")]
     public sealed class StreamingPutTests : IDisposable
     {
+        private const int OrphanGraceSeconds = 1;
+
         private static readonly TimeSpan s_bound = TimeSpan.FromSeconds(90);
         private static readonly HttpClient s_http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
@@ -69,6 +71,73 @@ namespace AetherEdge.HostNode.Tests.Hub
             var get = CliRunner.Run("get", id, "--home", Home(1), "-o", back);
             Assert.True(get.Code == 0, get.Err);
             Assert.True(TempStore.SameContent(input, back));
+        }
+
+        [Fact]
+        public async Task PutThatFitsThePlanButNotEveryShardHere_Succeeds_TheQuotaReservesOnlyThePlannedLocalShards()
+        {
+            // 100 MB here (a desktop's least): the 10 shards of 60 MB at k=5 m=5 (about 120 MB) do not fit, the plan's share here does.
+            await PairedHubsAsync(allocationA: "100MB");
+            const int Size = 60_000_000;
+            string input = WriteFile("fits-plan.bin", Size, 4);
+            long shardBytes = new ShardLayout(Size, ShardLimits.DefaultSegmentBytes, 5, 10).ShardBytes;
+            Assert.True(10 * shardBytes > 100_000_000);
+
+            var put = CliRunner.Run("put", input, "--home", Home(0), "--data-shards", "5", "--parity-shards", "5", "--json");
+
+            Assert.True(put.Code == 0, put.Err);
+            string id = JsonDocument.Parse(put.Out).RootElement.GetProperty("fileId").GetString()!;
+            await UntilAsync(() => Listed(1).Contains(id), "b lists the file put on a");
+            Assert.True(await MetricAsync(1, "aether_push_bytes_received_total") >= 5 * shardBytes);
+        }
+
+        /// <summary>
+        /// Shards b acknowledged for a put whose origin was killed before committing are orphans: b removes them once
+        /// the grace has passed and a session with the restarted origin proved the manifest never existed. A folder put
+        /// of a small file and a big one: the small file's shards are acknowledged early, its commit waits for the group.
+        /// </summary>
+        [Fact]
+        public async Task OriginKilledAfterPeerAcknowledgedShards_PeerRemovesTheOrphansAfterTheGrace()
+        {
+            await PairedHubsAsync(orphanGraceB: OrphanGraceSeconds);
+            string dir = Path.Combine(_root, "folder");
+            Directory.CreateDirectory(dir);
+            File.Move(WriteFile("a-small.bin", 1 << 20, 5), Path.Combine(dir, "a-small.bin"));
+            File.Move(WriteFile("big.bin", 256 << 20, 6), Path.Combine(dir, "big.bin"));
+
+            double stored;
+            Stopwatch killed;
+            using (var put = Start(false, "put", dir, "--home", Home(0), "--data-shards", "5", "--parity-shards", "5", "--json"))
+            {
+                var clock = Stopwatch.StartNew();
+                while ((stored = await MetricAsync(1, "aether_push_shards_stored_total")) < 1 && !put.HasExited)
+                {
+                    Assert.True(clock.Elapsed < s_bound, "b stored nothing pushed");
+                    await Task.Delay(5);
+                }
+
+                Kill(0);
+                killed = Stopwatch.StartNew();
+                Assert.True(put.WaitForExit(s_bound), "put did not end after its hub died");
+            }
+
+            var onA = Listed(0);
+            stored = await MetricAsync(1, "aether_push_shards_stored_total");
+            _out.WriteLine("b acknowledged " + stored + " pushed shards; a committed " + onA.Count + " file(s)");
+            Assert.True(onA.Count == 0, "the kill came after the commit: nothing was orphaned (the put ran too fast to test this)");
+
+            // a comes back only after b's grace, so its first session with b proves the manifest never existed.
+            var wait = TimeSpan.FromSeconds(OrphanGraceSeconds * 2) - killed.Elapsed;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait);
+            }
+
+            Assert.True(await MetricAsync(1, "device_storage_used_bytes") > 0);
+            StartHub(0);
+            await UntilAsync(async () => await MetricAsync(1, "device_storage_used_bytes") == 0, "b removed the orphaned pushed shards");
+            Assert.Equal(stored, await MetricAsync(1, "aether_push_orphans_removed_total"));
+            Assert.Empty(Listed(1));
         }
 
         [Fact]
@@ -148,11 +217,16 @@ namespace AetherEdge.HostNode.Tests.Hub
             Assert.True(TempStore.SameContent(input, Path.Combine(_root, "again.bin")));
         }
 
-        private async Task PairedHubsAsync()
+        private async Task PairedHubsAsync(string allocationA = "2GB", int? orphanGraceB = null)
         {
             for (int i = 0; i < 2; i++)
             {
-                Assert.Equal(0, CliRunner.Run("init", "--home", Home(i), "--kind", "desktop", "--allocation", "2GB").Code);
+                Assert.Equal(0, CliRunner.Run("init", "--home", Home(i), "--kind", "desktop", "--allocation", i == 0 ? allocationA : "2GB").Code);
+            }
+
+            if (orphanGraceB is int grace)
+            {
+                File.WriteAllText(Path.Combine(Home(1), "hub.json"), "{\"pushOrphanGraceSeconds\": " + grace + "}");
             }
 
             await LoopbackKit.PairAsync(Home(0), Home(1));

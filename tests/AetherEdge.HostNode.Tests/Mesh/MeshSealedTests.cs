@@ -69,6 +69,42 @@ namespace AetherEdge.HostNode.Tests.Mesh
             Assert.Single(net.Opened.Received);
         }
 
+        /// <summary>
+        /// The hub's ack of a reliable frame is lost, so the phone's router sends the frame again under a new packet
+        /// id: the hub acks it again and does not handle it twice, and counts it as a retransmission, not as a replay
+        /// refused (the seed's replay metric must count recorded writes only).
+        /// </summary>
+        [Fact]
+        public void RetransmissionAfterALostAck_IsNotHandledTwice_AndNotCountedAsAReplay()
+        {
+            var net = new Pair(this);
+            net.Run(10);
+            var body = new byte[] { MeshPayloadKind.Probe, 7 };
+            net.DropToPhone = 1; // the ack
+            Assert.True(net.PhoneSealed.TrySend(net.Phone, net.HubId, body, 0, body.Length, reliable: true));
+            net.Run(8000);
+
+            Assert.Equal(0, net.DropToPhone);
+            Assert.Single(net.Opened.Received);
+            Assert.Equal(1, net.Phone.Router.Retransmissions);
+            Assert.Equal(1, net.HubSealed.Retransmissions);
+            Assert.Equal(0, net.HubSealed.Count(SealVerdict.Replay));
+            Assert.Equal(0, net.HubSealed.ReplaysRefused);
+            Assert.Equal(0, net.HubLinks.Counters(MeshLinkKind.Simulated).ReplaysRefused);
+
+            // The same frame played back reliably after the router's retransmission span: a replay.
+            byte[] recorded = net.Recorded.Last(p => p.Length > RoutingLimits.HeaderBytes + SealedFrame.OverheadBytes);
+            byte[] frame = recorded.AsSpan(RoutingLimits.HeaderBytes).ToArray();
+            _clock.Advance(MeshSealed.RetransmissionSpan);
+            net.Run(1); // the routers' clocks move on before the send
+            Assert.True(net.Phone.Send(net.HubId, frame, 0, frame.Length, reliable: true));
+            net.Run(10);
+            Assert.Equal(1, net.HubSealed.Retransmissions);
+            Assert.Equal(1, net.HubSealed.Count(SealVerdict.Replay));
+            Assert.Equal(1, net.HubSealed.ReplaysRefused);
+            Assert.Single(net.Opened.Received);
+        }
+
         [Fact]
         public void StrangersFrame_IsRefusedAndCounted()
         {
@@ -120,6 +156,11 @@ namespace AetherEdge.HostNode.Tests.Mesh
                     {
                         Recorded.Add(packet);
                     }
+                    else if (DropToPhone > 0)
+                    {
+                        DropToPhone--;
+                        return;
+                    }
 
                     link.Deliver(packet);
                 });
@@ -142,6 +183,9 @@ namespace AetherEdge.HostNode.Tests.Mesh
             public OpenedProbes Opened { get; } = new();
 
             public List<byte[]> Recorded { get; } = new();
+
+            /// <summary>Packets from the hub to the phone still to be lost.</summary>
+            public int DropToPhone { get; set; }
 
             public void Run(long ms)
             {

@@ -41,6 +41,8 @@ namespace AetherEdge.HostNode.Tests.Mesh
             Assert.Equal(kit.SenderNode, got.Source);
             Assert.Equal(1, kit.Sender[MeshShardSender.Sent]);
             Assert.Equal(5, kit.Sender.PiecesSent);
+            Assert.Equal(5, kit.Sender.PiecesConfirmed);
+            Assert.Equal(1, kit.ReceiverSender.ReceiptsSent);
             Assert.Equal(0, kit.Sender.CacheBytesInUse);
             Assert.Equal(1, kit.Pieces[MeshShardPieces.Assembled]);
             Assert.Equal(0, kit.Pieces.BytesInUse);
@@ -48,6 +50,34 @@ namespace AetherEdge.HostNode.Tests.Mesh
             // The relay counts what it passed on, per transport; the ends relay nothing.
             Assert.True(kit.RelayLinks(0).Counters(MeshLinkKind.Simulated).RelayedOut >= 10, "pieces and acks pass the relay");
             Assert.Equal(0, kit.SenderLinks.Counters(MeshLinkKind.Simulated).RelayedOut);
+        }
+
+        /// <summary>
+        /// Every packet of a shard acknowledged by the router says only that it arrived: a receiver that did not keep
+        /// the shard (its plan gives it elsewhere and it cannot relay, or it never answers) does not make it `sent`.
+        /// </summary>
+        [Theory]
+        [InlineData(MeshShardReceipt.NotPlannedHere, MeshShardSender.Refused)]
+        [InlineData(MeshShardReceipt.Relayed, MeshShardSender.HandedOn)]
+        [InlineData((byte)0, MeshShardSender.NoReceipt)]
+        public void AllPacketsAcknowledged_CountSentOnlyOnAReceiptThatSaysKept(byte reply, string outcome)
+        {
+            var kit = new Kit(this, paths: 1);
+            kit.Sink.Reply = reply;
+            byte[] shard = RandomNumberGenerator.GetBytes(20_000);
+            Assert.True(kit.Send(shard));
+            kit.Run(5_000);
+            Assert.Equal(5, kit.Sender.PiecesConfirmed);
+            Assert.Single(kit.Sink.Offered);
+
+            kit.Run((long)new MeshShardSenderOptions().ReceiptWait.TotalMilliseconds);
+            Assert.Equal(0, kit.Sender[MeshShardSender.Sent]);
+            Assert.Equal(1, kit.Sender[outcome]);
+            Assert.Equal(0, kit.Sender.CacheBytesInUse);
+
+            // Refused or unanswered: offered again after the retry pause (handed on: the relay carries it from there).
+            kit.Run((long)new MeshShardSenderOptions().RetryAfter.TotalMilliseconds);
+            Assert.Equal(outcome != MeshShardSender.HandedOn, !kit.Sender.Handled(kit.ReceiverNode, ShardId.Of(shard)));
         }
 
         [Fact]
@@ -154,13 +184,16 @@ namespace AetherEdge.HostNode.Tests.Mesh
                 var senderKeys = t.KeysOf(t._sender, t._receiver);
                 var receiverKeys = t.KeysOf(t._receiver, t._sender);
                 Sender = new MeshShardSender(t._sender, senderKeys, new MeshShardSenderOptions { CacheBytes = cacheBytes }, t._clock);
+                ReceiverSender = new MeshShardSender(t._receiver, receiverKeys, new MeshShardSenderOptions(), t._clock);
+                Sink = new RecordingSink(ReceiverSender);
                 Pieces = new MeshShardPieces(Sink);
+                var senderSealed = new MeshSealed(t._sender, senderKeys, new ISealedPayloadHandler[] { Sender }, t._clock);
                 var receiverSealed = new MeshSealed(t._receiver, receiverKeys, new ISealedPayloadHandler[] { Pieces, Envelopes }, t._clock);
                 var senderLinks = new MeshLinks();
                 var receiverLinks = new MeshLinks();
                 SenderLinks = senderLinks;
-                _nodes.Add((new MeshNode(new MeshNodeOptions(SenderNode), CryptoRandom.Instance, Array.Empty<IMeshPayloadHandler>(), new IMeshSender[] { Sender }), senderLinks));
-                _nodes.Add((new MeshNode(new MeshNodeOptions(ReceiverNode), CryptoRandom.Instance, new IMeshPayloadHandler[] { receiverSealed }), receiverLinks));
+                _nodes.Add((new MeshNode(new MeshNodeOptions(SenderNode), CryptoRandom.Instance, new IMeshPayloadHandler[] { senderSealed }, new IMeshSender[] { Sender }), senderLinks));
+                _nodes.Add((new MeshNode(new MeshNodeOptions(ReceiverNode), CryptoRandom.Instance, new IMeshPayloadHandler[] { receiverSealed }, new IMeshSender[] { ReceiverSender }), receiverLinks));
                 for (int i = 0; i < paths; i++)
                 {
                     int relay = i;
@@ -196,7 +229,10 @@ namespace AetherEdge.HostNode.Tests.Mesh
 
             public MeshShardPieces Pieces { get; }
 
-            public RecordingSink Sink { get; } = new();
+            public RecordingSink Sink { get; }
+
+            /// <summary>The receiver's sender: it sends the receipts the sink asks for.</summary>
+            public MeshShardSender ReceiverSender { get; }
 
             public WholeEnvelopes Envelopes { get; } = new();
 
@@ -235,11 +271,25 @@ namespace AetherEdge.HostNode.Tests.Mesh
             }
         }
 
+        /// <summary>Records what is offered and answers with <see cref="Reply"/> (0: no receipt at all), as MeshShards does.</summary>
         private sealed class RecordingSink : IMeshShardSink
         {
+            private readonly MeshShardSender _receipts;
+
+            public RecordingSink(MeshShardSender receipts) => _receipts = receipts;
+
             public List<(string Id, byte[] Bytes, uint Source)> Offered { get; } = new();
 
-            public void Offer(string id, byte[] bytes, uint source) => Offered.Add((id, bytes, source));
+            public byte Reply { get; set; } = MeshShardReceipt.Stored;
+
+            public void Offer(string id, byte[] bytes, uint source)
+            {
+                Offered.Add((id, bytes, source));
+                if (Reply != 0)
+                {
+                    _receipts.Acknowledge(source, Convert.FromHexString(id), Reply);
+                }
+            }
         }
 
         private sealed class WholeEnvelopes : ISealedPayloadHandler

@@ -116,9 +116,13 @@ namespace AetherEdge.HostNode.Tests.Mesh
             Assert.True(put.Code == 0, put.Err);
             string fileId = Regex.Match(put.Out, "\"fileId\":\"([0-9a-f]+)\"").Groups[1].Value;
             var phoneShards = new List<(string Id, byte[] Bytes)>();
+            string[] fieldShards;
+            long fieldShardBytes;
             using (var store = ShardStore.Open(Home(2), Allocation(2)))
             {
-                foreach (string id in ShardManifest.ReadUnverified(store.TryGetManifest(fileId)!)!.ShardIds.Skip(1))
+                fieldShards = ShardManifest.ReadUnverified(store.TryGetManifest(fileId)!)!.ShardIds;
+                fieldShardBytes = store.LengthOf(fieldShards[0]);
+                foreach (string id in fieldShards.Skip(1))
                 {
                     phoneShards.Add((id, File.ReadAllBytes(store.PathOf(id))));
                     Assert.True(store.DeleteShard(id));
@@ -142,10 +146,16 @@ namespace AetherEdge.HostNode.Tests.Mesh
                 Assert.True(phone.Sender.TryEnqueue(new ShardJob(hubA, id, Convert.FromHexString(id), bytes, Relayed: false)));
             }
 
-            Assert.True(WaitFor(() => phone.Sender[MeshShardSender.Sent] == phoneShards.Count, s_meshTimeout), "the phone's shards never reached A: " + Logs());
+            // A's receipts: kept there (sent) or passed on to the planned hub (handed on).
+            Assert.True(WaitFor(() => phone.Sender[MeshShardSender.Sent] + phone.Sender[MeshShardSender.HandedOn] == phoneShards.Count, s_meshTimeout), "the phone's shards never reached A: " + Logs());
             Assert.True(WaitFor(() => phoneShards.All(s => Held(0).Contains(s.Id) || Held(1).Contains(s.Id) || Held(2).Contains(s.Id)), s_meshTimeout),
                 "the phone's shards were not kept: " + string.Join("\n", Enumerable.Range(0, 3).Select(i => "hub" + i + ":\n" + string.Join("\n",
                     lab.Exec(i, StepTimeout, "curl", "-s", "http://127.0.0.1:43217/metrics").Output.Split('\n').Where(l => l.StartsWith("mesh_shard", StringComparison.Ordinal) || l.StartsWith("mesh_sealed", StringComparison.Ordinal))))));
+            // Each shard ends at the hub the planner names for the three hubs (the phone, allocation 0, takes none),
+            // computed here with the hubs' own planner from what each holds; a copy held for handoff is pruned.
+            int[] hubs = { 0, 1, 2 };
+            Assert.True(WaitFor(() => Settled(hubs, null, fieldShards, fieldShardBytes, 2), s_meshTimeout),
+                "the shards did not settle where the planner puts them: " + string.Join("; ", hubs.Select(i => "hub" + i + " " + string.Join(",", Held(i).Select(h => h[..8])))));
             string metricsA = lab.Exec(0, StepTimeout, "curl", "-s", "http://127.0.0.1:43217/metrics").Output;
             Assert.Matches(@"mesh_shard_reassembly_total\{result=""assembled""\} 2", metricsA);
             Assert.Matches(@"mesh_transport_peers\{transport=""ble""\} 1", metricsA);

@@ -47,18 +47,49 @@ namespace AetherEdge.HostNode.Tests.Peers
             Assert.Empty(k.Online());
         }
 
+        private static string Shard(int i) => Convert.ToHexStringLower(SHA256.HashData(new[] { (byte)i }));
+
         [Fact]
         public void Holds_InventoryReplacesServedAdds()
         {
             var k = Knowledge();
             Assert.False(k.HasInventory(_peer));
-            k.Served(_peer, "a");
-            Assert.True(k.Holds(_peer, "a"));
+            k.Served(_peer, Shard(1));
+            Assert.True(k.Holds(_peer, Shard(1)));
 
-            k.Inventory(_peer, new[] { "b" });
+            k.Inventory(_peer, new[] { Shard(2) });
             Assert.True(k.HasInventory(_peer));
-            Assert.False(k.Holds(_peer, "a"));
-            Assert.True(k.Holds(_peer, "b"));
+            Assert.False(k.Holds(_peer, Shard(1)));
+            Assert.True(k.Holds(_peer, Shard(2)));
+            Assert.Equal(new[] { Shard(2) }, k.ShardsHeldBy(_peer));
+        }
+
+        [Fact]
+        public void Inventory_IdsThatAreNotShardIds_AreNotKept()
+        {
+            var k = Knowledge();
+            k.Inventory(_peer, new[] { Shard(1), "not-a-shard", Shard(1).ToUpperInvariant(), Shard(2)[..63] });
+
+            Assert.Equal(1, k.HeldCount(_peer));
+            Assert.False(k.Holds(_peer, "not-a-shard"));
+            Assert.False(k.Holds(_peer, Shard(1).ToUpperInvariant()));
+        }
+
+        [Fact]
+        public void Inventory_WholeAgain_LogsOnlyTheShardsThatDiffer()
+        {
+            var k = Knowledge();
+            k.Inventory(_peer, new[] { Shard(1), Shard(2), Shard(3) });
+            long cursor = k.ChangeCursor;
+            long version = k.Version;
+
+            k.Inventory(_peer, new[] { Shard(1), Shard(2), Shard(3) });
+            Assert.Empty(k.ChangedSince(cursor)!);
+            Assert.Equal(version, k.Version);
+
+            k.Inventory(_peer, new[] { Shard(2), Shard(3), Shard(4) });
+            Assert.Equal(new[] { Shard(1), Shard(4) }, k.ChangedSince(cursor)!.OrderBy(id => id == Shard(1) ? 0 : 1));
+            Assert.True(k.Version > version);
         }
 
         private sealed class ManualClock : TimeProvider

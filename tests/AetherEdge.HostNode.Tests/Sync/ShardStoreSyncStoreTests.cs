@@ -185,5 +185,37 @@ namespace AetherEdge.HostNode.Tests.Sync
             Assert.Empty(Directory.GetFiles(sync.PartialDir));
             Assert.Empty(t.FilesUnderShards());
         }
+
+        [Fact]
+        public void AdoptPushed_FsyncsEachShardOfTheGroupOnce_AndIndexesThem()
+        {
+            string home = Path.Combine(Path.GetTempPath(), "aesy-adopt-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(home);
+            var stages = new StoreStages();
+            try
+            {
+                using var store = ShardStore.Open(home, 1L << 30, stages: stages);
+                var sync = new ShardStoreSyncStore(store, ShardStoreSyncStore.PartialsOf(home));
+                var pushed = new List<(string Id, string Path)>();
+                for (int i = 0; i < 3; i++)
+                {
+                    byte[] data = Bytes(50_000 + i, 10 + i);
+                    string temp = store.NewTempPath();
+                    File.WriteAllBytes(temp, data);
+                    pushed.Add((ShardId.Of(data), temp));
+                }
+
+                long before = stages.Fsync.Sample().Calls;
+                var statuses = sync.AdoptPushed(pushed);
+
+                Assert.All(statuses, s => Assert.Equal(AckStatus.Ok, s));
+                Assert.Equal(3, stages.Fsync.Sample().Calls - before);
+                Assert.All(pushed, p => Assert.True(store.HasShard(p.Id)));
+            }
+            finally
+            {
+                Directory.Delete(home, true);
+            }
+        }
     }
 }

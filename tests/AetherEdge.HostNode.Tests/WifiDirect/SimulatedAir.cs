@@ -291,6 +291,8 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
                 Run("link", "add", tag + "g", "type", "veth", "peer", "name", tag + "c");
                 Run("link", "set", tag + "g", "netns", g.Owner.Namespace);
                 Run("link", "set", tag + "c", "netns", client.Namespace);
+                // A bridge port carries no addresses of its own (the radio's group interface is one interface).
+                Run("netns", "exec", g.Owner.Namespace, "sysctl", "-qw", "net.ipv6.conf." + tag + "g.disable_ipv6=1");
                 Ip(g.Owner.Namespace, "link", "set", tag + "g", "master", GroupInterface);
                 Ip(g.Owner.Namespace, "link", "set", tag + "g", "up");
                 Ip(client.Namespace, "link", "set", tag + "c", "name", GroupInterface);
