@@ -137,7 +137,9 @@ namespace AetherEdge.HostNode.Tests.Sync
             var lostBefore = shardIds.Except(survivors.SelectMany(Held)).ToHashSet();
             Assert.True(
                 WaitFor(() => Settled(survivors, null, shardIds, shardBytes, DataShards) && survivors.SelectMany(Held).ToHashSet().Count == shardIds.Length, StepTimeout),
-                "survivors did not rebuild their shards: " + Holdings(survivors, shardIds, shardBytes) + Read(Log("hub2")) + Read(Log("hub3")));
+                "survivors did not rebuild their shards: " + Holdings(survivors, shardIds, shardBytes) +
+                string.Concat(survivors.Select(i => "node " + i + "'s view:\n" + lab.RunAether(i, StepTimeout, "status", "--mesh", "--home", Home(i)).Output)) +
+                Read(Log("hub2")) + Read(Log("hub3")));
 
             // Every shard the plan assigns a survivor is there, byte-identical (the store names a file by
             // its SHA-256, and the rebuilt ids are the manifest's own), and each survivor counted its repairs.
