@@ -158,6 +158,7 @@ namespace AetherEdge.HostNode.Hub
                 sp.GetRequiredService<SyncNode>(),
                 sp.GetRequiredService<TrustCircle>().Contains,
                 new MeshTunnelOptions { RelayBytes = settings.RelayBufferBytes, HopLimit = settings.MeshHopLimit, ReachableFor = TimeSpan.FromSeconds(settings.OnlineWindowSeconds) },
+                sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<MeshTunnels>>()));
             Alias<IFarPeers, MeshTunnels>(services);
             services.AddSingleton(sp => new MembershipLog(home, sp.GetRequiredService<TrustCircle>(), sp.GetRequiredService<NodeIdentity>()));

@@ -24,7 +24,7 @@ namespace AetherEdge.HostNode.Mesh
         private readonly Counter _bytesSent, _bytesReceived, _packetsSent, _packetsReceived, _packetsDropped, _packetsRelayed, _transportReplays;
         private readonly Counter _relayed, _transmissions, _delivered, _duplicates, _replays, _retransmissions, _failed, _overflows;
         private readonly Gauge _relayTunnels, _relayBuffer, _relayLimit, _knownDevices;
-        private readonly Counter _relayedBytes, _relayRefused, _tunnelsOpened, _knowledgeRecords, _membershipStatements;
+        private readonly Counter _relayedBytes, _relayRefused, _tunnelsOpened, _farSkipped, _knowledgeRecords, _membershipStatements;
 
         public MeshMetrics(CollectorRegistry registry, MeshLinks links, MeshRouterService router, MeshTunnels tunnels, MeshKnowledge knowledge, MeshMembership membership, MeshReachability reach)
         {
@@ -61,6 +61,7 @@ namespace AetherEdge.HostNode.Mesh
             _relayedBytes = m.CreateCounter("mesh_relayed_bytes_total", "Bytes relayed through this hub for others.");
             _relayRefused = m.CreateCounter("mesh_relay_refused_total", "Tunnel requests refused (no route, no hops left, budget spent, untrusted).");
             _tunnelsOpened = m.CreateCounter("mesh_tunnels_opened_total", "Tunnels this hub opened to sync with far hubs.");
+            _farSkipped = m.CreateCounter("mesh_far_peers_skipped_total", "Far peers left out of a sync round, by reason (ble_only: behind a BLE link, shards pushed instead; backing_off: the last tunnel there was refused).", "reason");
 
             _knownDevices = m.CreateGauge("mesh_known_devices", "Devices heard through the mesh (signed records), by links away.", "hops");
             _knowledgeRecords = m.CreateCounter("mesh_knowledge_records_total", "Knowledge records received, by outcome.", "result");
@@ -98,6 +99,11 @@ namespace AetherEdge.HostNode.Mesh
             _relayLimit.Set(_tunnels.Options.RelayBytes);
             _relayedBytes.IncTo(_tunnels.RelayedBytes);
             _relayRefused.IncTo(_tunnels.Refused);
+            foreach (var skipped in _tunnels.Skipped())
+            {
+                _farSkipped.WithLabels(skipped.Key).IncTo(skipped.Value);
+            }
+
             _tunnelsOpened.IncTo(_tunnels.Opened);
 
             // Hop counts come and go: a count nobody is at any more is removed, not left at its last value.

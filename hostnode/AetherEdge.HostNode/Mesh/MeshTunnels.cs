@@ -35,7 +35,11 @@ namespace AetherEdge.HostNode.Mesh
     /// <summary>Hubs this hub can sync with through relays, and how to reach one.</summary>
     public interface IFarPeers
     {
-        /// <summary>Trusted devices heard through the mesh that no direct link reaches, nearest first.</summary>
+        /// <summary>
+        /// Trusted devices heard through the mesh that no direct link reaches and a tunnel may reach, nearest first:
+        /// not those whose next hop is a BLE link (no TLS link to carry a tunnel), nor those whose last tunnels were
+        /// refused, until their back-off ends (each skip counted by reason).
+        /// </summary>
         IReadOnlyList<MeshRoute> Reachable();
 
         /// <summary>Opens a byte stream to <paramref name="device"/> through the relays (end-to-end TLS runs inside it).</summary>
@@ -58,11 +62,22 @@ namespace AetherEdge.HostNode.Mesh
     {
         public const string Prefix = "tunnel/";
 
+        /// <summary>Far-peer skip reasons: the next hop is a BLE link; the last tunnel there failed and the back-off runs.</summary>
+        public const string BleOnly = "ble_only";
+        public const string BackingOff = "backing_off";
+
+        /// <summary>First wait after a tunnel that could not be opened; doubles per failure up to <see cref="MaxBackoff"/>.</summary>
+        public static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(5);
+        public static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(5);
+
         private readonly MeshConnections _connections;
         private readonly MeshReachability _reach;
         private readonly SyncNode _node;
         private readonly Func<DeviceId, bool> _trusted;
         private readonly ILogger<MeshTunnels> _log;
+        private readonly TimeProvider _clock;
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<DeviceId, (DateTimeOffset Until, TimeSpan Wait)> _backoff = new();
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _skipped = new(StringComparer.Ordinal);
         private int _relaying;
         private long _relayedTotal;
         private long _relayedBytes;
@@ -70,8 +85,9 @@ namespace AetherEdge.HostNode.Mesh
         private long _opened;
         private long _served;
 
-        public MeshTunnels(MeshConnections connections, MeshReachability reach, SyncNode node, Func<DeviceId, bool> trusted, MeshTunnelOptions options, ILogger<MeshTunnels> log)
+        public MeshTunnels(MeshConnections connections, MeshReachability reach, SyncNode node, Func<DeviceId, bool> trusted, MeshTunnelOptions options, TimeProvider clock, ILogger<MeshTunnels> log)
         {
+            _clock = clock;
             _connections = connections;
             _reach = reach;
             _node = node;
@@ -101,16 +117,55 @@ namespace AetherEdge.HostNode.Mesh
 
         public long Served => Interlocked.Read(ref _served);
 
-        public IReadOnlyList<MeshRoute> Reachable() =>
-            _reach.Snapshot(Options.ReachableFor)
-                .Where(r => r.Device != _connections.Self && !_connections.Has(r.Device) && _trusted(r.Device) && r.Hops <= Options.HopLimit + 1)
-                .ToList();
+        /// <summary>Far peers left out of a round, by reason (ble_only, backing_off), since start.</summary>
+        public IReadOnlyList<KeyValuePair<string, long>> Skipped() => _skipped.OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+
+        public long SkippedFor(string reason) => _skipped.TryGetValue(reason, out long n) ? n : 0;
+
+        public IReadOnlyList<MeshRoute> Reachable()
+        {
+            var result = new List<MeshRoute>();
+            var now = _clock.GetUtcNow();
+            foreach (var r in _reach.Snapshot(Options.ReachableFor))
+            {
+                if (r.Device == _connections.Self || _connections.Has(r.Device) || !_trusted(r.Device) || r.Hops > Options.HopLimit + 1)
+                {
+                    continue;
+                }
+
+                // A device behind a BLE link (a phone, a hub behind beacons) gets its shards pushed over the router.
+                string? skip = _connections.FindByNode(r.Via) == null ? BleOnly
+                    : _backoff.TryGetValue(r.Device, out var b) && now < b.Until ? BackingOff : null;
+                if (skip != null)
+                {
+                    _skipped.AddOrUpdate(skip, 1, (_, n) => n + 1);
+                    continue;
+                }
+
+                result.Add(r);
+            }
+
+            return result;
+        }
 
         public async Task<Stream> OpenAsync(DeviceId device, CancellationToken ct)
         {
             var route = _reach.Find(device, Options.ReachableFor) ?? throw new IOException("no mesh route to " + device.Short);
             var via = _connections.FindByNode(route.Via) ?? throw new IOException("the neighbour towards " + device.Short + " is not connected");
-            var channel = await via.Mux.OfferChannelAsync(Prefix + device.Text + "/" + Options.HopLimit, ct).ConfigureAwait(false);
+            MultiplexingStream.Channel channel;
+            try
+            {
+                channel = await via.Mux.OfferChannelAsync(Prefix + device.Text + "/" + Options.HopLimit, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested && e is not OperationCanceledException)
+            {
+                // Refused on the way (no route on from a relay: a device only BLE reaches there): not every round.
+                var wait = _backoff.TryGetValue(device, out var last) ? TimeSpan.FromTicks(Math.Min(last.Wait.Ticks * 2, MaxBackoff.Ticks)) : FirstBackoff;
+                _backoff[device] = (_clock.GetUtcNow() + wait, wait);
+                throw;
+            }
+
+            _backoff.TryRemove(device, out _);
             Interlocked.Increment(ref _opened);
             return channel.AsStream();
         }

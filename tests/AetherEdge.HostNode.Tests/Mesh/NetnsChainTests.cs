@@ -159,6 +159,7 @@ namespace AetherEdge.HostNode.Tests.Mesh
             string metricsA = lab.Exec(0, StepTimeout, "curl", "-s", "http://127.0.0.1:43217/metrics").Output;
             Assert.Matches(@"mesh_shard_reassembly_total\{result=""assembled""\} 2", metricsA);
             Assert.Matches(@"mesh_transport_peers\{transport=""ble""\} 1", metricsA);
+            Assert.Matches(@"mesh_far_peers_skipped_total\{reason=""ble_only""\} [1-9]", metricsA); // the phone: no tunnel tried
             Assert.DoesNotMatch(@"mesh_shard_envelopes_total\{result=""(no_manifest|bad_hash|relay_refused)""\} [1-9]", metricsA);
 
             // A relayed what its plan gives B or C; they stored it (relayed pieces arrive over the LAN links).
