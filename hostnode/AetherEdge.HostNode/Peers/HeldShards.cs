@@ -25,6 +25,12 @@ namespace AetherEdge.HostNode.Peers
             }
         }
 
+        /// <summary>A set of keys already parsed (an inventory staged as keys).</summary>
+        public HeldShards(List<ShardKey> keys)
+        {
+            _keys = new HashSet<ShardKey>(keys);
+        }
+
         public int Count
         {
             get
@@ -66,6 +72,15 @@ namespace AetherEdge.HostNode.Peers
                 return false;
             }
 
+            lock (_gate)
+            {
+                return _keys.Add(key);
+            }
+        }
+
+        /// <summary>True when it was not held before.</summary>
+        public bool Add(ShardKey key)
+        {
             lock (_gate)
             {
                 return _keys.Add(key);

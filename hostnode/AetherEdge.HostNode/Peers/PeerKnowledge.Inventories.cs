@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using AetherEdge.Core.Sync;
 using AetherEdge.HostNode.Identity;
+using AetherEdge.HostNode.Storage;
 
 namespace AetherEdge.HostNode.Peers
 {
@@ -23,9 +24,17 @@ namespace AetherEdge.HostNode.Peers
             }
 
             var staged = _staged.GetOrAdd(peer, _ => new Staged(part.Whole));
+            // Shards staged as 32-byte keys: a whole inventory of a hub of 100,000 files is 1.5 M of them (issue 17).
             foreach (var e in part.Present)
             {
-                (e.Kind == SyncItemKind.Manifest ? staged.Manifests : staged.Shards).Add(e.Id);
+                if (e.Kind == SyncItemKind.Manifest)
+                {
+                    staged.Manifests.Add(e.Id);
+                }
+                else if (ShardKey.TryParse(e.Id, out var key))
+                {
+                    staged.Shards.Add(key);
+                }
             }
 
             staged.Gone.AddRange(part.Gone);
@@ -51,7 +60,7 @@ namespace AetherEdge.HostNode.Peers
                 }
 
                 _manifestsHeld[peer] = manifests;
-                Inventory(peer, staged.Shards, version);
+                Inventory(peer, new HeldShards(staged.Shards), version);
                 return;
             }
 
@@ -62,10 +71,10 @@ namespace AetherEdge.HostNode.Peers
             // Acknowledged since the last inventory: held only if this delta lists it (see Served).
             if (_provisional.TryRemove(peer, out var provisional))
             {
-                var listed = new HashSet<string>(staged.Shards, StringComparer.Ordinal);
+                var listed = new HashSet<ShardKey>(staged.Shards);
                 foreach (string id in provisional.Keys)
                 {
-                    if (!listed.Contains(id) && held.Remove(id))
+                    if (!(ShardKey.TryParse(id, out var key) && listed.Contains(key)) && held.Remove(id))
                     {
                         _changes.Add(id);
                         changed = true;
@@ -88,11 +97,11 @@ namespace AetherEdge.HostNode.Peers
                 heldManifests[id] = true;
             }
 
-            foreach (string id in staged.Shards)
+            foreach (var key in staged.Shards)
             {
-                if (held.Add(id))
+                if (held.Add(key))
                 {
-                    _changes.Add(id);
+                    _changes.Add(key.ToString());
                     changed = true;
                 }
             }
@@ -127,7 +136,7 @@ namespace AetherEdge.HostNode.Peers
 
             public List<string> Manifests { get; } = new();
 
-            public List<string> Shards { get; } = new();
+            public List<ShardKey> Shards { get; } = new();
 
             public List<string> Gone { get; } = new();
         }

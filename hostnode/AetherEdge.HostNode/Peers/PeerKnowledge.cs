@@ -117,9 +117,10 @@ namespace AetherEdge.HostNode.Peers
         /// <paramref name="version"/>, 0: unversioned). Only the shards that differ from what was known count
         /// as changes.
         /// </summary>
-        public void Inventory(DeviceId peer, IEnumerable<string> shardIds, long version = 0)
+        public void Inventory(DeviceId peer, IEnumerable<string> shardIds, long version = 0) => Inventory(peer, new HeldShards(shardIds), version);
+
+        private void Inventory(DeviceId peer, HeldShards held, long version)
         {
-            var held = new HeldShards(shardIds);
             _provisional.TryRemove(peer, out _);
             _holds.TryGetValue(peer, out var before);
             _holds[peer] = held;
