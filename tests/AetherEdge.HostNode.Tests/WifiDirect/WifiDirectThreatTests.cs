@@ -68,7 +68,9 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
 
             // `aether peers` lists the radio peers the hub found by P2P service discovery; /metrics counts them by protocol.
             string bId = CliRunner.Run("id", "--home", b.Home).Out.Trim();
-            var peers = NetnsNodes.RunAether(a.Namespace, TimeSpan.FromSeconds(60), new[] { "peers", "--home", a.Home, "--json", "--timeout", "1" });
+            // The stranger's service discovery answer may come after the trusted pair synced: ask until it is listed.
+            (int Code, string Output) peers = (-1, string.Empty);
+            Wait(() => (peers = NetnsNodes.RunAether(a.Namespace, TimeSpan.FromSeconds(60), new[] { "peers", "--home", a.Home, "--json", "--timeout", "1" })).Output.Contains("wifi-direct (not trusted)", StringComparison.Ordinal), 60);
             Assert.True(peers.Code == 0, peers.Output);
             Assert.Matches("\"host\": \"wifi-direct \\(trusted\\)\"[^}]*\"node_id\": \"" + bId + "\"", peers.Output);
             Assert.Contains("\"interface\": \"wifi-direct\"", peers.Output, StringComparison.Ordinal);
