@@ -8,7 +8,14 @@ namespace AetherEdge.HostNode.Discovery
         /// <summary>Address-change notifications arrive in bursts (DAD, routes); act once they settle.</summary>
         public static readonly TimeSpan LinkSettle = TimeSpan.FromMilliseconds(300);
 
+        /// <summary>
+        /// .NET on Linux signals IPv4 address changes only; an interface that comes up with just its IPv6 link-local
+        /// address (a Wi-Fi Direct group whose owner hands out none) is found by looking this often.
+        /// </summary>
+        public static readonly TimeSpan LinkPoll = TimeSpan.FromSeconds(3);
+
         private long _linksChangedAtMs = long.MaxValue;
+        private long _nextLinkPollMs;
 
         /// <summary>Link changes acted on since start (tests and logs).</summary>
         public int LinkChanges { get; private set; }
@@ -38,7 +45,18 @@ namespace AetherEdge.HostNode.Discovery
         {
             if (_linksChangedAtMs == long.MaxValue)
             {
-                return long.MaxValue;
+                if (now < _nextLinkPollMs)
+                {
+                    return _nextLinkPollMs;
+                }
+
+                _nextLinkPollMs = now + (long)LinkPoll.TotalMilliseconds;
+                if (!LinksDiffer())
+                {
+                    return _nextLinkPollMs;
+                }
+
+                _linksChangedAtMs = now;
             }
 
             long due = _linksChangedAtMs + (long)LinkSettle.TotalMilliseconds;
@@ -137,7 +155,22 @@ namespace AetherEdge.HostNode.Discovery
             }
         }
 
+        private bool LinksDiffer()
+        {
+            IReadOnlyList<MdnsNetworkInterface> links;
+            try
+            {
+                links = MdnsNetworkInterface.Select(_options.InterfaceAddress);
+            }
+            catch (ArgumentException)
+            {
+                links = Array.Empty<MdnsNetworkInterface>();
+            }
+
+            return links.Count != _byIndex.Count || links.Any(l => !_byIndex.TryGetValue(l.Index, out var nic) || !SameAddresses(nic.Link, l));
+        }
+
         private static bool SameAddresses(MdnsNetworkInterface a, MdnsNetworkInterface b) =>
-            a.Addresses.Select(x => x.ToString()).SequenceEqual(b.Addresses.Select(x => x.ToString()));
+            a.Addresses.Select(x => x.ToString()).Order(StringComparer.Ordinal).SequenceEqual(b.Addresses.Select(x => x.ToString()).Order(StringComparer.Ordinal));
     }
 }

@@ -213,45 +213,86 @@ namespace AetherEdge.HostNode.WifiDirect
                 _ = _sync.ServeAsync(_groupListener, _stopping);
             }
 
+            IPEndPoint? groupOwner = null;
             if (_net.GroupOwnerAddress(group) is { } go)
             {
+                groupOwner = new IPEndPoint(go, _options.GroupPort);
+                _directory.Upsert(groupOwner, null, "wifi-direct");
+            }
+
+            if (group.Role == P2pRole.Client)
+            {
                 // Reach the group owner now: this TLS session is what verifies the group (threat 4).
-                var endpoint = new IPEndPoint(go, _options.GroupPort);
-                _directory.Upsert(endpoint, null, "wifi-direct");
                 string ifname = group.Interface;
-                _ = Task.Run(async () =>
+                _ = Task.Run(() => VerifyAsync(ifname, groupOwner));
+            }
+        }
+
+        /// <summary>
+        /// A client's proof that the group holds a trusted device: a completed TLS session with the group owner at its
+        /// <c>go_ip_addr</c>, or (a group owner that handed out no address: IPv6 link-local only) with a device mDNS found on
+        /// the group interface. Tried until the manager's verify timeout.
+        /// </summary>
+        private async Task VerifyAsync(string ifname, IPEndPoint? groupOwner)
+        {
+            var refused = new HashSet<IPEndPoint>();
+            var deadline = DateTime.UtcNow + _options.Manager.VerifyTimeout;
+            while (!_stopping.IsCancellationRequested && DateTime.UtcNow < deadline && Group?.Interface == ifname)
+            {
+                var endpoint = groupOwner ?? OnGroupLink(ifname, refused);
+                try
                 {
-                    bool ok = false;
-                    for (int attempt = 0; attempt < 6 && !ok && !_stopping.IsCancellationRequested; attempt++)
+                    if (endpoint == null)
                     {
-                        try
-                        {
-                            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
-                            timeout.CancelAfter(TimeSpan.FromMinutes(5));
-                            var outcome = await _sync.SyncWithAsync(endpoint, null, timeout.Token).ConfigureAwait(false);
-                            ok = _trust.Contains(outcome.Peer) && outcome.Failure == null;
-                        }
-                        catch (System.Security.Authentication.AuthenticationException e)
-                        {
-                            // Its TLS identity is not in the circle (or it refused ours): a rogue group owner. It got no
-                            // shard (no session ran); leave the group now and avoid it (threat 4).
-                            _log.LogWarning("Wi-Fi Direct group {Interface}: group owner {Endpoint} is not in the trust circle ({Error}); leaving the group", ifname, endpoint, e.Message);
-                            _posted.Enqueue(() => _manager?.RejectGroup(ifname));
-                            return;
-                        }
-                        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or InvalidOperationException)
-                        {
-                            _log.LogInformation("Wi-Fi Direct group {Interface}: group owner {Endpoint} not verified ({Error})", ifname, endpoint, e.Message);
-                            await Task.Delay(TimeSpan.FromSeconds(5), _stopping).ConfigureAwait(false);
-                        }
+                        await Task.Delay(TimeSpan.FromSeconds(1), _stopping).ConfigureAwait(false);
+                        continue;
                     }
 
-                    if (ok)
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
+                    timeout.CancelAfter(TimeSpan.FromMinutes(5));
+                    var outcome = await _sync.SyncWithAsync(endpoint, null, timeout.Token).ConfigureAwait(false);
+                    if (_trust.Contains(outcome.Peer) && outcome.Failure == null)
                     {
+                        _log.LogInformation("Wi-Fi Direct group {Interface}: verified by {Peer} at {Endpoint}", ifname, outcome.Peer, endpoint);
                         _posted.Enqueue(() => _manager?.ConfirmTrusted(ifname));
+                        return;
                     }
-                });
+                }
+                catch (System.Security.Authentication.AuthenticationException e) when (groupOwner != null)
+                {
+                    // Its TLS identity is not in the circle (or it refused ours): a rogue group owner. It got no
+                    // shard (no session ran); leave the group now and avoid it (threat 4).
+                    _log.LogWarning("Wi-Fi Direct group {Interface}: group owner {Endpoint} is not in the trust circle ({Error}); leaving the group", ifname, endpoint, e.Message);
+                    _posted.Enqueue(() => _manager?.RejectGroup(ifname));
+                    return;
+                }
+                catch (System.Security.Authentication.AuthenticationException e)
+                {
+                    // Without the owner's address any member may answer; a stranger's claim proves nothing about
+                    // the owner, so it is skipped (the verify timeout still removes a group with no trusted device).
+                    _log.LogWarning("Wi-Fi Direct group {Interface}: {Endpoint} on the group link is not in the trust circle ({Error})", ifname, endpoint, e.Message);
+                    refused.Add(endpoint!);
+                }
+                catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or InvalidOperationException)
+                {
+                    if (_stopping.IsCancellationRequested)
+                    {
+                        return;
+                    }
+
+                    _log.LogInformation("Wi-Fi Direct group {Interface}: {Endpoint} not verified ({Error})", ifname, endpoint, e.Message);
+                    await Task.Delay(TimeSpan.FromSeconds(5), _stopping).ConfigureAwait(false);
+                }
             }
+        }
+
+        /// <summary>An IPv6 link-local endpoint on <paramref name="ifname"/> that mDNS put in the directory, or null.</summary>
+        private IPEndPoint? OnGroupLink(string ifname, HashSet<IPEndPoint> refused)
+        {
+            long index = ReadSys(Path.Combine(ifname, "ifindex"));
+            return index <= 0 ? null : _directory.Snapshot()
+                .Select(p => p.EndPoint)
+                .FirstOrDefault(e => e.Address.IsIPv6LinkLocal && e.Address.ScopeId == index && !refused.Contains(e));
         }
 
         public void GroupDown(P2pGroup group)
@@ -301,11 +342,14 @@ namespace AetherEdge.HostNode.WifiDirect
             }
         }
 
-        private static long ReadCounter(string ifname, string name)
+        private static long ReadCounter(string ifname, string name) => ReadSys(Path.Combine(ifname, "statistics", name));
+
+        // A number under /sys/class/net (the hub's own network namespace), 0 when absent.
+        private static long ReadSys(string path)
         {
             try
             {
-                return long.Parse(File.ReadAllText(Path.Combine("/sys/class/net", ifname, "statistics", name)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+                return long.Parse(File.ReadAllText(Path.Combine("/sys/class/net", path)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
             }
             catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)
             {

@@ -31,6 +31,12 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
         /// <summary>GO negotiations that end in <c>P2P-GO-NEG-FAILURE status=1</c> (as when the peer is busy) before one succeeds.</summary>
         public int FailNegotiations { get; set; }
 
+        /// <summary>
+        /// False: group owners hand out no address in the 4-way handshake (a GO that is not wpa_supplicant with
+        /// ip_addr_go, e.g. a phone): clients' GROUP-STARTED has no ip_addr/ip_mask/go_ip_addr, nor the GO's AP-STA-CONNECTED an ip_addr.
+        /// </summary>
+        public bool AllocatesAddresses { get; set; } = true;
+
         /// <summary>Negotiations completed (successful or failed), for tests that must see none (re-invocation).</summary>
         public int Negotiations { get; private set; }
 
@@ -314,8 +320,8 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
             }
 
             client.Event("P2P-GROUP-STARTED " + GroupInterface + " client ssid=\"" + g.Ssid + "\" freq=2437 psk=" + new string('5', 64) + " go_dev_addr=" + g.Owner.Address
-                + (g.Persistent ? " [PERSISTENT]" : string.Empty) + " ip_addr=" + ip + " ip_mask=255.255.255.0 go_ip_addr=192.168.42.1");
-            g.Owner.Event("AP-STA-CONNECTED " + client.Address + " p2p_dev_addr=" + client.Address + " ip_addr=" + ip);
+                + (g.Persistent ? " [PERSISTENT]" : string.Empty) + (AllocatesAddresses ? " ip_addr=" + ip + " ip_mask=255.255.255.0 go_ip_addr=192.168.42.1" : string.Empty));
+            g.Owner.Event("AP-STA-CONNECTED " + client.Address + " p2p_dev_addr=" + client.Address + (AllocatesAddresses ? " ip_addr=" + ip : string.Empty));
         }
 
         private static void Store(SimulatedWpaSupplicant d, string ssid, string goAddress, string? client)

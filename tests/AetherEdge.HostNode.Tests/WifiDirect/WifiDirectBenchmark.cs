@@ -109,11 +109,11 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
                     NetnsNodes.Check("ip", "-n", _b.Namespace, "link", "set", tag + "b", "up");
                 }
 
-                Put("first", 3, 0);
+                _lab.Put(_a, "first", 3, 0);
                 var started = Stopwatch.StartNew();
                 Start(_a);
                 Start(_b);
-                Assert.True(Wait(() => Shards(_b.Home).Count > 0, 180), _lab.Diagnosis(_a, _b));
+                Assert.True(Wait(() => ShardFiles(_b.Home).Count > 0, 180), _lab.Diagnosis(_a, _b));
                 FirstShard = started.Elapsed.TotalSeconds;
                 Assert.True(Settled(_b.Home, 120), _lab.Diagnosis(_a, _b));
                 if (wifiDirect)
@@ -133,11 +133,11 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
             /// <summary>One put of <paramref name="mib"/> MiB on A while both hubs run; B's new shards and the time to its last.</summary>
             public void Measure(int mib, int run)
             {
-                var before = new HashSet<string>(Shards(_b.Home).Select(f => f.FullName));
-                var putStart = Put("big" + run, mib, run + 1);
-                Assert.True(Wait(() => Shards(_b.Home).Count > before.Count, 300), _lab.Diagnosis(_a, _b));
+                var before = new HashSet<string>(ShardFiles(_b.Home).Select(f => f.FullName));
+                var putStart = _lab.Put(_a, "big" + run, mib, run + 1);
+                Assert.True(Wait(() => ShardFiles(_b.Home).Count > before.Count, 300), _lab.Diagnosis(_a, _b));
                 Assert.True(Settled(_b.Home, 600), _lab.Diagnosis(_a, _b));
-                var fresh = Shards(_b.Home).Where(f => !before.Contains(f.FullName)).ToList();
+                var fresh = ShardFiles(_b.Home).Where(f => !before.Contains(f.FullName)).ToList();
                 long bytes = fresh.Sum(f => f.Length);
                 double seconds = (fresh.Max(f => f.LastWriteTimeUtc) - putStart).TotalSeconds;
                 Bytes.Add(bytes);
@@ -178,37 +178,7 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
                 }
             }
 
-            // Writes the file, then runs the put inside A's namespace (to A's hub when it runs); returns when the put started.
-            private DateTime Put(string name, int mib, int seed)
-            {
-                string file = Path.Combine(_lab.Root, name + ".bin");
-                var rng = new Random(seed);
-                using (var f = File.Create(file))
-                {
-                    var block = new byte[1 << 20];
-                    for (int i = 0; i < mib; i++)
-                    {
-                        rng.NextBytes(block);
-                        f.Write(block);
-                    }
-                }
-
-                var started = DateTime.UtcNow;
-                var put = NetnsNodes.RunAether(_a.Namespace, TimeSpan.FromMinutes(10), new[] { "put", file, "--home", _a.Home });
-                Assert.True(put.Code == 0, put.Output);
-                File.Delete(file);
-                return started;
-            }
-
             public void Dispose() => _lab.Dispose();
-        }
-
-        private static List<FileInfo> Shards(string home)
-        {
-            var dir = new DirectoryInfo(Path.Combine(home, "shards"));
-            return dir.Exists
-                ? dir.EnumerateFiles("*", SearchOption.AllDirectories).Where(f => Regex.IsMatch(f.Name, "^[0-9a-f]{64}$")).ToList()
-                : new List<FileInfo>();
         }
 
         // No new shard for 5 s (sync interval 1 s: several rounds found nothing more to fetch).
@@ -219,7 +189,7 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
             return Wait(
                 () =>
                 {
-                    int now = Shards(home).Count;
+                    int now = ShardFiles(home).Count;
                     if (now != count)
                     {
                         count = now;

@@ -54,6 +54,40 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
             Assert.True(shower.WaitForExit(30_000));
         }
 
+        /// <summary>
+        /// Writes a <paramref name="mib"/> MiB file of seeded random bytes and puts it on <paramref name="d"/> inside its
+        /// namespace (handed to its hub when one runs there); returns when the put started (the writing is not timed).
+        /// </summary>
+        public DateTime Put(Device d, string name, int mib, int seed = 14)
+        {
+            string file = Path.Combine(Root, name + ".bin");
+            var rng = new Random(seed);
+            using (var f = File.Create(file))
+            {
+                var block = new byte[1 << 20];
+                for (int i = 0; i < mib; i++)
+                {
+                    rng.NextBytes(block);
+                    f.Write(block);
+                }
+            }
+
+            var started = DateTime.UtcNow;
+            var put = NetnsNodes.RunAether(d.Namespace, TimeSpan.FromMinutes(10), new[] { "put", file, "--home", d.Home });
+            Assert.True(put.Code == 0, put.Output);
+            File.Delete(file);
+            return started;
+        }
+
+        /// <summary>The shard files in a home's store (names are 64 hex digits).</summary>
+        public static List<FileInfo> ShardFiles(string home)
+        {
+            var dir = new DirectoryInfo(Path.Combine(home, "shards"));
+            return dir.Exists
+                ? dir.EnumerateFiles("*", SearchOption.AllDirectories).Where(f => Regex.IsMatch(f.Name, "^[0-9a-f]{64}$")).ToList()
+                : new List<FileInfo>();
+        }
+
         /// <summary>Starts <c>aether hub</c> on the device's simulated wpa_supplicant; <paramref name="wrap"/> runs in front of dotnet.</summary>
         public void StartHub(Device d, params string[] wrap) =>
             _nodes.StartAether(d.Namespace, d.Log, new[] { "hub", "--home", d.Home, "--bluetooth", "off", "--sync-interval", "1", "--wifi-direct", d.Sim.SocketPath }, wrap);
