@@ -7,7 +7,7 @@ namespace AetherEdge.HostNode.Sync
     {
         /// <summary>
         /// Takes over shards a peer pushed (files in the store's temp folder whose SHA-256 the receiver checked
-        /// equals each id): fsynced together once (in parallel, like a put's group), then indexed as synced shards
+        /// equals each id): fsynced together once (in parallel, like a put's group), then renamed and indexed in one transaction as synced shards
         /// (placement may move them later, unlike shards put here). A file that cannot be kept is deleted.
         /// </summary>
         public AckStatus[] AdoptPushed(IReadOnlyList<(string Id, string Path)> shards)
@@ -21,31 +21,38 @@ namespace AetherEdge.HostNode.Sync
                 _store.Stages.Fsync.Stop(started, fs.Length);
             });
             var statuses = new AckStatus[shards.Count];
+            StoredShard?[] stored;
+            try
+            {
+                lock (_gate)
+                {
+                    // One index transaction for the whole batch (the store renames and indexes them together).
+                    stored = _held.Change(() => _store.AdoptDurableShards(shards), list =>
+                    {
+                        foreach (var s in list)
+                        {
+                            if (s != null)
+                            {
+                                _held.AddShard(s);
+                            }
+                        }
+                    });
+                }
+            }
+            catch (IOException)
+            {
+                foreach (var s in shards)
+                {
+                    File.Delete(s.Path);
+                }
+
+                Array.Fill(statuses, AckStatus.StoreError);
+                return statuses;
+            }
+
             for (int i = 0; i < shards.Count; i++)
             {
-                var (id, path) = shards[i];
-                try
-                {
-                    lock (_gate)
-                    {
-                        _held.Change(() => _store.AdoptVerifiedShard(id, path, alreadyDurable: true), _held.AddShard);
-                    }
-
-                    statuses[i] = AckStatus.Ok;
-                }
-                catch (QuotaExceededException)
-                {
-                    statuses[i] = AckStatus.NoSpace;
-                }
-                catch (IOException)
-                {
-                    statuses[i] = AckStatus.StoreError;
-                }
-
-                if (statuses[i] != AckStatus.Ok)
-                {
-                    File.Delete(path);
-                }
+                statuses[i] = stored[i] != null ? AckStatus.Ok : AckStatus.NoSpace;
             }
 
             return statuses;

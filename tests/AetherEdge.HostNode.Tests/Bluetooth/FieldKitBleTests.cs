@@ -165,7 +165,7 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
 
         private static string PathOf(string home, string id) => Path.Combine(home, ShardStore.ShardsFolder, id[..2], id.Substring(2, 2), id);
 
-        private static string Scrape(int port)
+        internal static string Scrape(int port)
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
             try
@@ -178,7 +178,7 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
             }
         }
 
-        private static double Metric(int port, string name, string labels)
+        internal static double Metric(int port, string name, string labels)
         {
             string pattern = "^" + Regex.Escape(name) + (labels.Length > 0 ? @"\{[^}]*" + Regex.Escape(labels) + @"[^}]*\}" : "") + @" (\S+)$";
             var m = Regex.Match(Scrape(port), pattern, RegexOptions.Multiline);

@@ -25,17 +25,18 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
         private readonly ConcurrentQueue<Action<IMeshOutbox>> _onRouter = new();
         private volatile bool _running = true;
 
-        public SimulatedPhone(string directory, int hopLimit = 6)
+        public SimulatedPhone(string directory, int hopLimit = 6, DeviceKind kind = DeviceKind.Mobile, long allocation = 0)
         {
             Identity = NodeIdentity.LoadOrCreate(directory);
             NodeId = MeshAddress.Of(Identity.DeviceId);
             Keys = new MeshFrameKeys(Identity, IsTrusted);
-            var self = new LocalDevice(Identity.DeviceId, "phone", DeviceKind.Mobile, 0);
+            var self = new LocalDevice(Identity.DeviceId, "phone", kind, allocation);
             Peers = new PeerKnowledge(IsTrusted, PeerKnowledge.DefaultOnlineWindow);
             var reach = new MeshReachability(TimeProvider.System);
             Knowledge = new MeshKnowledge(Identity, self, Peers, reach, Keys, TimeProvider.System);
             Sender = new MeshShardSender(Identity, Keys, new MeshShardSenderOptions(), TimeProvider.System);
-            Sealed = new MeshSealed(Identity, Keys, new ISealedPayloadHandler[] { Sender }, TimeProvider.System);
+            Received = new ReceivedShards(Sender);
+            Sealed = new MeshSealed(Identity, Keys, new ISealedPayloadHandler[] { Sender, new MeshShardPieces(Received), Received }, TimeProvider.System);
             var node = new MeshNode(new MeshNodeOptions(NodeId) { HopLimit = hopLimit }, CryptoRandom.Instance,
                 new IMeshPayloadHandler[] { Knowledge, Sealed }, new IMeshSender[] { Sender, new Injector(_onRouter) });
             _router = new MeshRouterService(node, _links, TimeProvider.System, NullLogger<MeshRouterService>.Instance);
@@ -57,6 +58,9 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
         public MeshSealed Sealed { get; }
 
         public MeshShardSender Sender { get; }
+
+        /// <summary>Shards sent to this device (whole, hash-checked), each answered with a `stored` receipt.</summary>
+        public ReceivedShards Received { get; }
 
         public MeshRouterSnapshot Router => _router.Snapshot;
 
@@ -148,6 +152,35 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
             _router.Dispose();
             Keys.Dispose();
             Identity.Dispose();
+        }
+
+        /// <summary>What a device that keeps every shard it is sent does: whole envelopes and assembled pieces, hash-checked.</summary>
+        public sealed class ReceivedShards : IMeshShardSink, ISealedPayloadHandler
+        {
+            private readonly MeshShardSender _receipts;
+
+            public ReceivedShards(MeshShardSender receipts) => _receipts = receipts;
+
+            public ConcurrentDictionary<string, byte[]> Shards { get; } = new(StringComparer.Ordinal);
+
+            public byte Kind => AetherEdge.Core.Relay.ShardEnvelope.KindShard;
+
+            public void Offer(string id, byte[] bytes, uint source)
+            {
+                Shards[id] = bytes;
+                _receipts.Acknowledge(source, Convert.FromHexString(id), MeshShardReceipt.Stored);
+            }
+
+            public void OnOpened(in MeshDelivery body, IMeshOutbox outbox)
+            {
+                int at = AetherEdge.Core.Relay.ShardEnvelope.Parse(body.Buffer, body.Offset, body.Length);
+                byte[] shard = body.Buffer.AsSpan(at, body.Offset + body.Length - at).ToArray();
+                string id = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(shard));
+                if (id == Convert.ToHexStringLower(body.Buffer.AsSpan(body.Offset + 1, 32)))
+                {
+                    Offer(id, shard, body.Source);
+                }
+            }
         }
 
         private sealed class Injector : IMeshSender

@@ -187,7 +187,7 @@ namespace AetherEdge.HostNode.Tests.Sync
         }
 
         [Fact]
-        public void AdoptPushed_FsyncsEachShardOfTheGroupOnce_AndIndexesThem()
+        public void AdoptPushed_FsyncsEachShardOfTheGroupOnce_AndIndexesTheGroupInOneTransaction()
         {
             string home = Path.Combine(Path.GetTempPath(), "aesy-adopt-" + Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(home);
@@ -206,10 +206,13 @@ namespace AetherEdge.HostNode.Tests.Sync
                 }
 
                 long before = stages.Fsync.Sample().Calls;
+                long indexBefore = stages.Index.Sample().Calls;
                 var statuses = sync.AdoptPushed(pushed);
 
                 Assert.All(statuses, s => Assert.Equal(AckStatus.Ok, s));
                 Assert.Equal(3, stages.Fsync.Sample().Calls - before);
+                Assert.Equal(1, stages.Index.Sample().Calls - indexBefore);
+                Assert.Equal(3, stages.Index.Sample().Bytes);
                 Assert.All(pushed, p => Assert.True(store.HasShard(p.Id)));
             }
             finally

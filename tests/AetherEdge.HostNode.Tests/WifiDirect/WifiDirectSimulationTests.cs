@@ -38,6 +38,13 @@ namespace AetherEdge.HostNode.Tests.WifiDirect
             Assert.True(Wait(() => Read(a.Log).Contains("mDNS: found kit-b", StringComparison.Ordinal) && Read(b.Log).Contains("mDNS: found kit-a", StringComparison.Ordinal), 60), lab.Diagnosis(a, b));
             lab.Put(a, "second", 3, seed: 15);
             Assert.True(Wait(() => Sample(Metrics(b), "aether_push_bytes_received_total") > 0, 60), Metrics(a) + lab.Diagnosis(a, b));
+
+            // /metrics: the group and our role on each side, and the shard bytes counted on the wifi-direct link.
+            var client = Read(a.Log).Contains("up as client", StringComparison.Ordinal) ? a : b;
+            var owner = client == a ? b : a;
+            Assert.Equal(1, Sample(Metrics(client), "wifi_direct_group_active{role=\"client\"}"));
+            Assert.Equal(1, Sample(Metrics(owner), "wifi_direct_group_active{role=\"go\"}"));
+            Assert.True(Wait(() => Sample(Metrics(b), "aether_link_bytes_total{link=\"wifi-direct\",direction=\"received\"}") > 1 << 20, 10), Metrics(b));
         }
 
         /// <summary>

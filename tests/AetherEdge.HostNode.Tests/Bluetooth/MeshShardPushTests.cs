@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using AetherEdge.Core.Devices;
+using AetherEdge.HostNode.Hub;
+using AetherEdge.HostNode.Shards;
+using AetherEdge.HostNode.Storage;
+
+namespace AetherEdge.HostNode.Tests.Bluetooth
+{
+    /// <summary>
+    /// `MeshShardPush` in a real `aether hub`: a device the hub reaches only through beacons (simulated radio, the
+    /// firmware's logic; here a hub-kind device with room, so plans give it shards) cannot sync, so the hub sends it
+    /// the shards its plan gives it, sealed, through the beacons; each is counted `sent` on the device's receipt.
+    /// </summary>
+    public sealed class MeshShardPushTests : IDisposable
+    {
+        private readonly HubRuns _runs = new("aether-blepush-");
+
+        [Fact]
+        public async Task BleOnlyDevice_GetsItsPlannedShardsFromTheHubThroughTheBeacons_CountedSentOnItsReceipts()
+        {
+            string home = _runs.Home("a");
+            Assert.Equal(0, CliRunner.Run("init", "--home", home, "--name", "hub-a", "--kind", "hub").Code);
+            string original = Path.Combine(_runs.Root, "file.bin");
+            File.WriteAllBytes(original, RandomNumberGenerator.GetBytes(30_000));
+            var put = CliRunner.Run("put", original, "--home", home, "--json", "--data-shards", "2", "--parity-shards", "1");
+            Assert.True(put.Code == 0, put.Err);
+            string fileId = Regex.Match(put.Out, "\"fileId\":\"([0-9a-f]+)\"").Groups[1].Value;
+            string[] shardIds;
+            using (var store = ShardStore.Open(home, 1L << 30))
+            {
+                shardIds = ShardManifest.ReadUnverified(store.TryGetManifest(fileId)!)!.ShardIds;
+            }
+
+            using var bus = new PrivateBus();
+            using var radio = new SimulatedRadio();
+            using var b1 = new SimulatedBeacon(0x0B000021);
+            using var b2 = new SimulatedBeacon(0x0B000022);
+            (SimulatedBluez bluez, _) = await b2.ServeAsync(bus.Address);
+            using var bluezOwner = bluez;
+            radio.Connect(b1, b2);
+            await using var device = new SimulatedPhone(Path.Combine(_runs.Root, "far"), kind: DeviceKind.Hub, allocation: 1L << 30);
+            device.Connect(b1, radio);
+            Assert.Equal(0, CliRunner.Run("trust", "add", device.Identity.DeviceId.Text, "--name", "far", "--home", home).Code);
+            File.WriteAllText(Path.Combine(home, HubSettings.HubFileName), "{\"bluetoothBus\":\"" + bus.Address + "\"}");
+            int http = LoopbackKit.FreePort();
+            _ = _runs.Start(TimeSpan.FromMinutes(4), "hub", "--home", home, "--port", LoopbackKit.FreePort().ToString(CultureInfo.InvariantCulture),
+                "--http-port", http.ToString(CultureInfo.InvariantCulture), "--interface", "127.0.0.1", "--no-mdns", "--sync-interval", "1");
+            device.Trust(_runs.Id("a"));
+
+            // The plan over the hub and the device gives the device shards; only the push can bring them.
+            Assert.True(await HubRuns.Eventually(() => device.Received.Shards.Count >= 1
+                && FieldKitBleTests.Metric(http, "mesh_shard_transfers_total", "result=\"sent\"") == device.Received.Shards.Count
+                && FieldKitBleTests.Metric(http, "mesh_shard_pushed_total", "") == device.Received.Shards.Count, 120),
+                "no shard pushed: received " + device.Received.Shards.Count + "\n" + FieldKitBleTests.Scrape(http) + _runs.Logs);
+            foreach (var (id, bytes) in device.Received.Shards)
+            {
+                Assert.Contains(id, shardIds);
+                Assert.Equal(id, ShardId.Of(bytes));
+            }
+
+            Assert.True(device.Received.Shards.Count < shardIds.Length, "the plan keeps some shards on the hub");
+
+            // Nothing is pushed twice: the receipts made them done.
+            await Task.Delay(TimeSpan.FromSeconds(6)); // one more push pass (every 5 s)
+            Assert.Equal(device.Received.Shards.Count, FieldKitBleTests.Metric(http, "mesh_shard_pushed_total", ""));
+        }
+
+        public void Dispose() => _runs.Dispose();
+    }
+}
