@@ -29,7 +29,8 @@ namespace AetherEdge.HostNode.Mesh
 
         public long BytesPerRelayedTunnel => (2 * WindowBytes) + (2L * SpliceBufferBytes);
 
-        public int MaxRelayedTunnels => (int)Math.Max(1, RelayBytes / BytesPerRelayedTunnel);
+        /// <summary>Tunnels relayed at once: as many as fit the relay buffer whole (none when it is smaller than one: refused, counted).</summary>
+        public int MaxRelayedTunnels => (int)Math.Min(int.MaxValue, RelayBytes / BytesPerRelayedTunnel);
     }
 
     /// <summary>Hubs this hub can sync with through relays, and how to reach one.</summary>
