@@ -67,6 +67,21 @@ namespace AetherEdge.HostNode.Peers
             var held = _holds[peer];
             var heldManifests = _manifestsHeld.GetOrAdd(peer, _ => new ConcurrentDictionary<string, bool>(StringComparer.Ordinal));
             bool changed = false;
+
+            // Acknowledged since the last inventory: held only if this delta lists it (see Served).
+            if (_provisional.TryRemove(peer, out var provisional))
+            {
+                var listed = new HashSet<ShardKey>(staged.Shards);
+                foreach (string id in provisional.Keys)
+                {
+                    if (!(ShardKey.TryParse(id, out var key) && listed.Contains(key)) && held.Remove(id))
+                    {
+                        _changes.Add(id);
+                        changed = true;
+                    }
+                }
+            }
+
             foreach (string id in staged.Gone)
             {
                 heldManifests.TryRemove(id, out _);

@@ -23,6 +23,9 @@ namespace AetherEdge.HostNode.Peers
         private readonly TimeProvider _clock;
         private readonly ConcurrentDictionary<DeviceId, (DeviceProfile Profile, long Seen)> _profiles = new();
         private readonly ConcurrentDictionary<DeviceId, HeldShards> _holds = new();
+
+        // Per peer: shards added to _holds by an acknowledgement, not (yet) by an inventory.
+        private readonly ConcurrentDictionary<DeviceId, ConcurrentDictionary<string, bool>> _provisional = new();
         private readonly ConcurrentDictionary<DeviceId, int> _hops = new();
         private readonly ConcurrentDictionary<DeviceId, long> _inventoryVersions = new();
         private readonly ConcurrentDictionary<DeviceId, DateTimeOffset> _inventoryAt = new();
@@ -118,6 +121,7 @@ namespace AetherEdge.HostNode.Peers
 
         private void Inventory(DeviceId peer, HeldShards held, long version)
         {
+            _provisional.TryRemove(peer, out _);
             _holds.TryGetValue(peer, out var before);
             _holds[peer] = held;
             _inventoryVersions[peer] = version;
@@ -143,11 +147,20 @@ namespace AetherEdge.HostNode.Peers
             }
         }
 
-        /// <summary>The peer acknowledged a shard we served: it holds it now.</summary>
+        /// <summary>
+        /// The peer acknowledged a shard we served: it holds it now, until its next inventory says otherwise. The
+        /// addition is provisional: a shard the peer stored since the version held here is in its next delta, so one
+        /// the delta does not list is gone again (dropped by the peer's placement meanwhile, or acknowledged after
+        /// the inventory that already showed it dropped). Kept for good, such an addition outlived every later delta
+        /// (unchanged ids are never listed) and two hubs each believed the other held a shard neither had: neither
+        /// rebuilt it (NetnsRepairTests, 1 run in 3 under load).
+        /// </summary>
         public void Served(DeviceId peer, string shardId)
         {
             if (_holds.GetOrAdd(peer, _ => new HeldShards(Array.Empty<string>())).Add(shardId))
             {
+                var provisional = _provisional.GetOrAdd(peer, _ => new ConcurrentDictionary<string, bool>(StringComparer.Ordinal));
+                provisional[shardId] = true;
                 _changes.Add(shardId);
                 Bump();
             }

@@ -64,6 +64,35 @@ namespace AetherEdge.HostNode.Tests.Peers
             Assert.Equal(new[] { Shard(2) }, k.ShardsHeldBy(_peer));
         }
 
+        private static void Delta(PeerKnowledge k, DeviceId peer, long since, long version, string[] present, string[] gone)
+        {
+            var entries = Array.ConvertAll(present, id => new InventoryEntry(SyncItemKind.Shard, id, 10));
+            k.StageInventory(peer, new InventoryChanges(version, false, since, entries, gone), true);
+            k.CommitInventory(peer, version);
+        }
+
+        [Fact]
+        public void Served_ThenADeltaThatDoesNotListIt_IsForgotten_OneThatListsItKeepsIt()
+        {
+            var k = Knowledge();
+            k.Inventory(_peer, new[] { Shard(1) }, 5);
+
+            // Acknowledged, then dropped by the peer's placement before the next session: the delta since 5 does not
+            // list it as present (here: the peer's inventory is unchanged since 5).
+            k.Served(_peer, Shard(2));
+            Assert.True(k.Holds(_peer, Shard(2)));
+            Delta(k, _peer, 5, 5, Array.Empty<string>(), Array.Empty<string>());
+            Assert.False(k.Holds(_peer, Shard(2)));
+            Assert.True(k.Holds(_peer, Shard(1)));
+
+            // Acknowledged and still held: the delta lists it and it stays, also through a later unchanged delta.
+            k.Served(_peer, Shard(3));
+            Delta(k, _peer, 5, 7, new[] { Shard(3) }, Array.Empty<string>());
+            Delta(k, _peer, 7, 7, Array.Empty<string>(), Array.Empty<string>());
+            Assert.True(k.Holds(_peer, Shard(3)));
+            Assert.Equal(2, k.HeldCount(_peer));
+        }
+
         [Fact]
         public void Inventory_IdsThatAreNotShardIds_AreNotKept()
         {

@@ -48,6 +48,15 @@ namespace AetherEdge.HostNode.Tests.Sync
             return m.Success ? long.Parse(m.Groups[1].Value) : -1;
         }
 
+        /// <summary>For a failure message: each node's shard indexes against what the test's plan gives it.</summary>
+        private string Holdings(int[] nodes, string[] shardIds, long shardBytes)
+        {
+            var held = nodes.ToDictionary(i => i, Held);
+            var plan = HolderAwarePlan(nodes, held, shardIds, shardBytes, DataShards);
+            string Indexes(IEnumerable<string> ids) => string.Join(",", ids.Select(id => Array.IndexOf(shardIds, id)).OrderBy(x => x));
+            return string.Join("; ", nodes.Select(i => "node " + i + " holds [" + Indexes(held[i]) + "] planned [" + Indexes(plan[i]) + "]")) + "\n";
+        }
+
         [SkippableFact]
         public void Mesh_FourthHubJoinsMovingTheMinimum_ThenTwoStoppedAndSurvivorsRebuildTheirShards()
         {
@@ -128,7 +137,9 @@ namespace AetherEdge.HostNode.Tests.Sync
             var lostBefore = shardIds.Except(survivors.SelectMany(Held)).ToHashSet();
             Assert.True(
                 WaitFor(() => Settled(survivors, null, shardIds, shardBytes, DataShards) && survivors.SelectMany(Held).ToHashSet().Count == shardIds.Length, StepTimeout),
-                "survivors did not rebuild their shards: " + string.Join(" ", survivors.Select(i => Held(i).Count)) + Read(Log("hub2")) + Read(Log("hub3")));
+                "survivors did not rebuild their shards: " + Holdings(survivors, shardIds, shardBytes) +
+                string.Concat(survivors.Select(i => "node " + i + "'s view:\n" + lab.RunAether(i, StepTimeout, "status", "--mesh", "--home", Home(i)).Output)) +
+                Read(Log("hub2")) + Read(Log("hub3")));
 
             // Every shard the plan assigns a survivor is there, byte-identical (the store names a file by
             // its SHA-256, and the rebuilt ids are the manifest's own), and each survivor counted its repairs.
