@@ -38,6 +38,9 @@ namespace AetherEdge.HostNode.Files
         /// <summary>Intact-looking shards of this file indexed on this device (not re-hashed here).</summary>
         public int ShardsHere { get; }
 
+        /// <summary>The same entry with <paramref name="shardsHere"/> counted (a listing that counted only the files it shows).</summary>
+        public FileEntry WithShardsHere(int shardsHere) => new(Manifest, Name, shardsHere, _recordId);
+
         /// <summary>The name, or the file id where there is none.</summary>
         public string Label => Name ?? FileId;
     }
@@ -60,7 +63,11 @@ namespace AetherEdge.HostNode.Files
         /// <summary>Manifests held here that this user's key does not authenticate (other users' files a hub keeps).</summary>
         public int OtherUsersFiles { get; }
 
-        public static FileCatalog Read(ShardStore store, UserKeys keys)
+        /// <param name="countShardsHere">
+        /// False: <see cref="FileEntry.ShardsHere"/> is -1 and the 1.5 M shard ids of a 100,000-file home are not read
+        /// (a page of ls counts its own files' shards).
+        /// </param>
+        public static FileCatalog Read(ShardStore store, UserKeys keys, bool countShardsHere = true)
         {
             var files = new List<FileEntry>();
             var records = new List<(string Id, byte[] Body)>();
@@ -68,8 +75,13 @@ namespace AetherEdge.HostNode.Files
 
             // Two queries in all (not two per file plus one per shard): ls answers within a second on 100,000 files.
             // Binary keys: 1.6 M shard ids at 100,000 files would be ~250 MB as strings.
-            var held = new HashSet<ShardKey>();
-            store.ScanShardKeys(key => held.Add(key));
+            HashSet<ShardKey>? held = null;
+            if (countShardsHere)
+            {
+                held = new HashSet<ShardKey>();
+                store.ScanShardKeys(key => held.Add(key));
+            }
+
             var manifests = new List<(string Id, byte[] Body)>();
             store.ScanManifestBodies((id, body) => manifests.Add((id, body)));
             manifests.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
@@ -205,8 +217,13 @@ namespace AetherEdge.HostNode.Files
         }
 
         // Shards of the file indexed here; the set is only read (safe from several threads).
-        private static int HeldCount(ShardManifest manifest, HashSet<ShardKey> held)
+        private static int HeldCount(ShardManifest manifest, HashSet<ShardKey>? held)
         {
+            if (held == null)
+            {
+                return -1;
+            }
+
             int here = 0;
             foreach (string shard in manifest.ShardIds)
             {

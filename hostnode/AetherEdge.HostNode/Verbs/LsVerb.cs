@@ -40,6 +40,9 @@ namespace AetherEdge.HostNode.Verbs
             SetAction(parse => Run(parse, context));
         }
 
+        /// <summary>Largest page whose shards here are counted by a lookup per shard; a larger one reads every shard id once.</summary>
+        public const int MaxCountedPage = 1000;
+
         /// <summary>Characters of the file id ls prints (get and rm accept any unique prefix of 8 or more).</summary>
         public const int ShownIdChars = 12;
 
@@ -51,9 +54,18 @@ namespace AetherEdge.HostNode.Verbs
             string kitMissing = string.Empty;
             // A read-only answer: no walk over every shard file (status does the same).
             using var store = StoreVerbSupport.OpenStore(home, context, reconcile: false);
-            var catalog = FileCatalog.Read(store, keys);
             int offset = parse.GetValue(_offset);
-            var page = catalog.Files.Skip(offset).Take(parse.GetValue(_limit) ?? int.MaxValue).ToList();
+            int limit = parse.GetValue(_limit) ?? int.MaxValue;
+
+            // A small page counts its own files' shards (a lookup each) instead of reading every shard id of the home.
+            bool smallPage = limit <= MaxCountedPage;
+            var catalog = FileCatalog.Read(store, keys, countShardsHere: !smallPage);
+            var page = catalog.Files.Skip(offset).Take(limit).ToList();
+            if (smallPage)
+            {
+                page = page.Select(f => f.WithShardsHere(f.Manifest.ShardIds.Count(store.HasShard))).ToList();
+            }
+
             // The running hub's plan and peers' inventories: what protects each file across the kit.
             var kit = page.Count == 0 ? null : KitClient.TryRead(home.Path, out kitMissing);
             var rows = new Dictionary<string, FileRow>(StringComparer.Ordinal);

@@ -79,6 +79,7 @@ namespace AetherEdge.HostNode.Tests.Files
             Assert.Contains("c.txt", lines[2]);
             Assert.Contains("4 files", lines[3]);
             Assert.Contains("listed 2-3", lines[3]);
+            Assert.Contains("15/15 here", lines[1]);
             Assert.DoesNotContain("a.txt", output);
             Assert.DoesNotContain("d.txt", output);
 
@@ -88,6 +89,7 @@ namespace AetherEdge.HostNode.Tests.Files
             Assert.Equal(4, root.GetProperty("total").GetInt32());
             Assert.Equal(3, root.GetProperty("offset").GetInt32());
             Assert.Equal(new[] { "d.txt" }, root.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("name").GetString()));
+            Assert.Equal(15, root.GetProperty("files")[0].GetProperty("shardsHere").GetInt32());
         }
 
         [Fact]
