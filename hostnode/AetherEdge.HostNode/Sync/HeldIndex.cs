@@ -363,15 +363,9 @@ namespace AetherEdge.HostNode.Sync
         /// </summary>
         public bool LoadStep()
         {
-            if (Loads > 0)
+            if (Ready())
             {
-                Current();
                 return true;
-            }
-
-            if (Diverged)
-            {
-                Restart();
             }
 
             LoadSteps++;
