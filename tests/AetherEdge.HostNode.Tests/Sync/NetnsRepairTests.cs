@@ -143,10 +143,15 @@ namespace AetherEdge.HostNode.Tests.Sync
 
             // Every shard the plan assigns a survivor is there, byte-identical (the store names a file by
             // its SHA-256, and the rebuilt ids are the manifest's own), and each survivor counted its repairs.
+            string settledAt = Holdings(survivors, shardIds, shardBytes);
             var plan = HolderAwarePlan(survivors, survivors.ToDictionary(i => i, Held), shardIds, shardBytes, DataShards);
             foreach (int i in survivors)
             {
-                Assert.True(Held(i).SetEquals(plan[i]));
+                Assert.True(
+                    Held(i).SetEquals(plan[i]),
+                    "node " + i + " left the plan after the survivors settled. Settled: " + settledAt + "now: " + Holdings(survivors, shardIds, shardBytes) +
+                    string.Concat(survivors.Select(n => "node " + n + "'s view:\n" + lab.RunAether(n, StepTimeout, "status", "--mesh", "--home", Home(n)).Output)) +
+                    Read(Log("hub2")) + Read(Log("hub3")));
                 int rebuiltHere = plan[i].Intersect(lostBefore).Count();
                 _out.WriteLine("node " + i + ": holds " + Held(i).Count + ", rebuilt " + rebuiltHere + " of the " + lostBefore.Count + " lost shards");
                 Assert.True(WaitFor(() => Counter(Metrics(lab, i), "aether_shards_repaired_total") >= rebuiltHere, StepTimeout), Metrics(lab, i));
