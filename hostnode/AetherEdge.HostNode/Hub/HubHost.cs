@@ -167,6 +167,7 @@ namespace AetherEdge.HostNode.Hub
                 new MeshShardSenderOptions { CacheBytes = settings.RelayBufferBytes }, sp.GetRequiredService<TimeProvider>()));
             Alias<IMeshSender, MeshShardSender>(services);
             Alias<ISealedPayloadHandler, MeshShardSender>(services);
+            Alias<IMeshShardReceipts, MeshShardSender>(services);
             services.AddSingleton<MeshShards>();
             Alias<ISealedPayloadHandler, MeshShards>(services);
             Alias<IMeshShardSink, MeshShards>(services);

@@ -13,7 +13,7 @@ namespace AetherEdge.HostNode.Mesh
         private readonly MeshShardSender _sender;
         private readonly MeshShardPieces _pieces;
         private readonly MeshShardPush _push;
-        private readonly Counter _transfers, _packetsSent, _packetsConfirmed, _packetsFailed, _receiptsSent, _receiptsDropped, _pieceResults, _piecesIn, _pushed;
+        private readonly Counter _transfers, _packetsSent, _packetsConfirmed, _packetsFailed, _receiptsSent, _receiptsDropped, _receiptsIn, _wholeResends, _pieceResults, _piecesIn, _pushed;
         private readonly Gauge _cache, _cacheLimit, _reassembly;
 
         public MeshShardMetrics(CollectorRegistry registry, MeshShardSender sender, MeshShardPieces pieces, MeshShardPush push)
@@ -22,11 +22,13 @@ namespace AetherEdge.HostNode.Mesh
             _pieces = pieces;
             _push = push;
             var m = Metrics.WithCustomRegistry(registry);
-            _transfers = m.CreateCounter("mesh_shard_transfers_total", "Shards this hub sent sealed through the router, by outcome: sent (the receiver's receipt says kept), handed_on (it relayed it to the planned holder), refused, no_receipt, unreachable, no_key, cache_full, duplicate.", "result");
+            _transfers = m.CreateCounter("mesh_shard_transfers_total", "Shards this hub sent sealed through the router, by outcome: sent (the receiver's receipt says kept), handed_on (it relayed it to the planned holder), refused, no_receipt, unreachable, no_key, cache_full, duplicate, bad_hash (again after one whole resend), no_room (after its back-off tries), malformed.", "result");
             _packetsSent = m.CreateCounter("mesh_shard_packets_sent_total", "Sealed shard packets (whole envelopes or pieces) handed to the router, resends included.");
             _packetsConfirmed = m.CreateCounter("mesh_shard_packets_confirmed_total", "Sealed shard packets acknowledged end to end by the router (arrived; the receipt says whether kept).");
             _receiptsSent = m.CreateCounter("mesh_shard_receipts_sent_total", "Receipts sent for shards received here.");
             _receiptsDropped = m.CreateCounter("mesh_shard_receipts_dropped_total", "Receipts not sent (queue full, or no key for the sender).");
+            _receiptsIn = m.CreateCounter("mesh_shard_receipts_received_total", "Receipts for shards sent from here, by what the receiver did or why the shard failed there (stored, already_held, ..., bad_hash, no_room, expired, malformed).", "result");
+            _wholeResends = m.CreateCounter("mesh_shard_whole_resends_total", "Shards sent whole once more after the receiver's bad_hash receipt.");
             _packetsFailed = m.CreateCounter("mesh_shard_packets_failed_total", "Sealed shard packets never acknowledged end to end.");
             _cache = m.CreateGauge("mesh_shard_relay_cache_bytes", "Shard bytes held for sending or relaying now (relay cache in use).");
             _cacheLimit = m.CreateGauge("mesh_shard_relay_cache_limit_bytes", "Relay cache limit (--relay-buffer).");
@@ -49,6 +51,12 @@ namespace AetherEdge.HostNode.Mesh
             _receiptsSent.IncTo(_sender.ReceiptsSent);
             _receiptsDropped.IncTo(_sender.ReceiptsDropped);
             _packetsFailed.IncTo(_sender.PiecesFailed);
+            foreach (var r in _sender.ReceiptsReceived())
+            {
+                _receiptsIn.WithLabels(r.Key).IncTo(r.Value);
+            }
+
+            _wholeResends.IncTo(_sender.WholeResends);
             _cache.Set(_sender.CacheBytesInUse);
             _cacheLimit.Set(_sender.Options.CacheBytes);
             _reassembly.Set(_pieces.BytesInUse);

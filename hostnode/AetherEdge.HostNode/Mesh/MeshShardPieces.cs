@@ -13,21 +13,42 @@ namespace AetherEdge.HostNode.Mesh
         void Offer(string id, byte[] bytes, uint source);
     }
 
+    /// <summary>Bounds of the reassembly (the hub's defaults; tests shrink them).</summary>
+    public sealed record MeshShardPiecesOptions
+    {
+        /// <summary>Shards being put together at once.</summary>
+        public int MaxShards { get; init; } = MeshShardPieces.MaxShards;
+
+        /// <summary>Bytes of shards being put together at once.</summary>
+        public long MaxBytes { get; init; } = MeshShardPieces.MaxBytes;
+
+        /// <summary>A shard no piece of which arrived for this long makes way (expired).</summary>
+        public long IdleMilliseconds { get; init; } = MeshShardPieces.IdleMilliseconds;
+    }
+
     /// <summary>
     /// Sealed shard pieces (<see cref="ShardPiece"/>, body kind 6) put back together: pieces wait in memory, per
     /// sender and content id, until every piece is there; then the whole shard must hash to its content id
     /// before the sink (<see cref="MeshShards.Offer"/>) checks manifest and plan and stores it (or relays it). So no partial
     /// shard ever reaches the store. Bounded: at most <see cref="MaxShards"/> shards and <see cref="MaxBytes"/> bytes
-    /// in reassembly; one idle for <see cref="IdleMilliseconds"/> makes way (its sender resumes with the pieces it
-    /// has not had confirmed, which arrive into a fresh entry); a piece that finds no room is dropped and counted
-    /// (the router acknowledged it, so its sender learns of it only when the shard never shows up; the next
-    /// offer sends it whole again). Router thread only; counters may be read anywhere.
+    /// in reassembly; one idle for <see cref="IdleMilliseconds"/> makes way (<see cref="MeshShardPiecesOptions"/>).
+    /// Every way a shard fails here is told to its sender in a sealed receipt (<see cref="MeshShardReceipt"/>:
+    /// bad_hash, no_room, expired, malformed), so it reacts at once instead of waiting for a receipt that never comes:
+    /// it resends a bad shard whole once, backs off when there is no room, starts over after its pieces expired.
+    /// Receipts go only to the sealer (a trusted device: <see cref="MeshSealed"/> opened the frame), through the
+    /// sender's bounded receipt queue, and a shard whose pieces keep finding no room (or keep not parsing) gets
+    /// one receipt per <see cref="RefusalQuietMilliseconds"/>, not one per piece. Router thread only; counters may be read anywhere.
     /// </summary>
     public sealed class MeshShardPieces : ISealedPayloadHandler
     {
         public const int MaxShards = 8;
         public const long MaxBytes = 32L << 20;
         public const long IdleMilliseconds = 120_000;
+
+        /// <summary>After a no_room or malformed receipt for a shard, further pieces of it within this long get none.</summary>
+        public const long RefusalQuietMilliseconds = 1_000;
+
+        private const int MaxRefusals = 64;
 
         public const string Assembled = "assembled";
         public const string Malformed = "malformed";
@@ -36,15 +57,20 @@ namespace AetherEdge.HostNode.Mesh
         public const string Expired = "expired";
 
         private readonly IMeshShardSink _shards;
+        private readonly IMeshShardReceipts _receipts;
+        private readonly MeshShardPiecesOptions _options;
+        private readonly Dictionary<(uint Source, string Id), long> _refusedAt = new();
         private readonly Dictionary<(uint Source, string Id), Partial> _partials = new();
         private readonly ShardPieceHeader _header = new();
         private readonly ConcurrentDictionary<string, long> _results = new(StringComparer.Ordinal);
         private long _bytes;
         private long _pieces;
 
-        public MeshShardPieces(IMeshShardSink shards)
+        public MeshShardPieces(IMeshShardSink shards, IMeshShardReceipts receipts, MeshShardPiecesOptions? options = null)
         {
             _shards = shards;
+            _receipts = receipts;
+            _options = options ?? new MeshShardPiecesOptions();
         }
 
         public byte Kind => MeshPayloadKind.ShardPiece;
@@ -69,12 +95,17 @@ namespace AetherEdge.HostNode.Mesh
             catch (ProtocolViolationException)
             {
                 Count(Malformed);
+                if (body.Length > ShardEnvelope.ContentIdBytes)
+                {
+                    Refuse((body.Source, ShardId.FromHash(body.Buffer.AsSpan(body.Offset + 1, ShardEnvelope.ContentIdBytes))), MeshShardReceipt.Malformed, outbox.NowMilliseconds);
+                }
+
                 return;
             }
 
             string id = ShardId.FromHash(body.Buffer.AsSpan(_header.ContentIdOffset, ShardEnvelope.ContentIdBytes));
             long now = outbox.NowMilliseconds;
-            var key = (body.Source, id);
+            (uint Source, string Id) key = (body.Source, id);
             if (!_partials.TryGetValue(key, out var partial) || partial.Data.Length != _header.ShardLength || partial.PieceBytes != _header.PieceBytes)
             {
                 if (partial != null)
@@ -83,9 +114,10 @@ namespace AetherEdge.HostNode.Mesh
                 }
 
                 Sweep(now);
-                if (_partials.Count >= MaxShards || Interlocked.Read(ref _bytes) + _header.ShardLength > MaxBytes)
+                if (_partials.Count >= _options.MaxShards || Interlocked.Read(ref _bytes) + _header.ShardLength > _options.MaxBytes)
                 {
                     Count(NoRoom);
+                    Refuse(key, MeshShardReceipt.NoRoom, now);
                     return;
                 }
 
@@ -113,6 +145,7 @@ namespace AetherEdge.HostNode.Mesh
             if (!ShardId.Of(partial.Data).Equals(id, StringComparison.Ordinal))
             {
                 Count(BadHash);
+                _receipts.Acknowledge(key.Source, Convert.FromHexString(id), MeshShardReceipt.BadHash);
                 return;
             }
 
@@ -123,14 +156,32 @@ namespace AetherEdge.HostNode.Mesh
         // Entries idle too long make way; their bytes are forgotten.
         private void Sweep(long now)
         {
-            foreach (var stale in _partials.Where(p => now - p.Value.LastPiece > IdleMilliseconds).ToList())
+            foreach (var stale in _partials.Where(p => now - p.Value.LastPiece > _options.IdleMilliseconds).ToList())
             {
                 Drop(stale.Key, stale.Value);
                 Count(Expired);
+                _receipts.Acknowledge(stale.Key.Source, Convert.FromHexString(stale.Key.Id), MeshShardReceipt.Expired); // its resume must start over
             }
         }
 
-        private void Drop((uint, string) key, Partial partial)
+        // One receipt per shard per quiet span: every piece of a big shard may find no room, its sender needs to hear it once.
+        private void Refuse((uint Source, string Id) key, byte result, long now)
+        {
+            if (_refusedAt.TryGetValue(key, out long at) && now - at < RefusalQuietMilliseconds)
+            {
+                return;
+            }
+
+            if (_refusedAt.Count >= MaxRefusals)
+            {
+                _refusedAt.Clear(); // worst case one more receipt for a shard refused a moment ago
+            }
+
+            _refusedAt[key] = now;
+            _receipts.Acknowledge(key.Source, Convert.FromHexString(key.Id), result);
+        }
+
+        private void Drop((uint Source, string Id) key, Partial partial)
         {
             if (_partials.Remove(key))
             {

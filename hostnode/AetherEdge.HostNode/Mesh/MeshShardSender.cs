@@ -8,34 +8,6 @@ namespace AetherEdge.HostNode.Mesh
     /// <summary>One shard to deliver sealed to one device through the router; the bytes are held until it is done.</summary>
     public sealed record ShardJob(uint Node, string ShardId, byte[] ContentId, byte[] Bytes, bool Relayed);
 
-    /// <summary>Settings of the shard sender (the hub's defaults; tests shrink them).</summary>
-    public sealed record MeshShardSenderOptions
-    {
-        /// <summary>Shard bytes held for sending and relaying at once (the relay cache); a job over it is refused.</summary>
-        public long CacheBytes { get; init; } = 16L << 20;
-
-        /// <summary>Data bytes per piece: a piece plus headers stays under the 8 KiB a beacon relays.</summary>
-        public int PieceBytes { get; init; } = 4096;
-
-        /// <summary>Reliable packets of shard data outstanding at once (the router has 8 pending slots for everyone).</summary>
-        public int MaxInFlight { get; init; } = 4;
-
-        /// <summary>Transfers interleaved at once.</summary>
-        public int MaxActive { get; init; } = 2;
-
-        /// <summary>Router failures (each after its own retransmissions) a piece may take before the transfer fails.</summary>
-        public int MaxPieceFailures { get; init; } = 2;
-
-        /// <summary>A failed (device, shard) is not taken again before this long; its confirmed pieces are kept for the retry.</summary>
-        public TimeSpan RetryAfter { get; init; } = TimeSpan.FromSeconds(30);
-
-        /// <summary>How long after its last packet was acknowledged a shard waits for the receiver's receipt.</summary>
-        public TimeSpan ReceiptWait { get; init; } = TimeSpan.FromSeconds(20);
-
-        /// <summary>Receipts waiting to be sent (any more are dropped, counted: their senders time out and retry).</summary>
-        public int MaxReceipts { get; init; } = 256;
-    }
-
     /// <summary>
     /// Sends shards sealed to devices through the router (a device reachable only over BLE, or the planned holder
     /// of a shard relayed here): a shard that fits one piece goes as a whole <see cref="ShardEnvelope"/> (beacons
@@ -47,10 +19,14 @@ namespace AetherEdge.HostNode.Mesh
     /// A transfer whose packets were all acknowledged by the router is done only when the receiver's sealed
     /// <see cref="MeshShardReceipt"/> says what it did: <c>sent</c> when it kept the shard, <c>handed_on</c> when it
     /// relayed it to the planned holder, <c>refused</c> otherwise, <c>no_receipt</c> after <see cref="MeshShardSenderOptions.ReceiptWait"/>
-    /// (a router ack only says the packets arrived: the receiver may still drop them). This class also sends the
-    /// receipts for the shards this node received (<see cref="Acknowledge"/>).
+    /// (a router ack only says the packets arrived: the receiver may still drop them). A receipt saying the shard
+    /// failed to arrive whole is acted on at once: `bad_hash` sends it whole once more (a second one ends it,
+    /// <c>bad_hash</c>), `no_room` parks it (its bytes stay in the cache) and tries again after
+    /// <see cref="MeshShardSenderOptions.NoRoomBackoff"/>, doubling, <see cref="MeshShardSenderOptions.NoRoomRetries"/>
+    /// times (then <c>no_room</c>), `expired` starts it over (and forgets what a later resume would skip), `malformed`
+    /// ends it. This class also sends the receipts for the shards this node received (<see cref="Acknowledge"/>).
     /// </summary>
-    public sealed class MeshShardSender : IMeshSender, ISealedPayloadHandler
+    public sealed class MeshShardSender : IMeshSender, ISealedPayloadHandler, IMeshShardReceipts
     {
         public const string Sent = "sent";
         public const string HandedOn = "handed_on";
@@ -60,6 +36,9 @@ namespace AetherEdge.HostNode.Mesh
         public const string NoKey = "no_key";
         public const string CacheFull = "cache_full";
         public const string Duplicate = "duplicate";
+        public const string BadHash = "bad_hash";
+        public const string NoRoom = "no_room";
+        public const string Malformed = "malformed";
         private const int MaxRemembered = 4096;
         private const int MaxResumable = 64;
 
@@ -72,16 +51,16 @@ namespace AetherEdge.HostNode.Mesh
         private readonly ConcurrentDictionary<(uint, string), DateTimeOffset> _failedAt = new();
         private readonly ConcurrentDictionary<string, long> _results = new(StringComparer.Ordinal);
         private readonly List<ShardTransfer> _active = new();
+        private readonly List<ShardTransfer> _parked = new();
+        private readonly ConcurrentDictionary<string, long> _receiptsIn = new(StringComparer.Ordinal);
+        private long _wholeResends;
         private readonly Dictionary<uint, (ShardTransfer Transfer, int Piece)> _inFlight = new();
         private readonly Dictionary<(uint, string), bool[]> _resume = new();
-        private readonly ConcurrentQueue<(uint Node, byte[] Body)> _receipts = new();
-        private int _receiptsQueued;
+        private readonly ReceiptQueue _receipts;
         private long _cacheBytes;
         private long _piecesSent;
         private long _piecesConfirmed;
         private long _piecesFailed;
-        private long _receiptsSent;
-        private long _receiptsDropped;
 
         public MeshShardSender(NodeIdentity identity, MeshFrameKeys keys, MeshShardSenderOptions options, TimeProvider clock)
         {
@@ -89,6 +68,7 @@ namespace AetherEdge.HostNode.Mesh
             _keys = keys;
             Options = options;
             _clock = clock;
+            _receipts = new ReceiptQueue(keys, _self, clock, options.MaxReceipts);
         }
 
         public MeshShardSenderOptions Options { get; }
@@ -103,14 +83,22 @@ namespace AetherEdge.HostNode.Mesh
         public long PiecesConfirmed => Interlocked.Read(ref _piecesConfirmed);
 
         /// <summary>Receipts sent for shards received here, and dropped for want of room in their queue.</summary>
-        public long ReceiptsSent => Interlocked.Read(ref _receiptsSent);
+        public long ReceiptsSent => _receipts.Sent;
 
-        public long ReceiptsDropped => Interlocked.Read(ref _receiptsDropped);
+        public long ReceiptsDropped => _receipts.Dropped;
 
         /// <summary>Sealed shard packets the router gave up on (each sent again or the transfer failed).</summary>
         public long PiecesFailed => Interlocked.Read(ref _piecesFailed);
 
-        /// <summary>Jobs by outcome (sent, handed_on, refused, no_receipt, unreachable, no_key, cache_full, duplicate).</summary>
+        /// <summary>Transfers sent whole once more after a bad_hash receipt.</summary>
+        public long WholeResends => Interlocked.Read(ref _wholeResends);
+
+        /// <summary>Receipts received for shards sent from here, by what they said (stored, ..., bad_hash, no_room, expired, malformed).</summary>
+        public IReadOnlyList<KeyValuePair<string, long>> ReceiptsReceived() => _receiptsIn.OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+
+        public long ReceiptsReceivedOf(string result) => _receiptsIn.TryGetValue(result, out long v) ? v : 0;
+
+        /// <summary>Jobs by outcome (sent, handed_on, refused, no_receipt, unreachable, no_key, cache_full, duplicate, bad_hash, no_room, malformed).</summary>
         public long this[string result] => _results.TryGetValue(result, out long v) ? v : 0;
 
         public IReadOnlyList<KeyValuePair<string, long>> Results() => _results.OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
@@ -166,17 +154,7 @@ namespace AetherEdge.HostNode.Mesh
         /// Queues the receipt for a shard received from <paramref name="node"/> (any thread); sent sealed on the next
         /// step. Beyond <see cref="MeshShardSenderOptions.MaxReceipts"/> waiting it is dropped, counted.
         /// </summary>
-        public void Acknowledge(uint node, byte[] contentId, byte result)
-        {
-            if (Interlocked.Increment(ref _receiptsQueued) > Options.MaxReceipts)
-            {
-                Interlocked.Decrement(ref _receiptsQueued);
-                Interlocked.Increment(ref _receiptsDropped);
-                return;
-            }
-
-            _receipts.Enqueue((node, MeshShardReceipt.Write(contentId, result)));
-        }
+        public void Acknowledge(uint node, byte[] contentId, byte result) => _receipts.Enqueue(node, MeshShardReceipt.Write(contentId, result));
 
         /// <summary>A receipt for a shard sent from here (router thread): the transfer ends by what the receiver did.</summary>
         public void OnOpened(in MeshDelivery body, IMeshOutbox outbox)
@@ -186,30 +164,75 @@ namespace AetherEdge.HostNode.Mesh
                 return;
             }
 
+            _receiptsIn.AddOrUpdate(MeshShardReceipt.Name(result), 1, (_, v) => v + 1);
+            if (result == MeshShardReceipt.Expired)
+            {
+                _resume.Remove((body.Source, Convert.ToHexStringLower(contentId))); // those confirmed pieces are gone
+            }
+
             foreach (var t in _active)
             {
                 if (t.Job.Node == body.Source && t.Job.ContentId.AsSpan().SequenceEqual(contentId))
                 {
-                    Finish(t, MeshShardReceipt.Kept(result) ? Sent : result == MeshShardReceipt.Relayed ? HandedOn : Refused);
+                    OnReceipt(t, result);
                     return;
                 }
             }
         }
 
+        private void OnReceipt(ShardTransfer t, byte result)
+        {
+            switch (result)
+            {
+                case MeshShardReceipt.BadHash when !t.ResentWhole:
+                    // Whatever spoilt it (the pieces mixed up on the way, the bytes read), the retry sends every piece.
+                    t.ResentWhole = true;
+                    Interlocked.Increment(ref _wholeResends);
+                    StartOver(t);
+                    break;
+                case MeshShardReceipt.BadHash:
+                    Finish(t, BadHash);
+                    break;
+                case MeshShardReceipt.Expired:
+                    StartOver(t);
+                    break;
+                case MeshShardReceipt.NoRoom when t.NoRoomTries < Options.NoRoomRetries:
+                    // The receiver holds nothing of it; wait for its reassembly to drain, keeping the bytes and the slot's order.
+                    StartOver(t);
+                    t.WakeAt = _clock.GetUtcNow() + (Options.NoRoomBackoff * (1 << t.NoRoomTries));
+                    t.NoRoomTries++;
+                    _active.Remove(t);
+                    _parked.Add(t);
+                    break;
+                case MeshShardReceipt.NoRoom:
+                    Finish(t, NoRoom);
+                    break;
+                case MeshShardReceipt.Malformed:
+                    Finish(t, Malformed);
+                    break;
+                default:
+                    Finish(t, MeshShardReceipt.Kept(result) ? Sent : result == MeshShardReceipt.Relayed ? HandedOn : Refused);
+                    break;
+            }
+        }
+
+        private void StartOver(ShardTransfer t)
+        {
+            ForgetInFlight(t);
+            t.StartOver();
+        }
+
+        private void ForgetInFlight(ShardTransfer t)
+        {
+            foreach (var id in _inFlight.Where(f => f.Value.Transfer == t).Select(f => f.Key).ToList())
+            {
+                _inFlight.Remove(id); // its fate no longer matters
+            }
+        }
+
         public void OnStep(IMeshOutbox outbox)
         {
-            while (_receipts.TryPeek(out var receipt))
-            {
-                bool known = _keys.Knows(receipt.Node);
-                if (known && !MeshSealed.SealAndSend(_keys, _self, _clock, outbox, receipt.Node, receipt.Body, 0, receipt.Body.Length, reliable: true, out _))
-                {
-                    break; // the router's queues are full: next step
-                }
-
-                _receipts.TryDequeue(out _);
-                Interlocked.Decrement(ref _receiptsQueued);
-                Interlocked.Increment(ref known ? ref _receiptsSent : ref _receiptsDropped);
-            }
+            _receipts.Flush(outbox);
 
             var now = _clock.GetUtcNow();
             foreach (var t in _active.ToArray())
@@ -217,6 +240,15 @@ namespace AetherEdge.HostNode.Mesh
                 if (t.ConfirmedAt is { } at && now - at > Options.ReceiptWait)
                 {
                     Finish(t, NoReceipt);
+                }
+            }
+
+            foreach (var t in _parked.ToArray())
+            {
+                if (t.WakeAt <= now && _active.Count(a => a.ConfirmedAt == null) < Options.MaxActive)
+                {
+                    _parked.Remove(t);
+                    _active.Add(t);
                 }
             }
 
@@ -321,15 +353,12 @@ namespace AetherEdge.HostNode.Mesh
 
         private void Finish(ShardTransfer t, string result)
         {
-            if (!_active.Remove(t))
+            if (!_active.Remove(t) && !_parked.Remove(t))
             {
                 return;
             }
 
-            foreach (var id in _inFlight.Where(f => f.Value.Transfer == t).Select(f => f.Key).ToList())
-            {
-                _inFlight.Remove(id); // its fate no longer matters
-            }
+            ForgetInFlight(t);
 
             var key = (t.Job.Node, t.Job.ShardId);
             var now = _clock.GetUtcNow();

@@ -27,6 +27,24 @@ namespace AetherEdge.HostNode.Mesh
         /// <summary>When the router acknowledged the last piece (then the transfer waits for the receipt).</summary>
         public DateTimeOffset? ConfirmedAt { get; set; }
 
+        /// <summary>Sent whole once more after a bad_hash receipt (only once: a second one ends the transfer).</summary>
+        public bool ResentWhole { get; set; }
+
+        /// <summary>no_room receipts so far, and when a transfer parked by one may go again.</summary>
+        public int NoRoomTries { get; set; }
+
+        public DateTimeOffset WakeAt { get; set; }
+
+        /// <summary>Forgets every piece sent: the receiver holds none of it (its reassembly failed, had no room, or expired).</summary>
+        public void StartOver()
+        {
+            Array.Clear(Done);
+            Array.Clear(InFlight);
+            Array.Clear(Failures);
+            Remaining = Done.Length;
+            ConfirmedAt = null;
+        }
+
         public int NextToSend()
         {
             for (int i = 0; i < Done.Length; i++)

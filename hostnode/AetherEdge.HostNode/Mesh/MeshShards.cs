@@ -19,7 +19,8 @@ namespace AetherEdge.HostNode.Mesh
     /// this hub's plan names the very device that sent it, the two hubs' knowledge differs for now (one planned
     /// before the other's inventory arrived): it is kept here for handoff, sync gives it to the planned holder and
     /// placement prunes it here after, instead of being dropped (the shard may exist nowhere else). Everything else
-    /// is dropped and counted by reason; the sender gets a sealed receipt either way
+    /// is dropped and counted by reason; the sender gets a sealed receipt either way (also for an envelope that does
+    /// not parse or hash: it comes from a trusted sealer, and receipts wait in the sender's bounded queue)
     /// (<c>mesh_shard_envelopes_total{result}</c>). The router thread only parses and hashes; the plan lookup and
     /// the write run on the thread pool, at most <see cref="MaxPendingWrites"/> at once (more: dropped as busy,
     /// the sender's retry brings it again).
@@ -75,6 +76,12 @@ namespace AetherEdge.HostNode.Mesh
             catch (ProtocolViolationException)
             {
                 Count(Malformed);
+                if (body.Length > ShardEnvelope.ContentIdBytes)
+                {
+                    // Sealed by a trusted device, so the id it meant is readable: it learns at once (no 20 s wait).
+                    _sender.Acknowledge(body.Source, body.Buffer.AsSpan(body.Offset + 1, ShardEnvelope.ContentIdBytes).ToArray(), MeshShardReceipt.Malformed);
+                }
+
                 return;
             }
 
@@ -85,6 +92,7 @@ namespace AetherEdge.HostNode.Mesh
             if (!hash.SequenceEqual(contentId))
             {
                 Count(BadHash);
+                _sender.Acknowledge(body.Source, contentId.ToArray(), MeshShardReceipt.BadHash);
                 return;
             }
 

@@ -139,6 +139,19 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
                 && Metric(http, "mesh_sealed_frames_total", "result=\"stranger\"") >= 1, 30), Scrape(http));
             Assert.True(Metric(http, "mesh_transport_replays_refused_total", "transport=\"ble\"") >= 2, Scrape(http));
             Assert.True(Metric(http, "mesh_replays_refused_total", "") >= 2);
+
+            // Pieces that do not hash to their id: the hub says so in a sealed receipt (no 20 s wait); the phone sends
+            // the shard whole once more, hears bad_hash again and gives up, counted on both sides; nothing is stored.
+            byte[] spoilt = RandomNumberGenerator.GetBytes(10_000);
+            byte[] claimed = SHA256.HashData(RandomNumberGenerator.GetBytes(8));
+            Assert.True(phone.Sender.TryEnqueue(new ShardJob(hubNode, Convert.ToHexStringLower(claimed), claimed, spoilt, Relayed: false)));
+            Assert.True(await HubRuns.Eventually(() => phone.Sender[MeshShardSender.BadHash] == 1, 60),
+                "no bad_hash receipt: no_receipt " + phone.Sender[MeshShardSender.NoReceipt] + "\n" + Scrape(http));
+            Assert.Equal(1, phone.Sender.WholeResends);
+            Assert.Equal(2, phone.Sender.ReceiptsReceivedOf(MeshShards.BadHash));
+            Assert.Equal(0, phone.Sender[MeshShardSender.NoReceipt]);
+            Assert.Equal(2, Metric(http, "mesh_shard_reassembly_total", "result=\"bad_hash\""));
+            Assert.False(File.Exists(PathOf(home, Convert.ToHexStringLower(claimed))));
         }
 
         private static byte[] Seal(SimulatedPhone from, uint to, DateTimeOffset at, byte[] body)

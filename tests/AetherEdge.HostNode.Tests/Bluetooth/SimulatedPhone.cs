@@ -36,7 +36,7 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
             Knowledge = new MeshKnowledge(Identity, self, Peers, reach, Keys, TimeProvider.System);
             Sender = new MeshShardSender(Identity, Keys, new MeshShardSenderOptions(), TimeProvider.System);
             Received = new ReceivedShards(Sender);
-            Sealed = new MeshSealed(Identity, Keys, new ISealedPayloadHandler[] { Sender, new MeshShardPieces(Received), Received }, TimeProvider.System);
+            Sealed = new MeshSealed(Identity, Keys, new ISealedPayloadHandler[] { Sender, new MeshShardPieces(Received, Sender), Received }, TimeProvider.System);
             var node = new MeshNode(new MeshNodeOptions(NodeId) { HopLimit = hopLimit }, CryptoRandom.Instance,
                 new IMeshPayloadHandler[] { Knowledge, Sealed }, new IMeshSender[] { Sender, new Injector(_onRouter) });
             _router = new MeshRouterService(node, _links, TimeProvider.System, NullLogger<MeshRouterService>.Instance);

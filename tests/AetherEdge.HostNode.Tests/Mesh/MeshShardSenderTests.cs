@@ -131,8 +131,12 @@ namespace AetherEdge.HostNode.Tests.Mesh
             Assert.True(kit.Sender.PiecesSent - kit.Sender.PiecesFailed < 10 + sentBefore, "the retry sent every piece again");
         }
 
+        /// <summary>
+        /// The receiver tells the sender the pieces did not hash to their id (no 20 s wait for a receipt that never
+        /// comes): the sender sends every piece again once, and on a second bad_hash gives up, counted.
+        /// </summary>
         [Fact]
-        public void PiecesThatDoNotHashToTheirId_AreDroppedNotOffered()
+        public void PiecesThatDoNotHashToTheirId_AreDroppedNotOffered_SenderResendsWholeOnceThenEndsOnBadHash()
         {
             var kit = new Kit(this, paths: 1);
             byte[] shard = RandomNumberGenerator.GetBytes(10_000);
@@ -141,8 +145,121 @@ namespace AetherEdge.HostNode.Tests.Mesh
             kit.Run(5_000);
 
             Assert.Empty(kit.Sink.Offered);
-            Assert.Equal(1, kit.Pieces[MeshShardPieces.BadHash]);
+            Assert.Equal(2, kit.Pieces[MeshShardPieces.BadHash]);
             Assert.Equal(0, kit.Pieces.BytesInUse);
+            Assert.Equal(2, kit.Sender.ReceiptsReceivedOf(MeshShards.BadHash));
+            Assert.Equal(1, kit.Sender.WholeResends);
+            Assert.Equal(6, kit.Sender.PiecesSent); // 3 pieces, twice
+            Assert.Equal(1, kit.Sender[MeshShardSender.BadHash]);
+            Assert.Equal(0, kit.Sender[MeshShardSender.NoReceipt]);
+            Assert.Equal(0, kit.Sender.CacheBytesInUse);
+        }
+
+        [Fact]
+        public void ReceiverFoundTheShardSpoilt_SenderSendsEveryPieceAgain_ThenItIsKept()
+        {
+            var kit = new Kit(this, paths: 1);
+            kit.Sink.Replies.Enqueue(MeshShardReceipt.BadHash);
+            byte[] shard = RandomNumberGenerator.GetBytes(20_000);
+            Assert.True(kit.Send(shard));
+            kit.Run(5_000);
+
+            Assert.Equal(2, kit.Sink.Offered.Count);
+            Assert.Equal(10, kit.Sender.PiecesSent); // all 5 pieces again, not only missing ones (none was missing)
+            Assert.Equal(1, kit.Sender.WholeResends);
+            Assert.Equal(1, kit.Sender[MeshShardSender.Sent]);
+            Assert.Equal(0, kit.Sender.CacheBytesInUse);
+        }
+
+        /// <summary>
+        /// Room for one shard in the receiver's reassembly, two sent at once: the second is told `no_room` at once,
+        /// backs off (keeping its bytes) and goes again when the first is through; neither waits for `no_receipt`.
+        /// </summary>
+        [Fact]
+        public void NoRoomAtTheReceiver_TheSenderBacksOffAndRetries_BothShardsArrive()
+        {
+            var kit = new Kit(this, paths: 1, pieces: new MeshShardPiecesOptions { MaxShards = 1 });
+            byte[] first = RandomNumberGenerator.GetBytes(20_000), second = RandomNumberGenerator.GetBytes(20_000);
+            Assert.True(kit.Send(first));
+            Assert.True(kit.Send(second));
+            kit.Run((long)new MeshShardSenderOptions().NoRoomBackoff.TotalMilliseconds + 3_000);
+
+            Assert.Equal(new[] { ShardId.Of(first), ShardId.Of(second) }.Order(), kit.Sink.Offered.Select(o => o.Id).Order());
+            Assert.Equal(2, kit.Sender[MeshShardSender.Sent]);
+            Assert.True(kit.Pieces[MeshShardPieces.NoRoom] >= 1);
+            Assert.Equal(1, kit.Sender.ReceiptsReceivedOf(MeshShardPieces.NoRoom)); // one receipt, though several pieces found no room
+            Assert.Equal(0, kit.Sender[MeshShardSender.NoReceipt]);
+            Assert.Equal(0, kit.Sender.CacheBytesInUse);
+        }
+
+        [Fact]
+        public void NoRoomThatNeverClears_EndsAsNoRoomAfterTheBackOffTries_NotAsNoReceipt()
+        {
+            var options = new MeshShardSenderOptions();
+            var kit = new Kit(this, paths: 1, pieces: new MeshShardPiecesOptions { MaxBytes = 10_000 });
+            Assert.True(kit.Send(RandomNumberGenerator.GetBytes(20_000)));
+            kit.Run((long)(options.NoRoomBackoff.TotalMilliseconds * ((1 << options.NoRoomRetries) - 1)) + 5_000);
+
+            Assert.Empty(kit.Sink.Offered);
+            Assert.Equal(1, kit.Sender[MeshShardSender.NoRoom]);
+            Assert.Equal(options.NoRoomRetries + 1, kit.Sender.ReceiptsReceivedOf(MeshShardPieces.NoRoom));
+            Assert.Equal(0, kit.Sender[MeshShardSender.NoReceipt]);
+            Assert.Equal(0, kit.Sender.CacheBytesInUse);
+        }
+
+        /// <summary>
+        /// A transfer cut off mid-way leaves pieces at the receiver and their confirmations at the sender (a resume
+        /// would skip them). When the receiver drops those idle pieces it says so (`expired`): the sender forgets what
+        /// it would have skipped, and its next attempt sends the whole shard, which arrives.
+        /// </summary>
+        [Fact]
+        public void PiecesLeftIdleExpireAtTheReceiver_TheSenderIsTold_ItsNextAttemptSendsEveryPiece()
+        {
+            var kit = new Kit(this, paths: 1, pieces: new MeshShardPiecesOptions { IdleMilliseconds = 10_000 });
+            byte[] shard = RandomNumberGenerator.GetBytes(40_000);
+            Assert.True(kit.Send(shard));
+            kit.RunUntil(() => kit.Sender.PiecesSent >= 6);
+            kit.KillRelay(0);
+            kit.Run(60_000);
+            Assert.Equal(1, kit.Sender[MeshShardSender.Unreachable]);
+            Assert.True(kit.Pieces.BytesInUse > 0, "the receiver holds some pieces");
+
+            // Another shard makes the receiver sweep: the idle one expires, its sender is told.
+            kit.ReviveRelay(0);
+            kit.Run(2_000);
+            byte[] other = RandomNumberGenerator.GetBytes(20_000);
+            Assert.True(kit.Send(other));
+            kit.Run(5_000);
+            Assert.Equal(1, kit.Pieces[MeshShardPieces.Expired]);
+            Assert.Equal(1, kit.Sender.ReceiptsReceivedOf(MeshShardPieces.Expired));
+
+            long before = kit.Sender.PiecesSent;
+            Assert.True(kit.Send(shard));
+            kit.Run(10_000);
+            Assert.Equal(shard, kit.Sink.Offered.Single(o => o.Id == ShardId.Of(shard)).Bytes);
+            Assert.Equal(10, kit.Sender.PiecesSent - before);
+        }
+
+        /// <summary>Receipts for failures take no more than receipts always did: the bounded queue, and only to a device with a pair key.</summary>
+        [Fact]
+        public void FailureReceipts_WaitInTheBoundedReceiptQueue_OnlyForTrustedSealers_TheExcessIsDroppedCounted()
+        {
+            var kit = new Kit(this, paths: 1);
+            int max = new MeshShardSenderOptions().MaxReceipts;
+            for (int i = 0; i < max + 44; i++)
+            {
+                kit.ReceiverSender.Acknowledge(kit.SenderNode, SHA256.HashData(BitConverter.GetBytes(i)), MeshShardReceipt.NoRoom);
+            }
+
+            Assert.Equal(44, kit.ReceiverSender.ReceiptsDropped);
+            kit.Run(10_000);
+            Assert.Equal(max, kit.ReceiverSender.ReceiptsSent);
+            Assert.Equal(max, kit.Sender.ReceiptsReceivedOf(MeshShardPieces.NoRoom));
+
+            kit.ReceiverSender.Acknowledge(0x0C0C0C0C, SHA256.HashData(new byte[1]), MeshShardReceipt.BadHash); // no pair key: never sealed
+            kit.Run(100);
+            Assert.Equal(45, kit.ReceiverSender.ReceiptsDropped);
+            Assert.Equal(max, kit.ReceiverSender.ReceiptsSent);
         }
 
         [Fact]
@@ -176,7 +293,7 @@ namespace AetherEdge.HostNode.Tests.Mesh
             private readonly List<(MeshNode Node, MeshLinks Links)> _nodes = new();
             private readonly List<bool> _relayDead = new();
 
-            public Kit(MeshShardSenderTests t, int paths, long cacheBytes = 16 << 20)
+            public Kit(MeshShardSenderTests t, int paths, long cacheBytes = 16 << 20, MeshShardPiecesOptions? pieces = null)
             {
                 _t = t;
                 SenderNode = MeshAddress.Of(t._sender.DeviceId);
@@ -186,7 +303,7 @@ namespace AetherEdge.HostNode.Tests.Mesh
                 Sender = new MeshShardSender(t._sender, senderKeys, new MeshShardSenderOptions { CacheBytes = cacheBytes }, t._clock);
                 ReceiverSender = new MeshShardSender(t._receiver, receiverKeys, new MeshShardSenderOptions(), t._clock);
                 Sink = new RecordingSink(ReceiverSender);
-                Pieces = new MeshShardPieces(Sink);
+                Pieces = new MeshShardPieces(Sink, ReceiverSender, pieces);
                 var senderSealed = new MeshSealed(t._sender, senderKeys, new ISealedPayloadHandler[] { Sender }, t._clock);
                 var receiverSealed = new MeshSealed(t._receiver, receiverKeys, new ISealedPayloadHandler[] { Pieces, Envelopes }, t._clock);
                 var senderLinks = new MeshLinks();
@@ -282,12 +399,16 @@ namespace AetherEdge.HostNode.Tests.Mesh
 
             public byte Reply { get; set; } = MeshShardReceipt.Stored;
 
+            /// <summary>Answers for the first offers, before <see cref="Reply"/>.</summary>
+            public Queue<byte> Replies { get; } = new();
+
             public void Offer(string id, byte[] bytes, uint source)
             {
                 Offered.Add((id, bytes, source));
-                if (Reply != 0)
+                byte reply = Replies.Count > 0 ? Replies.Dequeue() : Reply;
+                if (reply != 0)
                 {
-                    _receipts.Acknowledge(source, Convert.FromHexString(id), Reply);
+                    _receipts.Acknowledge(source, Convert.FromHexString(id), reply);
                 }
             }
         }
