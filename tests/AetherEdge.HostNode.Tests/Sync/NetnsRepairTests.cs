@@ -135,8 +135,27 @@ namespace AetherEdge.HostNode.Tests.Sync
             Assert.True(survivors.Sum(i => Held(i).Count) >= DataShards, "the survivors cannot rebuild anything: the test is set up wrong");
             Assert.True(survivors.Sum(i => Held(i).Count) < shardIds.Length, "the survivors already hold every shard: nothing to repair");
             var lostBefore = shardIds.Except(survivors.SelectMany(Held)).ToHashSet();
+            // Each survivor notices the stopped hubs at its own moment, so for a while their plans differ and one may
+            // still be rebuilding a shard the other already has: settled means the same complete, planned holdings
+            // seen twice, seconds apart (each check runs `aether id` per node), with no repair in flight.
+            string previous = "";
+            bool SettledAndStill()
+            {
+                if (!Settled(survivors, null, shardIds, shardBytes, DataShards) || survivors.SelectMany(Held).ToHashSet().Count != shardIds.Length
+                    || survivors.Any(i => Directory.Exists(Path.Combine(Home(i), RepairInputs.Folder)) && Directory.EnumerateFiles(Path.Combine(Home(i), RepairInputs.Folder)).Any()))
+                {
+                    previous = "";
+                    return false;
+                }
+
+                string now = Holdings(survivors, shardIds, shardBytes);
+                bool still = now == previous;
+                previous = now;
+                return still;
+            }
+
             Assert.True(
-                WaitFor(() => Settled(survivors, null, shardIds, shardBytes, DataShards) && survivors.SelectMany(Held).ToHashSet().Count == shardIds.Length, StepTimeout),
+                WaitFor(SettledAndStill, StepTimeout),
                 "survivors did not rebuild their shards: " + Holdings(survivors, shardIds, shardBytes) +
                 string.Concat(survivors.Select(i => "node " + i + "'s view:\n" + lab.RunAether(i, StepTimeout, "status", "--mesh", "--home", Home(i)).Output)) +
                 Read(Log("hub2")) + Read(Log("hub3")));
