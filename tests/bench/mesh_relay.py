@@ -5,10 +5,30 @@ Two kits of three real `aether hub` processes on loopback, run one after the oth
   relayed: A - B - C (A and C know only B's address; they meet through B's mesh and sync end to end
            through a tunnel B splices), and
   direct:  A' - B' - C' plus A' - C' (same three devices' plan, C' pulls from A' itself).
-A file of SIZE MiB is put on A (A'); the clock runs from the end of the put until C (C') holds its
-planned shards (5 of 15 with three equal hubs). Throughput = C's planned bytes / that time. B's memory:
-peak RSS (VmHWM) of B's process minus its RSS just before the put, per file size, next to its relay
-budget (--relay-buffer). Prints one table; exits 1 when something did not finish.
+A file of SIZE MiB is put on A (A') with `put --no-hub`, so A holds every shard and both kits move C's share
+the same way (a sync pull; a hub-handled put would stream C's share to C' during the put, which has no relayed
+counterpart). Two clocks: "transfer" runs from the first byte of C's share on C's disk (shard temps included)
+until C holds its planned shards (5 of 15 with three equal hubs); "from put" from the end of the put (adds the
+up-to-1-s sync interval and the session set-up). Throughput = C's planned bytes / transfer time.
+B's memory: B's peak RSS while the kit moves the file (VmHWM, reset through /proc/PID/clear_refs just before the
+put) minus its RSS just before the put, next to its relay buffer (--relay-buffer; env RELAY_BUFFER, default 16MB).
+CPU: user+system seconds each hub spent from the put's end to C's last byte.
+Prints one table; exits 1 when something did not finish.
+Forwarding benchmark (issue 15): a hub's relayed throughput and memory next to a direct transfer.
+
+Two kits of three real `aether hub` processes on loopback, run one after the other in the same run:
+  relayed: A - B - C (A and C know only B's address; they meet through B's mesh and sync end to end
+           through a tunnel B splices), and
+  direct:  A' - B' - C' plus A' - C' (same three devices' plan, C' pulls from A' itself).
+A file of SIZE MiB is put on A (A') with `put --no-hub`, so A holds every shard and both kits move C's share
+the same way (a sync pull; a hub-handled put would stream C's share to C' during the put, which has no relayed
+counterpart). Two clocks: "transfer" runs from the first byte of C's share on C's disk (shard temps included)
+until C holds its planned shards (5 of 15 with three equal hubs); "from put" from the end of the put (adds the
+up-to-1-s sync interval and the session set-up). Throughput = C's planned bytes / transfer time.
+B's memory: B's peak RSS while the kit moves the file (VmHWM, reset through /proc/PID/clear_refs just before the
+put) minus its RSS just before the put, next to its relay buffer (--relay-buffer; env RELAY_BUFFER, default 16MB).
+CPU: user+system seconds each hub spent from the put's end to C's last byte.
+Prints one table; exits 1 when something did not finish.
 """
 import os, re, shutil, signal, subprocess, sys, tempfile, time
 
@@ -16,6 +36,14 @@ DLL = os.environ.get("AETHER_DLL") or os.path.join(os.path.dirname(__file__), ".
 SIZES = [int(s) for s in (sys.argv[1:] or ["128", "512"])]
 RELAY = os.environ.get("RELAY_BUFFER", "16MB")
 PLANNED = 5  # shards of 15 each equal hub holds
+# Profiling (optional): PROFILE=gc-verbose|cpu-sampling|... traces the hubs named in PROFILE_NODES (default b) with
+# dotnet-trace from just before the put until C is done, into PROFILE_DIR/<kit>-<node>.nettrace.
+PROFILE = os.environ.get("PROFILE")
+PROFILE_NODES = os.environ.get("PROFILE_NODES", "b").split(",")
+PROFILE_DIR = os.environ.get("PROFILE_DIR", "/tmp")
+TRACE = os.environ.get("DOTNET_TRACE", os.path.expanduser("~/.dotnet/tools/dotnet-trace"))
+# GCDUMP_AFTER=SECONDS: one dotnet-gcdump of B that many seconds after the put (live objects while relaying).
+GCDUMP_AFTER = os.environ.get("GCDUMP_AFTER")
 
 def aether(*args, check=True):
     r = subprocess.run(["dotnet", DLL, *args], capture_output=True, text=True, timeout=300)
@@ -52,6 +80,22 @@ def rss_kib(pid, field):
                 return int(line.split()[1])
     return 0
 
+def cpu_seconds(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+def disk_bytes(home):
+    d = os.path.join(home, "shards")
+    total = 0
+    for dp, _, fs in os.walk(d):
+        for f in fs:
+            try:
+                total += os.path.getsize(os.path.join(dp, f))
+            except OSError:
+                pass  # a temp renamed or removed between the walk and the stat
+    return total
+
 def kit(root, size_mib, relayed, base_port):
     names = ["a", "b", "c"]
     for n in names:
@@ -68,7 +112,9 @@ def kit(root, size_mib, relayed, base_port):
                 "--no-mdns", "--sync-interval", "1", "--relay-buffer", RELAY]
         if peers[n]:
             args += ["--peers", ",".join("127.0.0.1:%d" % port[p] for p in peers[n])]
-        procs[n] = subprocess.Popen(args, stdout=open(os.path.join(root, "hub-%s.log" % n), "w"), stderr=subprocess.STDOUT)
+        env = dict(os.environ)
+        env.update(kv.split("=", 1) for kv in os.environ.get("HUB_ENV", "").split())  # e.g. HUB_ENV="DOTNET_gcConcurrent=0" to try runtime knobs
+        procs[n] = subprocess.Popen(args, stdout=open(os.path.join(root, "hub-%s.log" % n), "w"), stderr=subprocess.STDOUT, env=env)
     try:
         ids = {n: aether("id", "--home", os.path.join(root, n)).strip() for n in names}
         deadline = time.time() + 120
@@ -82,19 +128,45 @@ def kit(root, size_mib, relayed, base_port):
             block = os.urandom(1 << 20)
             for i in range(size_mib):
                 f.write(block[:-8] + i.to_bytes(8, "big"))
+        c_home = os.path.join(root, "c")
+        c_before = disk_bytes(c_home)
         before = rss_kib(procs["b"].pid, "VmRSS")
-        aether("put", data, "--home", os.path.join(root, "a"))
+        tracers = []
+        if PROFILE:
+            for n in PROFILE_NODES:
+                out = os.path.join(PROFILE_DIR, "%s-%s.nettrace" % ("relayed" if relayed else "direct", n))
+                tracers.append(subprocess.Popen([TRACE, "collect", "-p", str(procs[n].pid), "--profile", PROFILE, "-o", out],
+                                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            time.sleep(3)  # the session is up before the put
+        with open("/proc/%d/clear_refs" % procs["b"].pid, "w") as f:
+            f.write("5")  # resets VmHWM to the current RSS: the peak below is this transfer's
+        aether("put", data, "--no-hub", "--home", os.path.join(root, "a"))
         os.remove(data)
         start = time.time()
+        cpu0 = {n: cpu_seconds(procs[n].pid) for n in names}
+        first = None
+        dumper = None
+        if GCDUMP_AFTER:
+            out = os.path.join(PROFILE_DIR, "%s-b.gcdump" % ("relayed" if relayed else "direct"))
+            dumper = subprocess.Popen(["sh", "-c", "sleep %s; exec %s collect -p %d -o %s" % (
+                GCDUMP_AFTER, os.path.expanduser("~/.dotnet/tools/dotnet-gcdump"), procs["b"].pid, out)], stdout=subprocess.DEVNULL)
         deadline = start + 600
-        while len(shard_files(os.path.join(root, "c"))) < PLANNED:
+        while len(shard_files(c_home)) < PLANNED:
             if time.time() > deadline:
                 raise SystemExit("C never got its planned shards")
-            time.sleep(0.05)
-        elapsed = time.time() - start
-        held = sum(os.path.getsize(f) for f in shard_files(os.path.join(root, "c")))
+            if first is None and disk_bytes(c_home) > c_before:
+                first = time.time()
+            time.sleep(0.02)
+        done = time.time()
+        cpu = {n: cpu_seconds(procs[n].pid) - cpu0[n] for n in names}
+        if dumper:
+            dumper.wait(120)
+        for t in tracers:
+            t.send_signal(signal.SIGINT)
+            t.wait(60)
+        held = sum(os.path.getsize(f) for f in shard_files(c_home))
         peak = rss_kib(procs["b"].pid, "VmHWM")
-        return held, elapsed, before, peak
+        return {"held": held, "xfer": done - (first or start), "e2e": done - start, "before": before, "peak": peak, "cpu": cpu}
     finally:
         for p in procs.values():
             p.send_signal(signal.SIGTERM)
@@ -110,18 +182,32 @@ def main():
         for relayed, base in ((False, 46100), (True, 46200)):
             root = tempfile.mkdtemp(prefix="aesy-relay-")
             try:
-                held, secs, before, peak = kit(root, size, relayed, base)
-                rows.append((size, "relayed A-B-C" if relayed else "direct A-C", held, secs, before, peak))
+                r = kit(root, size, relayed, base)
+                r["size"], r["path"] = size, ("relayed A-B-C" if relayed else "direct A-C")
+                rows.append(r)
             finally:
                 shutil.rmtree(root, ignore_errors=True)
-    print("| file MiB | path | C's planned bytes | seconds | MiB/s | B RSS before put (MiB) | B peak RSS (MiB) | relay buffer |")
-    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |")
-    for size, path, held, secs, before, peak in rows:
-        print("| %d | %s | %d | %.2f | %.1f | %.0f | %.0f | %s |" % (size, path, held, secs, held / secs / 2**20, before / 1024, peak / 1024, RELAY))
+    limit_mib = parse_size(RELAY) / 2**20
+    print("| file MiB | path | C's planned bytes | transfer s | MiB/s | from put s | B RSS before (MiB) | B peak rise (MiB) | relay buffer | CPU s A / B / C |")
+    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |")
+    for r in rows:
+        print("| %d | %s | %d | %.2f | %.1f | %.2f | %.0f | %.1f | %s | %.1f / %.1f / %.1f |" % (
+            r["size"], r["path"], r["held"], r["xfer"], r["held"] / r["xfer"] / 2**20, r["e2e"], r["before"] / 1024,
+            (r["peak"] - r["before"]) / 1024, RELAY, r["cpu"]["a"], r["cpu"]["b"], r["cpu"]["c"]))
     for size in SIZES:
-        d = [r for r in rows if r[0] == size and r[1].startswith("direct")][0]
-        r = [r for r in rows if r[0] == size and r[1].startswith("relayed")][0]
-        print("size %d MiB: relayed/direct throughput = %.2fx" % (size, (r[2] / r[3]) / (d[2] / d[3])))
+        d = [r for r in rows if r["size"] == size and r["path"].startswith("direct")][0]
+        r = [r for r in rows if r["size"] == size and r["path"].startswith("relayed")][0]
+        ratio = (r["held"] / r["xfer"]) / (d["held"] / d["xfer"])
+        rise = (r["peak"] - r["before"]) / 2**10
+        print("size %d MiB: relayed/direct throughput = %.2fx (goal >= 0.5x: %s); B's peak RSS rise while relaying %.1f MiB vs relay buffer %.1f MiB (%s)" % (
+            size, ratio, "met" if ratio >= 0.5 else "NOT met", rise, limit_mib, "within" if rise <= limit_mib else "ABOVE"))
+
+def parse_size(text):
+    m = re.fullmatch(r"(\d+)\s*(B|KB|MB|GB|KiB|MiB|GiB)?", text.strip(), re.I)
+    if not m:
+        raise SystemExit("RELAY_BUFFER: a size like 16MB")
+    unit = (m.group(2) or "B").lower()
+    return int(m.group(1)) * {"b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3, "kib": 1024, "mib": 1024**2, "gib": 1024**3}[unit]
 
 if __name__ == "__main__":
     main()
