@@ -135,18 +135,42 @@ namespace AetherEdge.HostNode.Tests.Sync
             Assert.True(survivors.Sum(i => Held(i).Count) >= DataShards, "the survivors cannot rebuild anything: the test is set up wrong");
             Assert.True(survivors.Sum(i => Held(i).Count) < shardIds.Length, "the survivors already hold every shard: nothing to repair");
             var lostBefore = shardIds.Except(survivors.SelectMany(Held)).ToHashSet();
+            // Each survivor notices the stopped hubs at its own moment, so for a while their plans differ and one may
+            // still be rebuilding a shard the other already has: settled means the same complete, planned holdings
+            // seen twice, seconds apart (each check runs `aether id` per node), with no repair in flight.
+            string previous = "";
+            bool SettledAndStill()
+            {
+                if (!Settled(survivors, null, shardIds, shardBytes, DataShards) || survivors.SelectMany(Held).ToHashSet().Count != shardIds.Length
+                    || survivors.Any(i => Directory.Exists(Path.Combine(Home(i), RepairInputs.Folder)) && Directory.EnumerateFiles(Path.Combine(Home(i), RepairInputs.Folder)).Any()))
+                {
+                    previous = "";
+                    return false;
+                }
+
+                string now = Holdings(survivors, shardIds, shardBytes);
+                bool still = now == previous;
+                previous = now;
+                return still;
+            }
+
             Assert.True(
-                WaitFor(() => Settled(survivors, null, shardIds, shardBytes, DataShards) && survivors.SelectMany(Held).ToHashSet().Count == shardIds.Length, StepTimeout),
+                WaitFor(SettledAndStill, StepTimeout),
                 "survivors did not rebuild their shards: " + Holdings(survivors, shardIds, shardBytes) +
                 string.Concat(survivors.Select(i => "node " + i + "'s view:\n" + lab.RunAether(i, StepTimeout, "status", "--mesh", "--home", Home(i)).Output)) +
                 Read(Log("hub2")) + Read(Log("hub3")));
 
             // Every shard the plan assigns a survivor is there, byte-identical (the store names a file by
             // its SHA-256, and the rebuilt ids are the manifest's own), and each survivor counted its repairs.
+            string settledAt = Holdings(survivors, shardIds, shardBytes);
             var plan = HolderAwarePlan(survivors, survivors.ToDictionary(i => i, Held), shardIds, shardBytes, DataShards);
             foreach (int i in survivors)
             {
-                Assert.True(Held(i).SetEquals(plan[i]));
+                Assert.True(
+                    Held(i).SetEquals(plan[i]),
+                    "node " + i + " left the plan after the survivors settled. Settled: " + settledAt + "now: " + Holdings(survivors, shardIds, shardBytes) +
+                    string.Concat(survivors.Select(n => "node " + n + "'s view:\n" + lab.RunAether(n, StepTimeout, "status", "--mesh", "--home", Home(n)).Output)) +
+                    Read(Log("hub2")) + Read(Log("hub3")));
                 int rebuiltHere = plan[i].Intersect(lostBefore).Count();
                 _out.WriteLine("node " + i + ": holds " + Held(i).Count + ", rebuilt " + rebuiltHere + " of the " + lostBefore.Count + " lost shards");
                 Assert.True(WaitFor(() => Counter(Metrics(lab, i), "aether_shards_repaired_total") >= rebuiltHere, StepTimeout), Metrics(lab, i));
