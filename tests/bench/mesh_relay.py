@@ -42,8 +42,10 @@ PROFILE = os.environ.get("PROFILE")
 PROFILE_NODES = os.environ.get("PROFILE_NODES", "b").split(",")
 PROFILE_DIR = os.environ.get("PROFILE_DIR", "/tmp")
 TRACE = os.environ.get("DOTNET_TRACE", os.path.expanduser("~/.dotnet/tools/dotnet-trace"))
-# GCDUMP_AFTER=SECONDS: one dotnet-gcdump of B that many seconds after the put (live objects while relaying).
+# GCDUMP_AFTER=SECONDS: one dotnet-gcdump of B that many seconds after C's first byte (live objects while relaying);
+# B_HOOK="COMMAND {pid} {out}" runs COMMAND instead of dotnet-gcdump.
 GCDUMP_AFTER = os.environ.get("GCDUMP_AFTER")
+B_HOOK = os.environ.get("B_HOOK", os.path.expanduser("~/.dotnet/tools/dotnet-gcdump") + " collect -p {pid} -o {out}.gcdump")
 
 def aether(*args, check=True):
     r = subprocess.run(["dotnet", DLL, *args], capture_output=True, text=True, timeout=300)
@@ -146,16 +148,16 @@ def kit(root, size_mib, relayed, base_port):
         cpu0 = {n: cpu_seconds(procs[n].pid) for n in names}
         first = None
         dumper = None
-        if GCDUMP_AFTER:
-            out = os.path.join(PROFILE_DIR, "%s-b.gcdump" % ("relayed" if relayed else "direct"))
-            dumper = subprocess.Popen(["sh", "-c", "sleep %s; exec %s collect -p %d -o %s" % (
-                GCDUMP_AFTER, os.path.expanduser("~/.dotnet/tools/dotnet-gcdump"), procs["b"].pid, out)], stdout=subprocess.DEVNULL)
         deadline = start + 600
         while len(shard_files(c_home)) < PLANNED:
             if time.time() > deadline:
                 raise SystemExit("C never got its planned shards")
             if first is None and disk_bytes(c_home) > c_before:
                 first = time.time()
+            if GCDUMP_AFTER and dumper is None and first is not None and time.time() >= first + float(GCDUMP_AFTER):
+                out = os.path.join(PROFILE_DIR, "%s-b" % ("relayed" if relayed else "direct"))
+                dumper = subprocess.Popen(["sh", "-c", B_HOOK.format(pid=procs["b"].pid, out=out)],
+                                          stdout=open(out + ".hook.txt", "w"), stderr=subprocess.STDOUT)
             time.sleep(0.02)
         done = time.time()
         cpu = {n: cpu_seconds(procs[n].pid) - cpu0[n] for n in names}
@@ -180,6 +182,8 @@ def main():
     rows = []
     for size in SIZES:
         for relayed, base in ((False, 46100), (True, 46200)):
+            if os.environ.get("KITS", "direct,relayed").find("relayed" if relayed else "direct") < 0:
+                continue  # KITS=relayed: only the relayed kit (while tuning; the ratio needs both)
             root = tempfile.mkdtemp(prefix="aesy-relay-")
             try:
                 r = kit(root, size, relayed, base)
@@ -195,8 +199,11 @@ def main():
             r["size"], r["path"], r["held"], r["xfer"], r["held"] / r["xfer"] / 2**20, r["e2e"], r["before"] / 1024,
             (r["peak"] - r["before"]) / 1024, RELAY, r["cpu"]["a"], r["cpu"]["b"], r["cpu"]["c"]))
     for size in SIZES:
-        d = [r for r in rows if r["size"] == size and r["path"].startswith("direct")][0]
-        r = [r for r in rows if r["size"] == size and r["path"].startswith("relayed")][0]
+        d = [r for r in rows if r["size"] == size and r["path"].startswith("direct")]
+        r = [r for r in rows if r["size"] == size and r["path"].startswith("relayed")]
+        if not d or not r:
+            continue
+        d, r = d[0], r[0]
         ratio = (r["held"] / r["xfer"]) / (d["held"] / d["xfer"])
         rise = (r["peak"] - r["before"]) / 2**10
         print("size %d MiB: relayed/direct throughput = %.2fx (goal >= 0.5x: %s); B's peak RSS rise while relaying %.1f MiB vs relay buffer %.1f MiB (%s)" % (
