@@ -39,6 +39,13 @@ namespace AetherEdge.HostNode.Tests
             return run;
         }
 
+        /// <summary>Stops the hub <paramref name="run"/> (as Ctrl+C does) and waits for it to exit.</summary>
+        public async Task StopAsync(Task<int> run)
+        {
+            _hubs.Single(h => h.Run == run).Stop.Cancel();
+            await run.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
         /// <summary>Polls <paramref name="condition"/> every 100 ms for up to <paramref name="seconds"/>.</summary>
         public static async Task<bool> Eventually(Func<bool> condition, int seconds)
         {

@@ -173,14 +173,24 @@ namespace AetherEdge.HostNode.Hub
             Alias<IMeshShardSink, MeshShards>(services);
             services.AddSingleton<MeshShardPieces>();
             Alias<ISealedPayloadHandler, MeshShardPieces>(services);
+            Alias<IMeshShardWants, MeshShards>(services);
+            services.AddSingleton<MeshShardOffers>();
+            Alias<ISealedPayloadHandler, MeshShardOffers>(services);
+            services.AddSingleton<MeshShardOfferAnswers>();
+            Alias<ISealedPayloadHandler, MeshShardOfferAnswers>(services);
             services.AddSingleton<MeshSealed>();
             Alias<IMeshPayloadHandler, MeshSealed>(services);
             services.AddSingleton<MeshKnowledge>();
             services.AddSingleton<MeshMembership>();
             Alias<IMeshPayloadHandler, MeshKnowledge>(services);
             Alias<IMeshPayloadHandler, MeshMembership>(services);
+            services.AddSingleton(sp => new MeshPacketIds(home));
             services.AddSingleton(sp => new MeshNode(
-                new MeshNodeOptions(MeshAddress.Of(sp.GetRequiredService<NodeIdentity>().DeviceId)) { HopLimit = settings.MeshHopLimit },
+                new MeshNodeOptions(MeshAddress.Of(sp.GetRequiredService<NodeIdentity>().DeviceId))
+                {
+                    HopLimit = settings.MeshHopLimit,
+                    FirstPacketId = sp.GetRequiredService<MeshPacketIds>().First,
+                },
                 CryptoRandom.Instance,
                 sp.GetServices<IMeshPayloadHandler>(),
                 sp.GetServices<IMeshSender>()));

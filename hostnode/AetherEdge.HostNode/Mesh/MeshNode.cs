@@ -20,6 +20,9 @@ namespace AetherEdge.HostNode.Mesh
 
         /// <summary>Point-to-point links do not overhear relays; only end-to-end acks count.</summary>
         public bool OverhearsNeighbours { get; init; }
+
+        /// <summary>First packet id (the hub: ahead of every id it used before a restart, <see cref="MeshPacketIds"/>).</summary>
+        public uint FirstPacketId { get; init; } = 1;
     }
 
     /// <summary>
@@ -51,6 +54,7 @@ namespace AetherEdge.HostNode.Mesh
                 QueueSlots = options.QueueSlots,
                 PendingSlots = options.PendingSlots,
                 OverhearsNeighbours = options.OverhearsNeighbours,
+                FirstPacketId = options.FirstPacketId,
             };
             Options = options;
             _router = new MeshRouter(config, this, this, random, IsNeighbour);

@@ -16,11 +16,14 @@ namespace AetherEdge.HostNode.Mesh
         private readonly MeshLinks _links;
         private readonly TimeProvider _clock;
         private readonly ILogger<MeshRouterService> _log;
+        private readonly MeshPacketIds? _ids;
         private readonly long _origin;
         private MeshRouterSnapshot _snapshot = MeshRouterSnapshot.Empty;
 
-        public MeshRouterService(MeshNode node, MeshLinks links, TimeProvider clock, ILogger<MeshRouterService> log)
+        /// <param name="ids">the hub's packet-id high-water mark, moved on as the router uses ids (none in simulations).</param>
+        public MeshRouterService(MeshNode node, MeshLinks links, TimeProvider clock, ILogger<MeshRouterService> log, MeshPacketIds? ids = null)
         {
+            _ids = ids;
             _node = node;
             _links = links;
             _clock = clock;
@@ -47,6 +50,7 @@ namespace AetherEdge.HostNode.Mesh
                     long now = Now();
                     _node.Pump(_links, now);
                     _node.Step(now);
+                    _ids?.Observe(_node.Router.NextPacketId);
                     if (_node.HandlerFailures != failures)
                     {
                         failures = _node.HandlerFailures;

@@ -13,11 +13,13 @@ namespace AetherEdge.HostNode.Mesh
         private readonly MeshShardSender _sender;
         private readonly MeshShardPieces _pieces;
         private readonly MeshShardPush _push;
-        private readonly Counter _transfers, _packetsSent, _packetsConfirmed, _packetsFailed, _receiptsSent, _receiptsDropped, _receiptsIn, _wholeResends, _pieceResults, _piecesIn, _pushed;
+        private readonly MeshShardOffers _offersHere;
+        private readonly Counter _transfers, _packetsSent, _packetsConfirmed, _packetsFailed, _receiptsSent, _receiptsDropped, _receiptsIn, _wholeResends, _pieceResults, _piecesIn, _pushed, _offered, _offers, _answered;
         private readonly Gauge _cache, _cacheLimit, _reassembly;
 
-        public MeshShardMetrics(CollectorRegistry registry, MeshShardSender sender, MeshShardPieces pieces, MeshShardPush push)
+        public MeshShardMetrics(CollectorRegistry registry, MeshShardSender sender, MeshShardPieces pieces, MeshShardPush push, MeshShardOffers offersHere)
         {
+            _offersHere = offersHere;
             _sender = sender;
             _pieces = pieces;
             _push = push;
@@ -36,6 +38,9 @@ namespace AetherEdge.HostNode.Mesh
             _piecesIn = m.CreateCounter("mesh_shard_pieces_received_total", "Shard pieces taken into reassembly.");
             _pieceResults = m.CreateCounter("mesh_shard_reassembly_total", "Shards from pieces, by outcome (assembled, bad_hash, malformed, no_room, expired).", "result");
             _pushed = m.CreateCounter("mesh_shard_pushed_total", "Shards queued for devices reachable only over BLE.");
+            _offered = m.CreateCounter("mesh_shard_offered_total", "Shard ids offered to BLE-only devices before sending (asked whether held).");
+            _offers = m.CreateCounter("mesh_shard_offers_total", "Shard offers this hub made, by how they ended: held (no byte sent), wanted (its bytes go next), refused, unanswered.", "result");
+            _answered = m.CreateCounter("mesh_shard_offers_answered_total", "Shards offered to this hub by other devices, by answer (already_held, wanted, no_manifest, not_planned_here, busy, store_failed; malformed offers).", "result");
             registry.AddBeforeCollectCallback(Publish);
         }
 
@@ -67,6 +72,16 @@ namespace AetherEdge.HostNode.Mesh
             }
 
             _pushed.IncTo(_push.Queued);
+            _offered.IncTo(_sender.OfferedIds);
+            foreach (var r in _sender.OfferResults())
+            {
+                _offers.WithLabels(r.Key).IncTo(r.Value);
+            }
+
+            foreach (var r in _offersHere.Results())
+            {
+                _answered.WithLabels(r.Key).IncTo(r.Value);
+            }
         }
     }
 }

@@ -11,6 +11,9 @@ namespace AetherEdge.HostNode.Mesh
     /// every shard the plan gives it that this hub holds (<see cref="MeshShardSender"/>). Devices with a TLS path
     /// (a mesh link to a hub, or a tunnel through one) pull as usual. Runs every <see cref="Interval"/> on the
     /// thread pool; what it queues is bounded by the sender's relay cache, the rest waits for the next pass.
+    /// The hub does not know what such a device holds (it has no inventory, and after a restart the hub forgets what
+    /// it sent), so a shard is first offered (<see cref="MeshShardSender.TryOffer"/>, 64 ids a packet): the device
+    /// answers held or wanted, and only wanted shards are sent, on the next pass.
     /// </summary>
     public sealed class MeshShardPush : BackgroundService
     {
@@ -24,6 +27,7 @@ namespace AetherEdge.HostNode.Mesh
         private readonly TimeSpan _online;
         private readonly ILogger<MeshShardPush> _log;
         private long _queued;
+        private long _offered;
 
         public MeshShardPush(MeshReachability reach, MeshLinks links, ShardStore store, PlacementOracle oracle, MeshShardSender sender, MeshTunnels tunnels, ILogger<MeshShardPush> log)
         {
@@ -38,6 +42,9 @@ namespace AetherEdge.HostNode.Mesh
 
         /// <summary>Shards queued for BLE-only devices since start.</summary>
         public long Queued => Interlocked.Read(ref _queued);
+
+        /// <summary>Shard ids offered to BLE-only devices since start (each asked whether it is held before any byte is sent).</summary>
+        public long Offered => Interlocked.Read(ref _offered);
 
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
@@ -61,7 +68,7 @@ namespace AetherEdge.HostNode.Mesh
             }
         }
 
-        /// <summary>One pass: queues what the plan gives to BLE-only devices and is not handled yet; returns how many.</summary>
+        /// <summary>One pass: offers what the plan gives to BLE-only devices and is not handled yet, queues what they wanted; returns how many were queued.</summary>
         public int Pass()
         {
             var targets = BleOnlyDevices();
@@ -71,6 +78,8 @@ namespace AetherEdge.HostNode.Mesh
             }
 
             int queued = 0;
+            bool full = false;
+            var offers = new Dictionary<uint, List<string>>();
             foreach (string manifest in _store.ListManifests())
             {
                 if (_oracle.View(manifest) is not { } view)
@@ -87,10 +96,17 @@ namespace AetherEdge.HostNode.Mesh
                         continue;
                     }
 
-                    long length = _store.LengthOf(shard);
-                    if (!_sender.HasRoomFor(length))
+                    if (!_sender.Wanted(node, shard))
                     {
-                        return queued; // the rest next pass
+                        (offers.TryGetValue(node, out var list) ? list : offers[node] = new List<string>()).Add(shard);
+                        continue;
+                    }
+
+                    long length = _store.LengthOf(shard);
+                    if (full || !_sender.HasRoomFor(length))
+                    {
+                        full = true; // the rest next pass
+                        continue;
                     }
 
                     byte[] bytes = File.ReadAllBytes(_store.PathOf(shard));
@@ -105,6 +121,11 @@ namespace AetherEdge.HostNode.Mesh
                         Interlocked.Increment(ref _queued);
                     }
                 }
+            }
+
+            foreach (var (node, shards) in offers)
+            {
+                Interlocked.Add(ref _offered, _sender.TryOffer(node, shards));
             }
 
             return queued;

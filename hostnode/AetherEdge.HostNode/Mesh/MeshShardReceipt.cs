@@ -7,6 +7,16 @@ namespace AetherEdge.HostNode.Mesh
     {
         /// <summary>Queues the receipt <paramref name="result"/> for shard <paramref name="contentId"/> to <paramref name="node"/>; any thread, never blocks (bounded: the excess is dropped, counted).</summary>
         void Acknowledge(uint node, byte[] contentId, byte result);
+
+        /// <summary>Queues the answer to a shard offer from <paramref name="node"/> (<see cref="MeshShardOffer.WriteAnswer"/>); same queue, same bound.</summary>
+        void Answer(uint node, byte[] answerBody);
+    }
+
+    /// <summary>What this device would do with a shard offered to it (the hub: <see cref="MeshShards"/>); may block (thread pool).</summary>
+    public interface IMeshShardWants
+    {
+        /// <summary>A receipt code: <see cref="MeshShardReceipt.AlreadyHeld"/>, <see cref="MeshShardReceipt.Wanted"/>, or a refusal (no manifest, not planned here).</summary>
+        byte Want(string id, uint source);
     }
 
     /// <summary>
@@ -24,6 +34,9 @@ namespace AetherEdge.HostNode.Mesh
         public const byte AlreadyHeld = 2;
         public const byte HeldForHandoff = 3;
         public const byte Relayed = 4;
+
+        /// <summary>An offered shard (<see cref="MeshShardOffer"/>) not held here that the plan gives here: send it.</summary>
+        public const byte Wanted = 5;
         public const byte FirstRefusal = 16;
         public const byte NoManifest = 16;
         public const byte NotPlannedHere = 17;
@@ -69,6 +82,7 @@ namespace AetherEdge.HostNode.Mesh
             AlreadyHeld => MeshShards.AlreadyHeld,
             HeldForHandoff => MeshShards.HeldForHandoff,
             Relayed => MeshShards.Relayed,
+            Wanted => "wanted",
             NoManifest => MeshShards.NoManifest,
             NotPlannedHere => MeshShards.NotPlannedHere,
             RelayRefused => MeshShards.RelayRefused,

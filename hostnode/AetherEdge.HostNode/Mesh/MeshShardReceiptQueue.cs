@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace AetherEdge.HostNode.Mesh
 {
     /// <summary>
-    /// Receipts for shards received here, waiting to be sealed and sent (<see cref="MeshShardSender"/> owns it):
+    /// Receipts for shards received here (and answers to offers; and, in a queue of its own, offers), waiting to be sealed and sent (<see cref="MeshShardSender"/> owns it):
     /// queued from any thread, at most <c>capacity</c> (the excess is dropped, counted: its sender times out and
     /// retries), sent from the router thread only to devices this hub holds a pair key for (a trusted sealer).
     /// </summary>
@@ -30,16 +30,18 @@ namespace AetherEdge.HostNode.Mesh
 
         public long Dropped => Interlocked.Read(ref _dropped);
 
-        public void Enqueue(uint node, byte[] body)
+        /// <summary>False, counted, when the queue is full.</summary>
+        public bool Enqueue(uint node, byte[] body)
         {
             if (Interlocked.Increment(ref _count) > _capacity)
             {
                 Interlocked.Decrement(ref _count);
                 Interlocked.Increment(ref _dropped);
-                return;
+                return false;
             }
 
             _queue.Enqueue((node, body));
+            return true;
         }
 
         /// <summary>Seals and sends what waits (router thread) until the router's queues are full.</summary>

@@ -26,7 +26,7 @@ namespace AetherEdge.HostNode.Mesh
     /// times (then <c>no_room</c>), `expired` starts it over (and forgets what a later resume would skip), `malformed`
     /// ends it. This class also sends the receipts for the shards this node received (<see cref="Acknowledge"/>).
     /// </summary>
-    public sealed class MeshShardSender : IMeshSender, ISealedPayloadHandler, IMeshShardReceipts
+    public sealed partial class MeshShardSender : IMeshSender, ISealedPayloadHandler, IMeshShardReceipts
     {
         public const string Sent = "sent";
         public const string HandedOn = "handed_on";
@@ -57,6 +57,7 @@ namespace AetherEdge.HostNode.Mesh
         private readonly Dictionary<uint, (ShardTransfer Transfer, int Piece)> _inFlight = new();
         private readonly Dictionary<(uint, string), bool[]> _resume = new();
         private readonly ReceiptQueue _receipts;
+        private readonly ShardOfferBook _offers;
         private long _cacheBytes;
         private long _piecesSent;
         private long _piecesConfirmed;
@@ -69,6 +70,7 @@ namespace AetherEdge.HostNode.Mesh
             Options = options;
             _clock = clock;
             _receipts = new ReceiptQueue(keys, _self, clock, options.MaxReceipts);
+            _offers = new ShardOfferBook(new ReceiptQueue(keys, _self, clock, ShardOfferBook.MaxQueued), options.ReceiptWait);
         }
 
         public MeshShardSenderOptions Options { get; }
@@ -107,7 +109,7 @@ namespace AetherEdge.HostNode.Mesh
         public bool Handled(uint node, string shardId)
         {
             var key = (node, shardId);
-            return _queued.ContainsKey(key) || _done.ContainsKey(key)
+            return _queued.ContainsKey(key) || _done.ContainsKey(key) || _offers.Waiting(key)
                 || (_failedAt.TryGetValue(key, out var at) && _clock.GetUtcNow() - at < Options.RetryAfter);
         }
 
@@ -144,6 +146,7 @@ namespace AetherEdge.HostNode.Mesh
                 return false;
             }
 
+            _offers.Taken(key);
             _incoming.Enqueue(job);
             return true;
         }
@@ -155,6 +158,8 @@ namespace AetherEdge.HostNode.Mesh
         /// step. Beyond <see cref="MeshShardSenderOptions.MaxReceipts"/> waiting it is dropped, counted.
         /// </summary>
         public void Acknowledge(uint node, byte[] contentId, byte result) => _receipts.Enqueue(node, MeshShardReceipt.Write(contentId, result));
+
+        public void Answer(uint node, byte[] answerBody) => _receipts.Enqueue(node, answerBody);
 
         /// <summary>A receipt for a shard sent from here (router thread): the transfer ends by what the receiver did.</summary>
         public void OnOpened(in MeshDelivery body, IMeshOutbox outbox)
@@ -233,8 +238,12 @@ namespace AetherEdge.HostNode.Mesh
         public void OnStep(IMeshOutbox outbox)
         {
             _receipts.Flush(outbox);
-
             var now = _clock.GetUtcNow();
+            foreach (var unanswered in _offers.Step(outbox, now))
+            {
+                Remember(_failedAt, unanswered, now); // asked again after the retry pause
+            }
+
             foreach (var t in _active.ToArray())
             {
                 if (t.ConfirmedAt is { } at && now - at > Options.ReceiptWait)

@@ -25,7 +25,7 @@ namespace AetherEdge.HostNode.Mesh
     /// the write run on the thread pool, at most <see cref="MaxPendingWrites"/> at once (more: dropped as busy,
     /// the sender's retry brings it again).
     /// </summary>
-    public sealed class MeshShards : ISealedPayloadHandler, IMeshShardSink
+    public sealed class MeshShards : ISealedPayloadHandler, IMeshShardSink, IMeshShardWants
     {
         public const int MaxPendingWrites = 16;
 
@@ -158,6 +158,26 @@ namespace AetherEdge.HostNode.Mesh
 
             // The planned holder is another device: pass it on sealed to that device.
             return _sender.TryEnqueue(new ShardJob(node, id, Convert.FromHexString(id), bytes, Relayed: true)) ? Relayed : RelayRefused;
+        }
+
+        /// <summary>
+        /// An offered shard (no bytes yet): held here already, wanted (the plan gives it here), or refused as its bytes
+        /// would be. The plan naming the offering device itself is `not planned here`: unlike bytes that already
+        /// crossed, an offered shard stays with its holder, nothing is lost by leaving it there.
+        /// </summary>
+        public byte Want(string id, uint source)
+        {
+            if (_store.HasShard(id))
+            {
+                return MeshShardReceipt.AlreadyHeld;
+            }
+
+            if (_oracle.Locate(id) is null)
+            {
+                return MeshShardReceipt.NoManifest;
+            }
+
+            return _oracle.AssignedHolder(id) == _oracle.SelfId ? MeshShardReceipt.Wanted : MeshShardReceipt.NotPlannedHere;
         }
 
         private string Store(string id, byte[] bytes, string result)

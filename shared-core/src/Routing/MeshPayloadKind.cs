@@ -32,5 +32,14 @@ namespace AetherEdge.Core.Routing
         /// sender, which counts the shard delivered only on a receipt that says kept.
         /// </summary>
         public const byte ShardReceipt = 7;
+
+        /// <summary>
+        /// A list of shard content ids a device is about to be sent; the receiver answers which it already holds and
+        /// which it wants, so only wanted shards cross BLE (hostnode Mesh/README.md). Travels sealed.
+        /// </summary>
+        public const byte ShardOffer = 8;
+
+        /// <summary>The answer to a <see cref="ShardOffer"/>: per content id, a receipt code. Travels sealed.</summary>
+        public const byte ShardOfferAnswer = 9;
     }
 }

@@ -12,19 +12,22 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
     /// `MeshShardPush` in a real `aether hub`: a device the hub reaches only through beacons (simulated radio, the
     /// firmware's logic; here a hub-kind device with room, so plans give it shards) cannot sync, so the hub sends it
     /// the shards its plan gives it, sealed, through the beacons; each is counted `sent` on the device's receipt.
+    /// The hub restarted (new objects on the same home, nothing remembered of what it sent): it asks the device
+    /// which planned shards it holds before sending any, so no byte of a held shard crosses again, and the one
+    /// shard the device lost in the meantime is sent again.
     /// </summary>
     public sealed class MeshShardPushTests : IDisposable
     {
         private readonly HubRuns _runs = new("aether-blepush-");
 
         [Fact]
-        public async Task BleOnlyDevice_GetsItsPlannedShardsFromTheHubThroughTheBeacons_CountedSentOnItsReceipts()
+        public async Task BleOnlyDevice_GetsItsPlannedShardsThroughTheBeacons_AfterAHubRestartOnlyTheShardItLostIsSentAgain()
         {
             string home = _runs.Home("a");
             Assert.Equal(0, CliRunner.Run("init", "--home", home, "--name", "hub-a", "--kind", "hub").Code);
             string original = Path.Combine(_runs.Root, "file.bin");
-            File.WriteAllBytes(original, RandomNumberGenerator.GetBytes(30_000));
-            var put = CliRunner.Run("put", original, "--home", home, "--json", "--data-shards", "2", "--parity-shards", "1");
+            File.WriteAllBytes(original, RandomNumberGenerator.GetBytes(60_000));
+            var put = CliRunner.Run("put", original, "--home", home, "--json", "--data-shards", "4", "--parity-shards", "2");
             Assert.True(put.Code == 0, put.Err);
             string fileId = Regex.Match(put.Out, "\"fileId\":\"([0-9a-f]+)\"").Groups[1].Value;
             string[] shardIds;
@@ -45,7 +48,7 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
             Assert.Equal(0, CliRunner.Run("trust", "add", device.Identity.DeviceId.Text, "--name", "far", "--home", home).Code);
             File.WriteAllText(Path.Combine(home, HubSettings.HubFileName), "{\"bluetoothBus\":\"" + bus.Address + "\"}");
             int http = LoopbackKit.FreePort();
-            _ = _runs.Start(TimeSpan.FromMinutes(4), "hub", "--home", home, "--port", LoopbackKit.FreePort().ToString(CultureInfo.InvariantCulture),
+            var hub = _runs.Start(TimeSpan.FromMinutes(4), "hub", "--home", home, "--port", LoopbackKit.FreePort().ToString(CultureInfo.InvariantCulture),
                 "--http-port", http.ToString(CultureInfo.InvariantCulture), "--interface", "127.0.0.1", "--no-mdns", "--sync-interval", "1");
             device.Trust(_runs.Id("a"));
 
@@ -62,9 +65,33 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
 
             Assert.True(device.Received.Shards.Count < shardIds.Length, "the plan keeps some shards on the hub");
 
-            // Nothing is pushed twice: the receipts made them done.
+            // Nothing is pushed twice: the receipts made them done. Each was offered first, and wanted.
             await Task.Delay(TimeSpan.FromSeconds(6)); // one more push pass (every 5 s)
-            Assert.Equal(device.Received.Shards.Count, FieldKitBleTests.Metric(http, "mesh_shard_pushed_total", ""));
+            int planned = device.Received.Shards.Count;
+            Assert.True(planned >= 2, "the plan gives the device one shard only: the restart would prove little");
+            Assert.Equal(planned, FieldKitBleTests.Metric(http, "mesh_shard_pushed_total", ""));
+            Assert.Equal(planned, FieldKitBleTests.Metric(http, "mesh_shard_offers_total", "result=\"wanted\""));
+
+            // The hub restarts; meanwhile the device lost one of its shards.
+            await _runs.StopAsync(hub);
+            string lost = device.Received.Shards.Keys.Order(StringComparer.Ordinal).First();
+            Assert.True(device.Received.Shards.TryRemove(lost, out byte[]? lostBytes));
+            http = LoopbackKit.FreePort();
+            _ = _runs.Start(TimeSpan.FromMinutes(3), "hub", "--home", home, "--port", LoopbackKit.FreePort().ToString(CultureInfo.InvariantCulture),
+                "--http-port", http.ToString(CultureInfo.InvariantCulture), "--interface", "127.0.0.1", "--no-mdns", "--sync-interval", "1");
+
+            // Only the lost shard's bytes cross again; the others are answered held, and no byte of them is sent.
+            Assert.True(await HubRuns.Eventually(() => device.Received.Shards.ContainsKey(lost)
+                && FieldKitBleTests.Metric(http, "mesh_shard_transfers_total", "result=\"sent\"") == 1
+                && FieldKitBleTests.Metric(http, "mesh_shard_offers_total", "result=\"held\"") == planned - 1, 120),
+                "after the restart: " + FieldKitBleTests.Scrape(http) + _runs.Logs);
+            Assert.Equal(lostBytes, device.Received.Shards[lost]);
+            Assert.Equal(1, FieldKitBleTests.Metric(http, "mesh_shard_pushed_total", ""));
+            Assert.Equal(1, FieldKitBleTests.Metric(http, "mesh_shard_offers_total", "result=\"wanted\""));
+            int lostPieces = lostBytes!.Length <= 4096 ? 1 : (lostBytes.Length + 4095) / 4096;
+            Assert.Equal(lostPieces, FieldKitBleTests.Metric(http, "mesh_shard_packets_sent_total", "")); // shard bytes: the lost shard's only
+            string offers = FieldKitBleTests.Scrape(http);
+            Assert.True(planned == FieldKitBleTests.Metric(http, "mesh_shard_offered_total", ""), planned + " planned\n" + offers);
         }
 
         public void Dispose() => _runs.Dispose();

@@ -36,7 +36,7 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
             Knowledge = new MeshKnowledge(Identity, self, Peers, reach, Keys, TimeProvider.System);
             Sender = new MeshShardSender(Identity, Keys, new MeshShardSenderOptions(), TimeProvider.System);
             Received = new ReceivedShards(Sender);
-            Sealed = new MeshSealed(Identity, Keys, new ISealedPayloadHandler[] { Sender, new MeshShardPieces(Received, Sender), Received }, TimeProvider.System);
+            Sealed = new MeshSealed(Identity, Keys, new ISealedPayloadHandler[] { Sender, new MeshShardPieces(Received, Sender), Received, Offers = new MeshShardOffers(Received, Sender), new MeshShardOfferAnswers(Sender) }, TimeProvider.System);
             var node = new MeshNode(new MeshNodeOptions(NodeId) { HopLimit = hopLimit }, CryptoRandom.Instance,
                 new IMeshPayloadHandler[] { Knowledge, Sealed }, new IMeshSender[] { Sender, new Injector(_onRouter) });
             _router = new MeshRouterService(node, _links, TimeProvider.System, NullLogger<MeshRouterService>.Instance);
@@ -58,6 +58,9 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
         public MeshSealed Sealed { get; }
 
         public MeshShardSender Sender { get; }
+
+        /// <summary>The hub's answering of shard offers, over <see cref="Received"/>: held or wanted.</summary>
+        public MeshShardOffers Offers { get; }
 
         /// <summary>Shards sent to this device (whole, hash-checked), each answered with a `stored` receipt.</summary>
         public ReceivedShards Received { get; }
@@ -154,8 +157,8 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
             Identity.Dispose();
         }
 
-        /// <summary>What a device that keeps every shard it is sent does: whole envelopes and assembled pieces, hash-checked.</summary>
-        public sealed class ReceivedShards : IMeshShardSink, ISealedPayloadHandler
+        /// <summary>What a device that keeps every shard it is sent does: whole envelopes and assembled pieces, hash-checked; offered ones it wants unless held.</summary>
+        public sealed class ReceivedShards : IMeshShardSink, ISealedPayloadHandler, IMeshShardWants
         {
             private readonly MeshShardSender _receipts;
 
@@ -164,6 +167,8 @@ namespace AetherEdge.HostNode.Tests.Bluetooth
             public ConcurrentDictionary<string, byte[]> Shards { get; } = new(StringComparer.Ordinal);
 
             public byte Kind => AetherEdge.Core.Relay.ShardEnvelope.KindShard;
+
+            public byte Want(string id, uint source) => Shards.ContainsKey(id) ? MeshShardReceipt.AlreadyHeld : MeshShardReceipt.Wanted;
 
             public void Offer(string id, byte[] bytes, uint source)
             {

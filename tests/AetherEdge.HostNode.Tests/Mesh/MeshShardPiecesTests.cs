@@ -67,6 +67,8 @@ namespace AetherEdge.HostNode.Tests.Mesh
             public List<(uint Node, string Id, byte Result)> Sent { get; } = new();
 
             public void Acknowledge(uint node, byte[] contentId, byte result) => Sent.Add((node, Convert.ToHexStringLower(contentId), result));
+
+            public void Answer(uint node, byte[] answerBody) => throw new InvalidOperationException("no offer was made");
         }
 
         private sealed class NoSink : IMeshShardSink

@@ -262,6 +262,52 @@ namespace AetherEdge.HostNode.Tests.Mesh
             Assert.Equal(max, kit.ReceiverSender.ReceiptsSent);
         }
 
+        /// <summary>
+        /// Before pushing, the sender asks (one sealed offer of the ids): shards the receiver holds end `held` without a
+        /// byte sent, the one it wants is marked for sending, one it refuses waits for the retry pause; nothing
+        /// answered twice, no piece sent by the offer itself.
+        /// </summary>
+        [Fact]
+        public void Offer_HeldShardsEndWithoutAByteSent_WantedOnesAreSentNext()
+        {
+            var kit = new Kit(this, paths: 1);
+            string[] ids = Enumerable.Range(0, 4).Select(i => ShardId.Of(RandomNumberGenerator.GetBytes(100 + i))).ToArray();
+            kit.Sink.Held.Add(ids[0]);
+            kit.Sink.Held.Add(ids[1]);
+            kit.Sink.Refuse.Add(ids[3]);
+            Assert.Equal(4, kit.Sender.TryOffer(kit.ReceiverNode, ids));
+            Assert.Equal(0, kit.Sender.TryOffer(kit.ReceiverNode, ids)); // waiting for the answer: not offered twice
+            Assert.All(ids, id => Assert.True(kit.Sender.Handled(kit.ReceiverNode, id)));
+            kit.Run(100);
+            Assert.True(SpinWait.SpinUntil(() => kit.Offers.Pending == 0, TimeSpan.FromSeconds(30)));
+            kit.Run(1_000);
+
+            Assert.Equal(2, kit.Sender.OfferResult("held"));
+            Assert.Equal(1, kit.Sender.OfferResult("wanted"));
+            Assert.Equal(1, kit.Sender.OfferResult("refused"));
+            Assert.Equal(0, kit.Sender.PiecesSent);
+            Assert.True(kit.Sender.Handled(kit.ReceiverNode, ids[0]) && kit.Sender.Handled(kit.ReceiverNode, ids[1]), "held: done");
+            Assert.True(kit.Sender.Wanted(kit.ReceiverNode, ids[2]) && !kit.Sender.Handled(kit.ReceiverNode, ids[2]), "wanted: its bytes go next");
+            Assert.True(kit.Sender.Handled(kit.ReceiverNode, ids[3]) && !kit.Sender.Wanted(kit.ReceiverNode, ids[3]), "refused: not before the retry pause");
+            kit.Run((long)new MeshShardSenderOptions().RetryAfter.TotalMilliseconds);
+            Assert.False(kit.Sender.Handled(kit.ReceiverNode, ids[3]));
+        }
+
+        [Fact]
+        public void OfferNeverAnswered_EndsUnanswered_AndIsAskedAgainAfterTheRetryPause()
+        {
+            var kit = new Kit(this, paths: 1);
+            kit.KillRelay(0);
+            string id = ShardId.Of(RandomNumberGenerator.GetBytes(100));
+            Assert.Equal(1, kit.Sender.TryOffer(kit.ReceiverNode, new[] { id }));
+            var options = new MeshShardSenderOptions();
+            kit.Run((long)options.ReceiptWait.TotalMilliseconds + 2_000);
+            Assert.Equal(1, kit.Sender.OfferResult("unanswered"));
+            Assert.True(kit.Sender.Handled(kit.ReceiverNode, id));
+            kit.Run((long)options.RetryAfter.TotalMilliseconds);
+            Assert.Equal(1, kit.Sender.TryOffer(kit.ReceiverNode, new[] { id }));
+        }
+
         [Fact]
         public void JobsBeyondTheCache_AreRefusedAndCounted()
         {
@@ -304,8 +350,9 @@ namespace AetherEdge.HostNode.Tests.Mesh
                 ReceiverSender = new MeshShardSender(t._receiver, receiverKeys, new MeshShardSenderOptions(), t._clock);
                 Sink = new RecordingSink(ReceiverSender);
                 Pieces = new MeshShardPieces(Sink, ReceiverSender, pieces);
-                var senderSealed = new MeshSealed(t._sender, senderKeys, new ISealedPayloadHandler[] { Sender }, t._clock);
-                var receiverSealed = new MeshSealed(t._receiver, receiverKeys, new ISealedPayloadHandler[] { Pieces, Envelopes }, t._clock);
+                Offers = new MeshShardOffers(Sink, ReceiverSender);
+                var senderSealed = new MeshSealed(t._sender, senderKeys, new ISealedPayloadHandler[] { Sender, new MeshShardOfferAnswers(Sender) }, t._clock);
+                var receiverSealed = new MeshSealed(t._receiver, receiverKeys, new ISealedPayloadHandler[] { Pieces, Envelopes, Offers }, t._clock);
                 var senderLinks = new MeshLinks();
                 var receiverLinks = new MeshLinks();
                 SenderLinks = senderLinks;
@@ -348,6 +395,8 @@ namespace AetherEdge.HostNode.Tests.Mesh
 
             public RecordingSink Sink { get; }
 
+            public MeshShardOffers Offers { get; }
+
             /// <summary>The receiver's sender: it sends the receipts the sink asks for.</summary>
             public MeshShardSender ReceiverSender { get; }
 
@@ -389,7 +438,7 @@ namespace AetherEdge.HostNode.Tests.Mesh
         }
 
         /// <summary>Records what is offered and answers with <see cref="Reply"/> (0: no receipt at all), as MeshShards does.</summary>
-        private sealed class RecordingSink : IMeshShardSink
+        private sealed class RecordingSink : IMeshShardSink, IMeshShardWants
         {
             private readonly MeshShardSender _receipts;
 
@@ -398,6 +447,14 @@ namespace AetherEdge.HostNode.Tests.Mesh
             public List<(string Id, byte[] Bytes, uint Source)> Offered { get; } = new();
 
             public byte Reply { get; set; } = MeshShardReceipt.Stored;
+
+            /// <summary>Shards answered held / not planned here when offered (the rest: wanted).</summary>
+            public HashSet<string> Held { get; } = new();
+
+            public HashSet<string> Refuse { get; } = new();
+
+            public byte Want(string id, uint source) =>
+                Held.Contains(id) ? MeshShardReceipt.AlreadyHeld : Refuse.Contains(id) ? MeshShardReceipt.NotPlannedHere : MeshShardReceipt.Wanted;
 
             /// <summary>Answers for the first offers, before <see cref="Reply"/>.</summary>
             public Queue<byte> Replies { get; } = new();

@@ -14,7 +14,9 @@ namespace AetherEdge.HostNode.Tests.Mesh
     /// Three real hubs in a chain of network namespaces, A – B – C, where A cannot reach C: only B pairs with
     /// each, the hubs find their neighbours by mDNS, B's membership statements make A and C trust each other,
     /// a file put on A ends with C holding its planned shards (synced end to end through B's relay) and is
-    /// rebuilt on C, a file put on C is rebuilt on A, and `aether trust remove` on A reaches B.
+    /// rebuilt on C, a file put on C is rebuilt on A, and `aether trust remove` on A reaches B. The file put on A is
+    /// six times B's relay buffer: B's buffer in use never passes its limit while relaying, and B keeps none of it
+    /// beyond its own plan.
     /// </summary>
     [Collection(NetnsMeshKit.Collection)]
     public sealed class NetnsChainTests : NetnsMeshKit
@@ -43,16 +45,27 @@ namespace AetherEdge.HostNode.Tests.Mesh
 
             // No addresses typed: each hub finds its neighbours by mDNS on its own links.
             lab.StartAether(0, Log("hub0"), "hub", "--home", Home(0), "--interface", lab.LinkA(0), "--sync-interval", "1");
-            lab.StartAether(1, Log("hub1"), "hub", "--home", Home(1), "--sync-interval", "1");
+            lab.StartAether(1, Log("hub1"), "hub", "--home", Home(1), "--sync-interval", "1", "--relay-buffer", "4MB");
             lab.StartAether(2, Log("hub2"), "hub", "--home", Home(2), "--interface", lab.LinkB(2), "--sync-interval", "1");
 
             // B introduced them: A and C trust each other although they never met.
             Assert.True(WaitFor(() => Trusted(0).Contains(c) && Trusted(2).Contains(a), s_meshTimeout), "no introduction: " + Logs());
 
-            // A put on A: C ends with exactly its planned shards, although only B's relay connects them.
-            var (file1, shards1, bytes1, k1) = Put(0, "a.bin", 11);
+            // A put on A of 24 MiB, six times B's relay buffer: C ends with exactly its planned shards, although only
+            // B's relay connects them; B's buffer is sampled all along.
+            using var relay = new RelaySampler(lab);
+            var (file1, shards1, bytes1, k1) = Put(0, "a.bin", 11, 24 << 20);
             int[] all = { 0, 1, 2 };
             Assert.True(WaitFor(() => Settled(all, 0, shards1, bytes1, k1) && Held(2).Overlaps(shards1), s_meshTimeout), "C never got its planned shards: " + Logs());
+            var (peak, limit, samples, relayedBytes) = relay.Stop();
+            Console.WriteLine($"chain: B's relay buffer peak {peak} of {limit} bytes over {samples} samples; relayed {relayedBytes} bytes");
+            Assert.Equal(4_000_000, limit);
+            Assert.True(samples >= 3, "B's metrics were not sampled during the transfer");
+            Assert.InRange(peak, 0, limit);
+            var plan1 = HolderAwarePlan(all, all.ToDictionary(i => i, Held), shards1, bytes1, k1);
+            Assert.True(Held(1).Intersect(shards1).ToHashSet().SetEquals(plan1[1]), "B keeps A's shards beyond its plan");
+            long pulledByC = Held(2).Intersect(shards1).Count() * bytes1;
+            Assert.True(relayedBytes >= pulledByC, $"B relayed {relayedBytes} bytes, C pulled {pulledByC}");
             Get(lab, 2, file1, lab.LinkB(1), "a.bin");
 
             // And back: a put on C is rebuilt on A.
@@ -171,6 +184,69 @@ namespace AetherEdge.HostNode.Tests.Mesh
             Get(lab, 0, fileId, lab.LinkA(1), "field.bin");
         }
 
+        /// <summary>Samples B's relay metrics every 200 ms on a thread of its own until stopped.</summary>
+        private sealed class RelaySampler : IDisposable
+        {
+            private readonly NetnsChainLab _lab;
+            private readonly Thread _thread;
+            private volatile bool _running = true;
+            private double _peak;
+            private double _limit;
+            private double _relayed;
+            private int _samples;
+
+            public RelaySampler(NetnsChainLab lab)
+            {
+                _lab = lab;
+                _thread = new Thread(Sample) { IsBackground = true, Name = "relay-sampler" };
+                _thread.Start();
+            }
+
+            /// <summary>Peak buffer in use, the limit, samples taken, relayed bytes at the end.</summary>
+            public (long Peak, long Limit, int Samples, long Relayed) Stop()
+            {
+                _running = false;
+                _thread.Join();
+                SampleOnce();
+                return ((long)_peak, (long)_limit, _samples, (long)_relayed);
+            }
+
+            public void Dispose()
+            {
+                _running = false;
+                _thread.Join();
+            }
+
+            private void Sample()
+            {
+                while (_running)
+                {
+                    SampleOnce();
+                    Thread.Sleep(200);
+                }
+            }
+
+            private void SampleOnce()
+            {
+                string text = _lab.Exec(1, StepTimeout, "curl", "-s", "http://127.0.0.1:43217/metrics").Output;
+                if (Value(text, "mesh_relay_buffer_limit_bytes") is not { } limit)
+                {
+                    return;
+                }
+
+                _limit = limit;
+                _peak = Math.Max(_peak, Value(text, "mesh_relay_buffer_bytes") ?? 0);
+                _relayed = Value(text, "mesh_relayed_bytes_total") ?? 0;
+                _samples++;
+            }
+
+            private static double? Value(string metrics, string name)
+            {
+                var m = Regex.Match(metrics, "^" + name + @" (\S+)$", RegexOptions.Multiline);
+                return m.Success ? double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
+            }
+        }
+
         private static HostNode.Identity.DeviceId ParseId(string text)
         {
             Assert.True(HostNode.Identity.DeviceId.TryParse(text, out var id, out string error), error);
@@ -182,10 +258,10 @@ namespace AetherEdge.HostNode.Tests.Mesh
 
         private string Logs() => "\nA: " + Read(Log("hub0")) + "\nB: " + Read(Log("hub1")) + "\nC: " + Read(Log("hub2"));
 
-        private (string FileId, string[] Shards, long ShardBytes, int K) Put(int node, string name, int seed)
+        private (string FileId, string[] Shards, long ShardBytes, int K) Put(int node, string name, int seed, int size = 3_000_000)
         {
             string path = Path.Combine(Root, name);
-            var data = new byte[3_000_000];
+            var data = new byte[size];
             new Random(seed).NextBytes(data);
             File.WriteAllBytes(path, data);
             var put = CliRunner.Run("put", path, "--home", Home(node), "--json");
