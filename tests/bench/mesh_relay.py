@@ -7,26 +7,13 @@ Two kits of three real `aether hub` processes on loopback, run one after the oth
   direct:  A' - B' - C' plus A' - C' (same three devices' plan, C' pulls from A' itself).
 A file of SIZE MiB is put on A (A') with `put --no-hub`, so A holds every shard and both kits move C's share
 the same way (a sync pull; a hub-handled put would stream C's share to C' during the put, which has no relayed
-counterpart). Two clocks: "transfer" runs from the first byte of C's share on C's disk (shard temps included)
-until C holds its planned shards (5 of 15 with three equal hubs); "from put" from the end of the put (adds the
-up-to-1-s sync interval and the session set-up). Throughput = C's planned bytes / transfer time.
+counterpart). Before it, a WARMUP_MIB file (default 16; 0: none) crosses the same way, so the measured put finds
+the relay's code jitted and its pools filled. Two clocks: "transfer" runs from the first byte of C's share on C's
+disk (shard temps included) until C holds its planned shards (5 of 15 with three equal hubs); "from put" from the
+end of the put (adds the up-to-1-s sync interval and the session set-up). Throughput = C's planned bytes / transfer.
 B's memory: B's peak RSS while the kit moves the file (VmHWM, reset through /proc/PID/clear_refs just before the
-put) minus its RSS just before the put, next to its relay buffer (--relay-buffer; env RELAY_BUFFER, default 16MB).
-CPU: user+system seconds each hub spent from the put's end to C's last byte.
-Prints one table; exits 1 when something did not finish.
-Forwarding benchmark (issue 15): a hub's relayed throughput and memory next to a direct transfer.
-
-Two kits of three real `aether hub` processes on loopback, run one after the other in the same run:
-  relayed: A - B - C (A and C know only B's address; they meet through B's mesh and sync end to end
-           through a tunnel B splices), and
-  direct:  A' - B' - C' plus A' - C' (same three devices' plan, C' pulls from A' itself).
-A file of SIZE MiB is put on A (A') with `put --no-hub`, so A holds every shard and both kits move C's share
-the same way (a sync pull; a hub-handled put would stream C's share to C' during the put, which has no relayed
-counterpart). Two clocks: "transfer" runs from the first byte of C's share on C's disk (shard temps included)
-until C holds its planned shards (5 of 15 with three equal hubs); "from put" from the end of the put (adds the
-up-to-1-s sync interval and the session set-up). Throughput = C's planned bytes / transfer time.
-B's memory: B's peak RSS while the kit moves the file (VmHWM, reset through /proc/PID/clear_refs just before the
-put) minus its RSS just before the put, next to its relay buffer (--relay-buffer; env RELAY_BUFFER, default 16MB).
+put) minus its RSS just before the put ("B peak rise"), and minus its RSS before the warm-up ("since start"), next
+to its relay buffer (--relay-buffer; env RELAY_BUFFER, default 16MB).
 CPU: user+system seconds each hub spent from the put's end to C's last byte.
 Prints one table; exits 1 when something did not finish.
 """
@@ -36,6 +23,7 @@ DLL = os.environ.get("AETHER_DLL") or os.path.join(os.path.dirname(__file__), ".
 SIZES = [int(s) for s in (sys.argv[1:] or ["128", "512"])]
 RELAY = os.environ.get("RELAY_BUFFER", "16MB")
 PLANNED = 5  # shards of 15 each equal hub holds
+WARMUP_MIB = int(os.environ.get("WARMUP_MIB", "16"))  # a first file relayed before the measured one (0: none)
 # Profiling (optional): PROFILE=gc-verbose|cpu-sampling|... traces the hubs named in PROFILE_NODES (default b) with
 # dotnet-trace from just before the put until C is done, into PROFILE_DIR/<kit>-<node>.nettrace.
 PROFILE = os.environ.get("PROFILE")
@@ -125,13 +113,27 @@ def kit(root, size_mib, relayed, base_port):
                 raise SystemExit("A and C never came to trust each other")
             time.sleep(0.5)
         time.sleep(5)  # a few rounds: everyone online in everyone's plan
+        c_home = os.path.join(root, "c")
+        cold = rss_kib(procs["b"].pid, "VmRSS")
+        if WARMUP_MIB > 0:
+            # A first, small file: the relay's code is jitted and its pools filled before the measured put.
+            warm = os.path.join(root, "warm.bin")
+            with open(warm, "wb") as f:
+                f.write(os.urandom(WARMUP_MIB << 20))
+            aether("put", warm, "--no-hub", "--home", os.path.join(root, "a"))
+            deadline = time.time() + 300
+            while len(shard_files(c_home)) < PLANNED:
+                if time.time() > deadline:
+                    raise SystemExit("C never got the warm-up file's planned shards")
+                time.sleep(0.05)
+            time.sleep(2)
         data = os.path.join(root, "file.bin")
         with open(data, "wb") as f:
             block = os.urandom(1 << 20)
             for i in range(size_mib):
                 f.write(block[:-8] + i.to_bytes(8, "big"))
-        c_home = os.path.join(root, "c")
         c_before = disk_bytes(c_home)
+        c_count = len(shard_files(c_home))
         before = rss_kib(procs["b"].pid, "VmRSS")
         tracers = []
         if PROFILE:
@@ -149,7 +151,7 @@ def kit(root, size_mib, relayed, base_port):
         first = None
         dumper = None
         deadline = start + 600
-        while len(shard_files(c_home)) < PLANNED:
+        while len(shard_files(c_home)) < c_count + PLANNED:
             if time.time() > deadline:
                 raise SystemExit("C never got its planned shards")
             if first is None and disk_bytes(c_home) > c_before:
@@ -166,9 +168,9 @@ def kit(root, size_mib, relayed, base_port):
         for t in tracers:
             t.send_signal(signal.SIGINT)
             t.wait(60)
-        held = sum(os.path.getsize(f) for f in shard_files(c_home))
+        held = disk_bytes(c_home) - c_before
         peak = rss_kib(procs["b"].pid, "VmHWM")
-        return {"held": held, "xfer": done - (first or start), "e2e": done - start, "before": before, "peak": peak, "cpu": cpu}
+        return {"held": held, "xfer": done - (first or start), "e2e": done - start, "before": before, "cold": cold, "peak": peak, "cpu": cpu}
     finally:
         for p in procs.values():
             p.send_signal(signal.SIGTERM)
@@ -192,12 +194,12 @@ def main():
             finally:
                 shutil.rmtree(root, ignore_errors=True)
     limit_mib = parse_size(RELAY) / 2**20
-    print("| file MiB | path | C's planned bytes | transfer s | MiB/s | from put s | B RSS before (MiB) | B peak rise (MiB) | relay buffer | CPU s A / B / C |")
-    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |")
+    print("| file MiB | path | C's planned bytes | transfer s | MiB/s | from put s | B RSS before (MiB) | B peak rise (MiB) | B peak rise since start (MiB) | relay buffer | CPU s A / B / C |")
+    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |")
     for r in rows:
-        print("| %d | %s | %d | %.2f | %.1f | %.2f | %.0f | %.1f | %s | %.1f / %.1f / %.1f |" % (
+        print("| %d | %s | %d | %.2f | %.1f | %.2f | %.0f | %.1f | %.1f | %s | %.1f / %.1f / %.1f |" % (
             r["size"], r["path"], r["held"], r["xfer"], r["held"] / r["xfer"] / 2**20, r["e2e"], r["before"] / 1024,
-            (r["peak"] - r["before"]) / 1024, RELAY, r["cpu"]["a"], r["cpu"]["b"], r["cpu"]["c"]))
+            (r["peak"] - r["before"]) / 1024, (r["peak"] - r["cold"]) / 1024, RELAY, r["cpu"]["a"], r["cpu"]["b"], r["cpu"]["c"]))
     for size in SIZES:
         d = [r for r in rows if r["size"] == size and r["path"].startswith("direct")]
         r = [r for r in rows if r["size"] == size and r["path"].startswith("relayed")]
