@@ -27,7 +27,6 @@ namespace AetherEdge.HostNode.Mesh
         private readonly TimeSpan _online;
         private readonly ILogger<MeshShardPush> _log;
         private long _queued;
-        private long _offered;
 
         public MeshShardPush(MeshReachability reach, MeshLinks links, ShardStore store, PlacementOracle oracle, MeshShardSender sender, MeshTunnels tunnels, ILogger<MeshShardPush> log)
         {
@@ -42,9 +41,6 @@ namespace AetherEdge.HostNode.Mesh
 
         /// <summary>Shards queued for BLE-only devices since start.</summary>
         public long Queued => Interlocked.Read(ref _queued);
-
-        /// <summary>Shard ids offered to BLE-only devices since start (each asked whether it is held before any byte is sent).</summary>
-        public long Offered => Interlocked.Read(ref _offered);
 
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
@@ -125,7 +121,7 @@ namespace AetherEdge.HostNode.Mesh
 
             foreach (var (node, shards) in offers)
             {
-                Interlocked.Add(ref _offered, _sender.TryOffer(node, shards));
+                _sender.TryOffer(node, shards); // counted there (mesh_shard_offered_total)
             }
 
             return queued;
