@@ -46,11 +46,19 @@ namespace AetherEdge.HostNode.Tests
             await run.WaitAsync(TimeSpan.FromSeconds(30));
         }
 
-        /// <summary>Polls <paramref name="condition"/> every 100 ms for up to <paramref name="seconds"/>.</summary>
+        /// <summary>
+        /// Polls <paramref name="condition"/> every 100 ms for up to <paramref name="seconds"/>; true as soon as it held
+        /// once (not evaluated again: the state may have moved on since).
+        /// </summary>
         public static async Task<bool> Eventually(Func<bool> condition, int seconds)
         {
-            for (int i = 0; i < seconds * 10 && !condition(); i++)
+            for (int i = 0; i < seconds * 10; i++)
             {
+                if (condition())
+                {
+                    return true;
+                }
+
                 await Task.Delay(100);
             }
 
