@@ -55,8 +55,9 @@ namespace AetherEdge.HostNode.Mesh
     /// them). The channel name is <c>tunnel/TARGET-DEVICE-ID/HOPS-LEFT</c>; a relay forwards it to the
     /// neighbour its knowledge says leads to the target, with one hop fewer, and refuses when no hops are
     /// left, the target is unknown or would go back where it came from, or its relay budget is spent.
-    /// Relayed bytes sit only in the channels' flow-control windows, so a relay's memory is bounded by
-    /// <see cref="MeshTunnelOptions.RelayBytes"/> whatever the size of what crosses it; nothing is stored
+    /// Relayed bytes sit only in the channels' flow-control windows, so the bytes a relay holds in flight are bounded by
+    /// <see cref="MeshTunnelOptions.RelayBytes"/> whatever the size of what crosses it (its RSS rises by more: the
+    /// multiplexer's per-frame garbage, Mesh/README "Measured"); nothing is stored
     /// and nothing counts against its plan.
     /// </summary>
     public sealed class MeshTunnels : IFarPeers
