@@ -168,7 +168,9 @@ namespace AetherEdge.HostNode.Tests.Mesh
             // computed here with the hubs' own planner from what each holds; a copy held for handoff is pruned.
             int[] hubs = { 0, 1, 2 };
             Assert.True(WaitFor(() => Settled(hubs, null, fieldShards, fieldShardBytes, 2), s_meshTimeout),
-                "the shards did not settle where the planner puts them: " + string.Join("; ", hubs.Select(i => "hub" + i + " " + string.Join(",", Held(i).Select(h => h[..8])))));
+                "the shards did not settle where the planner puts them: " + string.Join("; ", hubs.Select(i => "hub" + i + " " + string.Join(",", Held(i).Select(h => h[..8])))) +
+                string.Concat(hubs.Select(i => "\nhub" + i + "'s view:\n" + lab.RunAether(i, StepTimeout, "status", "--mesh", "--home", Home(i)).Output + string.Join("\n",
+                    lab.Exec(i, StepTimeout, "curl", "-s", "http://127.0.0.1:43217/metrics").Output.Split('\n').Where(l => l.StartsWith("mesh_", StringComparison.Ordinal) || l.StartsWith("aether_sync", StringComparison.Ordinal))))) + Logs());
             string metricsA = lab.Exec(0, StepTimeout, "curl", "-s", "http://127.0.0.1:43217/metrics").Output;
             Assert.Matches(@"mesh_shard_reassembly_total\{result=""assembled""\} 2", metricsA);
             Assert.Matches(@"mesh_transport_peers\{transport=""ble""\} 1", metricsA);
