@@ -103,7 +103,9 @@ namespace AetherEdge.HostNode.Tests.Hub
             string dir = Path.Combine(_root, "folder");
             Directory.CreateDirectory(dir);
             File.Move(WriteFile("a-small.bin", 1 << 20, 5), Path.Combine(dir, "a-small.bin"));
-            File.Move(WriteFile("big.bin", 256 << 20, 6), Path.Combine(dir, "big.bin"));
+            // b acknowledges its first shards ~1.8 s after the put starts (verb start-up, the small file); the big file
+            // keeps the group's commit waiting well past that even on an idle machine (at 256 MiB it committed first, once).
+            File.Move(WriteFile("big.bin", 1 << 30, 6), Path.Combine(dir, "big.bin"));
 
             double stored;
             Stopwatch killed;
@@ -116,8 +118,10 @@ namespace AetherEdge.HostNode.Tests.Hub
                     await Task.Delay(5);
                 }
 
+                bool exitedFirst = put.HasExited;
                 Kill(0);
                 killed = Stopwatch.StartNew();
+                _out.WriteLine("kill at " + clock.ElapsedMilliseconds + " ms, put exited before: " + exitedFirst + ", stored " + stored);
                 Assert.True(put.WaitForExit(s_bound), "put did not end after its hub died");
             }
 
