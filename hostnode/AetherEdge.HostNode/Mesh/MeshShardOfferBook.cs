@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using AetherEdge.HostNode.Diagnostics;
 
 namespace AetherEdge.HostNode.Mesh
 {
@@ -21,7 +22,7 @@ namespace AetherEdge.HostNode.Mesh
 
         private readonly ConcurrentDictionary<(uint, string), DateTimeOffset> _offered = new();
         private readonly ConcurrentDictionary<(uint, string), byte> _wanted = new();
-        private readonly ConcurrentDictionary<string, long> _results = new(StringComparer.Ordinal);
+        private readonly LabelledCounts _results = new();
         private readonly ReceiptQueue _queue;
         private readonly TimeSpan _wait;
         private long _ids;
@@ -36,9 +37,9 @@ namespace AetherEdge.HostNode.Mesh
         /// <summary>Ids offered (each once per offer).</summary>
         public long Offered => Interlocked.Read(ref _ids);
 
-        public IReadOnlyList<KeyValuePair<string, long>> Results() => _results.OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+        public IReadOnlyList<KeyValuePair<string, long>> Results() => _results.Snapshot();
 
-        public long this[string result] => _results.TryGetValue(result, out long v) ? v : 0;
+        public long this[string result] => _results[result];
 
         public bool Waiting((uint, string) key) => _offered.ContainsKey(key);
 
@@ -111,6 +112,6 @@ namespace AetherEdge.HostNode.Mesh
             return late;
         }
 
-        private void Count(string result) => _results.AddOrUpdate(result, 1, (_, v) => v + 1);
+        private void Count(string result) => _results.Add(result);
     }
 }

@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using AetherEdge.Core.Routing;
+using AetherEdge.HostNode.Diagnostics;
 using AetherEdge.HostNode.Storage;
 
 namespace AetherEdge.HostNode.Mesh
@@ -19,7 +19,7 @@ namespace AetherEdge.HostNode.Mesh
 
         private readonly IMeshShardWants _wants;
         private readonly IMeshShardReceipts _receipts;
-        private readonly ConcurrentDictionary<string, long> _results = new(StringComparer.Ordinal);
+        private readonly LabelledCounts _results = new();
         private int _pending;
 
         public MeshShardOffers(IMeshShardWants wants, IMeshShardReceipts receipts)
@@ -34,7 +34,7 @@ namespace AetherEdge.HostNode.Mesh
         public int Pending => Volatile.Read(ref _pending);
 
         /// <summary>Offered ids by answer (already_held, wanted, no_manifest, not_planned_here, busy, store_failed), and malformed offers.</summary>
-        public IReadOnlyList<KeyValuePair<string, long>> Results() => _results.OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+        public IReadOnlyList<KeyValuePair<string, long>> Results() => _results.Snapshot();
 
         public void OnOpened(in MeshDelivery body, IMeshOutbox outbox)
         {
@@ -87,7 +87,7 @@ namespace AetherEdge.HostNode.Mesh
             _receipts.Answer(source, MeshShardOffer.WriteAnswer(answers));
         }
 
-        private void Count(string result) => _results.AddOrUpdate(result, 1, (_, v) => v + 1);
+        private void Count(string result) => _results.Add(result);
     }
 
     /// <summary>Sealed body kind 9 on the pushing device: the answer to its offer, handed to <see cref="MeshShardSender"/>. Router thread.</summary>

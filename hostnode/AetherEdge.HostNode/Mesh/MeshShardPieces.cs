@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using AetherEdge.Core.Protocol;
 using AetherEdge.Core.Relay;
 using AetherEdge.Core.Routing;
+using AetherEdge.HostNode.Diagnostics;
 using AetherEdge.HostNode.Storage;
 
 namespace AetherEdge.HostNode.Mesh
@@ -62,7 +62,7 @@ namespace AetherEdge.HostNode.Mesh
         private readonly Dictionary<(uint Source, string Id), long> _refusedAt = new();
         private readonly Dictionary<(uint Source, string Id), Partial> _partials = new();
         private readonly ShardPieceHeader _header = new();
-        private readonly ConcurrentDictionary<string, long> _results = new(StringComparer.Ordinal);
+        private readonly LabelledCounts _results = new();
         private long _bytes;
         private long _pieces;
 
@@ -82,9 +82,9 @@ namespace AetherEdge.HostNode.Mesh
         public long Pieces => Interlocked.Read(ref _pieces);
 
         /// <summary>Outcomes (assembled, malformed, bad_hash, no_room, expired).</summary>
-        public long this[string result] => _results.TryGetValue(result, out long v) ? v : 0;
+        public long this[string result] => _results[result];
 
-        public IReadOnlyList<KeyValuePair<string, long>> Results() => _results.OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+        public IReadOnlyList<KeyValuePair<string, long>> Results() => _results.Snapshot();
 
         public void OnOpened(in MeshDelivery body, IMeshOutbox outbox)
         {
@@ -189,7 +189,7 @@ namespace AetherEdge.HostNode.Mesh
             }
         }
 
-        private void Count(string result) => _results.AddOrUpdate(result, 1, (_, v) => v + 1);
+        private void Count(string result) => _results.Add(result);
 
         private sealed class Partial
         {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using AetherEdge.Core.Relay;
 using AetherEdge.Core.Routing;
+using AetherEdge.HostNode.Diagnostics;
 using AetherEdge.HostNode.Identity;
 
 namespace AetherEdge.HostNode.Mesh
@@ -49,10 +50,10 @@ namespace AetherEdge.HostNode.Mesh
         private readonly ConcurrentDictionary<(uint, string), byte> _queued = new();
         private readonly ConcurrentDictionary<(uint, string), DateTimeOffset> _done = new();
         private readonly ConcurrentDictionary<(uint, string), DateTimeOffset> _failedAt = new();
-        private readonly ConcurrentDictionary<string, long> _results = new(StringComparer.Ordinal);
+        private readonly LabelledCounts _results = new();
         private readonly List<ShardTransfer> _active = new();
         private readonly List<ShardTransfer> _parked = new();
-        private readonly ConcurrentDictionary<string, long> _receiptsIn = new(StringComparer.Ordinal);
+        private readonly LabelledCounts _receiptsIn = new();
         private long _wholeResends;
         private readonly Dictionary<uint, (ShardTransfer Transfer, int Piece)> _inFlight = new();
         private readonly Dictionary<(uint, string), bool[]> _resume = new();
@@ -96,14 +97,14 @@ namespace AetherEdge.HostNode.Mesh
         public long WholeResends => Interlocked.Read(ref _wholeResends);
 
         /// <summary>Receipts received for shards sent from here, by what they said (stored, ..., bad_hash, no_room, expired, malformed).</summary>
-        public IReadOnlyList<KeyValuePair<string, long>> ReceiptsReceived() => _receiptsIn.OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+        public IReadOnlyList<KeyValuePair<string, long>> ReceiptsReceived() => _receiptsIn.Snapshot();
 
-        public long ReceiptsReceivedOf(string result) => _receiptsIn.TryGetValue(result, out long v) ? v : 0;
+        public long ReceiptsReceivedOf(string result) => _receiptsIn[result];
 
         /// <summary>Jobs by outcome (sent, handed_on, refused, no_receipt, unreachable, no_key, cache_full, duplicate, bad_hash, no_room, malformed).</summary>
-        public long this[string result] => _results.TryGetValue(result, out long v) ? v : 0;
+        public long this[string result] => _results[result];
 
-        public IReadOnlyList<KeyValuePair<string, long>> Results() => _results.OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+        public IReadOnlyList<KeyValuePair<string, long>> Results() => _results.Snapshot();
 
         /// <summary>True when <paramref name="shardId"/> was delivered to <paramref name="node"/>, is on its way, or failed recently.</summary>
         public bool Handled(uint node, string shardId)
@@ -169,7 +170,7 @@ namespace AetherEdge.HostNode.Mesh
                 return;
             }
 
-            _receiptsIn.AddOrUpdate(MeshShardReceipt.Name(result), 1, (_, v) => v + 1);
+            _receiptsIn.Add(MeshShardReceipt.Name(result));
             if (result == MeshShardReceipt.Expired)
             {
                 _resume.Remove((body.Source, Convert.ToHexStringLower(contentId))); // those confirmed pieces are gone
@@ -404,6 +405,6 @@ namespace AetherEdge.HostNode.Mesh
             set[key] = now;
         }
 
-        private void Count(string result) => _results.AddOrUpdate(result, 1, (_, v) => v + 1);
+        private void Count(string result) => _results.Add(result);
     }
 }

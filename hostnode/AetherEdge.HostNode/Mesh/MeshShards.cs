@@ -1,8 +1,8 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using AetherEdge.Core.Protocol;
 using AetherEdge.Core.Relay;
 using AetherEdge.Core.Routing;
+using AetherEdge.HostNode.Diagnostics;
 using AetherEdge.HostNode.Identity;
 using AetherEdge.HostNode.Placement;
 using AetherEdge.HostNode.Storage;
@@ -45,7 +45,7 @@ namespace AetherEdge.HostNode.Mesh
         private readonly PlacementOracle _oracle;
         private readonly MeshShardSender _sender;
         private readonly ILogger<MeshShards> _log;
-        private readonly ConcurrentDictionary<string, long> _results = new(StringComparer.Ordinal);
+        private readonly LabelledCounts _results = new();
         private int _pending;
 
         public MeshShards(ShardStoreSyncStore store, PlacementOracle oracle, MeshShardSender sender, ILogger<MeshShards> log)
@@ -59,9 +59,9 @@ namespace AetherEdge.HostNode.Mesh
         public byte Kind => MeshPayloadKind.Shard;
 
         /// <summary>Envelopes by result (stored, already_held, held_for_handoff, bad_hash, malformed, no_manifest, not_planned_here, relayed, relay_refused, busy, store_failed).</summary>
-        public long this[string result] => _results.TryGetValue(result, out long v) ? v : 0;
+        public long this[string result] => _results[result];
 
-        public IReadOnlyList<KeyValuePair<string, long>> Results() => _results.OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+        public IReadOnlyList<KeyValuePair<string, long>> Results() => _results.Snapshot();
 
         /// <summary>Writes not finished yet (tests wait for zero).</summary>
         public int Pending => Volatile.Read(ref _pending);
@@ -192,7 +192,7 @@ namespace AetherEdge.HostNode.Mesh
             return result;
         }
 
-        private void Count(string result) => _results.AddOrUpdate(result, 1, (_, v) => v + 1);
+        private void Count(string result) => _results.Add(result);
 
         // Counted, and the sender told what became of its shard (its transfer ends on this receipt, not on the router's ack).
         private void Count(string result, string id, uint source)

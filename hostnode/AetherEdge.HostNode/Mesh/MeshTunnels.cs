@@ -1,4 +1,5 @@
 using System.Net;
+using AetherEdge.HostNode.Diagnostics;
 using AetherEdge.HostNode.Identity;
 using AetherEdge.HostNode.Sync;
 using Microsoft.Extensions.Logging;
@@ -79,7 +80,7 @@ namespace AetherEdge.HostNode.Mesh
         private readonly ILogger<MeshTunnels> _log;
         private readonly TimeProvider _clock;
         private readonly System.Collections.Concurrent.ConcurrentDictionary<DeviceId, (DateTimeOffset Until, TimeSpan Wait)> _backoff = new();
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _skipped = new(StringComparer.Ordinal);
+        private readonly LabelledCounts _skipped = new();
         private int _relaying;
         private long _relayedTotal;
         private long _relayedBytes;
@@ -120,9 +121,9 @@ namespace AetherEdge.HostNode.Mesh
         public long Served => Interlocked.Read(ref _served);
 
         /// <summary>Far peers left out of a round, by reason (ble_only, backing_off), since start.</summary>
-        public IReadOnlyList<KeyValuePair<string, long>> Skipped() => _skipped.OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+        public IReadOnlyList<KeyValuePair<string, long>> Skipped() => _skipped.Snapshot();
 
-        public long SkippedFor(string reason) => _skipped.TryGetValue(reason, out long n) ? n : 0;
+        public long SkippedFor(string reason) => _skipped[reason];
 
         public IReadOnlyList<MeshRoute> Reachable()
         {
@@ -140,7 +141,7 @@ namespace AetherEdge.HostNode.Mesh
                     : _backoff.TryGetValue(r.Device, out var b) && now < b.Until ? BackingOff : null;
                 if (skip != null)
                 {
-                    _skipped.AddOrUpdate(skip, 1, (_, n) => n + 1);
+                    _skipped.Add(skip);
                     continue;
                 }
 
